@@ -1,0 +1,1 @@
+"""One module per `gatebp` subcommand; each parses options, calls the library, renders."""

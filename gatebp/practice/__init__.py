@@ -1,0 +1,1 @@
+"""Practice sessions: drills, timed mocks and the spaced-repetition scheduler."""

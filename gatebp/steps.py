@@ -1,0 +1,124 @@
+"""The working as data: forward values, local derivatives, paths and the answer.
+
+Steps are plain records built by keyword; renderers (Rich, print formats, JSON) only read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+
+RELU_CONVENTION = "relu'(0) = 0, as in PyTorch"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of the working; `kind` is forward, local, delta, path, sum, update or answer."""
+
+    kind: str
+    text: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Edge:
+    """The local derivative ∂node/∂parent at the forward values, with the rule that gives it."""
+
+    node: str
+    parent: str
+    formula: str
+    value: sp.Expr
+    rule: str = ""
+    activation: str = ""  # relu, sigmoid, tanh, exp or log when a rule table gave the value
+
+    @property
+    def label(self) -> str:
+        return f"∂{self.node}/∂{self.parent}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"node": self.node, "parent": self.parent, "formula": self.formula,
+                "rule": self.rule, "value": as_float(self.value), "exact": exact_text(self.value)}
+
+
+@dataclass(frozen=True)
+class Path:
+    """One route from `wrt` to `of`, listed from `of` back to `wrt`, and its product."""
+
+    names: tuple[str, ...]
+    factors: tuple[sp.Expr, ...]
+    product: sp.Expr
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"nodes": list(self.names), "factors": [as_float(f) for f in self.factors],
+                "product": as_float(self.product), "exact": exact_text(self.product)}
+
+
+@dataclass(frozen=True)
+class Solution:
+    """Everything `solve` found; `exact` is the answer, `value` its float for grading."""
+
+    question: str
+    exact: sp.Expr
+    forward: dict[str, sp.Expr]
+    edges: tuple[Edge, ...] = ()
+    sensitivities: dict[str, sp.Expr] = field(default_factory=dict)
+    paths: tuple[Path, ...] = ()
+    paths_truncated: bool = False
+    gradient: sp.Expr | None = None
+    steps: tuple[Step, ...] = ()
+    checked: str = ""
+
+    @property
+    def value(self) -> float:
+        return as_float(self.exact)
+
+    @property
+    def exact_text(self) -> str:
+        return exact_text(self.exact)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"question": self.question, "value": self.value, "exact": self.exact_text,
+                "forward": {k: {"value": as_float(v), "exact": exact_text(v)} for k, v in self.forward.items()},
+                "local_derivatives": [e.to_dict() for e in self.edges],
+                "sensitivities": {k: as_float(v) for k, v in self.sensitivities.items()},
+                "paths": [p.to_dict() for p in self.paths], "paths_truncated": self.paths_truncated,
+                "steps": [s.to_dict() for s in self.steps], "checked": self.checked,
+                "convention": RELU_CONVENTION}
+
+
+def as_float(value: sp.Expr) -> float:
+    return float(sp.N(value, 30))
+
+
+def exact_text(value: sp.Expr) -> str:
+    """SymPy's exact form in the spec grammar (`1/(1 + exp(-1))`, `-3/4`)."""
+    return sp.sstr(value)
+
+
+def show(value: sp.Expr, places: int = 4) -> str:
+    """A number as a student writes it: 6, -0.75, 1/3 ≈ 0.3333, ≈ 0.7311."""
+    if value.is_Integer:
+        return str(value)
+    number = as_float(value)
+    decimal = f"{number:.{places}f}".rstrip("0").rstrip(".")
+    if value.is_Rational:
+        if sp.Rational(decimal) == value:
+            return decimal
+        return f"{value} ≈ {decimal}"
+    return f"≈ {decimal}"
+
+
+def equals(value: sp.Expr, places: int = 4) -> str:
+    """`= 6` or `≈ 0.7311`: the sign a student writes before a value."""
+    text = show(value, places)
+    return text if text.startswith("≈") else f"= {text}"
+
+
+def short(value: sp.Expr, places: int = 4) -> str:
+    """`show` without the exact fraction: for products and sums written inline."""
+    text = show(value, places)
+    return text.split(" ≈ ")[-1].removeprefix("≈ ")
