@@ -71,7 +71,9 @@ def parse_expr_text(text: str) -> Expr:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as error:
-        raise ExpressionError(f"syntax error: {error.msg}", max(error.offset or 1, 1)) from None
+        if not error.offset:
+            raise ExpressionError("syntax error: the expression ends too early", len(text.strip()) + 1) from None
+        raise ExpressionError(f"syntax error: {error.msg}", error.offset) from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("expression nested too deeply") from None
     return _Walker(text.strip()).walk(tree.body, 0)

@@ -177,7 +177,9 @@ class History:
         try:
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
-                raise GatebpError(f"{self.path}: history schema {version} is newer than this gatebp")
+                raise GatebpError(
+                    f"{self.path}: history schema {version} is newer than this gatebp"
+                )
             if version < SCHEMA_VERSION:
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
@@ -192,7 +194,9 @@ class History:
     def schema_version(self) -> int:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
-    def start_session(self, mode: str, seed: int | None, count: int, now: datetime | None = None) -> int:
+    def start_session(
+        self, mode: str, seed: int | None, count: int, now: datetime | None = None
+    ) -> int:
         if mode not in MODES:
             raise ValueError(f"unknown session mode {mode!r}; expected one of {MODES}")
         cursor = self._db.execute(
@@ -261,7 +265,10 @@ class History:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 

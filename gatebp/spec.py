@@ -6,6 +6,7 @@ YAML is read with `yaml.compose`, so every key keeps its line and raw text: numb
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -201,6 +202,15 @@ class _SpecReader:
             nodes.append(found)
 
 
+def graph_from_dict(graph: dict[str, dict[str, str]], find: dict[str, object] | None = None,
+                    source: str = "<question>") -> Graph:
+    """A question's exported `graph` (values + nodes) and `find`, back to a checked Graph."""
+    spec: dict[str, object] = {"values": graph.get("values", {}), "nodes": graph.get("nodes", {})}
+    if find:
+        spec["find"] = {k: (str(v) if k == "lr" else v) for k, v in find.items()}
+    return parse_spec(json.dumps(spec), source=source)
+
+
 def parse_find_text(text: str) -> Find:
     """`dL/dx`, `∂L/∂x`, `L` (a forward value) or `dL/dw lr=0.1` (one descent step)."""
     text = text.strip()
@@ -235,15 +245,59 @@ def check_find(find: Find, graph: Graph) -> Find:
     return find
 
 
-def parse_inline(graph_text: str, at_text: str, find_text: str | None) -> Graph:
-    """The shell form: `--graph 'u = x*y; L = u**2' --at 'x=3, y=-2' --find dL/dx`."""
-    values = _inline_pairs(at_text, ",", "--at")
-    nodes = _inline_pairs(graph_text, ";", "--graph")
-    lines = [f"{name}: {_yaml_quote(text)}" for name, text in values]
-    spec = "values:\n" + "\n".join("  " + line for line in lines) if lines else "values: {}"
-    spec += "\nnodes:\n" + "\n".join(f"  {name}: {_yaml_quote(text)}" for name, text in nodes)
-    graph = parse_spec(spec, source="--graph")
+def parse_inline(graph_text: str | None, at_text: str | None, find_text: str | None,
+                 layers_text: str | None = None) -> Graph:
+    """The shell form: `--graph 'u = x*y; L = u**2' --at 'x=3, y=-2' --find dL/dx`,
+    or `--layers 'x=[1,2] | h=relu([[1,-1],[2,1]]) | y=[[1,1]]'` (plus --graph for a loss)."""
+    spec: dict[str, object] = {}
+    if layers_text:
+        spec.update(_inline_layers(layers_text))
+    values = _inline_pairs(at_text or "", ",", "--at")
+    nodes = _inline_pairs(graph_text or "", ";", "--graph")
+    if not nodes and not layers_text:
+        raise SpecError("no nodes given (e.g. --graph 'u = x*y; L = u**2' or --layers ...)", source="--graph")
+    if values:
+        spec["values"] = dict(values)
+    if nodes:
+        spec["nodes"] = dict(nodes)
+    for option, pairs in (("--at", values), ("--graph", nodes)):
+        names = [name for name, _ in pairs]
+        if len(set(names)) != len(names):
+            raise SpecError(f"'{next(n for n in names if names.count(n) > 1)}' is given twice", source=option)
+    try:
+        graph = parse_spec(json.dumps(spec), source="--graph" if nodes else "--layers")
+    except SpecError as error:  # inline text has no lines worth quoting
+        raise SpecError(error.reason, source=error.source, key=error.key) from None
     return graph if find_text is None else graph.with_find(_inline_find(find_text, graph))
+
+
+def _inline_layers(text: str) -> dict[str, object]:
+    """`x=[1,2] | h=relu([[1,-1],[2,1]], [0,1]) | y=[[1,1]]`: the input, then each layer."""
+    parts = [p.strip() for p in text.split("|") if p.strip()]
+    if len(parts) < 2:
+        raise SpecError("write the input and at least one layer, e.g. 'x=[1,2] | y=[[1,1]]'", source="--layers")
+    stem, _, vector = parts[0].partition("=")
+    spec: dict[str, object] = {"input": {stem.strip(): _json_numbers(vector, parts[0])}, "layers": []}
+    for part in parts[1:]:
+        match = re.fullmatch(r"(\w+)\s*=\s*(?:(\w+)\s*\((.*)\)|(\[.*\]))", part, re.S)
+        if not match:
+            raise SpecError(f"cannot read layer {part!r} (expected out=act(W) or out=act(W, b) or out=W)",
+                            source="--layers")
+        out, act, inner, bare = match.groups()
+        matrices = _json_numbers(f"[{inner}]" if inner is not None else f"[{bare}]", part)
+        layer: dict[str, object] = {"out": out, "W": matrices[0], "act": act or "linear"}
+        if len(matrices) > 1:
+            layer["b"] = matrices[1]
+        spec["layers"].append(layer)  # type: ignore[union-attr]
+    return spec
+
+
+def _json_numbers(text: str, part: str) -> list:  # type: ignore[type-arg]
+    """Bracketed numbers read with json (data only, never code), kept as exact text."""
+    try:
+        return json.loads(text, parse_float=str, parse_int=str)
+    except ValueError:
+        raise SpecError(f"cannot read the numbers in {part!r}", source="--layers") from None
 
 
 def _inline_find(find_text: str, graph: Graph) -> Find:
@@ -260,8 +314,6 @@ def _inline_pairs(text: str, separator: str, option: str) -> list[tuple[str, str
         if not equals or not name.strip() or not value.strip():
             raise SpecError(f"expected name = value, got {part.strip()!r}", source=option)
         pairs.append((name.strip(), value.strip()))
-    if not pairs and option == "--graph":
-        raise SpecError("no nodes given (e.g. 'u = x*y; L = u**2')", source=option)
     return pairs
 
 

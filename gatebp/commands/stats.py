@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +19,8 @@ if TYPE_CHECKING:
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the history lives (default: $GATEBP_HOME or the user data dir).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
-@click.option("--plain", is_flag=True, help="No colour and no box drawing (also when NO_COLOR is set).")
+@click.option("--plain", is_flag=True,
+              help="No colour, no box drawing (also when NO_COLOR is set).")
 @click.option("--days", type=click.IntRange(1, 3660), default=None,
               help="Only count the last N days (default: everything; the trend shows 14 days).")
 def stats(data_dir: Path | None, as_json: bool, plain: bool, days: int | None) -> None:
@@ -52,6 +54,6 @@ def _show(summary: Summary, plain: bool) -> None:
 
     from gatebp.render.stats import stats_view
 
-    console = Console(file=click.get_text_stream("stdout"), no_color=plain, highlight=False,
+    console = Console(file=sys.stdout, no_color=plain, highlight=False,
                       color_system=None if plain else "auto", emoji=False)
     console.print(stats_view(summary, plain))

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from gatebp.errors import GatebpError
-from gatebp.question import Question
+from gatebp.question import Option, Question
 
 GREEK = frozenset("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi "
                   "pi rho sigma tau upsilon phi chi psi omega".split())
@@ -70,8 +70,8 @@ def _check_nat(q: Question) -> None:
 
 
 def _check_choice(q: Question) -> None:
-    if not q.options or not all(isinstance(o.label, str) and isinstance(o.text, str)
-                                for o in q.options):
+    if not q.options or not all(isinstance(o, Option) and isinstance(o.label, str)
+                                and isinstance(o.text, str) for o in q.options):
         raise GatebpError(f"an {q.type} needs options, each with a label and text")
     correct = q.answer.get("correct")
     if not isinstance(correct, (list, tuple)) or not correct:

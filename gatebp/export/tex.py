@@ -46,7 +46,7 @@ _UNICODE = {
     "\u221e": r"$\infty$", "\u2208": r"$\in$", "\u00b1": r"$\pm$", "\u2032": r"$'$",
     "\u00b2": r"\textsuperscript{2}", "\u00b3": r"\textsuperscript{3}", "\u2026": r"\ldots{}",
     "\u2013": "--", "\u2014": "---", "\u2018": "`", "\u2019": "'", "\u201c": "``", "\u201d": "''",
-    "\u00a0": "~", "\u2207": r"$\nabla$", "\u03c3": r"$\sigma$", "\u03b7": r"$\eta$",
+    "\u00a0": r"\nobreakspace{}", "\u2207": r"$\nabla$", "\u03c3": r"$\sigma$", "\u03b7": r"$\eta$",
     "\u03b1": r"$\alpha$", "\u03b2": r"$\beta$", "\u03b3": r"$\gamma$", "\u03b4": r"$\delta$",
     "\u0394": r"$\Delta$", "\u03bb": r"$\lambda$", "\u03b8": r"$\theta$", "\u03bc": r"$\mu$",
     "\u03b5": r"$\epsilon$", "\u03c6": r"$\phi$", "\u03c0": r"$\pi$", "\u03c4": r"$\tau$",
@@ -76,7 +76,7 @@ def escape_tex(text: str) -> str:
 def render(questions: Sequence[Question], options: ExportOptions, *, paper: bool = True,
            key: bool = True) -> str:
     title = options.title + ("" if paper else " --- answer key")
-    parts = [PREAMBLE, f"\\title{{{escape_tex(options.title)}}}", "\\begin{document}",
+    parts = [PREAMBLE, "\\begin{document}",
              "\\begin{center}", f"{{\\Large\\bfseries {escape_tex(title)}}}\\\\[2pt]",
              escape_tex(header_line(questions, options.version)), "\\end{center}"]
     if paper:
@@ -92,7 +92,7 @@ def render(questions: Sequence[Question], options: ExportOptions, *, paper: bool
 
 def question_tex(q: Question, number: int) -> str:
     parts = [f"\\subsection*{{Q.{number}\\quad{{\\small\\normalfont {escape_tex(tag_text(q))}}}}}",
-             f"\\label{{q{number}}}", escape_tex(q.text), ""]
+             escape_tex(q.text), ""]
     if q.graph:
         parts += [tikz_diagram(q), graph_table_tex(q), ""]
     if q.options:
@@ -128,9 +128,11 @@ def tikz_diagram(q: Question) -> str:
 def _tikz_box(box: Box, i: int) -> str:
     fill = "blue!8" if box.leaf else "orange!12"
     caption = box.caption.removeprefix("= ")
-    text = ("$=\\,$" + maths(caption)) if box.leaf else maths(caption)
-    if caption.endswith("\u2026"):
-        text = f"\\texttt{{{escape_tex(caption)}}}"
+    source = None if caption.endswith("\u2026") else math_source(caption, "latex")
+    if source is None:
+        text = f"\\texttt{{{escape_tex(box.caption)}}}"
+    else:
+        text = f"${'= ' if box.leaf else ''}{source}$"
     return (f"  \\node[draw, ellipse, fill={fill}, minimum width={2 * box.rx * 0.75:.1f}pt, "
             f"minimum height={2 * box.ry * 0.75:.1f}pt, inner sep=1pt"
             f"{', very thick' if box.output and not box.leaf else ''}] (n{i}) at "

@@ -95,7 +95,8 @@ def _checked(graph: Any) -> tuple[dict[str, str], dict[str, str], dict[str, tupl
 
     if not isinstance(graph, dict):
         raise SpecError("the graph must be a mapping with 'values' and 'nodes'", source="graph")
-    values, nodes = graph.get("values") or {}, graph.get("nodes") or {}
+    values, nodes = graph.get("values", {}), graph.get("nodes", {})
+    values, nodes = {} if values is None else values, {} if nodes is None else nodes
     if not isinstance(values, dict) or not isinstance(nodes, dict):
         raise SpecError("'values' and 'nodes' must be mappings of name to text", source="graph")
     if not values and not nodes:

@@ -1,0 +1,88 @@
+"""Any user text survives every escaper: Typst, LaTeX, HTML and Markdown never break on it."""
+
+from __future__ import annotations
+
+import io
+import re
+from html.parser import HTMLParser
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gatebp.export import ExportOptions, render_export
+from gatebp.export._common import math_source
+from gatebp.export.markdown import code_span, escape_md
+from gatebp.export.pdf import tstr
+from gatebp.export.tex import escape_tex
+from gatebp.question import Question
+
+SPECIALS = st.sampled_from(list("\\{}$&#^_%~<>|[]*`\"'@=-+/:;()\n\t") + ["]]>", "\u2202", "\u03c3"])
+TEXT = st.lists(st.one_of(SPECIALS, st.text(min_size=1, max_size=4)), max_size=12).map("".join)
+
+
+def question(text: str) -> Question:
+    return Question(id="q", topic="t", type="NAT", marks=1, text="Marker " + text,
+                    answer={"range": [0.5, 0.5]}, solution=(text,), rounding=1)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXT)
+def test_typst_compiles_any_text(text: str) -> None:
+    from pypdf import PdfReader
+
+    pdf = render_export([question(text)], "pdf", ExportOptions(title=text or "t")).main
+    assert "Marker" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+@given(TEXT)
+def test_typst_string_literal_round_trips(text: str) -> None:
+    literal = tstr(text)
+    assert literal.startswith('"') and literal.endswith('"') and "\n" not in literal
+    body = literal[1:-1]
+    assert not re.search(r'(?<!\\)(\\\\)*"', body)  # every quote inside is escaped
+
+
+@given(TEXT)
+def test_tex_escape_leaves_no_live_specials(text: str) -> None:
+    escaped = escape_tex(text)
+    plain = re.sub(r"\\textsuperscript\{\d\}|\\[A-Za-z]+(\{\})?|\\[{}$&#_%]|\$\\?[A-Za-z']*\$", "",
+                   escaped)
+    assert not re.search(r"[{}$&#^_%~\\]", plain.replace("\\newline", "")), escaped
+
+
+class TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.chunks: list[str] = []
+        self.tags = 0
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        self.tags += 1
+
+    def handle_data(self, data: str) -> None:
+        self.chunks.append(data)
+
+
+@given(TEXT)
+def test_html_text_reads_back_exactly(text: str) -> None:
+    page = render_export([question(text)], "html", ExportOptions(answers="none")).main.decode()
+    parser = TextOnly()
+    parser.feed(page)
+    assert ("Marker " + text).replace("\r", "\n") in "".join(parser.chunks).replace("\r", "\n")
+
+
+@given(TEXT)
+def test_markdown_escape_hides_syntax(text: str) -> None:
+    escaped = escape_md(text)
+    assert not re.search(r"(?<!\\)[*_`<>|\[\]#$]", re.sub(r"\\\\", "", escaped))
+    assert code_span(text).strip("`").strip() == text.strip() or "`" in text
+
+
+def test_maths_conversion() -> None:
+    assert math_source("w1*x", "typst") == "w_(1) dot x"
+    assert math_source("w1*x", "latex") == r"w_{1} \cdot x"
+    assert math_source("(a+b)/c", "latex") == r"\frac{a + b}{c}"
+    assert math_source("sigmoid(w_out*h)**2", "typst") == 'sigma(w_("out") dot h)^(2)'
+    assert math_source("-(x-y)**2", "latex") == r"-\left(x - y\right)^{2}"
+    assert math_source("alpha*x - 1/2", "latex") == r"\alpha \cdot x - \frac{1}{2}"
+    assert math_source("import os", "latex") is None
