@@ -195,7 +195,8 @@ def test_pdf_has_every_question_and_key(questions: list[Question]) -> None:
 
 def test_pdf_separate_writes_paper_and_key(tmp_path: Path, questions: list[Question]) -> None:
     out = tmp_path / "set.pdf"
-    written = write_export(questions, "pdf", ExportOptions(answers="separate", solutions=False), out)
+    options = ExportOptions(answers="separate", solutions=False)
+    written = write_export(questions, "pdf", options, out)
     assert written == [out, tmp_path / "set-key.pdf"]
     paper, key = (" ".join(pdf_pages(p.read_bytes())) for p in written)
     assert "Answer key" not in paper and all(phrase in paper for phrase in PHRASES)
@@ -327,8 +328,7 @@ def test_key_inside_formats_write_one_file(tmp_path: Path, fmt: str,
     assert write_export(questions, fmt, ExportOptions(answers="separate"), out) == [out]
 
 
-def test_separate_key_takes_the_default_suffix_when_path_has_none(tmp_path: Path,
-                                                                   questions: list[Question]) -> None:
+def test_separate_key_takes_the_default_suffix(tmp_path: Path, questions: list[Question]) -> None:
     written = write_export(questions, "md", ExportOptions(answers="separate"), tmp_path / "paper")
     assert written[1] == tmp_path / "paper-key.md"
     assert key_path(Path("a/b.tex")) == Path("a/b-key.tex")
@@ -391,7 +391,8 @@ def malformed() -> dict[str, object]:
 @pytest.mark.parametrize("case", sorted(malformed()))
 def test_malformed_question_is_one_line_error(fmt: str, case: str) -> None:
     with pytest.raises(GatebpError) as caught:
-        render_export([sample_questions()[2], malformed()[case]], fmt, ExportOptions())  # type: ignore[list-item]
+        bad: list = [sample_questions()[2], malformed()[case]]
+        render_export(bad, fmt, ExportOptions())
     message = str(caught.value)
     assert "\n" not in message and message.startswith(("question 2", "item 2"))
 
@@ -406,5 +407,6 @@ def test_importing_export_loads_no_heavy_modules() -> None:
     code = ("import sys, gatebp.export, gatebp.export.html, gatebp.render.diagram; "
             "print(sorted(m for m in ('typst', 'genanki', 'sympy', 'click', 'rich') "
             "if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
     assert result.stdout.strip() == "[]"

@@ -78,7 +78,8 @@ def _check_choice(q: Question) -> None:
         raise GatebpError(f"an {q.type} answer needs a non-empty 'correct' list")
     for index in correct:
         if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(q.options):
-            raise GatebpError(f"correct option {index!r} is not one of the {len(q.options)} options")
+            raise GatebpError(f"correct option {index!r} is not one of the "
+                              f"{len(q.options)} options")
     if q.type == "MCQ" and len(set(correct)) != 1:
         raise GatebpError("an MCQ has exactly one correct option")
 
@@ -115,7 +116,8 @@ def total_marks(questions: Sequence[Question]) -> int:
 
 
 def header_line(questions: Sequence[Question], version: str) -> str:
-    line = f"{len(questions)} questions, {total_marks(questions)} marks"
+    count = "1 question" if len(questions) == 1 else f"{len(questions)} questions"
+    line = f"{count}, {marks_text(total_marks(questions))}"
     return f"Version {version} \u00b7 {line}" if version else line
 
 

@@ -126,8 +126,8 @@ def options_html(q: Question) -> str:
 
 
 def key_html(questions: Sequence[Question]) -> str:
-    rows = "".join(f"<tr><td>Q.{n}</td><td>{t}</td><td>{m}</td><td class=\"answer\">{escape(k)}</td></tr>"
-                   for n, t, m, k in key_rows(questions))
+    rows = "".join(f'<tr><td>Q.{n}</td><td>{t}</td><td>{m}</td><td class="answer">'
+                   f"{escape(k)}</td></tr>" for n, t, m, k in key_rows(questions))
     return ('<section class="key" id="answer-key"><h2>Answer key</h2>\n<table><thead><tr>'
             "<th>Question</th><th>Type</th><th>Marks</th><th>Key</th></tr></thead>"
             f"<tbody>{rows}</tbody></table></section>")
@@ -135,7 +135,8 @@ def key_html(questions: Sequence[Question]) -> str:
 
 def solutions_html(questions: Sequence[Question]) -> str:
     items = [solution_html(q, n) for n, q in enumerate(questions, 1)]
-    return '<section class="solutions"><h2>Worked solutions</h2>\n' + "\n".join(items) + "</section>"
+    head = '<section class="solutions"><h2>Worked solutions</h2>\n'
+    return head + "\n".join(items) + "</section>"
 
 
 def solution_html(q: Question, number: int | None = None) -> str:

@@ -63,11 +63,11 @@ def question_xml(q: Question, number: int, solutions: bool) -> str:
         f"  <name><text>{escape(f'Q.{number} {q.id}')}</text></name>",
         f'  <questiontext format="html">\n    <text>{cdata(_question_text(q, number))}</text>'
         + _attachment(q, number) + "\n  </questiontext>",
-        f'  <generalfeedback format="html"><text>{cdata(_feedback(q, solutions))}</text></generalfeedback>',
+        f'  <generalfeedback format="html"><text>{cdata(_feedback(q, solutions))}</text>'
+        "</generalfeedback>",
         f"  <defaultgrade>{q.marks}</defaultgrade>",
         "  <penalty>0</penalty>",
         "  <hidden>0</hidden>",
-        f"  <idnumber>{escape(q.id[:100])}</idnumber>",
         body,
         "</question>",
     ])
@@ -103,7 +103,8 @@ def _nat_answers(q: Question) -> str:
         '  <answer fraction="100" format="moodle_auto_format">',
         f"    <text>{middle}</text>",
         f"    <tolerance>{tolerance}</tolerance>",
-        f'    <feedback format="html"><text>{cdata("Key: " + escape(q.key_text()))}</text></feedback>',
+        f'    <feedback format="html"><text>{cdata("Key: " + escape(q.key_text()))}</text>'
+        "</feedback>",
         "  </answer>",
         "  <unitgradingtype>0</unitgradingtype>",
         "  <unitpenalty>0</unitpenalty>",

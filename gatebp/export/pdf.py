@@ -50,7 +50,7 @@ def typst_source(questions: Sequence[Question], options: ExportOptions, *, paper
     """The Typst markup for the set (kept public so it can be inspected or saved)."""
     title = options.title + ("" if paper else " \u2014 answer key")
     meta = header_line(questions, options.version)
-    running = f"{options.title} \u00b7 version {options.version}" if options.version else options.title
+    running = options.title + (f" \u00b7 version {options.version}" if options.version else "")
     parts = [PREAMBLE.format(title=tstr(title), meta=tstr(meta), running=tstr(running))]
     if paper:
         parts += [question_typst(q, n) for n, q in enumerate(questions, 1)]
@@ -97,7 +97,8 @@ def question_typst(q: Question, number: int) -> str:
         body += [f"#option({tstr(o.label)}, [{tcontent(o.text)}])" for o in q.options]
     body.append(f"#hint({tstr(type_hint(q))})")
     inner = "\n\n".join(body)
-    return f"#block(breakable: false, width: 100%, above: 1.4em)[\n{inner}\n]\n#line(length: 100%, stroke: 0.4pt + luma(200))"
+    return (f"#block(breakable: false, width: 100%, above: 1.4em)[\n{inner}\n]\n"
+            "#line(length: 100%, stroke: 0.4pt + luma(200))")
 
 
 def graph_typst(q: Question) -> str:

@@ -55,9 +55,12 @@ _UNICODE = {
 
 
 def escape_tex(text: str) -> str:
-    """Plain text to LaTeX text; characters pdflatex cannot set become [U+XXXX]."""
+    """Plain text to LaTeX text; characters pdflatex cannot set become [U+XXXX].
+
+    Line breaks become \\newline, except at the ends (where LaTeX has "no line here to end").
+    """
     out = []
-    for char in text.replace("\r", ""):
+    for char in text.replace("\r", "").strip("\n"):
         if char in _SPECIALS:
             out.append(_SPECIALS[char])
         elif char in _UNICODE:
@@ -96,7 +99,7 @@ def question_tex(q: Question, number: int) -> str:
     if q.graph:
         parts += [tikz_diagram(q), graph_table_tex(q), ""]
     if q.options:
-        items = [f"  \\item[({escape_tex(o.label)})] {escape_tex(o.text)}" for o in q.options]
+        items = [f"  \\item[{{({escape_tex(o.label)})}}] {escape_tex(o.text)}" for o in q.options]
         parts += ["\\begin{itemize}", *items, "\\end{itemize}"]
     parts += [f"{{\\small\\itshape {escape_tex(type_hint(q))}}}", "", "\\medskip\\hrule"]
     return "\n".join(parts)
@@ -156,7 +159,8 @@ def key_tex(questions: Sequence[Question]) -> str:
 
 
 def solution_tex(q: Question, number: int) -> str:
-    head = f"\\subsection*{{Q.{number}\\quad{{\\normalfont Key: \\textbf{{{escape_tex(q.key_text())}}}}}}}"
+    key = escape_tex(q.key_text())
+    head = f"\\subsection*{{Q.{number}\\quad{{\\normalfont Key: \\textbf{{{key}}}}}}}"
     if not q.solution:
         return head
     items = [f"  \\item {escape_tex(step)}" for step in q.solution]

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
 
-import click
 from rich.console import Console
 
 
 def make_console(plain: bool = False, stderr: bool = False) -> Console:
-    """A Console on click's current stream (so CliRunner captures it); plain means no colour."""
+    """A Console on the current stdout/stderr; plain means no colour and ASCII boxes."""
     plain = plain or "NO_COLOR" in os.environ
-    stream = click.get_text_stream("stderr" if stderr else "stdout")
+    stream = sys.stderr if stderr else sys.stdout  # looked up now, so CliRunner's capture is used
     return Console(file=stream, no_color=plain, color_system=None if plain else "auto",
                    highlight=not plain, emoji=False)

@@ -24,13 +24,24 @@ def _box(plain: bool) -> box.Box:
     return box.ASCII if plain else box.ROUNDED
 
 
-def network_tree(graph: Graph, values: dict, root: str | None = None, plain: bool = False) -> Tree:
-    """The network drawn from the output back to its leaves, each name with its value."""
+def network_tree(graph: Graph, values: dict, root: str | None = None, plain: bool = False) -> Tree | Text:
+    """The network drawn from the output back to its leaves, each name with its value.
+
+    Plain mode indents with spaces instead of Rich's tree guides (screen readers, logs)."""
     root = root or (graph.find.of if graph.find else graph.nodes[-1].name)
     tree = Tree(_label(graph, values, root), guide_style="dim", hide_root=False)
     seen: set[str] = set()
     _grow(tree, graph, values, root, seen, depth=0)
-    return tree
+    return _indented(tree) if plain else tree
+
+
+def _indented(tree: Tree, depth: int = 0) -> Text:
+    label = tree.label if isinstance(tree.label, Text) else Text(str(tree.label))
+    lines = Text("  " * depth + ("- " if depth else "")) + label
+    for child in tree.children:
+        lines.append("\n")
+        lines.append_text(_indented(child, depth + 1))
+    return lines
 
 
 def _label(graph: Graph, values: dict, name: str) -> Text:
@@ -139,7 +150,7 @@ def working_view(graph: Graph, solution: Solution, plain: bool = False) -> Group
     return Group(*parts)
 
 
-def question_diagram(question: Question, plain: bool = False) -> Tree | None:
+def question_diagram(question: Question, plain: bool = False) -> Tree | Text | None:
     """The network of a question with its given values only (nothing the student must find)."""
     graph = question_graph(question)
     if graph is None:

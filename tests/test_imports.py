@@ -1,0 +1,23 @@
+"""Start-up stays lazy and layers stay apart (checked in fresh interpreters)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run([sys.executable, "-c", code + "\nimport sys; print(' '.join(sys.modules))"],
+                         capture_output=True, text=True, check=True).stdout
+    return set(out.split())
+
+
+def test_help_does_not_import_sympy():
+    code = "import sys; sys.argv = ['gatebp', '--help']\nfrom gatebp.cli import cli\ntry:\n cli.main()\nexcept SystemExit:\n pass"
+    modules = _modules_after(code)
+    assert "sympy" not in modules and "gatebp.solve" not in modules
+
+
+def test_solver_knows_nothing_of_rich_or_click():
+    modules = _modules_after("import gatebp.solve, gatebp.spec, gatebp.generate, gatebp.grade")
+    assert "rich" not in modules and "click" not in modules

@@ -1,0 +1,79 @@
+"""Spec files: the scalar form, exact values, and one clear file:line error per problem."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from gatebp.errors import SpecError
+from gatebp.graph import Find
+from gatebp.spec import load_spec, parse_find_text, parse_spec
+
+
+def test_values_keep_exact_decimals_and_fractions():
+    graph = parse_spec('values: {a: 0.1, b: "1/3", c: -2}\nnodes: {y: a + b + c}\n')
+    assert graph.values == {"a": Fraction(1, 10), "b": Fraction(1, 3), "c": Fraction(-2)}
+
+
+def test_json_specs_are_read_too():
+    graph = parse_spec('{"values": {"x": 2}, "nodes": {"y": "x**2"}, "find": {"of": "y", "wrt": "x"}}')
+    assert graph.find == Find("y", "x")
+
+
+@pytest.mark.parametrize("find_text, expected", [
+    ("dL/dx", Find("L", "x")), ("∂L/∂w1", Find("L", "w1")), ("L", Find("L")),
+    ("dL/dw lr=0.1", Find("L", "w", Fraction(1, 10))),
+])
+def test_find_text_forms(find_text, expected):
+    assert parse_find_text(find_text) == expected
+
+
+BAD = [
+    ("values: {x: 1}\nnodes:\n  y: x + q\n", 3, "'q' is not defined"),
+    ("values: {x: 1}\nnodes:\n  y: x\n  y: 2*x\n", 4, "defined twice"),
+    ("values: {x: 1}\nnodes:\n  x: 2\n", 3, "already defined on line 1"),
+    ("values: {x: 1}\nnodes:\n  y: z + x\n  z: 2*x\n", 3, "used before it is defined"),
+    ("values: {x: 1}\nnodes:\n  y: foo(x)\n", 3, "unknown function 'foo' (known: relu, sigmoid, tanh, exp, log"),
+    ("values: {x: 1}\nnodes:\n  y: x +* 2\n", 3, "syntax error: invalid syntax (column 4)"),
+    ("values:\n  x: abc\nnodes: {y: x}\n", 2, "'abc' is not a number"),
+    ("values: {x: 1}\nnodes: {y: 2*x}\nfind: {of: y, wrt: w}\n", 3, "'w' names nothing"),
+    ("values: {x: 0}\nnodes:\n  y: 1/x\nfind: {of: y}\n", 3, "division by zero in node 'y'"),
+    ("values: {x: -1}\nnodes:\n  y: log(x)\nfind: {of: y}\n", 3, "log of a non-positive number"),
+    ("values: {x: 1}\nnodes: {y: x}\ncolour: red\n", 3, "unknown key"),
+    ("values: {x: 1\n", None, "not valid YAML/JSON"),
+]
+
+
+@pytest.mark.parametrize("text, line, message", BAD)
+def test_bad_specs_get_one_line_with_file_line_and_key(tmp_path, runner, text, line, message):
+    from gatebp.cli import cli
+
+    path = tmp_path / "net.yaml"
+    path.write_text(text)
+    with pytest.raises(SpecError) as error:
+        from gatebp.solve import solve
+
+        graph = load_spec(path)
+        solve(graph)
+    where = f"{path}:{line}:" if line else f"{path}"
+    assert str(error.value).startswith(where)
+    assert message in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_cli_turns_a_bad_spec_into_one_line_and_exit_2(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "net.yaml"
+    path.write_text("values: {x: 1}\nnodes:\n  y: x + q\nfind: {of: y, wrt: x}\n")
+    result = subprocess.run([sys.executable, "-m", "gatebp", "explain", str(path)], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"error: {path}:3: nodes.y: 'q' is not defined (add it to values or nodes)"
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_missing_file_is_one_line(tmp_path):
+    with pytest.raises(SpecError, match="cannot read the file"):
+        load_spec(tmp_path / "nope.yaml")
