@@ -8,10 +8,12 @@ for numbers and differentiate to the gate (and the gate to zero).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import sympy as sp
 
 
+@lru_cache(maxsize=8192)
 def is_positive(value: sp.Expr) -> bool:
     """Sign of an exact number; irrational values are decided numerically at high precision."""
     if value.is_Rational:

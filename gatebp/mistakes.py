@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import sympy as sp
 
@@ -21,7 +22,7 @@ class Slip:
     value: sp.Expr
     mistake: str
 
-    @property
+    @cached_property
     def number(self) -> float:
         return float(sp.N(self.value, 30))
 

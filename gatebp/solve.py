@@ -73,8 +73,13 @@ class _Evaluator:
                 raise self.fail("division by zero (0 to a negative power)")
             if not right.is_integer and not is_positive(left) and not _is_zero(left):
                 raise self.fail("a fractional power of a negative number")
-        return {"+": left + right, "-": left - right, "*": left * right}.get(op) if op in "+-*" \
-            else (left / right if op == "/" else left**right)
+        if op == "+":
+            return left + right
+        if op == "-":
+            return left - right
+        if op == "*":
+            return left * right
+        return left / right if op == "/" else left**right
 
     def call(self, func: str, arg: sp.Expr) -> sp.Expr:
         if func == "log" and not is_positive(arg):
@@ -271,6 +276,8 @@ def _same(a: sp.Expr, b: sp.Expr) -> bool:
     a, b = sp.S(a), sp.S(b)
     if a.is_Rational and b.is_Rational:
         return bool(a == b)
+    if abs(as_float(a) - as_float(b)) > 1e-9 * (1 + abs(as_float(b))):
+        return False  # clearly different: no need for 40 digits
     difference = abs(sp.N(a - b, 40))
     return bool(difference <= sp.Float("1e-25") * (1 + abs(sp.N(b, 40))))
 
@@ -325,11 +332,11 @@ def _path_steps(find: Find, paths: list[Path]) -> list[Step]:
     for path in paths:
         labels = " · ".join(f"∂{path.names[i]}/∂{path.names[i + 1]}" for i in range(len(path.names) - 1))
         numbers = " × ".join(short(f) for f in path.factors)
-        steps.append(Step(kind="path", text=f"path {' ← '.join(path.names)}: {labels} = {numbers} = "
+        steps.append(Step(kind="path", text=f"path {' ← '.join(path.names)}: {labels} = {numbers} "
                           f"{equals(path.product)}"))
     if len(paths) > 1:
         total = " + ".join(short(p.product) for p in paths)
-        steps.append(Step(kind="sum", text=f"sum over the {len(paths)} paths: {total} = "
+        steps.append(Step(kind="sum", text=f"sum over the {len(paths)} paths: {total} "
                           f"{equals(sp.Add(*(p.product for p in paths)))}"))
     if not paths:
         steps.append(Step(kind="path", text=f"no path leads from {find.wrt} to {find.of}, so the derivative is 0"))

@@ -6,6 +6,7 @@ Steps are plain records built by keyword; renderers (Rich, print formats, JSON) 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import sympy as sp
@@ -90,7 +91,11 @@ class Solution:
                 "convention": RELU_CONVENTION}
 
 
+@lru_cache(maxsize=8192)
 def as_float(value: sp.Expr) -> float:
+    """The float of an exact value; cached, since the working shows each value several times."""
+    if value.is_Rational:
+        return float(value)
     return float(sp.N(value, 30))
 
 

@@ -18,7 +18,7 @@ def load_families() -> dict[str, Family]:
     """Import every family module once; return the registry in topic-name order."""
     if not getattr(load_families, "_done", False):
         for module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
-            if module not in _SKIP:
+            if module not in _SKIP and not module.startswith("_"):
                 importlib.import_module(f"{__name__}.{module}")
         load_families._done = True  # type: ignore[attr-defined]
     return dict(sorted(REGISTRY.items()))

@@ -186,8 +186,9 @@ def numeric_question(*, topic: str, qtype: QuestionType, marks: int, body: str, 
 
 
 def _fmt(value: float, places: int) -> str:
+    """Fixed decimals, without the "-0.00" that rounding a tiny negative number leaves."""
     text = f"{value:.{places}f}"
-    return "0" if text in ("-0", "-0.0", "-0.00") else text.replace("-0.00", "0.00")
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
 
 
 def _graph_dict(graph: Graph | None) -> dict[str, dict[str, str]] | None:

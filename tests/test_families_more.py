@@ -1,0 +1,316 @@
+"""Families 8-13 (batch-bias, vanishing, residual, delta-recursion, finite-difference and the concept
+topics): every answer is re-derived here by a closed form with fractions/math, or by the mpmath
+finite-difference reference on the exported graph, never by the solver that produced it."""
+
+from __future__ import annotations
+
+import importlib
+import math
+import random
+import re
+from fractions import Fraction
+
+import mpmath
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gatebp.families.base import REGISTRY, Resample
+from gatebp.question import Question
+from tests.reference import derivative, evaluate
+
+MODULES = ("batch_bias", "vanishing", "residual", "delta_recursion", "finite_difference", "concepts")
+for _module in MODULES:
+    importlib.import_module(f"gatebp.families.{_module}")
+
+
+def make(topic: str, qtype: str, marks: int, seed: int) -> Question:
+    """What `build_question` does, for these modules only (so a half-written sibling cannot break us)."""
+    for attempt in range(50):
+        rng = random.Random(f"gatebp|{topic}|{qtype}|{marks}|{seed}|{attempt}")
+        try:
+            return REGISTRY[topic].build(rng, qtype, marks)  # type: ignore[arg-type]
+        except Resample:
+            continue
+    raise AssertionError(f"{topic}: no draw for seed {seed}")
+
+
+def forms(topic: str) -> list[tuple[str, int]]:
+    fam = REGISTRY[topic]
+    return [(t, m) for t in fam.types for m in fam.marks]
+
+
+def answer_value(q: Question) -> float | None:
+    """The NAT value, or the correct option's value of a numeric MCQ."""
+    if q.type == "NAT":
+        return q.answer["value"]
+    return q.options[q.answer["correct"][0]].value if q.type == "MCQ" else None
+
+
+def check_shape(q: Question) -> None:
+    """The key and options obey the GATE rules whatever the family."""
+    if q.type == "NAT":
+        lo, hi = q.answer["range"]
+        assert lo - 1e-9 <= q.answer["value"] <= hi + 1e-9
+        assert q.rounding is not None
+        assert all(not lo - 1e-9 <= m.value <= hi + 1e-9 and m.mistake for m in q.mistakes)
+        return
+    correct = q.answer["correct"]
+    assert len(q.options) == 4 and len({o.text for o in q.options}) == 4
+    assert len(correct) == 1 if q.type == "MCQ" else len(correct) >= 1
+    assert all(o.mistake for i, o in enumerate(q.options) if i not in correct)
+    values = [o.value for o in q.options if o.value is not None and not o.text[:1].isalpha()]
+    if len(values) == 4:
+        places = max(len(o.text.split(".")[1]) if "." in o.text else 0 for o in q.options)
+        assert min(abs(a - b) for i, a in enumerate(values) for b in values[i + 1:]) >= 10**-places * 0.99
+
+
+def tol(q: Question) -> float:
+    """How far a shown answer may sit from the exact one: one unit of its last place."""
+    if q.type == "NAT":
+        return 10.0 ** -(q.rounding or 0)
+    text = q.options[q.answer["correct"][0]].text
+    return 10.0 ** -(len(text.split(".")[1]) if "." in text else 0)
+
+
+def close(a: float, b: float | Fraction, tol: float = 1e-9) -> bool:
+    return abs(float(a) - float(b)) <= tol * (1 + abs(float(b)))
+
+
+def fractions_of(q: Question) -> dict[str, Fraction]:
+    return {k: Fraction(v) for k, v in q.graph["values"].items()}
+
+
+def built(topic: str, seed: int) -> list[Question]:
+    qs = [make(topic, t, m, seed) for t, m in forms(topic)]
+    for q in qs:
+        check_shape(q)
+    return qs
+
+
+def test_topics_registered_with_their_forms():
+    expected = {"batch-bias": 3, "vanishing": 3, "residual": 3, "delta-recursion": 3, "finite-difference": 3,
+                "grad-shapes": 3, "ad-modes": 3, "backward-cache": 2, "dead-relu": 2}
+    for topic, types in expected.items():
+        assert len(REGISTRY[topic].types) == types and REGISTRY[topic].marks == (1, 2)
+
+
+@pytest.mark.parametrize("topic", ["batch-bias", "vanishing", "residual", "delta-recursion", "finite-difference",
+                                   "grad-shapes", "ad-modes", "backward-cache", "dead-relu"])
+def test_same_seed_same_question(topic):
+    for qtype, marks in forms(topic):
+        assert make(topic, qtype, marks, 4242).to_dict() == make(topic, qtype, marks, 4242).to_dict()
+
+
+# --- batch-bias: Σ_k c·(out_k − t_k)·gate_k ------------------------------------------------------
+
+def batch_gradient(q: Question) -> Fraction:
+    v, nodes = fractions_of(q), q.graph["nodes"]
+    factor = 1 if "/ 2" in nodes["L1"] else 2
+    total = Fraction(0)
+    for k in range(1, 5):
+        if f"x{k}" not in v:
+            break
+        z = v["w"] * v[f"x{k}"] + v["b"]
+        out = max(z, Fraction(0)) if "h1" in nodes else z
+        gate = (1 if z > 0 else 0) if "h1" in nodes else 1
+        total += factor * (out - v[f"t{k}"]) * gate
+    return total
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10**6))
+def test_batch_bias_is_the_batch_sum(seed):
+    for q in built("batch-bias", seed):
+        g = batch_gradient(q)
+        expected = fractions_of(q)["b"] - g / 10 if "lr" in q.find else g
+        if q.type != "MSQ":
+            assert abs(answer_value(q) - float(expected)) <= tol(q)
+            continue
+        for o in q.options:
+            if o.text.startswith("∂L/∂b = "):
+                assert (q.options.index(o) in q.answer["correct"]) == close(o.value, g)
+
+
+# --- vanishing: σ' = a(1 − a) ----------------------------------------------------------------------
+
+def listed(text: str, name: str) -> list[Fraction]:
+    return [Fraction(v) for v in re.findall(rf"\b{name}\d = (-?\d+(?:\.\d+)?)", text)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10**6))
+def test_vanishing_products_and_bound(seed):
+    for q in built("vanishing", seed):
+        outputs, weights = listed(q.text, "a"), listed(q.text, "w")
+        primes = math.prod(a * (1 - a) for a in outputs)
+        if q.type == "MSQ":
+            for i, o in enumerate(q.options):
+                if o.text.startswith("the product"):
+                    assert (i in q.answer["correct"]) == (Fraction(o.text.split(" is ")[-1]) == primes)
+            continue
+        match = re.search(r"chain of (\d) sigmoid", q.text)
+        expected = 4 ** int(match[1]) if match and "1/N" in q.text else math.prod(weights) * primes
+        assert abs(answer_value(q) - float(expected)) <= tol(q)
+
+
+# --- residual: the mpmath reference on the exported graph ---------------------------------------
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10**6))
+def test_residual_matches_reference_and_closed_form(seed):
+    for q in built("residual", seed):
+        top = q.find["of"]
+        reference, kink = derivative(q.graph, top, "x")
+        assert kink > mpmath.mpf("1e-10")
+        v = fractions_of(q)
+        if top == "y":
+            closed = v["v"] * (1 + v["w"] * (1 if v["w"] * v["x"] > 0 else 0))
+        else:
+            u = v["w1"] * v["x"]
+            h = v["x"] + v["w2"] * max(u, Fraction(0))
+            closed = 2 * (h - v["t"]) * (1 + v["w2"] * v["w1"] * (1 if u > 0 else 0))
+        assert close(float(reference), closed, 1e-12)
+        if q.type != "MSQ":
+            assert abs(answer_value(q) - float(closed)) <= tol(q)
+        else:
+            for i, o in enumerate(q.options):
+                if o.text.startswith(f"∂{top}/∂x = "):
+                    assert (i in q.answer["correct"]) == close(o.value, closed)
+
+
+# --- delta-recursion: δ_j = Σ_i W2[i][j] δo_i · φ'(z_j) with math floats -------------------------
+
+def delta_closed_form(q: Question, j: int) -> float:
+    v = {k: float(f) for k, f in fractions_of(q).items()}
+    act = "sigmoid" if "sigmoid" in q.graph["nodes"]["a1"] else "tanh"
+    z = {i: v[f"u{i}"] * v["x"] for i in (1, 2)}
+    phi = (lambda s: 1 / (1 + math.exp(-s))) if act == "sigmoid" else math.tanh
+    a = {i: phi(z[i]) for i in (1, 2)}
+    o = {i: v[f"w{i}1"] * a[1] + v[f"w{i}2"] * a[2] for i in (1, 2)}
+    d_out = {i: v[f"g{i}"] if "g1" in v else o[i] - v[f"t{i}"] for i in (1, 2)}
+    prime = a[j] * (1 - a[j]) if act == "sigmoid" else 1 - a[j] ** 2
+    return sum(v[f"w{i}{j}"] * d_out[i] for i in (1, 2)) * prime
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_delta_recursion_matches_closed_form_and_reference(seed):
+    for q in built("delta-recursion", seed * 7919):
+        j = int(q.find["wrt"][1])
+        expected = delta_closed_form(q, j)
+        reference, _ = derivative(q.graph, "L", f"z{j}")
+        assert close(float(reference), expected, 1e-9)
+        if q.type == "NAT":
+            lo, hi = q.answer["range"]
+            assert close(q.answer["value"], expected) and lo <= expected <= hi
+        elif q.type == "MCQ":
+            assert abs(answer_value(q) - expected) <= tol(q)
+        else:
+            for i, o in enumerate(q.options):
+                if o.text.startswith(f"δ{j} = ∂L/∂z{j} = "):
+                    assert (i in q.answer["correct"]) == (abs(o.value - expected) < 1e-9)
+
+
+# --- finite-difference: the losses in closed form with fractions --------------------------------
+
+def loss(q: Question, w: Fraction) -> Fraction:
+    v = fractions_of(q)
+    if "h" in q.graph["nodes"]:
+        return (w * w * v["x"] - v["t"]) ** 2 / 2
+    return (w * v["x"] - v["t"]) ** 2
+
+
+def estimates(q: Question) -> dict[str, Fraction]:
+    w, eps, v = fractions_of(q)["w"], Fraction(1, 10), fractions_of(q)
+    backprop = 2 * w * v["x"] * (w * w * v["x"] - v["t"]) if "h" in q.graph["nodes"] else 2 * v["x"] * (w * v["x"] - v["t"])
+    return {"one-sided": (loss(q, w + eps) - loss(q, w)) / eps,
+            "central": (loss(q, w + eps) - loss(q, w - eps)) / (2 * eps), "backprop": backprop}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10**6))
+def test_finite_difference_estimates(seed):
+    for q in built("finite-difference", seed):
+        e = estimates(q)
+        reference, _ = derivative(q.graph, "L", "w")
+        assert close(float(reference), e["backprop"], 1e-12)
+        if q.type == "MSQ":
+            for i, o in enumerate(q.options):
+                for kind in ("one-sided", "central"):
+                    if o.text.startswith(f"with ε = 0.1 the {kind} estimate is "):
+                        assert (i in q.answer["correct"]) == (Fraction(o.text.split(" is ")[-1]) == e[kind])
+            continue
+        kind = "one-sided" if "one-sided" in q.text else "central"
+        expected = e[kind] - e["backprop"] if "minus the backprop" in q.text else e[kind]
+        assert abs(answer_value(q) - float(expected)) <= tol(q)
+        if q.type == "NAT":
+            lo, hi = q.answer["range"]
+            assert lo - 1e-9 <= float(expected) <= hi + 1e-9
+
+
+# --- concepts ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(60))
+def test_grad_shapes(seed):
+    for q in built("grad-shapes", seed):
+        m, n = map(int, re.search(r"W is (\d+) × (\d+)", q.text).groups())
+        batch = int(re.search(r"X is \d+ × (\d+)", q.text)[1])
+        right = {"W": f"{m} × {n}", "b": f"a vector of {m} entries", "X": f"{n} × {batch}", "Z": f"{m} × {batch}"}
+        if q.type == "NAT":
+            target = re.search(r"entries does ∂L/∂(\w)", q.text)
+            counts = {"W": m * n, "b": m, "X": n * batch}
+            assert q.answer["value"] == (counts[target[1]] if target else m * n * batch)
+        elif q.type == "MCQ":
+            text = q.options[q.answer["correct"][0]].text
+            target = re.search(r"shape of ∂L/∂(\w)", q.text)
+            assert text == right[target[1]] if target else text == f"G Xᵀ, which is {m} × {n}"
+        else:
+            for i, o in enumerate(q.options):
+                target, shape = re.match(r"∂L/∂(\w) is (.*)", o.text).groups()
+                assert (i in q.answer["correct"]) == (shape == right[target])
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_ad_modes(seed):
+    for q in built("ad-modes", seed):
+        dims = re.search(r"R\^(\d+) → R\^(\d+)", q.text)
+        if dims is None:
+            n_in, hidden, n_out = map(int, re.search(r"(\d+) inputs, one hidden layer of (\d+) units and (\d+)",
+                                                     q.text).groups())
+            assert answer_value(q) == (n_in + 1) * hidden + (hidden + 1) * n_out
+            continue
+        n, m = map(int, dims.groups())
+        if q.type == "NAT":
+            assert q.answer["value"] == (n if "forward-mode" in q.text else m)
+        elif q.type == "MCQ":
+            assert q.options[q.answer["correct"][0]].text == (f"reverse mode, {m} passes" if m < n
+                                                              else f"forward mode, {n} passes")
+        else:
+            for i, o in enumerate(q.options):
+                count = re.match(r"(forward|reverse) mode needs (\d+)", o.text)
+                if count:
+                    assert (i in q.answer["correct"]) == (int(count[2]) == (n if count[1] == "forward" else m))
+
+
+NEEDED = {"w1": {"x", "w2", "t", "z1", "z2"}, "b1": {"w2", "t", "z1", "z2"}, "w2": {"t", "z1", "z2"}}
+LABELS = {"the input x": "x", "the weight w1": "w1", "the bias b1": "b1", "the weight w2": "w2",
+          "the bias b2": "b2", "the target t": "t", "the hidden value z1 (or a1)": "z1", "the output z2": "z2"}
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_backward_cache_by_hand(seed):
+    for q in built("backward-cache", seed):
+        wrt = re.search(r"computes ∂L/∂(\w+)", q.text)[1]
+        for i, o in enumerate(q.options):
+            needed = LABELS[o.text] in NEEDED[wrt]
+            assert (i in q.answer["correct"]) == (not needed if q.type == "MCQ" else needed)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_dead_relu_against_reference(seed):
+    for q in built("dead-relu", seed):
+        values = evaluate(q.graph)
+        assert all(abs(values[f"z{k}"]) > 0 for k in range(1, 4) if f"z{k}" in values)
+        for i, o in enumerate(q.options):
+            grad, _ = derivative(q.graph, "L", o.text)
+            assert (i in q.answer["correct"]) == (abs(grad) < mpmath.mpf("1e-30"))
