@@ -58,7 +58,7 @@ def main() -> None:
     from gatebp.errors import GatebpError
 
     try:
-        cli.main(standalone_mode=False)
+        sys.exit(cli.main(standalone_mode=False) or 0)
     except GatebpError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)

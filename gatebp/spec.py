@@ -48,6 +48,16 @@ def parse_spec(text: str, source: str = "<spec>") -> Graph:
     return _SpecReader(source).read(root)
 
 
+def graph_from_node(node: yaml.Node, source: str) -> Graph:
+    """A spec already composed inside a larger YAML file (a bank item): errors keep its lines."""
+    return _SpecReader(source).read(node)
+
+
+def find_from_node(node: yaml.Node, line: int, graph: Graph, source: str) -> Find:
+    """A `find` composed inside a larger YAML file, checked against `graph`."""
+    return _SpecReader(source).read_find((node, line), graph)
+
+
 def parse_number(text: str) -> Fraction:
     """An exact number from an int, a decimal or "p/q"; ValueError otherwise."""
     cleaned = text.strip().replace(" ", "")

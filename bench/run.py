@@ -1,0 +1,77 @@
+"""`make bench`: start-up, explain, generation, practice's first question and PDF export.
+
+Each figure is the median of several runs of the real command in a fresh process (wall clock),
+so it measures what a user waits for. Targets come from the issues; a miss is reported, not hidden.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+GATEBP = str(BIN / "gatebp")
+SEED_SPEC = "values: {x: 2, w1: 1, w2: 3}\nnodes:\n  z: w1*x\n  h: relu(z)\n  y: w2*h\nfind: {of: y, wrt: w1}\n"
+
+
+def median_seconds(command: list[str], runs: int, stdin: str | None = None, env: dict | None = None) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, input=stdin, capture_output=True, text=True, check=True, env=env)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def first_question_seconds(env: dict, runs: int) -> float:
+    """Time from starting `gatebp practice` to its first question on screen (a pseudo-terminal)."""
+    import pexpect
+
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        child = pexpect.spawn(GATEBP, ["practice", "--seed", "1", "--count", "3", "--plain"], env=env,
+                              encoding="utf-8", timeout=30, dimensions=(40, 80))
+        child.expect(r"Question 1")
+        times.append(time.perf_counter() - start)
+        child.terminate(force=True)
+    return statistics.median(times)
+
+
+def report(name: str, seconds: float, target: str, ok: bool, extra: str = "") -> None:
+    verdict = "ok" if ok else "MISSED"
+    print(f"{name:<44} {seconds * 1000:9.1f} ms   target {target:<22} {verdict} {extra}")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "GATEBP_HOME": tmp, "NO_COLOR": "1", "COLUMNS": "80"}
+        spec = Path(tmp) / "seed.yaml"
+        spec.write_text(SEED_SPEC)
+        baseline = median_seconds([sys.executable, "-c", "import click, rich"], 9)
+        help_time = median_seconds([GATEBP, "--help"], 9)
+        report("gatebp --help", help_time, "< 150 ms, ≤ 2x baseline", help_time < 0.15 and help_time <= 2 * baseline,
+               f"(python -c 'import click, rich': {baseline * 1000:.1f} ms, ratio {help_time / baseline:.2f})")
+        explain = median_seconds([GATEBP, "explain", str(spec)], 5)
+        report("gatebp explain (seed example)", explain, "(reported)", True)
+        count = 1000
+        generate = median_seconds([GATEBP, "export", "--count", str(count), "--seed", "1", "--format", "json",
+                                   "-o", str(Path(tmp) / "set.json")], 3)
+        rate = count / generate
+        report(f"gatebp export --count {count} --format json", generate, ">= 100 questions/s", rate >= 100,
+               f"({rate:.0f} questions/s)")
+        first = first_question_seconds(env, 5)
+        report("gatebp practice: first question on screen", first, "< 1 s", first < 1.0)
+        pdf = median_seconds([GATEBP, "export", "--count", "100", "--seed", "1", "--format", "pdf", "--solutions",
+                              "-o", str(Path(tmp) / "set.pdf")], 3)
+        report("gatebp export --count 100 --format pdf --solutions", pdf, "< 10 s", pdf < 10)
+
+
+if __name__ == "__main__":
+    main()
