@@ -172,8 +172,14 @@ def question_graph(question: Question) -> Graph | None:
 def question_working(question: Question, plain: bool = False) -> RenderableType:
     """The same working `explain` shows, for a question with a network; its steps otherwise."""
     graph = question_graph(question)
-    if graph is not None and graph.find is not None:
-        from gatebp.solve import solve
+    if graph is None or graph.find is None:
+        return Text("\n".join(question.solution))
+    from gatebp.solve import solve
 
-        return working_view(graph, solve(graph), plain)
-    return Text("\n".join(question.solution))
+    solution = solve(graph)
+    shown = {step.text for step in solution.steps}
+    extra = [line for line in question.solution if line not in shown]
+    view = working_view(graph, solution, plain)
+    if not extra:
+        return view
+    return Group(view, Text("Then", style="bold"), Text("\n".join(extra)))
