@@ -274,7 +274,7 @@ def range_claims(name: str) -> list[Claim]:
 
 def monotone_claims(name: str) -> list[Claim]:
     strict, weak = monotone(name, True), monotone(name, False)
-    flat = "" if strict else f" (it is constant on part of ℝ)"
+    flat = "" if strict else " (it is constant on part of ℝ)"
     return [Claim(f"{SHORT[name]} is strictly increasing on ℝ", strict,
                   f"missed that {SHORT[name]} is flat where its derivative is 0{flat}",
                   f"{SHORT[name]}: strictly increasing on every piece: {strict}"),

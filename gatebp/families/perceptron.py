@@ -14,7 +14,6 @@ import random
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
-import sympy as sp
 
 from gatebp.families._paper_kit import four_apart, rational, require, some_true, statement, text, vector
 from gatebp.families.base import family
@@ -123,6 +122,7 @@ def working(p: Setup) -> list[str]:
 @family(TOPIC, "The perceptron update and its effect", ("NAT", "MCQ", "MSQ"), (1, 2), group="paper")
 def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
     p = draw(rng, marks, mistake=qtype == "NAT" or rng.random() < 0.8)
+    require(score(*p.updated(), p.x) != 0, "new score exactly 0 (on the step's boundary)")
     if qtype == "NAT":
         question = _component(rng, marks, p)
     elif qtype == "MCQ":
@@ -228,7 +228,7 @@ def _misclassified(p: Setup, rng: random.Random) -> Choice:
 
 
 def _fixed(p: Setup, new: Fraction) -> Choice:
-    right = predict(p.form, new) == p.y and new != 0
+    right = predict(p.form, new) == p.y
     mistake = None if right else ("assumed one update always fixes the prediction (the score moved toward "
                                   "the label but not past 0)" if p.factor != 0 else
                                   "thought the input is misclassified after the update")
