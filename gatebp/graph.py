@@ -83,13 +83,27 @@ class Graph:
     def is_leaf(self, name: str) -> bool:
         return name in self.values
 
-    def children(self) -> dict[str, list[str]]:
-        """For each name, the nodes that read it, in definition order."""
-        out: dict[str, list[str]] = {name: [] for name in self.names()}
+    def ancestors(self, name: str) -> set[str]:
+        """Everything `name` reads, directly or not."""
+        found: set[str] = set()
+        stack = [name]
+        while stack:
+            current = stack.pop()
+            if self.is_leaf(current):
+                continue
+            for parent in self.node(current).parents:
+                if parent not in found:
+                    found.add(parent)
+                    stack.append(parent)
+        return found
+
+    def descendants(self, name: str) -> set[str]:
+        """Every node that reads `name`, directly or not."""
+        found: set[str] = set()
         for node in self.nodes:
-            for parent in node.parents:
-                out[parent].append(node.name)
-        return out
+            if any(p == name or p in found for p in node.parents):
+                found.add(node.name)
+        return found
 
     def with_find(self, find: Find) -> Graph:
         return Graph(self.values, self.nodes, find, self.source, self.lines, self.layers)

@@ -7,6 +7,8 @@ raises SolverMismatch, because an unchecked answer must never be shown.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import sympy as sp
 
 from gatebp.errors import SolverMismatch, SpecError
@@ -99,7 +101,7 @@ def _is_zero(value: sp.Expr) -> bool:
 
 
 def _value_solution(graph: Graph, find: Find, forward: Values) -> Solution:
-    relevant = _ancestors(graph, find.of) | {find.of}
+    relevant = graph.ancestors(find.of) | {find.of}
     steps = [_forward_step(graph, n, forward) for n in graph.nodes if n.name in relevant]
     steps.append(Step(kind="answer", text=f"{find.of} {equals(forward[find.of])}"))
     return Solution(question=find.describe(), exact=forward[find.of], forward=forward, steps=tuple(steps),
@@ -108,7 +110,7 @@ def _value_solution(graph: Graph, find: Find, forward: Values) -> Solution:
 
 def _gradient_solution(graph: Graph, find: Find, forward: Values) -> Solution:
     assert find.wrt is not None
-    on_paths = _ancestors(graph, find.of) & (_descendants(graph, find.wrt) | {find.wrt})
+    on_paths = graph.ancestors(find.of) & (graph.descendants(find.wrt) | {find.wrt})
     on_paths |= {find.of} if on_paths else set()
     edges = _local_derivatives(graph, forward, on_paths)
     deltas = _sensitivities(graph, find.of, edges)
@@ -123,34 +125,8 @@ def _gradient_solution(graph: Graph, find: Find, forward: Values) -> Solution:
                     gradient=gradient, steps=tuple(steps), checked=checked)
 
 
-def _rational(value: object) -> sp.Rational:
-    from fractions import Fraction
-
-    assert isinstance(value, Fraction)
+def _rational(value: Fraction) -> sp.Rational:
     return sp.Rational(value.numerator, value.denominator)
-
-
-def _ancestors(graph: Graph, name: str) -> set[str]:
-    """Everything `name` reads, directly or not."""
-    found: set[str] = set()
-    stack = [name]
-    while stack:
-        current = stack.pop()
-        if graph.is_leaf(current):
-            continue
-        for parent in graph.node(current).parents:
-            if parent not in found:
-                found.add(parent)
-                stack.append(parent)
-    return found
-
-
-def _descendants(graph: Graph, name: str) -> set[str]:
-    found: set[str] = set()
-    for node in graph.nodes:
-        if any(p == name or p in found for p in node.parents):
-            found.add(node.name)
-    return found
 
 
 def _order(graph: Graph, names: set[str]) -> list[str]:
@@ -292,7 +268,7 @@ def _forward_step(graph: Graph, node: Node, forward: Values) -> Step:
 def _steps(graph: Graph, find: Find, forward: Values, edges: tuple[Edge, ...], deltas: Values,
            paths: list[Path], gradient: sp.Expr, exact: sp.Expr, on_paths: set[str]) -> list[Step]:
     assert find.wrt is not None
-    relevant = _ancestors(graph, find.of) | {find.of}
+    relevant = graph.ancestors(find.of) | {find.of}
     steps = [_forward_step(graph, n, forward) for n in graph.nodes if n.name in relevant]
     for edge in edges:
         rule = f"   [{edge.rule}]" if edge.rule else ""

@@ -66,23 +66,17 @@ def _grow(tree: Tree, graph: Graph, values: dict, name: str, seen: set[str], dep
 
 
 def forward_table(graph: Graph, solution: Solution, plain: bool = False) -> Table:
+    """Each node the answer depends on, its definition and its value, in order."""
     table = Table(title="Forward pass", box=_box(plain), title_justify="left")
     table.add_column("node")
     table.add_column("definition")
     table.add_column("value", justify="right")
-    for step in solution.steps:
-        if step.kind == "forward":
-            name, _, rest = step.text.partition(" = ")
-            definition, _, value = rest.partition("   (")[0].rpartition(" = " if " = " in rest else " ≈ ")
-            table.add_row(name, definition or rest, _value_cell(rest.partition("   (")[0]))
+    root = graph.find.of if graph.find else graph.nodes[-1].name
+    needed = graph.ancestors(root) | {root}
+    for node in graph.nodes:
+        if node.name in needed:
+            table.add_row(node.name, node.text, show(solution.forward[node.name]))
     return table
-
-
-def _value_cell(text: str) -> str:
-    for sign in (" ≈ ", " = "):
-        if sign in text:
-            return text.rsplit(sign, 1)[1] if sign == " = " else "≈ " + text.rsplit(sign, 1)[1]
-    return text
 
 
 def local_table(solution: Solution, plain: bool = False) -> Table:
