@@ -39,12 +39,13 @@ def export(count: int, seed: int | None, topics: tuple[str, ...], marks: str | N
     from gatebp.export import ExportOptions, write_export
     from gatebp.question_sets import build_set, version_label, versioned
 
-    if seed is None:
-        seed = random.SystemRandom().randrange(10**6)
-        click.echo(f"seed {seed} (repeat this set with --seed {seed})", err=True)
+    chosen_seed = random.SystemRandom().randrange(10**6) if seed is None else seed
     if versions > 1 and output is None:
         raise click.UsageError("--versions needs -o PATH (each version gets its own file)")
-    questions = build_set(seed, count, topics, int(marks) if marks else None, bank, progress=_progress())
+    questions = build_set(chosen_seed, count, topics, int(marks) if marks else None, bank, progress=_progress())
+    if seed is None:
+        click.echo(f"seed {chosen_seed} (repeat this set with --seed {chosen_seed})", err=True)
+    seed = chosen_seed
     for index in range(versions):
         label = version_label(index) if versions > 1 else ""
         chosen = versioned(questions, index)
