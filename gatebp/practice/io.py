@@ -1,0 +1,144 @@
+"""The terminal front end: one small input abstraction for a TTY, piped stdin and CliRunner.
+
+Lines are read by a daemon thread into a queue, so the session can wait for a line *with a
+deadline* (the exam's countdown submits an idle student at zero) the same way on a terminal,
+a pipe or an in-memory stream; the main thread waits in short slices, so Ctrl-C still raises
+KeyboardInterrupt at once. When stdin is not a terminal the line read is echoed, so a piped
+transcript reads like a session.
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+import os
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import IO
+
+from rich.console import Console, RenderableType
+from rich.text import Text
+
+EOF = None
+POLL_SECONDS = 0.2
+
+
+class TimeUp(Exception):
+    """The deadline passed while waiting for a line."""
+
+
+class LineReader:
+    """Lines from a text stream, read in the background; `None` marks the end of input."""
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self._stream = stream
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._ended = False
+
+    def _start(self) -> None:
+        if self._thread is None:
+            stream = self._stream if self._stream is not None else sys.stdin
+            self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True)
+            self._thread.start()
+
+    def _pump(self, stream: IO[str]) -> None:
+        try:
+            fd = _real_fd(stream)
+            lines = _fd_lines(fd) if fd is not None else iter(stream.readline, "")
+            for line in lines:
+                self._lines.put(line.rstrip("\r\n"))
+        except (OSError, ValueError):
+            pass
+        self._lines.put(EOF)
+
+    def read(self, deadline: float | None = None,
+             clock: Callable[[], float] = time.monotonic) -> str | None:
+        """The next line, `None` at end of input; raises TimeUp once `deadline` passes."""
+        if self._ended:
+            return EOF
+        self._start()
+        while True:
+            wait = POLL_SECONDS if deadline is None else min(POLL_SECONDS, deadline - clock())
+            if wait <= 0:
+                raise TimeUp
+            try:
+                line = self._lines.get(timeout=wait)
+            except queue.Empty:
+                continue
+            self._ended = line is None
+            return line
+
+
+class Terminal:
+    """Output through a Rich Console, input through a LineReader."""
+
+    def __init__(self, console: Console, reader: LineReader | None = None,
+                 echo: bool | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        self.console = console
+        self.reader = reader or LineReader()
+        self.echo = (not _stdin_is_tty()) if echo is None else echo
+        self.clock = clock
+
+    def show(self, *renderables: RenderableType) -> None:
+        self.console.print(*renderables)
+
+    def say(self, text: str, style: str = "") -> None:
+        self.console.print(Text(text, style=style), soft_wrap=True)
+
+    def ask(self, prompt: str, deadline: float | None = None) -> str | None:
+        """Show `prompt`, return the line typed (None at end of input); TimeUp at the deadline."""
+        self.console.print(Text(prompt, style="bold"), end="")
+        self.console.file.flush()
+        try:
+            line = self.reader.read(deadline, self.clock)
+        except TimeUp:
+            self.console.print()
+            raise
+        if self.echo or line is None:
+            self.console.print(Text(line or ""), highlight=False)
+        return line
+
+
+def _real_fd(stream: IO[str]) -> int | None:
+    """The descriptor behind the process's own stdin, read raw so that this daemon thread
+    never holds the buffered stream's lock (which would block interpreter shutdown)."""
+    if stream is not sys.__stdin__:
+        return None
+    try:
+        return stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _fd_lines(fd: int) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    pending = ""
+    while True:
+        chunk = os.read(fd, 4096)
+        pending += decoder.decode(chunk, final=not chunk)
+        *lines, pending = pending.split("\n")
+        yield from lines
+        if not chunk:
+            if pending:
+                yield pending
+            return
+
+
+def _stdin_is_tty() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def clock_text(seconds: float) -> str:
+    """A countdown as the exam shows it: 1:05:09, 41:07 or 0:09."""
+    whole = max(0, math.ceil(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+

@@ -1,0 +1,393 @@
+"""Practice sessions: the untimed drill and the timed exam, over a Terminal.
+
+The drill asks one question at a time, gives hints one step at a time, marks each answer the
+GATE way the moment it is given, shows the working and records the attempt at once (so Ctrl-C
+loses at most the question on screen). The exam drives the pure `Exam` state machine from typed
+commands and submits at zero, at end of input, or on Ctrl-C, with what was saved.
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from fractions import Fraction
+
+from rich.panel import Panel
+from rich.text import Text
+
+from gatebp.errors import AnswerFormatError, GatebpError
+from gatebp.grade import Grade, Response, grade, parse_answer
+from gatebp.history import Attempt, History, utc_now
+from gatebp.practice.exam import Exam, ExamResult
+from gatebp.practice.io import Terminal, TimeUp, clock_text
+from gatebp.question import Question
+from gatebp.render.question import exam_help, frame, palette, question_panel
+from gatebp.render.scoresheet import duration, marks_number
+
+HINT_SKIP = ("Key:", "Convention:")
+DRILL_PROMPT = "Answer (h hint, s skip, q quit): "
+
+
+class LazyQuestions(Sequence[Question]):
+    """Questions built from a plan only when first read, so the first appears quickly."""
+
+    def __init__(self, plan: Sequence[tuple[str, str, int, int]]) -> None:
+        self.plan = list(plan)
+        self._built: dict[int, Question] = {}
+
+    def __len__(self) -> int:
+        return len(self.plan)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        if index < 0:
+            index += len(self)
+        if index not in self._built:
+            from gatebp.generate import build_question
+
+            self._built[index] = build_question(*self.plan[index])
+        return self._built[index]
+
+
+def adaptive_questions(history: History, count: int, rng: random.Random,
+                       marks: int | None = None, now: Callable[[], datetime] = utc_now
+                       ) -> Iterator[Question]:
+    """Topics chosen by the scheduler before each question (so this session's reviews count),
+    each a fresh variant with a fresh seed; the previous topic is avoided when others exist."""
+    from gatebp.generate import build_question, families_by_name
+    from gatebp.practice.scheduler import pick_topics
+
+    families = {f.name: f for f in families_by_name() if marks is None or marks in f.marks}
+    if not families:
+        raise GatebpError(f"no topic offers {marks}-mark questions")
+    previous = None
+    for _ in range(count):
+        order = pick_topics(history, list(families), len(families), now(), rng)
+        topic = next((t for t in order if t != previous), order[0])
+        fam = families[topic]
+        forms = [(t, m) for t in fam.types for m in fam.marks if marks is None or m == marks]
+        qtype, qmarks = rng.choice(forms)
+        previous = topic
+        yield build_question(topic, qtype, qmarks, rng.randrange(10**6))
+
+
+def hint_steps(question: Question) -> list[str]:
+    """The working one step at a time (forward values first, then each local derivative),
+    stopping before the last step, which states the answer."""
+    steps = [s for s in question.solution if not s.startswith(HINT_SKIP)]
+    return steps[:-1]
+
+
+@contextmanager
+def no_interrupt() -> Iterator[None]:
+    """Hold Ctrl-C off while a submission is written (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+# ------------------------------------------------------------------------------------- drill
+@dataclass(frozen=True)
+class DrillItem:
+    question: Question
+    response: Response | None
+    grade: Grade | None
+    seconds: float
+    hints: int
+
+    @property
+    def skipped(self) -> bool:
+        return self.grade is None
+
+
+@dataclass
+class DrillSummary:
+    items: list[DrillItem] = field(default_factory=list)
+    quit: bool = False
+
+    @property
+    def score(self) -> Fraction:
+        return sum((i.grade.score for i in self.items if i.grade), Fraction(0))
+
+    @property
+    def max_score(self) -> int:
+        return sum(i.question.marks for i in self.items)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for i in self.items if not i.skipped)
+
+    @property
+    def correct(self) -> int:
+        return sum(1 for i in self.items if i.grade and i.grade.correct)
+
+    @property
+    def seconds(self) -> float:
+        return sum(i.seconds for i in self.items)
+
+
+class Drill:
+    """Untimed practice; every answer is marked, explained and recorded at once."""
+
+    def __init__(self, term: Terminal, history: History, session_id: int, plain: bool = False,
+                 review: bool = True, now: Callable[[], datetime] = utc_now) -> None:
+        self.term, self.history, self.session_id = term, history, session_id
+        self.plain, self.review, self.now = plain, review, now
+        self.summary = DrillSummary()
+
+    def run(self, questions: Iterable[Question], total: int) -> DrillSummary:
+        for number, question in enumerate(questions, start=1):
+            item = self.ask(question, number, total)
+            if item is None:
+                self.summary.quit = True
+                break
+            self.summary.items.append(item)
+        return self.summary
+
+    def ask(self, question: Question, number: int, total: int) -> DrillItem | None:
+        """One question: None if the student quits (nothing is recorded for it)."""
+        self.term.show(question_panel(question, number, total, self.plain))
+        started, hints, steps = self.term.clock(), 0, hint_steps(question)
+        while True:
+            line = self.term.ask(DRILL_PROMPT)
+            command = (line or "").strip().lower()
+            if line is None or command == "q":
+                return None
+            if command == "h":
+                hints = self._hint(steps, hints)
+                continue
+            if command == "s":
+                return self._finish(question, None, started, hints)
+            try:
+                response = parse_answer(question, line)
+            except AnswerFormatError as error:
+                self.term.say(f"Not accepted: {error}. Try again.", "yellow")
+                continue
+            return self._finish(question, response, started, hints)
+
+    def _hint(self, steps: list[str], shown: int) -> int:
+        if shown >= len(steps):
+            self.term.say("No more hints: the next step is the answer itself.", "dim")
+            return shown
+        self.term.say(f"Hint {shown + 1}/{len(steps)}: {steps[shown]}", "cyan")
+        return shown + 1
+
+    def _finish(self, question: Question, response: Response | None, started: float,
+                hints: int) -> DrillItem:
+        seconds = self.term.clock() - started
+        result = None if response is None else grade(question, response)
+        item = DrillItem(question, response, result, seconds, hints)
+        self._record(item)
+        if result is None:
+            self.term.say(f"Skipped. Key: {question.key_text()}", "dim")
+        else:
+            self.term.console.print(verdict(item), soft_wrap=True)
+            self.term.show(working_panel(question, self.plain))
+        return item
+
+    def _record(self, item: DrillItem) -> None:
+        q, g = item.question, item.grade
+        self.history.record_attempt(Attempt(
+            session_id=self.session_id, question_id=q.id, topic=q.topic, qtype=q.type,
+            marks_possible=q.marks, response=None if item.response is None else item.response.text(),
+            correct=None if g is None else g.correct, marks=0.0 if g is None else g.marks,
+            seconds=round(item.seconds, 2), hints=item.hints,
+            state="skipped" if g is None else "answered"))
+        if g is not None and self.review:
+            from gatebp.practice.scheduler import rating_for, review
+
+            rating = rating_for(g.correct, item.hints, item.seconds, q.marks)
+            review(self.history, q.topic, rating, self.now())
+
+
+def verdict(item: DrillItem) -> Text:
+    """Right or wrong, the marks, the key and the named slip, one line each."""
+    g, q = item.grade, item.question
+    assert g is not None and item.response is not None
+    word = "Correct" if g.correct else "Wrong"
+    unit = "mark" if abs(g.score) == 1 else "marks"
+    text = Text(f"{word}: {g.marks_text} {unit}", style="bold green" if g.correct else "bold red")
+    if g.correct and item.hints:
+        text.append(f" (after {item.hints} hint{'s' if item.hints != 1 else ''}: "
+                    "reviewed as Hard)")
+    text.append(f"\nYour answer: {item.response.text()}   Key: {q.key_text()}")
+    if not g.correct and g.mistake:
+        text.append(f"\nLikely mistake: you {g.mistake}.", style="yellow")
+    return text
+
+
+def working_panel(question: Question, plain: bool = False) -> Panel:
+    from gatebp.render.question import AsciiOnly
+    from gatebp.render.working import question_working
+
+    body = question_working(question, plain)
+    return Panel(AsciiOnly(body) if plain else body, title="Working", title_align="left",
+                 box=frame(plain))
+
+
+def drill_summary(summary: DrillSummary, plain: bool = False) -> Panel:
+    skipped = len(summary.items) - summary.answered
+    text = Text.assemble(("Score: ", "bold"), (marks_number(summary.score), "bold"),
+                         f" out of {summary.max_score} (GATE marks, negatives included)")
+    text.append(f"\nCorrect {summary.correct} of {summary.answered} answered"
+                f"{f', {skipped} skipped' if skipped else ''} · time {duration(summary.seconds)}")
+    return Panel(text, title="Session summary", title_align="left", box=frame(plain), expand=False)
+
+
+# -------------------------------------------------------------------------------------- exam
+EXAM_COMMANDS = "type an answer, or n, m, c, g N, p, submit"
+
+
+class ExamSession:
+    """Drive an Exam from typed commands; `run()` returns the submitted result."""
+
+    def __init__(self, term: Terminal, exam: Exam, plain: bool = False) -> None:
+        self.term, self.exam, self.plain = term, exam, plain
+        self.interrupted = False
+
+    def now(self) -> float:
+        return self.term.clock()
+
+    def run(self) -> ExamResult:
+        self.term.show(exam_help(self.plain))
+        try:
+            return self._loop()
+        except KeyboardInterrupt:
+            self.interrupted = True
+            self.term.say("\nInterrupted: submitting the answers you saved.", "yellow")
+            return self.exam.submit(self.now())
+
+    def _loop(self) -> ExamResult:
+        self.show()
+        while True:
+            if self.exam.expired(self.now()):
+                return self._time_up()
+            try:
+                line = self.term.ask(self.prompt(), deadline=self.exam.deadline())
+            except TimeUp:
+                return self._time_up()
+            if line is None:
+                self.term.say("End of input: submitting the answers you saved.", "yellow")
+                return self.exam.submit(self.now())
+            if self.exam.expired(self.now()):
+                return self._time_up()
+            result = self.handle(line.strip())
+            if result is not None:
+                return result
+
+    def prompt(self) -> str:
+        left = clock_text(self.exam.time_left(self.now()))
+        return f"Q{self.exam.current + 1} [{left} left] > "
+
+    def show(self) -> None:
+        exam = self.exam
+        width = self.term.console.width
+        left = clock_text(exam.time_left(self.now()))
+        self.term.show(palette(exam.states(), exam.current, self.plain, width),
+                       question_panel(exam.question, exam.current + 1, exam.total, self.plain,
+                                      time_left=left))
+        saved = exam.slot.saved
+        if saved is not None:
+            self.term.say(f"Saved answer: {saved.text()}", "green")
+
+    def _time_up(self) -> ExamResult:
+        self.term.say("Time is up: the paper is submitted automatically.", "bold red")
+        return self.exam.submit(self.now(), automatic=True)
+
+    def handle(self, line: str) -> ExamResult | None:
+        """Act on one typed line; returns the result once the paper is submitted."""
+        exam, now = self.exam, self.now()
+        if line == "n":
+            exam.save_next(now)
+        elif line == "m":
+            exam.mark_next(now)
+        elif line == "c":
+            exam.clear()
+            self.term.say(f"Response cleared for Q{exam.current + 1}.", "yellow")
+            return None
+        elif line == "p":
+            self._discarded(exam.current, exam.previous(now))
+        elif line.startswith("g") and line[1:].strip().isdigit():
+            return self._goto(int(line[1:].strip()))
+        elif line in ("submit", "q"):
+            return self.confirm()
+        else:
+            self._select(line)
+            return None
+        self.show()
+        return None
+
+    def _goto(self, number: int) -> None:
+        before = self.exam.current
+        try:
+            discarded = self.exam.goto(number, self.now())
+        except ValueError as error:
+            self.term.say(f"Not accepted: {error}.", "yellow")
+            return None
+        self._discarded(before, discarded)
+        self.show()
+        return None
+
+    def _discarded(self, index: int, discarded: bool) -> None:
+        if discarded:
+            self.term.say(f"Your new choice on Q{index + 1} was not saved (use n or m to save).",
+                          "yellow")
+
+    def _select(self, line: str) -> None:
+        if not line:
+            self.term.say(f"Nothing typed: {EXAM_COMMANDS}.", "yellow")
+            return
+        try:
+            response = parse_answer(self.exam.question, line)
+        except AnswerFormatError as error:
+            self.term.say(f"Not accepted: {error} ({EXAM_COMMANDS}).", "yellow")
+            return
+        self.exam.select(response)
+        self.term.say(f"Selected {response.text()} for Q{self.exam.current + 1}: not saved yet "
+                      "(n Save & Next, m Mark for Review & Next).", "cyan")
+
+    def confirm(self) -> ExamResult | None:
+        self.term.say(submit_text(self.exam.counts()), "bold")
+        try:
+            line = self.term.ask("Submit the paper? (y to submit, anything else to go back) ",
+                                 deadline=self.exam.deadline())
+        except TimeUp:
+            return self._time_up()
+        if line is None or line.strip().lower() in ("y", "yes"):
+            return self.exam.submit(self.now())
+        self.show()
+        return None
+
+
+def submit_text(counts: dict[str, int]) -> str:
+    """The counts GATE shows before the final submit, in the palette's order."""
+    from gatebp.render.question import LEGEND, STATE_ORDER
+
+    parts = [f"{LEGEND[s]} {counts.get(s, 0)}" for s in ("answered", "not_answered", "marked",
+                                                        "answered_marked", "not_visited")]
+    assert set(STATE_ORDER) == set(counts)
+    return "Before you submit: " + " · ".join(parts)
+
+
+def record_exam(history: History, session_id: int, result: ExamResult) -> None:
+    """Every question's final state, saved answer, marks and time; then close the session."""
+    with no_interrupt():
+        for r in result.results:
+            q = r.question
+            history.record_attempt(Attempt(
+                session_id=session_id, question_id=q.id, topic=q.topic, qtype=q.type,
+                marks_possible=q.marks, response=None if r.response is None else r.response.text(),
+                correct=r.grade.correct if r.evaluated else None, marks=r.grade.marks,
+                seconds=round(r.seconds, 2), state=r.state))
+        history.finish_session(session_id, float(result.score), float(result.max_score))

@@ -1,0 +1,158 @@
+"""The exam front end: typed commands drive the GATE interface; time-up and end of input submit."""
+
+from __future__ import annotations
+
+import io
+from fractions import Fraction
+from pathlib import Path
+
+from click.testing import CliRunner
+from rich.console import Console
+
+from gatebp.cli import cli
+from gatebp.generate import generate_set
+from gatebp.grade import grade, parse_answer
+from gatebp.history import History, read_attempts
+from gatebp.practice.exam import Exam
+from gatebp.practice.io import Terminal, TimeUp
+from gatebp.practice.paper import plan_paper
+from gatebp.practice.session import ExamSession, LazyQuestions
+from gatebp.render.scoresheet import marks_number
+from test_practice_drill import right_text, wrong_text
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class ScriptedReader:
+    """Lines that arrive after a delay on a fake clock; idle past the deadline is TimeUp."""
+
+    def __init__(self, clock: FakeClock, script: list[tuple[float, str]]) -> None:
+        self.clock, self.script = clock, list(script)
+
+    def read(self, deadline: float | None = None, clock: object = None) -> str | None:
+        wait, line = self.script.pop(0) if self.script else (10**9, "")
+        if deadline is not None and self.clock.now + wait >= deadline:
+            self.clock.now = deadline
+            raise TimeUp
+        self.clock.now += wait
+        return line
+
+
+def session(questions: list, seconds: float, script: list[tuple[float, str]]
+            ) -> tuple[ExamSession, io.StringIO]:
+    clock, out = FakeClock(), io.StringIO()
+    console = Console(file=out, width=80, color_system=None)
+    term = Terminal(console, ScriptedReader(clock, script), echo=True, clock=clock)
+    return ExamSession(term, Exam(questions, seconds, started=0.0), plain=True), out
+
+
+def test_idle_student_is_submitted_at_zero_with_saved_answers() -> None:
+    qs = generate_set(8, 3)
+    runner, out = session(qs, 120, [(5, right_text(qs[0])), (5, "n"), (5, right_text(qs[1]))])
+    result = runner.run()
+    assert result.automatic
+    assert [r.state for r in result.results] == ["answered", "not_answered", "not_visited"]
+    assert result.score == qs[0].marks  # Q2's choice was selected, never saved
+    assert "Time is up: the paper is submitted automatically." in out.getvalue()
+    assert sum(r.seconds for r in result.results) == 120
+
+
+def test_a_line_typed_after_zero_is_ignored() -> None:
+    qs = generate_set(8, 2)
+    runner, out = session(qs, 60, [(1, right_text(qs[0])), (59.5, "n")])
+    result = runner.run()
+    assert result.automatic and result.score == 0
+
+
+def test_countdown_shown_in_every_prompt() -> None:
+    qs = generate_set(8, 2)
+    runner, out = session(qs, 125, [(5, "n"), (1, "submit"), (1, "y")])
+    runner.run()
+    text = out.getvalue()
+    assert "Q1 [2:05 left] > n" in text and "Q2 [2:00 left] > submit" in text
+
+
+def test_unknown_input_and_bad_question_numbers_are_refused() -> None:
+    qs = generate_set(8, 2)
+    runner, out = session(qs, 600, [(1, ""), (1, "g 9"), (1, "zzz"), (1, "q"), (1, "y")])
+    runner.run()
+    text = out.getvalue()
+    assert "Nothing typed" in text and "there is no question 9" in text
+    assert text.count("Not accepted") == 2
+
+
+def test_lazy_questions_build_on_first_read() -> None:
+    plan = plan_paper(5, 6)
+    lazy = LazyQuestions(plan.items)
+    assert len(lazy) == 6 and not lazy._built
+    assert lazy[2].id == lazy[2].id and list(lazy._built) == [2]
+
+
+def mock(args: list[str], lines: list[str], data: Path) -> str:
+    result = CliRunner().invoke(cli, ["practice", *args, "--plain", "--data-dir", str(data)],
+                                input="".join(f"{line}\n" for line in lines))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_exam_by_gate_rules_and_recorded_states(tmp_path: Path) -> None:
+    qs = generate_set(21, 5)
+    lines = [right_text(qs[0]), "n",                 # Q1 answered, right
+             wrong_text(qs[1]), "m",                 # Q2 answered & marked, wrong
+             "m",                                    # Q3 marked only
+             right_text(qs[3]), "g 1",               # Q4 choice discarded by the jump
+             wrong_text(qs[0]), "n",                 # Q1 changed to a wrong answer
+             "g 2", "c", "n",                        # Q2 cleared (and unmarked by Save & Next)
+             "g 4", right_text(qs[3]), "m",          # Q4 answered & marked, right
+             "submit", "n", "submit", "y"]
+    out = mock(["--exam", "--seed", "21", "--count", "5"], lines, tmp_path)
+    assert "was not saved (use n or m to save)" in out
+    assert "Response cleared for Q2." in out
+    assert ("Before you submit: Answered 1 · Not Answered 2 · Marked for Review 1 · "
+            "Answered & Marked 1 · Not Visited 0") in out
+
+    q1 = grade(qs[0], parse_answer(qs[0], wrong_text(qs[0]))).score
+    q4 = Fraction(qs[3].marks)
+    total = q1 + q4
+    assert f"Total: {marks_number(total)} out of {sum(q.marks for q in qs)}" in out
+    attempts = read_attempts(tmp_path)
+    assert [a.question_id for a in attempts] == [q.id for q in qs]
+    assert [a.state for a in attempts] == ["answered", "not_answered", "marked",
+                                           "answered_marked", "not_answered"]
+    assert [a.correct for a in attempts] == [False, None, None, True, None]
+    assert attempts[0].response == parse_answer(qs[0], wrong_text(qs[0])).text()
+    assert attempts[1].response is None and attempts[3].marks == qs[3].marks
+    with History.open(tmp_path) as history:
+        s = history.sessions()[0]
+        assert s.mode == "exam" and s.finished_at is not None
+        assert Fraction(s.score).limit_denominator(3) == total
+
+
+def test_end_of_input_submits_saved_answers(tmp_path: Path) -> None:
+    qs = generate_set(4, 3)
+    out = mock(["--exam", "--seed", "4", "--count", "3"],
+               [right_text(qs[0]), "n", right_text(qs[1])], tmp_path)
+    assert "End of input: submitting the answers you saved." in out
+    assert [a.state for a in read_attempts(tmp_path)] == ["answered", "not_answered", "not_visited"]
+
+
+def test_paper_shows_total_marks_and_mix(tmp_path: Path) -> None:
+    plan = plan_paper(9, 6)
+    out = mock(["--paper", "--seed", "9", "--count", "6"], ["q", "y"], tmp_path)
+    assert f"Mock paper: 6 questions, {plan.total_marks} marks, 17 minutes." in out
+    attempts = read_attempts(tmp_path)
+    assert [a.marks_possible for a in attempts] == [item[2] for item in plan.items]
+    assert [a.state for a in attempts] == ["not_answered"] + ["not_visited"] * 5
+    with History.open(tmp_path) as history:
+        assert history.sessions()[0].mode == "paper"
+
+
+def test_minutes_need_a_mock(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["practice", "--minutes", "5", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2 and "--minutes needs --exam or --paper" in result.output
