@@ -57,6 +57,24 @@ def bank_questions(path: str | Path, topics: Sequence[str] = (), marks: int | No
     return [q for q in chosen if (not topics or q.topic in topics) and (marks is None or q.marks == marks)]
 
 
+def practice_set(seed: int, count: int, topics: Sequence[str], marks: int | None, bank: str | Path,
+                 bank_only: bool = False) -> list[Question]:
+    """Bank questions mixed with generated ones (about half each), or bank questions only."""
+    import random
+
+    from gatebp.errors import GatebpError
+
+    authored = bank_questions(bank, topics, marks)
+    rng = random.Random(f"gatebp-bank|{seed}")
+    rng.shuffle(authored)
+    if bank_only and not authored:
+        raise GatebpError(f"{bank}: no bank questions match the chosen topics and marks")
+    chosen = authored[:count] if bank_only else authored[: count // 2]
+    mixed = chosen + build_set(seed, count - len(chosen), topics, marks)
+    rng.shuffle(mixed)
+    return mixed
+
+
 def version_label(index: int) -> str:
     return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[index]
 

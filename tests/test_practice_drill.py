@@ -169,14 +169,24 @@ def test_garbage_never_crashes(tmp_path: Path) -> None:
     assert "Traceback" not in out and "Session summary" in out
 
 
-def test_bank_questions_are_asked(tmp_path: Path) -> None:
+def test_bank_only_asks_bank_questions(tmp_path: Path) -> None:
     from gatebp.bank import load_bank
 
     bank = Path(__file__).resolve().parents[1] / "question_bank"
     ids = {q.id for q in load_bank([bank])}
-    drill(["--bank", str(bank), "--seed", "1", "--count", "2"], ["s", "s"], tmp_path)
+    drill(["--bank", str(bank), "--bank-only", "--seed", "1", "--count", "2"], ["s", "s"], tmp_path)
     attempts = read_attempts(tmp_path)
     assert len(attempts) == 2 and {a.question_id for a in attempts} <= ids
+
+
+def test_bank_mixes_authored_and_generated_questions(tmp_path: Path) -> None:
+    from gatebp.bank import load_bank
+
+    bank = Path(__file__).resolve().parents[1] / "question_bank"
+    ids = {q.id for q in load_bank([bank])}
+    drill(["--bank", str(bank), "--seed", "1", "--count", "6"], ["s"] * 6, tmp_path)
+    asked = {a.question_id for a in read_attempts(tmp_path)}
+    assert len(asked) == 6 and asked & ids and asked - ids
 
 
 def test_missing_bank_is_a_one_line_error(tmp_path: Path) -> None:

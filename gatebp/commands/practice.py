@@ -37,12 +37,13 @@ DEFAULT_BANK = "question_bank"
 @click.option("--paper", is_flag=True,
               help="A mock with the paper's mix of 1-/2-mark and MCQ/MSQ/NAT questions.")
 @click.option("--bank", is_flag=False, flag_value=DEFAULT_BANK, default=None, metavar="[PATH]",
-              help=f"Ask authored questions from a question bank (default path: ./{DEFAULT_BANK}).")
+              help=f"Mix in authored questions from a bank (default path: ./{DEFAULT_BANK}).")
+@click.option("--bank-only", is_flag=True, help="With --bank: ask only the bank's questions.")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the history lives (default: $GATEBP_HOME or the user data dir).")
 @click.option("--plain", is_flag=True, help="No colour, ASCII boxes (also when NO_COLOR is set).")
 def practice(topics: tuple[str, ...], count: int | None, seed: int | None, marks: str | None,
-             exam: bool, minutes: float | None, paper: bool, bank: str | None,
+             exam: bool, minutes: float | None, paper: bool, bank: str | None, bank_only: bool,
              data_dir: Path | None, plain: bool) -> None:
     """Drill questions, or sit a timed GATE-style mock (--exam, --paper).
 
@@ -54,16 +55,19 @@ def practice(topics: tuple[str, ...], count: int | None, seed: int | None, marks
     clears, g 7 opens question 7 (an unsaved choice is lost), p goes back, submit ends it.
     """
     from gatebp.history import History, data_dir as resolve_dir
+    from gatebp.render.console import make_console
 
     if minutes is not None and not (exam or paper):
         raise click.UsageError("--minutes needs --exam or --paper")
     if paper and marks is not None:
         raise click.UsageError("--paper chooses its own 1- and 2-mark mix; drop --marks")
+    if bank_only and bank is None:
+        bank = DEFAULT_BANK
     mode = "paper" if paper else "exam" if exam else "drill"
     run = Run(mode=mode, topics=topics, count=count or (PAPER_COUNT if paper else DRILL_COUNT),
-              seed=seed, marks=int(marks) if marks else None, minutes=minutes, bank=bank,
+              seed=seed, marks=int(marks) if marks else None, minutes=minutes, bank=bank, bank_only=bank_only,
               plain=plain or bool(os.environ.get("NO_COLOR")))
-    console = _console(run.plain)
+    console = make_console(run.plain)
     directory = resolve_dir(data_dir)
     with History.open(directory) as history:
         if mode == "drill":
@@ -83,6 +87,7 @@ class Run:
     marks: int | None
     minutes: float | None
     bank: str | None
+    bank_only: bool
     plain: bool
     chosen_seed: bool = False
     adaptive: bool = field(init=False)
@@ -105,14 +110,8 @@ class Run:
         args += [f"--marks {self.marks}"] if self.marks else []
         args += [f"--minutes {self.minutes:g}"] if self.minutes else []
         args += [f"--bank {self.bank}"] if self.bank else []
+        args += ["--bank-only"] if self.bank_only else []
         return "gatebp practice " + " ".join(args)
-
-
-def _console(plain: bool) -> Console:
-    from rich.console import Console
-
-    return Console(file=sys.stdout, no_color=plain, highlight=False, emoji=False,
-                   color_system=None if plain else "auto")
 
 
 def _announce_seed(console: Console, run: Run) -> None:
@@ -130,7 +129,9 @@ def _questions(history: History, run: Run) -> Sequence[Question] | Iterator[Ques
 
     seed = run.take_seed()
     if run.bank is not None:
-        return _bank_questions(run.bank, seed, run.count, run.topics, run.marks)
+        from gatebp.question_sets import practice_set
+
+        return practice_set(seed, run.count, run.topics, run.marks, run.bank, run.bank_only)
     if run.adaptive:
         return adaptive_questions(history, run.count, random.Random(seed), run.marks)
     if run.mode == "paper":
@@ -195,17 +196,3 @@ def _total_marks(questions: Sequence[Question]) -> int:
     if plan is not None:
         return sum(item[2] for item in plan)
     return sum(q.marks for q in questions)
-
-
-def _bank_questions(path: str, seed: int, count: int, topics: Sequence[str],
-                    marks: int | None) -> list[Question]:
-    """Up to `count` authored questions, filtered by topic and marks, in a seeded order."""
-    from gatebp.bank import load_bank
-    from gatebp.errors import GatebpError
-
-    found = [q for q in load_bank([Path(path)])
-             if (not topics or q.topic in topics) and (marks is None or q.marks == marks)]
-    if not found:
-        raise GatebpError(f"{path}: no bank questions match the chosen topics and marks")
-    random.Random(f"gatebp-bank|{seed}").shuffle(found)
-    return found[:count]

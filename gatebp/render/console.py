@@ -13,4 +13,4 @@ def make_console(plain: bool = False, stderr: bool = False) -> Console:
     plain = plain or "NO_COLOR" in os.environ
     stream = sys.stderr if stderr else sys.stdout  # looked up now, so CliRunner's capture is used
     return Console(file=stream, no_color=plain, color_system=None if plain else "auto",
-                   highlight=not plain, emoji=False)
+                   highlight=False, emoji=False)
