@@ -6,7 +6,7 @@ practice can say what went wrong ("you ignored the ReLU gate on h").
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -27,8 +27,11 @@ class Slip:
         return float(sp.N(self.value, 30))
 
 
-def _with_factors(solution: Solution, change: Callable[[Edge], sp.Expr | None]) -> sp.Expr:
-    """The path sum after replacing the factor of every edge for which `change` gives a value."""
+def swap_factors(solution: Solution, change: Callable[[Edge], sp.Expr | None]) -> sp.Expr:
+    """The path sum after replacing the factor of every edge for which `change` gives a value.
+
+    Most slips are "the right paths, one wrong local derivative", so families build theirs with this.
+    """
     edges = {(e.node, e.parent): e for e in solution.edges}
     total = sp.S.Zero
     for path in solution.paths:
@@ -50,7 +53,7 @@ def ignored_gate(solution: Solution) -> list[Slip]:
     closed = [e for e in _edges_of(solution, "relu") if e.value == 0]
     if not closed:
         return []
-    value = _with_factors(solution, lambda e: sp.S.One if e in closed else None)
+    value = swap_factors(solution, lambda e: sp.S.One if e in closed else None)
     where = ", ".join(e.node for e in closed)
     return [Slip(value, f"ignored the closed ReLU gate on {where} (its input is not positive)")]
 
@@ -60,7 +63,7 @@ def flipped_gate(solution: Solution) -> list[Slip]:
     gates = _edges_of(solution, "relu")
     if not gates:
         return []
-    value = _with_factors(solution, lambda e: 1 - e.value if e in gates else None)
+    value = swap_factors(solution, lambda e: 1 - e.value if e in gates else None)
     return [Slip(value, f"used the ReLU gate of the wrong sign on {', '.join(e.node for e in gates)}")]
 
 
@@ -87,7 +90,7 @@ def derivative_at_output(solution: Solution) -> list[Slip]:
                         ("tanh", lambda a: 1 - sp.tanh(a) ** 2)):
         for edge in _edges_of(solution, kind):
             wrong = prime(solution.forward[edge.node])
-            value = _with_factors(solution, lambda e, w=wrong, t=edge: w if e == t else None)
+            value = swap_factors(solution, lambda e, w=wrong, t=edge: w if e == t else None)
             name = "σ'" if kind == "sigmoid" else "tanh'"
             slips.append(Slip(value, f"used {name}({edge.node}) instead of {name}({edge.parent}) "
                                      f"(the derivative at the output, not the input)"))
@@ -114,6 +117,20 @@ def backprop_slips(solution: Solution) -> list[Slip]:
     for finder in (ignored_gate, dropped_path, derivative_at_output, flipped_gate, only_one_path, sign_slip):
         slips.extend(finder(solution))
     return slips
+
+
+def update_slips(gradient_slips: Sequence[Slip], weight: sp.Expr, lr: sp.Expr) -> list[Slip]:
+    """A wrong gradient carried through a correct update: w − lr·(wrong g)."""
+    return [Slip(weight - lr * s.value, f"{s.mistake}, then stepped with that gradient")
+            for s in gradient_slips]
+
+
+def evaluated(slips: Sequence[Slip]) -> list[Slip]:
+    """Slips with irrational values evaluated once to 30 digits (rational ones stay exact).
+
+    Option builders read `Slip.number` many times, and re-evaluating nested exp terms each time is slow.
+    """
+    return [s if sp.S(s.value).is_Rational else Slip(sp.N(s.value, 30), s.mistake) for s in slips]
 
 
 def _route(path: Path) -> str:

@@ -13,12 +13,12 @@ from fractions import Fraction
 
 import sympy as sp
 
-from gatebp.families._backprop_kit import answer_places, evaluated, pick_statements, require, swap_factors, text_of
 from gatebp.families.base import family
-from gatebp.families.common import (Choice, choice_question, computes, given, nonzero, numeric_question, solved,
-                                    tenths, working)
+from gatebp.families.common import (Choice, answer_places, choice_question, computes, given, nonzero,
+                                    numeric_question, pick_statements, require, shown, solved, tenths,
+                                    working)
 from gatebp.graph import Find, Graph
-from gatebp.mistakes import Slip, derivative_at_output, sign_slip
+from gatebp.mistakes import Slip, derivative_at_output, evaluated, sign_slip, swap_factors
 from gatebp.question import Question, QuestionType
 from gatebp.steps import Edge, Solution, equals
 
@@ -117,7 +117,7 @@ def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution
                            graph.find.to_dict()))
     bound = sp.Rational(1, 4) if edge.activation == "sigmoid" else sp.S.One
     above = bool(edge.value > bound)
-    pool.append(Choice(f"∂{edge.node}/∂{edge.parent} is larger than {text_of(bound)}", above,
+    pool.append(Choice(f"∂{edge.node}/∂{edge.parent} is larger than {shown(bound)}", above,
                        mistake=None if above else "forgot that σ' is at most 0.25 and tanh' at most 1"))
     pool = [c for c in pool if c.correct or c.mistake]
     chosen = pick_statements(rng, pool)

@@ -17,9 +17,8 @@ from functools import lru_cache
 
 import sympy as sp
 
-from gatebp.families._paper_kit import require
 from gatebp.families.base import family
-from gatebp.families.common import Choice, choice_question
+from gatebp.families.common import Choice, choice_question, require
 from gatebp.question import Question, QuestionType
 
 TOPIC = "activation-properties"

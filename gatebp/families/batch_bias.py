@@ -12,9 +12,9 @@ from fractions import Fraction
 
 import sympy as sp
 
-from gatebp.families._helpers import claim, fact, numeric, path_sum, places_covering, shown, some_true
 from gatebp.families.base import Resample, family
-from gatebp.families.common import choice_question, computes, given, nonzero, solved, working
+from gatebp.families.common import (choice_question, computes, fact, given, nonzero, numeric_question,
+                                    path_sum, places_covering, shown, solved, some_true, statement, working)
 from gatebp.graph import Find, Graph
 from gatebp.mistakes import Slip, backprop_slips, wrong_update_direction
 from gatebp.question import Question, QuestionType
@@ -90,7 +90,7 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
         slips = _update_slips(solution, sp.Integer(values["b"]), sp.Rational(1, 10), size)
         ask = "After one gradient-descent step on L with learning rate 0.1, what is the new value of b?"
     places = None if qtype == "NAT" else places_covering(solution.exact, slips)
-    return numeric(topic=TOPIC, qtype=qtype, marks=marks, body=_body(graph, size, ask),
+    return numeric_question(topic=TOPIC, qtype=qtype, marks=marks, body=_body(graph, size, ask),
                             exact=solution.exact, steps=working(solution), slips=slips, rng=rng,
                             graph=graph, find=graph.find, places=places)
 
@@ -100,10 +100,12 @@ def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution
     gradient = solution.exact
     first = path_sum(solution, "L1")
     choices = [
-        claim("∂L/∂b = {}", gradient, Slip(gradient / size, "took the mean instead of the batch sum"), rng),
-        claim("the first example alone contributes {} to ∂L/∂b", first,
-              Slip(gradient, "gave the whole batch's gradient as the first example's share"), rng),
-        claim("∂L/∂w = {}", by_w.exact, Slip(gradient, "forgot the factor x_k on each example (that is ∂L/∂b)"), rng),
+        statement("∂L/∂b = {}", gradient,
+                  Slip(gradient / size, "took the mean instead of the batch sum"), rng),
+        statement("the first example alone contributes {} to ∂L/∂b", first,
+                  Slip(gradient, "gave the whole batch's gradient as the first example's share"), rng),
+        statement("∂L/∂w = {}", by_w.exact,
+                  Slip(gradient, "forgot the factor x_k on each example (that is ∂L/∂b)"), rng),
         fact("∂L/∂b is the sum over the examples of ∂L_k/∂z_k",
              "∂L/∂b is the mean over the examples of ∂L_k/∂z_k", "took the mean instead of the batch sum", rng),
     ]

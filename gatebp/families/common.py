@@ -1,24 +1,27 @@
-"""Shared tools for families: numbers for hand work, solving a sampled spec, and turning
-an answer plus named slips into a NAT, MCQ or MSQ Question with a GATE key.
+"""Shared tools for families: numbers for hand work, solving a sampled spec, true-or-slip MSQ
+statements, and turning an answer plus named slips into a NAT, MCQ or MSQ Question with a GATE key.
+
+One home for these so every family words, rounds and letters its options the same way.
 """
 
 from __future__ import annotations
 
 import json
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy as sp
 
 from gatebp.expr import format_number
+from gatebp.families.base import Resample
 from gatebp.graph import Find, Graph
 from gatebp.mistakes import Slip
 from gatebp.question import LABELS, NatMistake, Option, Question, QuestionType, key_range, nat_question_text
 from gatebp.solve import solve
 from gatebp.spec import parse_spec
-from gatebp.steps import Solution
+from gatebp.steps import Solution, as_float, short
 
 
 def nonzero(rng: random.Random, low: int, high: int) -> int:
@@ -35,6 +38,40 @@ def tenths(rng: random.Random, low: float, high: float, *, nonzero_only: bool = 
 def num(value: Fraction | int) -> str:
     """A number as the spec grammar (and the question text) writes it."""
     return format_number(Fraction(value))
+
+
+def rational(value: Fraction | int) -> sp.Rational:
+    """A Fraction as the exact SymPy number the Question keys are built from."""
+    value = Fraction(value)
+    return sp.Rational(value.numerator, value.denominator)
+
+
+def shown(value: Fraction | int | sp.Expr) -> str:
+    """A number as a question or statement prints it: 2, -0.5, 0.1875, or 0.2350 for long values."""
+    if isinstance(value, (Fraction, int)):
+        return num(Fraction(value))
+    return short(sp.S(value))
+
+
+def decimal(value: sp.Expr) -> str:
+    """An exact terminating decimal written out in full (0.000081), for rational values."""
+    return num(Fraction(str(sp.S(value))))
+
+
+def vector(values: Sequence[Fraction | int]) -> str:
+    """"[1, -0.5, 2]" as the paper writes a vector."""
+    return "[" + ", ".join(num(Fraction(v)) for v in values) + "]"
+
+
+def matrix(rows: Sequence[Sequence[Fraction | int]]) -> str:
+    """"[[1, 1, 0], [1, 0, 1]]": a weight matrix written row by row."""
+    return "[" + ", ".join(vector(row) for row in rows) + "]"
+
+
+def require(condition: bool, why: str = "numbers do not suit") -> None:
+    """Ask the generator for another draw when the sampled numbers do not suit."""
+    if not condition:
+        raise Resample(why)
 
 
 def build_graph(values: dict[str, Fraction | int], nodes: dict[str, str], find: Find) -> Graph:
@@ -70,6 +107,23 @@ def places_for(value: sp.Expr, default: int = 2) -> int:
     return default
 
 
+def answer_places(exact: sp.Expr) -> int:
+    """Exact decimals for short rationals; for exp/log answers 3 places below 1 in size, else 2."""
+    if exact.is_Rational:
+        return places_for(exact, 2)
+    return 3 if abs(as_float(exact)) < 1 else 2
+
+
+def places_covering(exact: sp.Expr, slips: Sequence[Slip], cap: int = 2) -> int:
+    """Decimal places that show the answer and every slip faithfully (so a mean of 7/3 is not "2")."""
+    return max([places_for(exact, cap)] + [places_for(sp.S(s.value), cap) for s in slips])
+
+
+def path_sum(solution: Solution, through: str) -> sp.Expr:
+    """The part of the gradient carried by the paths that pass through `through`."""
+    return sp.Add(*(p.product for p in solution.paths if through in p.names))
+
+
 def nat_answer(exact: sp.Expr, places: int) -> dict[str, object]:
     """The NAT key: an exact range when the value has at most `places` decimals, else a range."""
     value = float(sp.N(exact, 30))
@@ -89,6 +143,66 @@ class Choice:
     value: float | None = None
     mistake: str | None = None
     find: dict[str, object] | None = None
+
+
+def statement(template: str, value: sp.Expr, slip: Slip | None, rng: random.Random, p_true: float = 0.5,
+              fmt: Callable[[sp.Expr], str] = shown) -> Choice:
+    """An MSQ statement `template.format(v)`: the true value, or (by a coin) a named slip's value.
+
+    A slip that prints like the true value cannot make a false statement, so the claim stays true.
+    """
+    value = sp.S(value)
+    if slip is not None and rng.random() >= p_true:
+        wrong = sp.S(slip.value)
+        if fmt(wrong) != fmt(value):
+            return Choice(template.format(fmt(wrong)), False, slip.number, slip.mistake)
+    return Choice(template.format(fmt(value)), True, float(sp.N(value, 30)))
+
+
+def fact(true_text: str, false_text: str, false_mistake: str, rng: random.Random,
+         p_true: float = 0.5) -> Choice:
+    """A conceptual MSQ statement: the true wording, or its false twin named by the slip behind it."""
+    if rng.random() < p_true:
+        return Choice(true_text, True)
+    return Choice(false_text, False, mistake=false_mistake)
+
+
+def some_true(choices: list[Choice]) -> list[Choice]:
+    """An MSQ needs a correct option; when the coins made every statement false, draw again."""
+    require(any(c.correct for c in choices), "no true statement")
+    return choices
+
+
+def pick_statements(rng: random.Random, pool: Sequence[Choice], count: int = 4) -> list[Choice]:
+    """`count` statements from `pool` with at least one true (and, when the pool allows, one false)."""
+    true = [c for c in pool if c.correct]
+    false = [c for c in pool if not c.correct]
+    require(bool(true), "no true statement")
+    first = [rng.choice(true)] + ([rng.choice(false)] if false else [])
+    rest = [c for c in pool if c not in first]
+    rng.shuffle(rest)
+    chosen = first + rest[: count - len(first)]
+    require(len(chosen) == count, "too few statements")
+    return chosen
+
+
+def four_apart(correct: Choice, candidates: Sequence[Choice], gap: float) -> list[Choice]:
+    """The correct choice and the first three candidates whose values differ from all kept
+    ones by at least `gap` (and whose texts differ); too few means another draw."""
+    chosen = [correct]
+    for candidate in candidates:
+        if len(chosen) == 4:
+            break
+        if candidate.text not in {c.text for c in chosen} and _apart(candidate, chosen, gap):
+            chosen.append(candidate)
+    require(len(chosen) == 4, "fewer than three distinct distractors")
+    return chosen
+
+
+def _apart(candidate: Choice, chosen: Sequence[Choice], gap: float) -> bool:
+    if candidate.value is None:
+        return True
+    return all(c.value is None or abs(candidate.value - c.value) >= gap for c in chosen)
 
 
 def nat_question(*, topic: str, marks: int, body: str, exact: sp.Expr, steps: Sequence[str],

@@ -14,9 +14,9 @@ import re
 
 import sympy as sp
 
-from gatebp.families._helpers import numeric, some_true
 from gatebp.families.base import Resample, family
-from gatebp.families.common import Choice, choice_question, computes, given, nonzero, solved
+from gatebp.families.common import (Choice, choice_question, computes, given, nonzero, numeric_question,
+                                    solved, some_true)
 from gatebp.graph import Find, Graph
 from gatebp.mistakes import Slip
 from gatebp.question import Question, QuestionType
@@ -78,7 +78,7 @@ def build_shapes(rng: random.Random, qtype: QuestionType, marks: int) -> Questio
     if qtype == "NAT":
         exact = sp.Integer(sp.prod(options[0][0]))
         slips = [Slip(sp.Integer(sp.prod(s)), mistake) for s, mistake in options[1:] if mistake]
-        return numeric(topic=SHAPES, qtype="NAT", marks=1, exact=exact, slips=slips, rng=rng,
+        return numeric_question(topic=SHAPES, qtype="NAT", marks=1, exact=exact, slips=slips, rng=rng,
                                 body=f"{_layer_text(m, n, batch)} How many entries does ∂L/∂{target} have?",
                                 steps=SHAPE_STEPS + [f"∂L/∂{target} is {_shape(options[0][0])}: {exact} entries"])
     choices = [Choice(_shape(s), mistake is None, mistake=mistake) for s, mistake in options]
@@ -95,8 +95,8 @@ def _shape_cost(rng: random.Random, qtype: QuestionType, m: int, n: int, batch: 
             f"multiplications are needed?")
     steps = [f"G is {m} × {batch} and Xᵀ is {batch} × {n}, so G Xᵀ is {m} × {n}.",
              f"Each of its {m * n} entries adds {batch} products: {m} × {n} × {batch} = {m * n * batch}."]
-    return numeric(topic=SHAPES, qtype=qtype, marks=2, body=body, exact=exact, steps=steps, slips=slips,
-                            rng=rng)
+    return numeric_question(topic=SHAPES, qtype=qtype, marks=2, body=body, exact=exact, steps=steps,
+                            slips=slips, rng=rng)
 
 
 def _shape_formula(rng: random.Random, m: int, n: int, batch: int) -> Question:
@@ -151,8 +151,9 @@ def build_modes(rng: random.Random, qtype: QuestionType, marks: int) -> Question
         exact, other = (n, m) if mode == "forward" else (m, n)
         slips = [Slip(sp.Integer(other), f"gave the other mode's count ({'reverse' if mode == 'forward' else 'forward'})"),
                  Slip(sp.Integer(n * m), "counted one pass per Jacobian entry")]
-        return numeric(topic=MODES, qtype="NAT", marks=1, exact=sp.Integer(exact), slips=slips, rng=rng,
-                                body=f"{text} How many {mode}-mode passes does that take?", steps=MODE_STEPS)
+        return numeric_question(topic=MODES, qtype="NAT", marks=1, exact=sp.Integer(exact), slips=slips,
+                                rng=rng, body=f"{text} How many {mode}-mode passes does that take?",
+                                steps=MODE_STEPS)
     cheap, dear = (("reverse", m), ("forward", n)) if m < n else (("forward", n), ("reverse", m))
     choices = [Choice(f"{cheap[0]} mode, {cheap[1]} passes", True),
                Choice(f"{dear[0]} mode, {dear[1]} passes", False, mistake="picked the mode that needs more passes"),
@@ -176,8 +177,8 @@ def _parameter_passes(rng: random.Random, qtype: QuestionType) -> Question:
     steps = [f"parameters: {n_in}×{hidden} + {hidden} + {hidden}×{n_out} + {n_out} = {params}",
              f"forward mode: one pass per input of L's computation as a function of the parameters: {params}",
              "reverse mode (backprop) needs one backward pass for a scalar loss."]
-    return numeric(topic=MODES, qtype=qtype, marks=2, body=body, exact=sp.Integer(params), steps=steps,
-                            slips=slips, rng=rng)
+    return numeric_question(topic=MODES, qtype=qtype, marks=2, body=body, exact=sp.Integer(params),
+                            steps=steps, slips=slips, rng=rng)
 
 
 def _mode_statements(rng: random.Random, marks: int, n: int, m: int) -> Question:

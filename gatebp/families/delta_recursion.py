@@ -12,11 +12,11 @@ import random
 
 import sympy as sp
 
-from gatebp.families._helpers import claim, evaluated, fact, numeric, shown, some_true
 from gatebp.families.base import Resample, family
-from gatebp.families.common import choice_question, computes, given, nonzero, solved, tenths, working
+from gatebp.families.common import (choice_question, computes, fact, given, nonzero, numeric_question, shown,
+                                    solved, some_true, statement, tenths, working)
 from gatebp.graph import Find, Graph
-from gatebp.mistakes import Slip, backprop_slips
+from gatebp.mistakes import Slip, backprop_slips, evaluated
 from gatebp.question import Question, QuestionType
 from gatebp.steps import Solution
 
@@ -82,7 +82,7 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
     if qtype == "MSQ":
         return _statements(rng, marks, graph, solution, j)
     ask = f"What is the hidden sensitivity δ{j} = ∂L/∂z{j}?"
-    return numeric(topic=TOPIC, qtype=qtype, marks=marks, body=_body(graph, marks, ask),
+    return numeric_question(topic=TOPIC, qtype=qtype, marks=marks, body=_body(graph, marks, ask),
                             exact=solution.exact, steps=working(solution), slips=_slips(graph, solution, j),
                             rng=rng, graph=graph, find=graph.find, places=_places(solution.exact))
 
@@ -92,10 +92,11 @@ def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution
     slips = _slips(graph, solution, j)
     upstream = solution.exact / prime
     pool = [
-        claim(f"δ{j} = ∂L/∂z{j} = {{}}", solution.exact, slips[0], rng),
-        claim(f"∂L/∂a{j} = (W2ᵀ δ_out)_{j} = {{}}", upstream,
-              Slip(slips[0].value / prime, TRANSPOSED.format(j=j)), rng),
-        claim("∂L/∂o1 = {}", deltas[0], Slip(-deltas[0], "took t − o instead of o − t (a sign slip)"), rng),
+        statement(f"δ{j} = ∂L/∂z{j} = {{}}", solution.exact, slips[0], rng),
+        statement(f"∂L/∂a{j} = (W2ᵀ δ_out)_{j} = {{}}", upstream,
+                  Slip(slips[0].value / prime, TRANSPOSED.format(j=j)), rng),
+        statement("∂L/∂o1 = {}", deltas[0],
+                  Slip(-deltas[0], "took t − o instead of o − t (a sign slip)"), rng),
         fact(f"δ{j} = (W2ᵀ δ_out)_{j} · φ'(z{j})", f"δ{j} = (W2 δ_out)_{j} · φ'(z{j})", TRANSPOSED.format(j=j), rng),
         fact(f"φ' in the recursion is evaluated at the pre-activation z{j}",
              f"φ' in the recursion is evaluated at the activation a{j}", "used φ'(a) instead of φ'(z)", rng),

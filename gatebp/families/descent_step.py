@@ -12,13 +12,12 @@ from fractions import Fraction
 
 import sympy as sp
 
-from gatebp.families._backprop_kit import pick_statements, require, update_slips
 from gatebp.families.base import family
-from gatebp.families.common import (Choice, choice_question, computes, given, nonzero, numeric_question, places_for,
-                                    solved, tenths, working)
+from gatebp.families.common import (Choice, choice_question, computes, given, nonzero, numeric_question,
+                                    pick_statements, places_for, require, solved, tenths, working)
 from gatebp.families.sigmoid_bce import BCE, bce_slips
 from gatebp.graph import Find, Graph
-from gatebp.mistakes import Slip, backprop_slips, wrong_update_direction
+from gatebp.mistakes import Slip, backprop_slips, update_slips, wrong_update_direction
 from gatebp.question import Question, QuestionType
 from gatebp.steps import Solution, equals
 

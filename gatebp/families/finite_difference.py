@@ -12,9 +12,9 @@ from fractions import Fraction
 
 import sympy as sp
 
-from gatebp.families._helpers import claim, decimal, fact, numeric, some_true
 from gatebp.families.base import Resample, family
-from gatebp.families.common import Choice, choice_question, computes, given, nonzero, places_for, solved, working
+from gatebp.families.common import (Choice, choice_question, computes, decimal, fact, given, nonzero,
+                                    numeric_question, places_for, solved, some_true, statement, working)
 from gatebp.graph import Find, Graph
 from gatebp.mistakes import Slip
 from gatebp.question import Question, QuestionType
@@ -111,7 +111,7 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
         exact, slips = estimate, _estimate_slips(check, kind)
         ask = f"With ε = 0.1, what is the {kind} finite-difference estimate {FORMULA[kind]} of ∂L/∂w?"
     places = places_for(exact, 3)
-    return numeric(topic=TOPIC, qtype=qtype, marks=marks, body=_body(graph, ask), exact=exact,
+    return numeric_question(topic=TOPIC, qtype=qtype, marks=marks, body=_body(graph, ask), exact=exact,
                             steps=working(solution) + check.lines(graph.values["w"]), slips=slips, rng=rng,
                             graph=graph, find=graph.find, places=places)
 
@@ -119,10 +119,12 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
 def _statements(rng: random.Random, marks: int, graph: Graph, check: Check, steps: list[str]) -> Question:
     exact_central = check.central == check.gradient
     choices = [
-        claim("with ε = 0.1 the one-sided estimate is {}", check.one_sided,
-              Slip(check.rise / (2 * check.eps), "divided the one-sided difference by 2ε"), rng, fmt=decimal),
-        claim("with ε = 0.1 the central estimate is {}", check.central,
-              Slip(check.span / check.eps, "divided the central difference by ε instead of 2ε"), rng, fmt=decimal),
+        statement("with ε = 0.1 the one-sided estimate is {}", check.one_sided,
+                  Slip(check.rise / (2 * check.eps), "divided the one-sided difference by 2ε"), rng,
+                  fmt=decimal),
+        statement("with ε = 0.1 the central estimate is {}", check.central,
+                  Slip(check.span / check.eps, "divided the central difference by ε instead of 2ε"), rng,
+                  fmt=decimal),
         _central_exact(exact_central),
         fact("halving ε roughly halves the one-sided estimate's error but quarters the central one's",
              "halving ε roughly halves the error of both estimates",

@@ -10,9 +10,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from gatebp.families._backprop_kit import pick_statements, require, text_of
 from gatebp.families.base import family
-from gatebp.families.common import Choice, choice_question, computes, given, nonzero, numeric_question, solved, working
+from gatebp.families.common import (Choice, choice_question, computes, given, nonzero, numeric_question,
+                                    pick_statements, require, shown, solved, working)
 from gatebp.expr import referenced_names
 from gatebp.graph import Find, Graph
 from gatebp.mistakes import Slip, backprop_slips
@@ -89,7 +89,8 @@ def _statements(rng: random.Random, marks: int, template: Template, graph: Graph
         Choice(f"∂L/∂{other} {equals(second.exact)}", True, second.value, find={"of": "L", "wrt": other}),
         Choice(f"{count} paths lead from {wrt} to L", True),
         Choice(f"{count + 1} paths lead from {wrt} to L", False, mistake="miscounted the paths from the reused variable"),
-        Choice(f"the path {' ← '.join(path.names)} contributes {text_of(path.product)}", True, float(path.product)),
+        Choice(f"the path {' ← '.join(path.names)} contributes {shown(path.product)}", True,
+               float(path.product)),
     ]
     chosen = pick_statements(rng, pool)
     body = (f"A scalar L is computed as {computes(graph)}, at {given(graph)}. "

@@ -17,15 +17,15 @@ from fractions import Fraction
 
 import sympy as sp
 
-from gatebp.families._paper_kit import four_apart, matrix, require, some_true, statement, text, vector
 from gatebp.families.base import Resample, family
-from gatebp.families.common import Choice, choice_question, numeric_question, working
+from gatebp.families.common import (Choice, choice_question, four_apart, matrix, numeric_question, require,
+                                    shown, some_true, statement, vector, working)
 from gatebp.graph import Find, Graph
-from gatebp.mistakes import Slip, dropped_path, flipped_gate, ignored_gate, sign_slip
+from gatebp.mistakes import Slip, dropped_path, flipped_gate, ignored_gate, sign_slip, swap_factors
 from gatebp.question import Question, QuestionType
 from gatebp.solve import solve
 from gatebp.spec import parse_spec
-from gatebp.steps import Solution, short
+from gatebp.steps import Edge, Solution, short
 
 TOPIC = "multipath-relu"
 Layer = dict[str, object]  # {"out", "W", "b"?, "act"?} with Fraction entries
@@ -74,7 +74,7 @@ def _row(rng: random.Random, inputs: list[Fraction], is_open: bool, with_bias: b
 def spec_text(x: list[Fraction], layers: list[Layer], wrt: str) -> str:
     """The layer-form spec as JSON (numbers as text, so they stay exact)."""
     def cells(row: list[Fraction]) -> list[str]:
-        return [text(v) for v in row]
+        return [shown(v) for v in row]
 
     out = []
     for layer in layers:
@@ -125,14 +125,9 @@ def gate_slips(solution: Solution) -> list[Slip]:
     return slips + dropped_path(solution) + flipped_gate(solution) + sign_slip(solution)
 
 
-def _reopen(solution: Solution, gate: object) -> sp.Expr:
-    """The path sum with one closed gate's factor 0 replaced by 1."""
-    edges = {(e.node, e.parent): e for e in solution.edges}
-    total = sp.S.Zero
-    for path in solution.paths:
-        factors = [edges[(path.names[i], path.names[i + 1])] for i in range(len(path.names) - 1)]
-        total += sp.Mul(*(sp.S.One if e == gate else e.value for e in factors))
-    return total
+def _reopen(solution: Solution, gate: Edge) -> sp.Expr:
+    """The path sum with one closed gate's factor 0 replaced by 1 (ignored_gate reopens them all)."""
+    return swap_factors(solution, lambda e: sp.S.One if e == gate else None)
 
 
 def _network(rng: random.Random, marks: int, wrt: str) -> tuple[list[Fraction], list[Layer], Graph, Solution]:
@@ -235,8 +230,9 @@ def _paths_claim(rng: random.Random, wrt: str, solution: Solution) -> Choice:
 
 def _extra(x: list[Fraction], layers: list[Layer]) -> dict[str, object]:
     def rows(m: object) -> list[list[str]]:
-        return [[text(v) for v in row] for row in m]  # type: ignore[attr-defined]
+        return [[shown(v) for v in row] for row in m]  # type: ignore[attr-defined]
 
-    return {"x": [text(v) for v in x],
-            "layers": [{"W": rows(layer["W"]), "b": [text(v) for v in layer.get("b", [])],  # type: ignore[attr-defined]
+    return {"x": [shown(v) for v in x],
+            "layers": [{"W": rows(layer["W"]),
+                        "b": [shown(v) for v in layer.get("b", [])],  # type: ignore[attr-defined]
                         "act": layer.get("act", "linear")} for layer in layers]}

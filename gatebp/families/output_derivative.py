@@ -14,9 +14,9 @@ from fractions import Fraction
 
 import sympy as sp
 
-from gatebp.families._paper_kit import rational, require, some_true, statement, text
 from gatebp.families.base import family
-from gatebp.families.common import Choice, choice_question, nonzero, numeric_question, places_for, tenths
+from gatebp.families.common import (Choice, choice_question, nonzero, numeric_question, places_for, rational,
+                                    require, shown, some_true, statement, tenths)
 from gatebp.mistakes import Slip
 from gatebp.question import Question, QuestionType
 
@@ -37,10 +37,12 @@ def local_slips(act: str, f: sp.Expr) -> list[Slip]:
         as_input = sp.exp(-f) / (1 + sp.exp(-f)) ** 2
         return [Slip(f * (1 + f), "used f(1 + f) instead of f(1 − f)"),
                 Slip(1 - f, "used 1 − f (dropped the factor f)"),
-                Slip(as_input, f"treated the output as the input: computed σ'({text(f)}) instead of f(1 − f)"),
+                Slip(as_input, f"treated the output as the input: computed σ'({shown(f)}) "
+                               f"instead of f(1 − f)"),
                 Slip(1 - f**2, "used tanh's rule 1 − f² for a sigmoid")]
     return [Slip(1 - f, "used 1 − f instead of 1 − f² (forgot to square)"),
-            Slip(1 - sp.tanh(f) ** 2, f"treated the output as the input: computed tanh'({text(f)}) instead of 1 − f²"),
+            Slip(1 - sp.tanh(f) ** 2, f"treated the output as the input: computed tanh'({shown(f)}) "
+                                      f"instead of 1 − f²"),
             Slip(f * (1 - f), "used the sigmoid's rule f(1 − f) for tanh"),
             Slip(1 + f**2, "made a sign slip: 1 + f² instead of 1 − f²")]
 
@@ -71,15 +73,15 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
         question = _local(rng, qtype, act, fx)
     else:
         question = _to_weight(rng, qtype, act, fx)
-    return replace(question, extra={"activation": act, "output": text(f), **question.extra})
+    return replace(question, extra={"activation": act, "output": shown(f), **question.extra})
 
 
 def _local(rng: random.Random, qtype: QuestionType, act: str, f: sp.Expr) -> Question:
     exact = true_rule(act, f)
     require(exact != 0)
-    body = (f"A {_unit(act)} outputs f = {text(f)} for some input z (z is not given). "
+    body = (f"A {_unit(act)} outputs f = {shown(f)} for some input z (z is not given). "
             f"What is the derivative df/dz at that input?")
-    steps = [f"{rule_text(act)}, written with the output f", f"= {_shown(act, f)} = {text(exact)}"]
+    steps = [f"{rule_text(act)}, written with the output f", f"= {_shown(act, f)} = {shown(exact)}"]
     return numeric_question(topic=TOPIC, qtype=qtype, marks=1, body=body, exact=exact, steps=steps,
                             slips=local_slips(act, f), rng=rng, places=places_for(exact, 3))
 
@@ -92,18 +94,19 @@ def _to_weight(rng: random.Random, qtype: QuestionType, act: str, f: sp.Expr) ->
     slips = [Slip(upstream * s.value * x, s.mistake) for s in local_slips(act, f)]
     slips.append(Slip(upstream * local, "forgot the factor x = ∂z/∂w"))
     slips.append(Slip(upstream * f * x, "used f itself as the derivative of the activation"))
-    body = (f"In a network, a {_unit(act)} has input z = w·x + b with x = {text(x)}. On one example the unit "
-            f"outputs f = {text(f)} and the gradient of the loss arriving at f is ∂L/∂f = {text(upstream)}. "
-            f"What is ∂L/∂w?")
-    steps = [f"{rule_text(act)} = {_shown(act, f)} = {text(local)}",
-             f"∂L/∂w = ∂L/∂f · f'(z) · ∂z/∂w = {text(upstream)} × {text(local)} × {text(x)} = {text(exact)}"]
+    body = (f"In a network, a {_unit(act)} has input z = w·x + b with x = {shown(x)}. On one example the "
+            f"unit outputs f = {shown(f)} and the gradient of the loss arriving at f is "
+            f"∂L/∂f = {shown(upstream)}. What is ∂L/∂w?")
+    steps = [f"{rule_text(act)} = {_shown(act, f)} = {shown(local)}",
+             f"∂L/∂w = ∂L/∂f · f'(z) · ∂z/∂w = {shown(upstream)} × {shown(local)} "
+             f"× {shown(x)} = {shown(exact)}"]
     question = numeric_question(topic=TOPIC, qtype=qtype, marks=2, body=body, exact=exact, steps=steps,
                                 slips=slips, rng=rng, places=places_for(exact, 3))
-    return replace(question, extra={"x": text(x), "upstream": text(upstream)})
+    return replace(question, extra={"x": shown(x), "upstream": shown(upstream)})
 
 
 def _shown(act: str, f: sp.Expr) -> str:
-    return f"{text(f)} × (1 − {text(f)})" if act == "sigmoid" else f"1 − ({text(f)})²"
+    return f"{shown(f)} × (1 − {shown(f)})" if act == "sigmoid" else f"1 − ({shown(f)})²"
 
 
 def _statements(rng: random.Random, marks: int, act: str, f: sp.Expr) -> Question:
@@ -113,14 +116,15 @@ def _statements(rng: random.Random, marks: int, act: str, f: sp.Expr) -> Questio
     choices = [
         statement("The derivative at that input is {}", local, rng.choice(local_slips(act, f)), rng),
         Choice("The input z is positive", bool(positive),
-               mistake=None if positive else f"missed that f = {text(f)} is below f(0) = {text(centre)}, so z < 0"),
+               mistake=None if positive
+               else f"missed that f = {shown(f)} is below f(0) = {shown(centre)}, so z < 0"),
         _at_most(local, rng.choice((sp.Rational(1, 4), sp.Rational(1, 8), sp.Rational(1, 2)))),
         _saturation(act, f, rng),
     ]
-    body = (f"A {_unit(act)} outputs f = {text(f)} for some input z (z is not given). "
+    body = (f"A {_unit(act)} outputs f = {shown(f)} for some input z (z is not given). "
             f"Which statements are true?")
-    steps = [f"{rule_text(act)} = {_shown(act, f)} = {text(local)}",
-             f"f(0) = {text(centre)}: f = {text(f)} means z {'>' if positive else '<'} 0",
+    steps = [f"{rule_text(act)} = {_shown(act, f)} = {shown(local)}",
+             f"f(0) = {shown(centre)}: f = {shown(f)} means z {'>' if positive else '<'} 0",
              f"the largest derivative is {bound} (at z = 0)"]
     return choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=body, choices=some_true(choices),
                            steps=steps, rng=rng)
@@ -133,11 +137,12 @@ def _saturation(act: str, f: sp.Expr, rng: random.Random) -> Choice:
     claim_smaller = rng.random() < 0.5
     word = "smaller" if claim_smaller else "larger"
     correct = smaller == claim_smaller
-    return Choice(f"An output of {text(other)} would give a {word} derivative than {text(f)}", bool(correct),
+    return Choice(f"An output of {shown(other)} would give a {word} derivative than {shown(f)}",
+                  bool(correct),
                   mistake=None if correct else "missed that the derivative shrinks as the output nears saturation")
 
 
 def _at_most(local: sp.Expr, claimed: sp.Expr) -> Choice:
     holds = bool(local <= claimed)
-    return Choice(f"The derivative at that input is at most {text(claimed)}", holds,
-                  mistake=None if holds else f"misjudged the derivative's size (it is {text(local)})")
+    return Choice(f"The derivative at that input is at most {shown(claimed)}", holds,
+                  mistake=None if holds else f"misjudged the derivative's size (it is {shown(local)})")

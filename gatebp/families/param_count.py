@@ -14,9 +14,8 @@ from collections.abc import Sequence
 
 import sympy as sp
 
-from gatebp.families._paper_kit import some_true, statement
 from gatebp.families.base import family
-from gatebp.families.common import Choice, choice_question, numeric_question
+from gatebp.families.common import Choice, choice_question, numeric_question, some_true, statement
 from gatebp.mistakes import Slip
 from gatebp.question import Question, QuestionType
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 
-from gatebp.families._paper_kit import four_apart, rational, require, some_true, statement, text, vector
 from gatebp.families.base import family
-from gatebp.families.common import Choice, choice_question, nonzero, numeric_question, tenths
+from gatebp.families.common import (Choice, choice_question, four_apart, nonzero, numeric_question, rational,
+                                    require, shown, some_true, statement, tenths, vector)
 from gatebp.mistakes import Slip
 from gatebp.question import Question, QuestionType
 
@@ -85,10 +85,10 @@ def draw(rng: random.Random, marks: int, mistake: bool) -> Setup:
 
 
 def describe(p: Setup) -> str:
-    bias = f" and bias b = {text(p.b)}" if p.b is not None else " (no bias)"
+    bias = f" and bias b = {shown(p.b)}" if p.b is not None else " (no bias)"
     if p.form == "01":
         rule = ("w ← w + η(y − ŷ)x" + (", b ← b + η(y − ŷ)" if p.b is not None else "")
-                + f" with η = {text(p.eta)}")
+                + f" with η = {shown(p.eta)}")
         predicts = "ŷ = 1 if w·x" + (" + b" if p.b is not None else "") + " > 0, else ŷ = 0"
     else:
         rule = ("on a mistake (ŷ ≠ y) w ← w + y·x" + (", b ← b + y" if p.b is not None else "")
@@ -100,22 +100,23 @@ def describe(p: Setup) -> str:
 
 
 def working(p: Setup) -> list[str]:
-    terms = " + ".join(f"({text(wi)})({text(xi)})" for wi, xi in zip(p.w, p.x))
-    bias = f" + ({text(p.b)})" if p.b is not None else ""
-    lines = [f"score w·x{' + b' if p.b is not None else ''} = {terms}{bias} = {text(p.score)}",
+    terms = " + ".join(f"({shown(wi)})({shown(xi)})" for wi, xi in zip(p.w, p.x))
+    bias = f" + ({shown(p.b)})" if p.b is not None else ""
+    lines = [f"score w·x{' + b' if p.b is not None else ''} = {terms}{bias} = {shown(p.score)}",
              f"prediction ŷ = {p.prediction} (the score is {'positive' if p.score > 0 else 'negative'}); "
              f"label y = {p.y}"]
     if p.factor == 0:
         lines.append("ŷ = y: the prediction is right, so the weights do not change")
     else:
-        how = f"η(y − ŷ) = {text(p.eta)} × ({p.y} − {p.prediction})" if p.form == "01" else "y"
+        how = f"η(y − ŷ) = {shown(p.eta)} × ({p.y} − {p.prediction})" if p.form == "01" else "y"
         w, b = p.updated()
-        lines.append(f"update multiplier {how} = {text(p.factor)}")
-        lines.append(f"w ← w + {text(p.factor)}·x = {vector(p.w)} + {text(p.factor)} × {vector(p.x)} = {vector(w)}")
+        lines.append(f"update multiplier {how} = {shown(p.factor)}")
+        lines.append(f"w ← w + {shown(p.factor)}·x = {vector(p.w)} + {shown(p.factor)} × {vector(p.x)} "
+                     f"= {vector(w)}")
         if p.b is not None and b is not None:
-            lines.append(f"b ← {text(p.b)} + {text(p.factor)} = {text(b)}")
+            lines.append(f"b ← {shown(p.b)} + {shown(p.factor)} = {shown(b)}")
     new = score(*p.updated(), p.x)
-    lines.append(f"new score on this input = {text(new)} (it changed by {text(new - p.score)})")
+    lines.append(f"new score on this input = {shown(new)} (it changed by {shown(new - p.score)})")
     return lines
 
 
@@ -186,7 +187,7 @@ def _score_effect(rng: random.Random, marks: int, p: Setup) -> Question:
     if p.factor != 0:
         wrong = p.score + p.factor
         candidates.append(Choice(_effect(p.score, wrong), False, float(wrong),
-                                 f"took the score's change to be the multiplier {text(p.factor)} alone "
+                                 f"took the score's change to be the multiplier {shown(p.factor)} alone "
                                  f"(it is the multiplier times x·x{' + 1' if p.b is not None else ''})"))
     body = f"{describe(p)}. After one update, what happens to the score w·x{' + b' if p.b is not None else ''} of this input?"
     return choice_question(topic=TOPIC, qtype="MCQ", marks=marks, body=body,
@@ -195,8 +196,8 @@ def _score_effect(rng: random.Random, marks: int, p: Setup) -> Question:
 
 def _effect(old: Fraction, new: Fraction) -> str:
     if new == old:
-        return f"It is unchanged (it stays {text(old)})"
-    return f"It {'increases' if new > old else 'decreases'} from {text(old)} to {text(new)}"
+        return f"It is unchanged (it stays {shown(old)})"
+    return f"It {'increases' if new > old else 'decreases'} from {shown(old)} to {shown(new)}"
 
 
 def _statements(rng: random.Random, marks: int, p: Setup) -> Question:
@@ -236,5 +237,5 @@ def _fixed(p: Setup, new: Fraction) -> Choice:
 
 
 def _extra(p: Setup) -> dict[str, object]:
-    return {"form": p.form, "x": [text(v) for v in p.x], "w": [text(v) for v in p.w],
-            "b": None if p.b is None else text(p.b), "y": p.y, "eta": text(p.eta)}
+    return {"form": p.form, "x": [shown(v) for v in p.x], "w": [shown(v) for v in p.w],
+            "b": None if p.b is None else shown(p.b), "y": p.y, "eta": shown(p.eta)}

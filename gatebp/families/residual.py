@@ -10,9 +10,9 @@ import random
 
 import sympy as sp
 
-from gatebp.families._helpers import claim, numeric, path_sum, shown, some_true
 from gatebp.families.base import Resample, family
-from gatebp.families.common import Choice, choice_question, computes, given, nonzero, solved, working
+from gatebp.families.common import (Choice, choice_question, computes, given, nonzero, numeric_question,
+                                    path_sum, shown, solved, some_true, statement, working)
 from gatebp.graph import Find, Graph
 from gatebp.mistakes import Slip, backprop_slips
 from gatebp.question import Question, QuestionType
@@ -63,19 +63,22 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
         raise Resample("a zero gradient, or (too often) a closed gate")
     if qtype == "MSQ":
         return _statements(rng, marks, graph, solution, top)
-    return numeric(topic=TOPIC, qtype=qtype, marks=marks, body=_body(graph, f"What is ∂{top}/∂x?"),
-                            exact=solution.exact, steps=working(solution), slips=_slips(solution, top), rng=rng,
-                            graph=graph, find=graph.find)
+    body = _body(graph, f"What is ∂{top}/∂x?")
+    return numeric_question(topic=TOPIC, qtype=qtype, marks=marks, body=body, exact=solution.exact,
+                            steps=working(solution), slips=_slips(solution, top), rng=rng, graph=graph,
+                            find=graph.find)
 
 
 def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution, top: str) -> Question:
     identity = _identity(solution)
     local = sp.S.One + path_sum(solution, "f") / identity  # ∂h/∂x = 1 + ∂F/∂x
     choices = [
-        claim("∂h/∂x = {}", local, Slip(local - 1, DROP_IDENTITY), rng),
-        claim(f"∂{top}/∂x = {{}}", solution.exact, Slip(solution.exact - identity, DROP_IDENTITY), rng),
-        claim(f"the identity path alone contributes {{}} to ∂{top}/∂x", identity,
-              Slip(sp.S.One, "took the identity path's share as 1 (forgot the upstream gradient δ(h))"), rng),
+        statement("∂h/∂x = {}", local, Slip(local - 1, DROP_IDENTITY), rng),
+        statement(f"∂{top}/∂x = {{}}", solution.exact,
+                  Slip(solution.exact - identity, DROP_IDENTITY), rng),
+        statement(f"the identity path alone contributes {{}} to ∂{top}/∂x", identity,
+                  Slip(sp.S.One, "took the identity path's share as 1 (forgot the upstream gradient δ(h))"),
+                  rng),
         _closed_gate_claim(rng, top, identity),
     ]
     steps = working(solution) + [f"∂h/∂x = 1 + ∂f/∂x = {shown(local)}",

@@ -15,9 +15,8 @@ from fractions import Fraction
 
 import sympy as sp
 
-from gatebp.families._paper_kit import rational, require, text
 from gatebp.families.base import family
-from gatebp.families.common import numeric_question, solved, working
+from gatebp.families.common import numeric_question, rational, require, shown, solved, working
 from gatebp.graph import Find
 from gatebp.mistakes import Slip
 from gatebp.question import Question, QuestionType
@@ -120,25 +119,26 @@ def _describe(task: Task) -> str:
     per = "½(ŷ − t)²" if task.half else "(ŷ − t)²"
     if len(task.examples) == 1:
         (x, t), = task.examples
-        data = f"the single example x = {text(x)}, t = {text(t)}, with loss L = {per}"
+        data = f"the single example x = {shown(x)}, t = {shown(t)}, with loss L = {per}"
     else:
         (x1, t1), (x2, t2) = task.examples
         how = "the mean" if task.mean else "the sum"
-        data = (f"two examples (x = {text(x1)}, t = {text(t1)}) and (x = {text(x2)}, t = {text(t2)}), with loss L "
-                f"equal to {how} of {per} over the two")
-    start = f"w = {text(task.w)}" + (f" and b = {text(task.b)}" if task.b is not None else "")
+        data = (f"two examples (x = {shown(x1)}, t = {shown(t1)}) and (x = {shown(x2)}, t = {shown(t2)}), "
+                f"with loss L equal to {how} of {per} over the two")
+    start = f"w = {shown(task.w)}" + (f" and b = {shown(task.b)}" if task.b is not None else "")
     steps = "one step" if task.steps == 1 else f"{task.steps} steps"
     trained = "w and b are both updated" if task.b is not None else "w is updated"
     verb = "is" if task.steps == 1 else "are"
     return (f"A model {model} is trained on {data}. Starting from {start}, {steps} of gradient descent with "
-            f"learning rate η = {text(task.lr)} {verb} taken ({trained} at every step). What is {task.asked} afterwards?")
+            f"learning rate η = {shown(task.lr)} {verb} taken ({trained} at every step). "
+            f"What is {task.asked} afterwards?")
 
 
 def _later_steps(task: Task) -> list[str]:
     lines = []
     for k in range(2, task.steps + 1):
         w, b = descend(task, steps=k)
-        lines.append(f"step {k}: w = {text(w)}" + (f", b = {text(b)}" if b is not None else ""))
+        lines.append(f"step {k}: w = {shown(w)}" + (f", b = {shown(b)}" if b is not None else ""))
     return lines
 
 
@@ -157,9 +157,10 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
     if task.steps > 1:
         other = "b" if task.asked == "w" else "w"
         if task.b is not None:
-            steps.append(f"step 1 also updates {other}: {other} = {text(first[0] if other == 'w' else first[1] or 0)}")
+            value = first[0] if other == "w" else first[1] or 0
+            steps.append(f"step 1 also updates {other}: {other} = {shown(value)}")
         steps += _later_steps(task)
-    steps.append(f"{task.asked} after {task.steps} step{'s' if task.steps > 1 else ''} = {text(exact)}")
+    steps.append(f"{task.asked} after {task.steps} step{'s' if task.steps > 1 else ''} = {shown(exact)}")
     question = numeric_question(topic=TOPIC, qtype=qtype, marks=marks, body=_describe(task), exact=exact,
                                 steps=steps, slips=slips(task), rng=rng, graph=graph,
                                 find=graph.find if task.steps == 1 else None, places=2)
@@ -167,6 +168,6 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
 
 
 def _extra(task: Task) -> dict[str, object]:
-    return {"examples": [[text(x), text(t)] for x, t in task.examples], "w": text(task.w),
-            "b": None if task.b is None else text(task.b), "lr": text(task.lr), "steps": task.steps,
+    return {"examples": [[shown(x), shown(t)] for x, t in task.examples], "w": shown(task.w),
+            "b": None if task.b is None else shown(task.b), "lr": shown(task.lr), "steps": task.steps,
             "half": task.half, "mean": task.mean, "asked": task.asked}

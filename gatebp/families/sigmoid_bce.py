@@ -13,12 +13,12 @@ from fractions import Fraction
 
 import sympy as sp
 
-from gatebp.families._backprop_kit import answer_places, evaluated, pick_statements, require, text_of
 from gatebp.families.base import family
-from gatebp.families.common import (Choice, choice_question, computes, given, nonzero, numeric_question, solved,
-                                    tenths, working)
+from gatebp.families.common import (Choice, answer_places, choice_question, computes, given, nonzero,
+                                    numeric_question, pick_statements, require, shown, solved, tenths,
+                                    working)
 from gatebp.graph import Find, Graph
-from gatebp.mistakes import Slip
+from gatebp.mistakes import Slip, evaluated
 from gatebp.question import Question, QuestionType
 from gatebp.steps import Solution, equals
 
@@ -106,7 +106,7 @@ def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution
         Choice(f"a small increase in {wrt} lowers L", lowers,
                mistake=None if lowers else f"read the sign of ∂L/∂{wrt} backwards"),
     ]
-    steps = working(solution) + [f"∂L/∂z = p − t = {text_of(fwd['p'])} − {fwd['t']} {equals(delta)}"]
+    steps = working(solution) + [f"∂L/∂z = p − t = {shown(fwd['p'])} − {fwd['t']} {equals(delta)}"]
     return choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=f"{intro} Which statements are true?",
                            choices=pick_statements(rng, pool), steps=steps, rng=rng, graph=graph, find=graph.find)
 

@@ -14,12 +14,11 @@ from fractions import Fraction
 
 import sympy as sp
 
-from gatebp.families._backprop_kit import answer_places, evaluated, pick_statements, require
 from gatebp.families.base import family
-from gatebp.families.common import (Choice, choice_question, computes, given, nonzero, numeric_question, solved,
-                                    tenths, working)
+from gatebp.families.common import (Choice, answer_places, choice_question, computes, given, nonzero,
+                                    numeric_question, pick_statements, require, solved, tenths, working)
 from gatebp.graph import Find, Graph
-from gatebp.mistakes import Slip
+from gatebp.mistakes import Slip, evaluated
 from gatebp.question import Question, QuestionType
 from gatebp.steps import Solution, equals
 

@@ -12,9 +12,9 @@ import random
 
 import sympy as sp
 
-from gatebp.families._backprop_kit import pick_statements, require, text_of
 from gatebp.families.base import family
-from gatebp.families.common import Choice, choice_question, computes, given, nonzero, numeric_question, solved, working
+from gatebp.families.common import (Choice, choice_question, computes, given, nonzero, numeric_question,
+                                    pick_statements, require, shown, solved, working)
 from gatebp.graph import Find, Graph
 from gatebp.mistakes import Slip, backprop_slips, sign_slip
 from gatebp.question import Question, QuestionType
@@ -129,10 +129,10 @@ def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution
         Choice(f"∂L/∂v{j} = 0", closed, 0.0, None if closed else f"took h{j} = relu(z{j}) as 0 (its gate is open)",
                {"of": "L", "wrt": f"v{j}"}),
         Choice(f"the ReLU gate of h{j} is open", not closed,
-               mistake=f"misread the sign of z{j} = {text_of(fwd[f'z{j}'])}" if closed else None),
+               mistake=f"misread the sign of z{j} = {shown(fwd[f'z{j}'])}" if closed else None),
     ]
     chosen = pick_statements(rng, pool)
-    steps = working(solution) + [f"∂L/∂v{j} = ∂L/∂yhat · h{j} = {text_of(d_yhat)} × {text_of(fwd[f'h{j}'])} "
-                                 f"{equals(d_yhat * fwd[f'h{j}'])}"]
+    product = f"{shown(d_yhat)} × {shown(fwd[f'h{j}'])} {equals(d_yhat * fwd[f'h{j}'])}"
+    steps = working(solution) + [f"∂L/∂v{j} = ∂L/∂yhat · h{j} = {product}"]
     return choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=f"{_describe(graph, hidden)} Which statements are true?",
                            choices=chosen, steps=steps, rng=rng, graph=graph, find=graph.find)

@@ -11,9 +11,9 @@ import random
 
 import sympy as sp
 
-from gatebp.families._helpers import claim, decimal, fact, numeric, some_true
 from gatebp.families.base import family
-from gatebp.families.common import Choice, choice_question, nonzero
+from gatebp.families.common import (Choice, choice_question, decimal, fact, nonzero, numeric_question,
+                                    some_true, statement)
 from gatebp.functions import sigmoid
 from gatebp.mistakes import Slip
 from gatebp.question import Question, QuestionType
@@ -82,7 +82,7 @@ def _bound(rng: random.Random, qtype: QuestionType) -> Question:
     steps = ["σ'(z) = σ(z)(1 − σ(z)) is largest at z = 0, where it is 1/4, so every σ' factor is at most 1/4.",
              f"∂a{k}/∂z1 multiplies {k} σ' factors and {k - 1} weights of magnitude at most 1.",
              f"So |∂a{k}/∂z1| ≤ (1/4)^{k} = 1/{4**k}: N = {4**k}."]
-    return numeric(topic=TOPIC, qtype=qtype, marks=1, body=body, exact=exact, steps=steps,
+    return numeric_question(topic=TOPIC, qtype=qtype, marks=1, body=body, exact=exact, steps=steps,
                             slips=slips, rng=rng)
 
 
@@ -92,7 +92,7 @@ def _plain_product(rng: random.Random, qtype: QuestionType) -> Question:
     body = (f"Two stacked sigmoid layers gave the outputs {_listing('a', outputs)} (a_i = σ(z_i)) in the forward "
             f"pass. What is the product σ'(z1)·σ'(z2) of their local derivatives?")
     steps = _factor_steps(outputs) + [f"σ'(z1)·σ'(z2) = {decimal(exact)}"]
-    return numeric(topic=TOPIC, qtype=qtype, marks=1, body=body, exact=exact, steps=steps,
+    return numeric_question(topic=TOPIC, qtype=qtype, marks=1, body=body, exact=exact, steps=steps,
                             slips=_output_slips(outputs, sp.S.One), rng=rng, places=4)
 
 
@@ -111,7 +111,7 @@ def _weighted(rng: random.Random, qtype: QuestionType) -> Question:
         "∂a3/∂z1 = σ'(z3)·w3·σ'(z2)·w2·σ'(z1)",
         f"= {' × '.join(decimal(v) for v in (primes[2], weights[1], primes[1], weights[0], primes[0]))} "
         f"= {decimal(exact)}"]
-    return numeric(topic=TOPIC, qtype=qtype, marks=2, body=body, exact=exact, steps=steps,
+    return numeric_question(topic=TOPIC, qtype=qtype, marks=2, body=body, exact=exact, steps=steps,
                             slips=slips, rng=rng, places=4)
 
 
@@ -123,8 +123,8 @@ def _statements(rng: random.Random, marks: int) -> Question:
     j = rng.randrange(k)
     largest = primes[j] == max(primes)
     pool = [
-        claim(f"the product {_factors(k)} is {{}}", product, rng.choice(_output_slips(outputs, sp.S.One)[:3]), rng,
-              fmt=decimal),
+        statement(f"the product {_factors(k)} is {{}}", product,
+                  rng.choice(_output_slips(outputs, sp.S.One)[:3]), rng, fmt=decimal),
         Choice(f"no layer has a larger local derivative than layer {j + 1}'s σ'(z{j + 1})", largest,
                mistake=None if largest else "compared the outputs a instead of a(1 − a) (it peaks at a = 0.5)"),
         fact("σ'(z) ≤ 1/4 for every z, with equality at z = 0", "σ'(z) ≤ 1/2 for every z",
