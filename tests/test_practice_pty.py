@@ -162,3 +162,18 @@ def test_ctrl_c_in_a_mock_submits_what_was_saved(tmp_path: Path) -> None:
     attempts = read_attempts(tmp_path)
     assert [a.state for a in attempts] == ["answered", "not_answered", "not_visited"]
     assert attempts[0].response == parse_answer(paper[0], wrong_text(paper[0])).text()
+
+
+def test_closing_the_terminal_during_a_mock_keeps_the_saved_answers(tmp_path: Path) -> None:
+    """SIGHUP (a closed terminal window) submits what was saved, as Ctrl-C does."""
+    child = spawn(tmp_path, "--exam", "--seed", "3", "--count", "3", "--minutes", "30")
+    child.expect(EXAM_PROMPT)
+    question = LazyQuestions(__import__("gatebp.generate", fromlist=["plan_set"]).plan_set(3, 3))[0]
+    child.sendline(right_text(question))
+    child.expect(EXAM_PROMPT)
+    child.sendline("n")
+    child.expect(EXAM_PROMPT)
+    child.kill(signal.SIGHUP)
+    child.expect(pexpect.EOF)
+    states = stats_json(tmp_path)["states"]
+    assert states["answered"] == 1 and states["not_visited"] + states["not_answered"] == 2

@@ -6,6 +6,7 @@ import os
 import random
 import sys
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,11 +70,29 @@ def practice(topics: tuple[str, ...], count: int | None, seed: int | None, marks
               plain=plain or bool(os.environ.get("NO_COLOR")))
     console = make_console(run.plain)
     directory = resolve_dir(data_dir)
-    with History.open(directory) as history:
+    with History.open(directory) as history, _hangup_as_interrupt():
         if mode == "drill":
             _drill(console, history, directory, run)
         else:
             _mock(console, history, directory, run)
+
+
+@contextmanager
+def _hangup_as_interrupt() -> Iterator[None]:
+    """A closed terminal (SIGHUP) or a kill (SIGTERM) ends a session like Ctrl-C does, so a mock
+    is submitted and recorded with what was saved instead of being lost."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    wanted = [getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name)]
+    previous = {sig: signal.signal(sig, interrupt) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @dataclass
