@@ -7,6 +7,7 @@ Each command lives in gatebp/commands/<name>.py and is imported only when it run
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -70,3 +71,12 @@ def main() -> None:
         sys.exit(error.exit_code)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
+    except OSError as error:  # a full disk, a read-only folder, a closed pipe
+        click.echo(f"error: {error.strerror or error}" + (f": {error.filename}" if error.filename else ""), err=True)
+        sys.exit(2)
+    except Exception as error:  # a bug in gatebp, not the user's doing
+        if os.environ.get("GATEBP_DEBUG"):
+            raise
+        click.echo(f"error: gatebp hit an internal error ({type(error).__name__}: {error}). "
+                   "Please report it; GATEBP_DEBUG=1 shows the traceback.", err=True)
+        sys.exit(70)

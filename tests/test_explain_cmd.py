@@ -70,3 +70,13 @@ def test_bad_id_is_one_line_exit_2():
     result = subprocess.run([sys.executable, "-m", "gatebp", "explain", "--id", "nonsense"], capture_output=True,
                             text=True)
     assert result.returncode == 2 and result.stderr.startswith("error: 'nonsense' is not a question id")
+
+
+def test_explain_by_id_renders_the_question_key_and_working(runner):
+    from gatebp.generate import build_question
+
+    question = build_question("merges", "NAT", 2, 77)
+    result = runner.invoke(cli, ["explain", "--id", question.id, "--plain"])
+    assert result.exit_code == 0, result.output
+    assert f"Key: {question.key_text()}" in result.output
+    assert "Local derivatives" in result.output and "sum over" in result.output

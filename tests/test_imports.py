@@ -21,3 +21,11 @@ def test_help_does_not_import_sympy():
 def test_solver_knows_nothing_of_rich_or_click():
     modules = _modules_after("import gatebp.solve, gatebp.spec, gatebp.generate, gatebp.grade")
     assert "rich" not in modules and "click" not in modules
+
+
+def test_an_unwritable_output_is_one_line_not_a_traceback(tmp_path):
+    target = tmp_path / "missing-folder" / "set.json"
+    result = subprocess.run([sys.executable, "-m", "gatebp", "export", "-n", "1", "--seed", "1", "-o", str(target)],
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -79,6 +79,6 @@ def _explain_question(question_id: str, console, as_json: bool, plain: bool) -> 
     from gatebp.render.question import question_panel
     from gatebp.render.working import question_working
 
-    console.print(question_panel(question, plain=plain))
+    console.print(question_panel(question, 1, 1, plain=plain))
     console.print(f"Key: {question.key_text()}")
     console.print(question_working(question, plain))
