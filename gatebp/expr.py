@@ -200,7 +200,8 @@ _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}
 def _format(expr: Expr, outer: int) -> str:
     if isinstance(expr, Num):
         text = format_number(expr.value)
-        return f"({text})" if expr.value < 0 and outer > 0 else text
+        needs = (expr.value < 0 and outer > 0) or ("/" in text and outer > 1)  # x / (1/3), not x / 1/3
+        return f"({text})" if needs else text
     if isinstance(expr, Name):
         return expr.id
     if isinstance(expr, Call):

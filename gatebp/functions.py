@@ -18,7 +18,10 @@ def is_positive(value: sp.Expr) -> bool:
     """Sign of an exact number; irrational values are decided numerically at high precision."""
     if value.is_Rational:
         return bool(value > 0)
-    return bool(sp.N(value, 50) > 0)
+    approx = sp.N(value, 50)
+    if abs(approx) < sp.Float("1e-40"):  # possibly an exact zero SymPy has not simplified
+        return bool(sp.nsimplify(value) > 0) if not value.equals(0) else False
+    return bool(approx > 0)
 
 
 class relu_gate(sp.Function):  # noqa: N801 - printed as the user reads it

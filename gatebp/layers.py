@@ -58,6 +58,8 @@ def _read_input(inputs: Located, out: Expanded, fail: Fail) -> tuple[str, ...]:
         raise fail("'input' must be one vector, e.g. input: {x: [1, 2]}", inputs.line, "input")
     (stem, vector), = inputs.value.items()
     entries = vector.value if isinstance(vector.value, list) else [vector]
+    if not entries:
+        raise fail("the input vector is empty", inputs.line, "input")
     names = []
     for position, entry in enumerate(entries, start=1):
         name = f"{stem}{position}" if isinstance(vector.value, list) else stem
@@ -88,14 +90,14 @@ def _expand_layer(index: int, layer: Located, previous: tuple[str, ...], last: b
 def _stem(fields: dict[str, Located], layer: Located, where: str, fail: Fail) -> str:
     if "out" not in fields:
         raise fail("missing 'out' (the units' name, e.g. out: h)", layer.line, where)
-    stem = str(fields["out"].value)
+    stem = _scalar(fields["out"], "out", where, fail)
     if not is_valid_name(stem) or stem[-1].isdigit():
         raise fail(f"'out: {stem}' must be a name that does not end in a digit", layer.line, where)
     return stem
 
 
 def _activation(fields: dict[str, Located], layer: Located, where: str, last: bool, fail: Fail) -> str:
-    act = str(fields["act"].value) if "act" in fields else "linear"
+    act = _scalar(fields["act"], "act", where, fail) if "act" in fields else "linear"
     if act not in ACTIVATIONS:
         raise fail(f"unknown act '{act}' (known: {', '.join(ACTIVATIONS)})", layer.line, where)
     if act == "softmax" and not last:
@@ -132,12 +134,22 @@ def _biases(item: Located | None, units: int, where: str, line: int, fail: Fail)
     return [_number(cell, where + ".b", fail) for cell in item.value]
 
 
+def _scalar(item: Located, name: str, where: str, fail: Fail) -> str:
+    if not isinstance(item.value, str):
+        raise fail(f"'{name}' must be a single name, not {_kind(item)}", item.line, where)
+    return item.value
+
+
+def _kind(item: Located) -> str:
+    return "a list" if isinstance(item.value, list) else "a mapping" if isinstance(item.value, dict) else "empty"
+
+
 def _number(item: Located, key: str, fail: Fail) -> Fraction:
     from gatebp.spec import parse_number
 
+    if not isinstance(item.value, str):
+        raise fail(f"expected a number, found {_kind(item)}", item.line, key)
     try:
-        if not isinstance(item.value, str):
-            raise ValueError(item.value)
         return parse_number(item.value)
     except ValueError:
         raise fail(f"{item.value!r} is not a number", item.line, key) from None

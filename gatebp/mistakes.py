@@ -135,7 +135,3 @@ def evaluated(slips: Sequence[Slip]) -> list[Slip]:
 
 def _route(path: Path) -> str:
     return " ← ".join(path.names)
-
-
-def describe_value(slip: Slip) -> str:
-    return f"{short(slip.value)} ({slip.mistake})"

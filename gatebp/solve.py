@@ -15,9 +15,12 @@ from gatebp.errors import SolverMismatch, SpecError
 from gatebp.expr import Call, Expr, Name, Neg, Num, to_sympy
 from gatebp.functions import SYMPY_FUNCTIONS, is_positive
 from gatebp.graph import Find, Graph, Node
-from gatebp.steps import RELU_CONVENTION, Edge, Path, Solution, Step, as_float, equals, short, show
+from gatebp.steps import RELU_CONVENTION, Edge, Path, Solution, Step, as_float, equals, factor, short, show
 
 MAX_MAGNITUDE = 10**15
+MAX_DIGITS_BITS = 400  # an exact fraction longer than ~120 digits is no hand-work question
+MAX_COMPOSED_SIZE = 20_000  # tree nodes of the composed expression the cross-check differentiates
+MAX_EXACT_SIZE = 600  # operations in an exact value: beyond this the network is too deep to work exactly
 MAX_PATHS = 256
 Values = dict[str, sp.Expr]
 
@@ -68,7 +71,7 @@ class _Evaluator:
         return self.bounded(self.binary(expr.op, self.eval(expr.left), self.eval(expr.right)))
 
     def binary(self, op: str, left: sp.Expr, right: sp.Expr) -> sp.Expr:
-        if op in "/" and _is_zero(right):
+        if op == "/" and _is_zero(right):
             raise self.fail("division by zero")
         if op == "**":
             if _is_zero(left) and right < 0:
@@ -93,6 +96,10 @@ class _Evaluator:
     def bounded(self, value: sp.Expr) -> sp.Expr:
         if value.has(sp.zoo, sp.nan, sp.oo, sp.I) or abs(as_float(value)) > MAX_MAGNITUDE:
             raise self.fail("a value too large (beyond 1e15)")
+        if value.is_Rational and max(value.p.bit_length(), value.q.bit_length()) > MAX_DIGITS_BITS:
+            raise self.fail("a number with too many digits for hand work")
+        if not value.is_Rational and tree_size(value) > MAX_EXACT_SIZE:
+            raise self.fail("an exact value too large to work by hand (the network is too deep)")
         return value
 
 
@@ -142,16 +149,20 @@ def _local_derivatives(graph: Graph, forward: Values, on_paths: set[str]) -> dic
             continue
         for parent in node.parents:
             if parent in on_paths:
-                edges[(node.name, parent)] = _edge(node, parent, forward, symbols)
+                edges[(node.name, parent)] = _edge(graph, node, parent, forward, symbols)
     return edges
 
 
-def _edge(node: Node, parent: str, forward: Values, symbols: dict[str, sp.Symbol]) -> Edge:
+def _edge(graph: Graph, node: Node, parent: str, forward: Values, symbols: dict[str, sp.Symbol]) -> Edge:
     expr = node.expr
     if isinstance(expr, Call) and expr.arg == Name(parent) and expr.func in ACTIVATION_RULES:
         return ACTIVATION_RULES[expr.func](node.name, parent, forward)
     local = sp.diff(to_sympy(expr, symbols), symbols[parent])
     value = local.xreplace({symbols[n]: forward[n] for n in node.parents})
+    if value.has(sp.zoo, sp.nan, sp.oo, sp.I):
+        raise SpecError(f"the derivative of '{node.name}' with respect to '{parent}' is undefined at these values "
+                        f"({node.text})", source=graph.source, line=graph.lines.get(node.name),
+                        key=f"nodes.{node.name}")
     formula = sp.sstr(local).replace("relu_gate", "gate")
     return Edge(node=node.name, parent=parent, formula=formula, value=value)
 
@@ -167,14 +178,14 @@ def _relu_rule(node: str, parent: str, forward: Values) -> Edge:
 def _sigmoid_rule(node: str, parent: str, forward: Values) -> Edge:
     a = forward[node]
     return Edge(node=node, parent=parent, formula=f"{node}(1 - {node})", value=a * (1 - a),
-                rule=f"sigmoid: σ'({parent}) = {node}(1 − {node}) = {short(a)} × {short(1 - a)}",
+                rule=f"sigmoid: σ'({parent}) = {node}(1 − {node}) = {factor(a)} × {factor(1 - a)}",
                 activation="sigmoid")
 
 
 def _tanh_rule(node: str, parent: str, forward: Values) -> Edge:
     a = forward[node]
     return Edge(node=node, parent=parent, formula=f"1 - {node}**2", value=1 - a**2,
-                rule=f"tanh: 1 − {node}² = 1 − {short(a)}²", activation="tanh")
+                rule=f"tanh: 1 − {node}² = 1 − {factor(a)}²", activation="tanh")
 
 
 def _exp_rule(node: str, parent: str, forward: Values) -> Edge:
@@ -235,6 +246,10 @@ def _cross_check(graph: Graph, find: Find, forward: Values, gradient: sp.Expr,
         if node.name != find.wrt:
             local = to_sympy(node.expr, symbols)
             composed[node.name] = local.xreplace({symbols[p]: composed[p] for p in node.parents})
+            if tree_size(composed[node.name]) > MAX_COMPOSED_SIZE:
+                raise SpecError(f"the network is too large to check exactly (at node '{node.name}': nodes reused "
+                                "many times over); GATE-sized networks are far smaller",
+                                source=graph.source, line=graph.lines.get(node.name), key=f"nodes.{node.name}")
     derivative = sp.diff(composed[find.of], symbols[find.wrt])
     reference = derivative.xreplace({symbols[n]: forward[n] for n in _free_names(derivative)})
     if not _same(reference, gradient):
@@ -242,6 +257,19 @@ def _cross_check(graph: Graph, find: Find, forward: Values, gradient: sp.Expr,
     if not truncated and not _same(sp.Add(*(p.product for p in paths)), gradient):
         raise SolverMismatch(f"the sum over paths differs from the reverse walk for {find.describe()}")
     return "checked against sympy.diff of the composed expression"
+
+
+def tree_size(expr: sp.Expr) -> int:
+    """The size of an expression written out as a tree, counted in time linear in its shared form
+    (a node reused k times over doubles the tree k times; SymPy's own counters walk the tree)."""
+    sizes: dict[sp.Basic, int] = {}
+
+    def size(e: sp.Basic) -> int:
+        if e not in sizes:
+            sizes[e] = 1 + sum(size(arg) for arg in e.args)
+        return sizes[e]
+
+    return size(expr)
 
 
 def _free_names(expr: sp.Expr) -> list[str]:
@@ -272,14 +300,15 @@ def _steps(graph: Graph, find: Find, forward: Values, edges: tuple[Edge, ...], d
     steps = [_forward_step(graph, n, forward) for n in graph.nodes if n.name in relevant]
     for edge in edges:
         rule = f"   [{edge.rule}]" if edge.rule else ""
-        steps.append(Step(kind="local", text=f"{edge.label} = {edge.formula} {equals(edge.value)}{rule}"))
+        formula = "" if edge.formula == show(edge.value) else f" = {edge.formula}"
+        steps.append(Step(kind="local", text=f"{edge.label}{formula} {equals(edge.value)}{rule}"))
     steps.extend(_delta_steps(graph, find, edges, deltas, on_paths))
     steps.extend(_path_steps(find, paths))
     steps.append(Step(kind="answer", text=f"∂{find.of}/∂{find.wrt} {equals(gradient)}"))
     if find.lr is not None:
         lr = short(_rational(find.lr))
         steps.append(Step(kind="update", text=f"{find.wrt} ← {find.wrt} − lr·∂{find.of}/∂{find.wrt} = "
-                          f"{short(forward[find.wrt])} − {lr} × {short(gradient)} {equals(exact)}"))
+                          f"{short(forward[find.wrt])} − {lr} × {factor(gradient)} {equals(exact)}"))
     if any(e.rule.startswith("ReLU") for e in edges):
         steps.append(Step(kind="note", text=f"Convention: {RELU_CONVENTION}."))
     return steps
@@ -297,7 +326,7 @@ def _delta_steps(graph: Graph, find: Find, edges: tuple[Edge, ...], deltas: Valu
             continue
         terms = by_parent[name]
         symbolic = " + ".join(f"δ({e.node})·{e.label}" for e in terms)
-        numbers = " + ".join(f"{short(deltas[e.node])} × {short(e.value)}" for e in terms)
+        numbers = " + ".join(f"{factor(deltas[e.node])} × {factor(e.value)}" for e in terms)
         merge = f"   [{len(terms)} paths merge at {name}: add]" if len(terms) > 1 else ""
         steps.append(Step(kind="delta", text=f"δ({name}) = {symbolic} = {numbers} {equals(deltas[name])}{merge}"))
     return steps
@@ -307,11 +336,11 @@ def _path_steps(find: Find, paths: list[Path]) -> list[Step]:
     steps = []
     for path in paths:
         labels = " · ".join(f"∂{path.names[i]}/∂{path.names[i + 1]}" for i in range(len(path.names) - 1))
-        numbers = " × ".join(short(f) for f in path.factors)
+        numbers = " × ".join(factor(f) for f in path.factors)
         steps.append(Step(kind="path", text=f"path {' ← '.join(path.names)}: {labels} = {numbers} "
                           f"{equals(path.product)}"))
     if len(paths) > 1:
-        total = " + ".join(short(p.product) for p in paths)
+        total = " + ".join(factor(p.product) for p in paths)
         steps.append(Step(kind="sum", text=f"sum over the {len(paths)} paths: {total} "
                           f"{equals(sp.Add(*(p.product for p in paths)))}"))
     if not paths:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -39,6 +39,7 @@ def parse_spec(text: str, source: str = "<spec>") -> Graph:
     if len(text) > MAX_SPEC_BYTES:
         raise SpecError(f"spec too large ({len(text)} bytes; limit {MAX_SPEC_BYTES})", source=source)
     try:
+        _refuse_aliases(text, source)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -46,6 +47,15 @@ def parse_spec(text: str, source: str = "<spec>") -> Graph:
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise SpecError(f"not valid YAML/JSON: {reason}", source=source, line=line) from None
     return _SpecReader(source).read(root)
+
+
+def _refuse_aliases(text: str, source: str) -> None:
+    """YAML aliases (*name) can nest themselves or multiply a small file into a huge one."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 1 if event.start_mark else None
+            raise SpecError("YAML aliases (*name) are not allowed in a spec; write the values out", source=source,
+                            line=line)
 
 
 def graph_from_node(node: yaml.Node, source: str) -> Graph:
@@ -201,7 +211,10 @@ class _SpecReader:
             missing = "input" if "input" not in top else "layers"
             raise self.fail(f"a layer-form spec needs both 'input' and 'layers' ('{missing}' is missing)",
                             next(iter(top.values()))[1])
-        plain = {"input": _plain(top["input"][0]), "layers": _plain(top["layers"][0])}
+        try:
+            plain = {"input": _plain(top["input"][0]), "layers": _plain(top["layers"][0])}
+        except SpecError as error:
+            raise self.fail(error.reason, error.line, "layers") from None
         expanded = expand_layers(plain["input"], plain["layers"], self.fail)
         self.layer_info = expanded.layers
         for name, value in expanded.values.items():
@@ -278,6 +291,7 @@ def parse_inline(graph_text: str | None, at_text: str | None, find_text: str | N
         graph = parse_spec(json.dumps(spec), source="--graph" if nodes else "--layers")
     except SpecError as error:  # inline text has no lines worth quoting
         raise SpecError(error.reason, source=error.source, key=error.key) from None
+    graph = replace(graph, lines={})
     return graph if find_text is None else graph.with_find(_inline_find(find_text, graph))
 
 
@@ -327,10 +341,6 @@ def _inline_pairs(text: str, separator: str, option: str) -> list[tuple[str, str
     return pairs
 
 
-def _yaml_quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _text(item: tuple[yaml.Node, int] | None) -> str | None:
     return None if item is None else str(item[0].value)
 
@@ -342,6 +352,10 @@ def _line(node: yaml.Node | None) -> int | None:
 def _plain(node: yaml.Node) -> _Located:
     """A composed node as nested plain values, each tagged with its line (for layer errors)."""
     if isinstance(node, yaml.MappingNode):
+        keys = [str(k.value) for k, _ in node.value]
+        for key_node, _ in node.value:
+            if keys.count(str(key_node.value)) > 1:
+                raise SpecError(f"'{key_node.value}' is given twice", line=_line(key_node))
         return _Located({str(k.value): _plain(v) for k, v in node.value}, _line(node) or 0)
     if isinstance(node, yaml.SequenceNode):
         return _Located([_plain(item) for item in node.value], _line(node) or 0)

@@ -127,3 +127,9 @@ def short(value: sp.Expr, places: int = 4) -> str:
     """`show` without the exact fraction: for products and sums written inline."""
     text = show(value, places)
     return text.split(" ≈ ")[-1].removeprefix("≈ ")
+
+
+def factor(value: sp.Expr, places: int = 4) -> str:
+    """`short` for a value inside a product or power: negatives in brackets, 0.5 × (-4)."""
+    text = short(value, places)
+    return f"({text})" if text.startswith("-") else text

@@ -12,7 +12,7 @@ import sympy as sp
 
 from gatebp.errors import SolverMismatch
 from gatebp.graph import Find, Graph, Layer
-from gatebp.steps import Solution, Step, short
+from gatebp.steps import Solution, Step, factor, short
 
 
 def vector_steps(graph: Graph, solution: Solution) -> Solution:
@@ -81,7 +81,7 @@ def _read_off(graph: Graph, find: Find, solution: Solution, deltas: list[sp.Matr
                 j = row.index(find.wrt)
                 value = delta[i] * solution.forward[layer.inputs[j]]
                 return [Step(kind="vector", text=f"∂out/∂{find.wrt} = δ({layer.units[i]}) × {layer.inputs[j]} = "
-                             f"{short(delta[i])} × {short(solution.forward[layer.inputs[j]])} = {short(value)}")]
+                             f"{factor(delta[i])} × {factor(solution.forward[layer.inputs[j]])} = {short(value)}")]
     return []
 
 

@@ -80,3 +80,13 @@ def test_formatting_round_trips(text):
 
 def test_referenced_names_in_order_without_functions():
     assert referenced_names("w2*relu(w1*x + b) + w2") == ("w2", "w1", "x", "b")
+
+
+def test_printing_never_changes_a_value():
+    """A long decimal prints as p/q; inside a product or quotient it is bracketed."""
+    from gatebp.solve import forward_pass
+    from gatebp.spec import graph_from_dict, parse_inline
+
+    graph = parse_inline("y = x / 0.00000000000000004", "x=0.0000000000000001", None)
+    again = graph_from_dict(graph.to_dict())
+    assert forward_pass(graph)["y"] == forward_pass(again)["y"]

@@ -176,6 +176,7 @@ def test_perceptron(seed: int) -> None:
 
 ACTS = {"leaky ReLU": lambda z: z if z >= 0 else z / 100, "ReLU": lambda z: z if z > 0 else mpmath.mpf(0),
         "σ": lambda z: 1 / (1 + mpmath.exp(-z)), "tanh": mpmath.tanh, "the identity": lambda z: z}
+ACTS.update({"sigmoid": ACTS["σ"], "linear": ACTS["the identity"]})  # names used in "A ... unit"
 GRID = [mpmath.mpf(k) / 8 for k in range(-80, 81) if k != 0]
 EPS = mpmath.mpf("1e-20")
 
@@ -188,7 +189,7 @@ def slope(f, z, side: int = 0):  # type: ignore[no-untyped-def]
 
 def numeric_truth(text: str) -> bool | None:
     """The truth of one statement by numerics, independent of SymPy; None for a form it does not know."""
-    name = next(n for n in ACTS if text.startswith(n) or f" {n} " in text or text.startswith(f"The largest value of {n}'"))
+    name = next(n for n in ACTS if text.startswith(n) or f" {n} " in text or f" {n}'" in text)
     f = ACTS[name]
     zero = mpmath.mpf(0)
     if text.endswith("is continuous at z = 0") or text.endswith("is discontinuous at z = 0"):

@@ -160,3 +160,29 @@ def test_random_graphs_agree_with_central_differences(case):
     assume(nearest_kink > mpmath.mpf("1e-10"))
     assume(abs(numeric) < 1e12)
     assert solution.value == pytest.approx(float(numeric), rel=1e-9, abs=1e-9)
+
+
+def test_an_unsimplified_exact_zero_keeps_the_relu_gate_closed():
+    graph = parse_inline("z = log(x*x) - 2*log(3); y = relu(z)", "x=3", "dy/dx")
+    assert solve(graph).exact == 0  # z is exactly 0, and relu'(0) = 0
+
+
+def test_an_undefined_derivative_is_one_clear_error():
+    with pytest.raises(SpecError, match="derivative of 'L' with respect to 'x' is undefined"):
+        solve(parse_inline("L = x**0.5", "x=0", "dL/dx"))
+
+
+@pytest.mark.parametrize("nodes, values, reason", [
+    ("L = x**16; M = L**16; N = M**16", "x=1.0001", "too many digits"),
+    ("; ".join(["u1 = x*x + x"] + [f"u{k} = u{k-1}*x + u{k-1}" for k in range(2, 21)]), "x=0.5", "too large to check"),
+    ("; ".join(["u1 = sigmoid(x) + x"] + [f"u{k} = sigmoid(u{k-1}) + u{k-1}" for k in range(2, 11)]), "x=1",
+     "too large to work by hand"),
+])
+def test_networks_that_explode_are_refused_quickly(nodes, values, reason):
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(SpecError, match=reason):
+        graph = parse_inline(nodes, values, None)
+        solve(graph, Find(graph.nodes[-1].name, "x"))
+    assert time.perf_counter() - start < 10

@@ -77,3 +77,20 @@ def test_cli_turns_a_bad_spec_into_one_line_and_exit_2(tmp_path):
 def test_missing_file_is_one_line(tmp_path):
     with pytest.raises(SpecError, match="cannot read the file"):
         load_spec(tmp_path / "nope.yaml")
+
+
+def test_yaml_aliases_are_refused_with_their_line():
+    with pytest.raises(SpecError, match=r":2: YAML aliases"):
+        parse_spec("input: &a {x: [1]}\nlayers: [{out: h, W: [[1]]}, *a]\n", source="net.yaml")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("input: {x: [1]}\nlayers: [{out: h, W: [[1]], act: [relu]}]", "'act' must be a single name, not a list"),
+    ("input: {x: [[1, 2]]}\nlayers: [{out: h, W: [[1]]}]", "expected a number, found a list"),
+    ("input: {x: [1]}\nlayers: [{out: h, W: [[1]], W: [[2]]}]", "'W' is given twice"),
+    ("input: {x: []}\nlayers: [{out: h, W: [[1]]}]", "the input vector is empty"),
+])
+def test_layer_form_mistakes_read_cleanly(text, message):
+    with pytest.raises(SpecError) as error:
+        parse_spec(text, source="net.yaml")
+    assert message in str(error.value) and "_Located" not in str(error.value)

@@ -16,7 +16,8 @@ def topics(plain: bool) -> None:
     from gatebp.render.console import make_console
 
     table = Table(box=box.ASCII if plain else box.ROUNDED)
-    for column in ("topic", "what it drills", "types", "marks", "group"):
+    table.add_column("topic", no_wrap=True)  # the name a user types: never cut
+    for column in ("what it drills", "types", "marks", "group"):
         table.add_column(column)
     for fam in load_families().values():
         table.add_row(fam.name, fam.title, " ".join(fam.types), " ".join(map(str, fam.marks)), fam.group)

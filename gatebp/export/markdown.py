@@ -18,12 +18,19 @@ if TYPE_CHECKING:
     from gatebp.export import ExportOptions
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~$])")
-_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
+_BULLET = re.compile(r"^(\s*)([-+=])", re.MULTILINE)
+_ORDERED = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
 
 
 def escape_md(text: str) -> str:
-    """Backslash-escape Markdown's inline and line-start syntax in user text."""
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), _SPECIAL.sub(r"\\\1", text))
+    """Backslash-escape Markdown's inline and line-start syntax in user text.
+
+    A line that starts like a list item is escaped where CommonMark looks: before a bullet
+    sign, and between the number and its `.` or `)` (`0\\.5`), since an escaped digit shows
+    its backslash."""
+    text = _SPECIAL.sub(r"\\\1", text)
+    text = _BULLET.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return _ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
 def code_span(text: str) -> str:

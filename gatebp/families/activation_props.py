@@ -29,6 +29,7 @@ V = sp.Symbol("v", positive=True)
 OO = sp.oo
 NAMES = {"relu": "ReLU", "leaky_relu": "leaky ReLU (slope 0.01 for z < 0)", "sigmoid": "the sigmoid σ",
          "tanh": "tanh", "linear": "the linear (identity) activation"}
+UNIT = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "sigmoid", "tanh": "tanh", "linear": "linear"}
 SHORT = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "σ", "tanh": "tanh", "linear": "the identity"}
 DEFINITIONS = {"relu": "ReLU(z) = max(0, z)", "leaky_relu": "leaky ReLU(z) = z for z ≥ 0 and 0.01z for z < 0",
                "sigmoid": "σ(z) = 1/(1 + e^(−z))", "tanh": "tanh(z) = (e^z − e^(−z))/(e^z + e^(−z))",
@@ -223,6 +224,11 @@ class Claim:
         return Choice(self.text, self.true, mistake=None if self.true else self.mistake)
 
 
+def _prime(name: str) -> str:
+    """σ'(z), tanh'(z); the identity's derivative is named in words (the identity'(z) reads badly)."""
+    return "the identity's derivative" if name == "linear" else f"{SHORT[name]}'(z)"
+
+
 def _num(value: sp.Expr) -> str:
     return "∞" if value == OO else "−∞" if value == -OO else sp.sstr(value)
 
@@ -288,9 +294,9 @@ def slope_claims(name: str) -> list[Claim]:
     claims = []
     for bound in (sp.Rational(1, 4), sp.Rational(1, 2), sp.S.One):
         holds = bool(sup <= bound)
-        claims.append(Claim(f"{SHORT[name]}'(z) ≤ {bound} wherever the derivative exists", holds,
+        claims.append(Claim(f"{_prime(name)} ≤ {bound} wherever the derivative exists", holds,
                             f"used another activation's bound (the largest {SHORT[name]}' is {_num(sup)})", why))
-        claims.append(Claim(f"The largest value of {SHORT[name]}'(z) is {bound}", bool(sup == bound and attained),
+        claims.append(Claim(f"The largest value of {_prime(name)} is {bound}", bool(sup == bound and attained),
                             f"misplaced the peak of {SHORT[name]}' (it is {_num(sup)})", why))
     return claims
 
@@ -313,7 +319,7 @@ def saturation_claims(name: str) -> list[Claim]:
 def dead_claims(name: str) -> list[Claim]:
     dead = dies_for_negative(name)
     why = f"{SHORT[name]}'(z) = {sp.sstr(sp.diff(_piece_at(name, sp.S(-1)), Z))} for z < 0"
-    return [Claim(f"A {SHORT[name]} unit whose input z is negative for every example passes no gradient "
+    return [Claim(f"A {UNIT[name]} unit whose input z is negative for every example passes no gradient "
                   f"back to its weights (it can 'die')", dead,
                   f"thought {SHORT[name]} can die ({why}, not 0)" if not dead else "", why)]
 

@@ -7,6 +7,8 @@ about ½·L''(w)·ε; the central one is exact for a quadratic and off by about 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import random
 from fractions import Fraction
 
@@ -111,9 +113,10 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
         exact, slips = estimate, _estimate_slips(check, kind)
         ask = f"With ε = 0.1, what is the {kind} finite-difference estimate {FORMULA[kind]} of ∂L/∂w?"
     places = places_for(exact, 3)
-    return numeric_question(topic=TOPIC, qtype=qtype, marks=marks, body=_body(graph, ask), exact=exact,
-                            steps=working(solution) + check.lines(graph.values["w"]), slips=slips, rng=rng,
-                            graph=graph, find=graph.find, places=places)
+    question = numeric_question(topic=TOPIC, qtype=qtype, marks=marks, body=_body(graph, ask), exact=exact,
+                                steps=working(solution) + check.lines(graph.values["w"]), slips=slips, rng=rng,
+                                graph=graph, places=places)
+    return _with_working_find(question, graph)
 
 
 def _statements(rng: random.Random, marks: int, graph: Graph, check: Check, steps: list[str]) -> Question:
@@ -130,9 +133,16 @@ def _statements(rng: random.Random, marks: int, graph: Graph, check: Check, step
              "halving ε roughly halves the error of both estimates",
              "took the central difference's error as first order in ε (it is second order)", rng),
     ]
-    return choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=_body(graph, "Which statements are true?"),
-                           choices=some_true(choices), steps=steps + check.lines(graph.values["w"]), rng=rng,
-                           graph=graph, find=graph.find)
+    question = choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=_body(graph, "Which statements are true?"),
+                               choices=some_true(choices), steps=steps + check.lines(graph.values["w"]), rng=rng,
+                               graph=graph)
+    return _with_working_find(question, graph)
+
+
+def _with_working_find(question: Question, graph: Graph) -> Question:
+    """The answer is an estimate, not ∂L/∂w, so `find` stays empty; the working still solves ∂L/∂w."""
+    assert graph.find is not None
+    return replace(question, extra={**question.extra, "working_find": graph.find.to_dict()})
 
 
 def _central_exact(exact_central: bool) -> Choice:

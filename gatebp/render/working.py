@@ -17,7 +17,7 @@ from rich.tree import Tree
 
 from gatebp.graph import Graph
 from gatebp.question import Question
-from gatebp.steps import RELU_CONVENTION, Solution, Step, show
+from gatebp.steps import RELU_CONVENTION, Solution, Step, factor, show
 
 
 def _box(plain: bool) -> box.Box:
@@ -96,7 +96,7 @@ def paths_table(solution: Solution, plain: bool = False) -> Table:
     table.add_column("product of local derivatives", overflow="fold")
     table.add_column("value", justify="right")
     for path in solution.paths:
-        factors = " × ".join(show(f).split(" ≈ ")[-1].removeprefix("≈ ") for f in path.factors)
+        factors = " × ".join(factor(f) for f in path.factors)
         table.add_row(" ← ".join(path.names), factors, show(path.product))
     if len(solution.paths) > 1 and solution.gradient is not None:
         table.add_row(Text("sum over paths", style="bold"), "", Text(show(solution.gradient), style="bold"))
@@ -160,7 +160,8 @@ def question_graph(question: Question) -> Graph | None:
 
     if question.graph is None:
         return None
-    return graph_from_dict(question.graph, question.find, source=question.id or "<question>")
+    find = question.find or question.extra.get("working_find")  # what the working solves
+    return graph_from_dict(question.graph, find, source=question.id or "<question>")
 
 
 def question_working(question: Question, plain: bool = False) -> RenderableType:
