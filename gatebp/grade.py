@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 
 from gatebp.errors import AnswerFormatError
@@ -18,6 +18,8 @@ from gatebp.question import LABELS, NatMistake, Question, in_key_range, toleranc
 # What the GATE on-screen keypad can produce: an optional minus, digits, at most one point.
 _KEYPAD = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
 _MSQ_SEPARATORS = re.compile(r"[\s,;]+")
+# The keypad's display holds a bounded number of characters; no GATE key needs more digits.
+MAX_DIGITS = 15
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,12 @@ def _parse_nat(text: str) -> Response:
         raise AnswerFormatError("type a number, e.g. 0.36 or -2")
     if not _KEYPAD.fullmatch(typed):
         raise AnswerFormatError(
-            f"{typed!r} is not a number the GATE keypad can type: digits, one '.', optional '-'"
+            f"{_clip(typed)!r} is not a number the GATE keypad can type: digits, one '.', optional '-'"
+        )
+    digits = sum(ch.isdigit() for ch in typed)
+    if digits > MAX_DIGITS:
+        raise AnswerFormatError(
+            f"too long: {digits} digits; the GATE keypad takes at most {MAX_DIGITS}"
         )
     return Response(number=float(typed), typed=typed)
 
@@ -151,8 +158,19 @@ def _option_mistake(question: Question, wrong: frozenset[int]) -> str | None:
     return next((s for s in slips if s), None)
 
 
+def _clip(typed: str, limit: int = 30) -> str:
+    """Garbage as a reason quotes it: at most `limit` characters, so the reason stays one line."""
+    return typed if len(typed) <= limit else typed[: limit - 3] + "..."
+
+
 def _round_half_up(value: float, places: int) -> Decimal:
-    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    """`value` rounded half-up to `places` decimals; never raises (inf and nan pass through)."""
+    exact = Decimal(repr(float(value)))
+    if not exact.is_finite():
+        return exact
+    # Enough precision for every digit left of the point plus `places`: quantize cannot overflow.
+    context = Context(prec=max(1, exact.adjusted() + 1) + max(0, places) + 2)
+    return exact.quantize(Decimal(1).scaleb(-places, context), ROUND_HALF_UP, context)
 
 
 def _plain_number(value: float) -> str:

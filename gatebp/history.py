@@ -1,6 +1,6 @@
 """The attempt store: every answer a student gives, kept in one SQLite file.
 
-Each attempt is committed the moment it is recorded, so a crash or Ctrl-C mid-session loses
+Each drill attempt is committed the moment it is recorded (a mock's in one transaction), so a crash or Ctrl-C mid-session loses
 nothing; WAL mode and a busy timeout let two terminals practise at once without corrupting the
 file. The schema carries a version (PRAGMA user_version) so later releases can migrate it.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -63,6 +64,7 @@ _ATTEMPT_COLUMNS = (
     "session_id, question_id, topic, qtype, marks_possible, response, correct, marks, "
     "seconds, hints, state, at"
 )
+_INSERT_ATTEMPT = f"INSERT INTO attempts ({_ATTEMPT_COLUMNS}) VALUES ({', '.join('?' * 12)})"
 
 
 def utc_now() -> datetime:
@@ -215,14 +217,20 @@ class History:
 
     def record_attempt(self, attempt: Attempt) -> int:
         """Store one attempt, committed at once; returns its row id."""
-        a = attempt
-        correct = None if a.correct is None else int(a.correct)
-        row = (a.session_id, a.question_id, a.topic, a.qtype, a.marks_possible, a.response,
-               correct, a.marks, a.seconds, a.hints, a.state, _iso(a.at))
-        cursor = self._db.execute(
-            f"INSERT INTO attempts ({_ATTEMPT_COLUMNS}) VALUES ({', '.join('?' * 12)})", row
-        )
+        cursor = self._db.execute(_INSERT_ATTEMPT, _attempt_row(attempt))
         return int(cursor.lastrowid or 0)
+
+    def record_attempts(self, attempts: Sequence[Attempt]) -> None:
+        """Store several attempts (a whole mock) in one transaction: all of them or none, so an
+        interruption part-way can never leave half an exam in the history."""
+        rows = [_attempt_row(a) for a in attempts]
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.executemany(_INSERT_ATTEMPT, rows)
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
 
     def attempts(self, since: datetime | None = None) -> list[Attempt]:
         """All attempts (skips included) in the order they were made, optionally from `since`."""
@@ -271,6 +279,12 @@ class History:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _attempt_row(a: Attempt) -> tuple[Any, ...]:
+    correct = None if a.correct is None else int(a.correct)
+    return (a.session_id, a.question_id, a.topic, a.qtype, a.marks_possible, a.response,
+            correct, a.marks, a.seconds, a.hints, a.state, _iso(a.at))
 
 
 def _attempt_from_row(row: Any) -> Attempt:

@@ -1,7 +1,9 @@
 """Summarise the attempt history: per-topic accuracy, GATE marks, time, a daily trend.
 
 Plain data in, plain data out, so `gatebp stats --json`, the Rich view and the scheduler all
-read the same numbers. Skipped questions are not attempts and count only under `states`.
+read the same numbers. An attempt is a question answered: drill skips and mock questions left
+unanswered (not visited, not answered, marked only) are not attempts and count only under
+`states`, never in accuracy, marks, time, the trend or the weakest topics.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import Any
 from gatebp.history import STATES, Attempt
 
 TREND_DAYS = 14
+# The states in which a question was answered (and evaluated); every other state is not an attempt.
+ATTEMPT_STATES = ("answered", "answered_marked")
 WEAKEST = 3
 
 
@@ -115,7 +119,7 @@ def summarize(
 ) -> Summary:
     """Build the summary; the trend covers `days` days ending `today`, in time zone `tz`."""
     rows = list(attempts)
-    counted = [a for a in rows if a.state != "skipped"]
+    counted = [a for a in rows if a.state in ATTEMPT_STATES]
     topics = tuple(_topic_stats(name, [a for a in counted if a.topic == name])
                    for name in sorted({a.topic for a in counted}))
     return Summary(topics=topics, weakest=weakest(topics), trend=trend(counted, today, days, tz),

@@ -186,3 +186,33 @@ def test_grade_imports_neither_rich_nor_click_nor_sympy() -> None:
             "print([m for m in ('rich', 'click', 'sympy') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- over-long keypad entries and rounding that never raises ------------------------------
+
+@pytest.mark.parametrize("typed", ["9" * 400, "123456789012345678901234567890", "1" * 16,
+                                   "-0.000000000000001", "1234567890.1234567"])
+def test_nat_refuses_more_digits_than_the_keypad_takes(typed: str) -> None:
+    with pytest.raises(AnswerFormatError) as error:
+        parse_answer(nat(), typed)
+    reason = str(error.value)
+    assert "at most 15" in reason and "\n" not in reason and len(reason) < 80
+
+
+@pytest.mark.parametrize("typed", ["1" * 15, "-123456789.012345", "0.12345678901234"])
+def test_nat_takes_up_to_fifteen_digits(typed: str) -> None:
+    assert parse_answer(nat(), typed).number == float(typed)
+
+
+def test_a_long_garbage_answer_is_quoted_short() -> None:
+    with pytest.raises(AnswerFormatError) as error:
+        parse_answer(nat(), "x" * 500)
+    assert len(str(error.value)) < 120
+
+
+@pytest.mark.parametrize("number", [1e300, -1e300, 1.2345678901234568e+29, 5e-324,
+                                    float("inf"), float("-inf"), float("nan")])
+def test_grading_any_float_never_raises(number: float) -> None:
+    question = nat(mistakes=(NatMistake(0.6, "used the output instead of the derivative"),))
+    result = grade(question, Response.nat(number))
+    assert (result.correct, result.score, result.answered) == (False, 0, True)

@@ -68,6 +68,20 @@ def test_attempts_round_trip_and_are_visible_to_another_connection(tmp_path: Pat
     history.close()
 
 
+def test_record_attempts_stores_a_whole_exam_in_one_transaction(tmp_path: Path) -> None:
+    with History.open(tmp_path) as history:
+        sid = history.start_session("exam", seed=7, count=3, now=NOON)
+        history.record_attempts([attempt(sid, 1), attempt(sid, 2, state="not_visited")])
+        assert [a.question_id for a in read_attempts(tmp_path)] == ["q1", "q2"]
+        # the third row names no session: it fails, and the two before it are not kept either
+        broken = [attempt(sid, 3), attempt(sid, 4), attempt(999, 5)]
+        with pytest.raises(sqlite3.IntegrityError):
+            history.record_attempts(broken)
+        assert [a.question_id for a in read_attempts(tmp_path)] == ["q1", "q2"]
+        history.record_attempt(attempt(sid, 6))  # the connection is usable afterwards
+    assert [a.question_id for a in read_attempts(tmp_path)] == ["q1", "q2", "q6"]
+
+
 def test_sessions_record_start_and_finish(tmp_path: Path) -> None:
     with History.open(tmp_path) as history:
         sid = history.start_session("paper", seed=None, count=65, now=NOON)

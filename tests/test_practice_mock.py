@@ -18,7 +18,7 @@ from gatebp.practice.io import Terminal, TimeUp
 from gatebp.practice.paper import plan_paper
 from gatebp.practice.session import ExamSession, LazyQuestions
 from gatebp.render.scoresheet import marks_number
-from test_practice_drill import right_text, wrong_text
+from test_practice_drill import flat, has, right_text, wrong_text
 
 
 class FakeClock:
@@ -112,10 +112,10 @@ def test_exam_by_gate_rules_and_recorded_states(tmp_path: Path) -> None:
              "g 4", right_text(qs[3]), "m",          # Q4 answered & marked, right
              "submit", "n", "submit", "y"]
     out = mock(["--exam", "--seed", "21", "--count", "5"], lines, tmp_path)
-    assert "was not saved (use n or m to save)" in out
+    assert has(out, "was not saved (use n or m to save)")
     assert "Response cleared for Q2." in out
-    assert ("Before you submit: Answered 1 · Not Answered 2 · Marked for Review 1 · "
-            "Answered & Marked 1 · Not Visited 0") in out
+    assert has(out, "Before you submit: Answered 1 · Not Answered 2 · Marked for Review 1 · "
+                    "Answered & Marked 1 · Not Visited 0")
 
     q1 = grade(qs[0], parse_answer(qs[0], wrong_text(qs[0]))).score
     q4 = Fraction(qs[3].marks)
@@ -138,7 +138,7 @@ def test_end_of_input_submits_saved_answers(tmp_path: Path) -> None:
     qs = generate_set(4, 3)
     out = mock(["--exam", "--seed", "4", "--count", "3"],
                [right_text(qs[0]), "n", right_text(qs[1])], tmp_path)
-    assert "End of input: submitting the answers you saved." in out
+    assert has(out, "End of input: submitting the answers you saved.")
     assert [a.state for a in read_attempts(tmp_path)] == ["answered", "not_answered", "not_visited"]
 
 
@@ -156,3 +156,110 @@ def test_paper_shows_total_marks_and_mix(tmp_path: Path) -> None:
 def test_minutes_need_a_mock(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["practice", "--minutes", "5", "--data-dir", str(tmp_path)])
     assert result.exit_code == 2 and "--minutes needs --exam or --paper" in result.output
+
+
+def test_goto_and_buttons_any_case_with_clear_refusals() -> None:
+    qs = generate_set(8, 3)
+    script = [(1, "g"), (1, "g -1"), (1, "g 99"), (1, "g ²"), (1, "go"), (1, "G 2"),
+              (1, right_text(qs[1])), (1, "N"), (1, "P"), (1, "SUBMIT"), (1, "Y")]
+    runner, out = session(qs, 600, script)
+    result = runner.run()
+    text = flat(out.getvalue())
+    assert text.count("go to which question? 1-3") == 5
+    assert "there is no question 99" in text and "is not an option" not in text
+    assert [r.state for r in result.results] == ["not_answered", "answered", "not_answered"]
+    assert result.score == qs[1].marks and not result.automatic
+
+
+def test_lower_c_clears_and_capital_c_is_option_c() -> None:
+    qs = [q for q in generate_set(8, 12) if q.type in ("MCQ", "MSQ")][:2]
+    runner, out = session(qs, 600, [(1, "C"), (1, "n"), (1, "c"), (1, "submit"), (1, "y")])
+    result = runner.run()
+    assert result.results[0].response is not None
+    assert result.results[0].response.text() == "C"
+    assert "Response cleared for Q2." in out.getvalue()
+
+
+def test_submit_warns_that_a_selection_is_not_saved() -> None:
+    qs = generate_set(8, 3)
+    runner, out = session(qs, 600, [(1, "n"), (1, "n"), (1, right_text(qs[2])),
+                                    (1, "submit"), (1, "y")])
+    result = runner.run()
+    assert has(out.getvalue(), f"Q3's selection {right_text(qs[2])} is not saved and will "
+                               "not count")
+    assert result.results[2].state == "not_answered" and result.score == 0
+
+
+def test_an_over_long_nat_answer_is_refused_not_a_crash(tmp_path: Path) -> None:
+    qs = generate_set(3, 6)
+    index = next(i for i, q in enumerate(qs) if q.type == "NAT")
+    lines = ["n"] * index + ["9" * 400, "123456789012345678901234567890", "n", "submit", "y"]
+    out = mock(["--exam", "--seed", "3", "--count", "6"], lines, tmp_path)
+    assert flat(out).count("at most 15") == 2 and "Total: 0 out of" in out
+    assert len(read_attempts(tmp_path)) == 6
+
+
+def test_a_crash_mid_exam_still_records_what_was_saved(tmp_path: Path, monkeypatch) -> None:
+    qs = generate_set(21, 4)
+    calls = []
+
+    def boom(self, line):  # type: ignore[no-untyped-def]
+        calls.append(line)
+        if line == "explode":
+            raise RuntimeError("a bug")
+        return real(self, line)
+
+    real = ExamSession.handle
+    monkeypatch.setattr(ExamSession, "handle", boom)
+    result = CliRunner().invoke(cli, ["practice", "--exam", "--seed", "21", "--count", "4",
+                                      "--plain", "--data-dir", str(tmp_path)],
+                                input=f"{right_text(qs[0])}\nn\nexplode\n")
+    assert isinstance(result.exception, RuntimeError)  # re-raised after recording
+    attempts = read_attempts(tmp_path)
+    assert [a.state for a in attempts] == ["answered", "not_answered", "not_visited",
+                                           "not_visited"]
+    assert attempts[0].correct is True
+    with History.open(tmp_path) as history:
+        assert history.sessions()[0].finished_at is not None
+
+
+def test_a_grading_crash_at_submit_still_records_every_question(tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    import gatebp.practice.exam as exam_module
+
+    def broken(question, response):  # type: ignore[no-untyped-def]
+        raise ArithmeticError("grading bug")
+
+    monkeypatch.setattr(exam_module, "grade", broken)
+    qs = generate_set(21, 3)
+    result = CliRunner().invoke(cli, ["practice", "--exam", "--seed", "21", "--count", "3",
+                                      "--plain", "--data-dir", str(tmp_path)],
+                                input=f"{right_text(qs[0])}\nn\nsubmit\ny\n")
+    assert isinstance(result.exception, ArithmeticError)
+    assert [a.state for a in read_attempts(tmp_path)] == ["answered", "not_answered",
+                                                          "not_visited"]
+
+
+def test_every_line_fits_80_columns(tmp_path: Path) -> None:
+    from rich.cells import cell_len
+
+    qs = generate_set(21, 5)
+    drill_lines = [wrong_text(qs[1]), "zz9 this is not a number at all, not even close", "h", "h"]
+    outputs = []
+    result = CliRunner().invoke(cli, ["practice", "--seed", "21", "--count", "2",
+                                      "--data-dir", str(tmp_path / "d")],
+                                input="".join(f"{x}\n" for x in [right_text(qs[0])] + drill_lines),
+                                env={"COLUMNS": "80"})
+    outputs.append(result.output)
+    mock_lines = [right_text(qs[0]), wrong_text(qs[0]), "g 2", "zzz", right_text(qs[1]),
+                  "submit", "no", "n", "m", right_text(qs[2]), "submit", "y"]
+    result = CliRunner().invoke(cli, ["practice", "--exam", "--seed", "21", "--count", "5",
+                                      "--data-dir", str(tmp_path / "m")],
+                                input="".join(f"{x}\n" for x in mock_lines),
+                                env={"COLUMNS": "80"})
+    outputs.append(result.output)
+    assert "Wrong: " in outputs[0] and "Likely mistake" in outputs[0]
+    assert "Before you submit" in outputs[1] and "is not saved" in outputs[1]
+    for out in outputs:
+        long = [line for line in out.splitlines() if cell_len(line) > 80]
+        assert not long, long

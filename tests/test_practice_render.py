@@ -64,8 +64,10 @@ def test_scoresheet_marks_by_state() -> None:
     exam.mark_next(50)   # answered & marked, right: +2
     result = exam.submit(60)
     text = render(scoresheet(result, plain=True))
-    assert f"Total: {marks_number(result.score)} out of 7" in text and "1.33" in text
+    # the total in thirds, as the marks column writes -2/3 and +2
+    assert f"Total: {marks_number(result.score)} out of 7" in text and "Total: 1 1/3" in text
     assert "-2/3" in text and "+2" in text
-    assert "ans+marked" in text and "marked only" in text
+    assert "Answered & Marked" in text and "Marked for Review" in text
+    assert "not evaluated" not in text
     assert "Score by topic" in text and "Working for the questions you missed" in text
     assert "Question 1 · t:MCQ2:1" in text and "Question 3 · " not in text

@@ -41,6 +41,9 @@ def fill(directory: Path) -> None:
             row("sigmoid", True, 1.0, possible=1, days_ago=20),
             row("sigmoid", None, 0.0, state="skipped"),
             row("sgd_step", None, 0.0, state="not_visited", seconds=0),
+            row("sgd_step", None, 0.0, state="not_answered", seconds=45),
+            row("sgd_step", None, 0.0, state="marked", seconds=45),
+            row("sgd_step", False, -2 / 3, state="answered_marked", seconds=30),
         ):
             history.record_attempt(attempt)
 
@@ -64,21 +67,24 @@ def test_gatebp_home_is_used_without_the_flag(isolated_home: Path) -> None:
     assert code == 0 and json.loads(out)["attempts"] == 5
 
 
-def test_json_is_one_object_with_marks_and_skips_left_out(tmp_path: Path) -> None:
+def test_json_is_one_object_with_marks_and_unanswered_left_out(tmp_path: Path) -> None:
     fill(tmp_path)
     code, out = run("--json", "--data-dir", str(tmp_path))
     data = json.loads(out)
     assert code == 0
-    assert (data["attempts"], data["correct"], data["marks"]) == (5, 2, pytest.approx(1.67))
+    # Answered and answered-and-marked count; skips, not visited, not answered, marked only don't.
+    assert (data["attempts"], data["correct"], data["marks"]) == (5, 2, pytest.approx(1.0))
+    assert (data["accuracy"], data["max_marks"], data["mean_seconds"]) == (0.4, 9, 66.0)
     topics = {t["topic"]: t for t in data["topics"]}
     assert set(topics) == {"relu_chain", "sigmoid", "sgd_step"}
     assert topics["relu_chain"]["marks"] == pytest.approx(0.67)
     assert topics["relu_chain"]["accuracy"] == pytest.approx(1 / 3, abs=1e-3)
     assert topics["relu_chain"]["mean_seconds"] == 80.0
     assert topics["sigmoid"]["attempts"] == 1
+    assert (topics["sgd_step"]["attempts"], topics["sgd_step"]["mean_seconds"]) == (1, 30.0)
     assert data["weakest"][:2] == ["sgd_step", "relu_chain"]
-    assert data["states"] == {"answered": 4, "answered_marked": 0, "marked": 0,
-                              "not_answered": 0, "not_visited": 1, "skipped": 1}
+    assert data["states"] == {"answered": 4, "answered_marked": 1, "marked": 1,
+                              "not_answered": 1, "not_visited": 1, "skipped": 1}
     assert len(data["trend"]) == 14
     assert data["trend"][-1]["attempts"] == 2 and data["trend"][-2]["attempts"] == 2
 
@@ -94,11 +100,30 @@ def test_tables_show_topics_marks_and_a_bar_chart(tmp_path: Path) -> None:
     fill(tmp_path)
     code, out = run("--data-dir", str(tmp_path))
     assert code == 0
-    assert "5 attempts, 2 correct (40%), marks +1.67 of 9" in out
+    assert "5 attempts, 2 correct (40%), marks +1 of 9, mean time 1m 06s" in out
     assert "relu_chain" in out and "+2/3" in out and "By topic" in out
     assert "Weakest: sgd_step, relu_chain, sigmoid" not in out  # sigmoid is perfect
     assert "Weakest: sgd_step, relu_chain" in out
-    assert "█" in out and "Not visited" in out
+    assert "█" in out and "Not Visited" in out and "Marked for Review" in out
+
+
+def test_one_attempt_is_singular_and_unanswered_questions_are_not_attempts(tmp_path: Path) -> None:
+    with History.open(tmp_path) as history:
+        for attempt in (row("relu_chain", True, 2.0),
+                        row("sigmoid", None, 0.0, state="not_visited", seconds=0),
+                        row("sigmoid", None, 0.0, state="marked", seconds=90)):
+            history.record_attempt(attempt)
+    out = run("--data-dir", str(tmp_path))[1]
+    assert "1 attempt, 1 correct (100%), marks +2 of 2, mean time 1m 00s" in out
+    assert "Weakest" not in out  # sigmoid was never answered: not a weak topic
+
+
+def test_only_unanswered_questions_means_no_attempts(tmp_path: Path) -> None:
+    with History.open(tmp_path) as history:
+        history.record_attempt(row("sigmoid", None, 0.0, state="not_answered"))
+    assert run("--data-dir", str(tmp_path))[1].startswith("No attempts yet")
+    data = json.loads(run("--json", "--data-dir", str(tmp_path))[1])
+    assert data["attempts"] == 0 and data["topics"] == [] and data["states"]["not_answered"] == 1
 
 
 def test_plain_and_no_color_use_ascii_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -189,7 +189,7 @@ def _mock(console: Console, history: History, directory: Path, run: Run) -> None
     from gatebp.practice.exam import Exam
     from gatebp.practice.io import Terminal
     from gatebp.practice.paper import paper_minutes
-    from gatebp.practice.session import ExamSession, record_exam
+    from gatebp.practice.session import ExamSession, record_exam, salvage_exam
     from gatebp.render.scoresheet import scoresheet
 
     questions = _questions(history, run)
@@ -202,7 +202,12 @@ def _mock(console: Console, history: History, directory: Path, run: Run) -> None
     session_id = history.start_session(run.mode, run.seed, len(questions))
     term = Terminal(console)
     runner = ExamSession(term, Exam(questions, allowed * 60, started=term.clock()), run.plain)
-    result = runner.run()
+    try:
+        result = runner.run()
+    except BaseException:
+        # Whatever went wrong before a clean submit, the answers saved so far are kept.
+        salvage_exam(history, session_id, runner.exam, term.clock())
+        raise
     record_exam(history, session_id, result)
     term.show(scoresheet(result, run.plain))
     term.say(f"History: {directory / DB_NAME} (see `gatebp stats`)")

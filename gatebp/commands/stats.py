@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +25,8 @@ if TYPE_CHECKING:
 def stats(data_dir: Path | None, as_json: bool, plain: bool, days: int | None) -> None:
     """Show your history: accuracy, GATE marks and time per topic, and a daily trend.
 
-    Skipped questions are not counted as attempts; they appear only under the exam states.
+    An attempt is a question answered: skips and mock questions left unanswered are not
+    attempts; they appear only under the exam states.
     """
     from gatebp.history import data_dir as resolve_dir
     from gatebp.history import read_attempts
@@ -50,10 +50,8 @@ def _local_midnight(day: date) -> datetime:
 
 
 def _show(summary: Summary, plain: bool) -> None:
-    from rich.console import Console
-
+    from gatebp.render.console import make_console
     from gatebp.render.stats import stats_view
 
-    console = Console(file=sys.stdout, no_color=plain, highlight=False,
-                      color_system=None if plain else "auto", emoji=False)
+    console = make_console(plain)
     console.print(stats_view(summary, plain))

@@ -27,8 +27,10 @@ MARKED = "marked"
 ANSWERED_MARKED = "answered_marked"
 PALETTE_STATES = (NOT_VISITED, NOT_ANSWERED, ANSWERED, MARKED, ANSWERED_MARKED)
 EVALUATED = (ANSWERED, ANSWERED_MARKED)
-STATE_NAMES = {NOT_VISITED: "Not Visited", NOT_ANSWERED: "Not Answered", ANSWERED: "Answered",
-               MARKED: "Marked for Review", ANSWERED_MARKED: "Answered & Marked for Review"}
+# The palette legend's words for each state: the one place the question palette, the submit
+# summary, the score sheet and `gatebp stats` take them from.
+STATE_LABELS = {NOT_VISITED: "Not Visited", NOT_ANSWERED: "Not Answered", ANSWERED: "Answered",
+                MARKED: "Marked for Review", ANSWERED_MARKED: "Answered & Marked"}
 
 
 @dataclass

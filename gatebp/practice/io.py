@@ -87,7 +87,8 @@ class Terminal:
         self.console.print(*renderables)
 
     def say(self, text: str, style: str = "") -> None:
-        self.console.print(Text(text, style=style), soft_wrap=True)
+        """One message, wrapped at the console's width (never past it)."""
+        self.console.print(Text(text, style=style))
 
     def ask(self, prompt: str, deadline: float | None = None) -> str | None:
         """Show `prompt`, return the line typed (None at end of input); TimeUp at the deadline."""

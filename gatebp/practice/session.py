@@ -9,6 +9,7 @@ commands and submits at zero, at end of input, or on Ctrl-C, with what was saved
 from __future__ import annotations
 
 import random
+import re
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -23,13 +24,16 @@ from rich.text import Text
 from gatebp.errors import AnswerFormatError, GatebpError
 from gatebp.grade import Grade, Response, grade, parse_answer
 from gatebp.history import Attempt, History, utc_now
-from gatebp.practice.exam import Exam, ExamResult
+from gatebp.practice.exam import (EVALUATED, PALETTE_STATES, STATE_LABELS, Exam, ExamResult,
+                                  QuestionResult)
 from gatebp.practice.io import Terminal, TimeUp, clock_text
 from gatebp.question import Question
 from gatebp.render.question import exam_help, frame, palette, question_panel
 from gatebp.render.scoresheet import duration, marks_number
 
 HINT_SKIP = ("Key:", "Convention:")
+# A step that states an option's verdict (activation-properties writes "TRUE: ..." per option).
+_VERDICT = re.compile(r"\b(?:TRUE|FALSE)\b")
 DRILL_PROMPT = "Answer (h hint, s skip, q quit): "
 
 
@@ -79,22 +83,38 @@ def adaptive_questions(history: History, count: int, rng: random.Random,
 
 def hint_steps(question: Question) -> list[str]:
     """The working one step at a time (forward values first, then each local derivative),
-    stopping before the last step, which states the answer."""
+    stopping before the last step, which states the answer. A step that gives an option's
+    verdict away (TRUE/FALSE, the key, or an option's own statement) is never a hint."""
     steps = [s for s in question.solution if not s.startswith(HINT_SKIP)]
-    return steps[:-1]
+    steps = steps[:-1]
+    if not question.options:
+        return steps
+    statements = [_plain(o.text) for o in question.options if len(_plain(o.text)) > 2]
+    return [s for s in steps
+            if not _VERDICT.search(s) and not any(t in _plain(s) for t in statements)]
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.lower().split()).rstrip(".")
 
 
 @contextmanager
 def no_interrupt() -> Iterator[None]:
-    """Hold Ctrl-C off while a submission is written (main thread only)."""
+    """Hold Ctrl-C (and a hang-up or kill, SIGHUP/SIGTERM) off while a submission is written;
+    one that arrives meanwhile is raised as KeyboardInterrupt afterwards (main thread only)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    pending: list[int] = []
+    held = [getattr(signal, n) for n in ("SIGINT", "SIGHUP", "SIGTERM") if hasattr(signal, n)]
+    old = {sig: signal.signal(sig, lambda signum, frame: pending.append(signum)) for sig in held}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, old)
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+    if pending:
+        raise KeyboardInterrupt
 
 
 # ------------------------------------------------------------------------------------- drill
@@ -162,7 +182,10 @@ class Drill:
         while True:
             line = self.term.ask(DRILL_PROMPT)
             command = (line or "").strip().lower()
-            if line is None or command == "q":
+            if line is None:
+                self.term.say("End of input.", "yellow")
+                return None
+            if command == "q":
                 return None
             if command == "h":
                 hints = self._hint(steps, hints)
@@ -178,7 +201,8 @@ class Drill:
 
     def _hint(self, steps: list[str], shown: int) -> int:
         if shown >= len(steps):
-            self.term.say("No more hints: the next step is the answer itself.", "dim")
+            self.term.say("No more hints: the next step is the answer itself." if steps
+                          else "No more hints for this question.", "dim")
             return shown
         self.term.say(f"Hint {shown + 1}/{len(steps)}: {steps[shown]}", "cyan")
         return shown + 1
@@ -192,8 +216,8 @@ class Drill:
         if result is None:
             self.term.say(f"Skipped. Key: {question.key_text()}", "dim")
         else:
-            self.term.console.print(verdict(item), soft_wrap=True)
-            self.term.show(working_panel(question, self.plain))
+            self.term.show(verdict(item))
+        self.term.show(working_panel(question, self.plain))
         return item
 
     def _record(self, item: DrillItem) -> None:
@@ -216,8 +240,9 @@ def verdict(item: DrillItem) -> Text:
     g, q = item.grade, item.question
     assert g is not None and item.response is not None
     word = "Correct" if g.correct else "Wrong"
-    unit = "mark" if abs(g.score) == 1 else "marks"
-    text = Text(f"{word}: {g.marks_text} {unit}", style="bold green" if g.correct else "bold red")
+    # "+2 marks", "0 marks", but a third is written as the scheme writes it: "-1/3", "-2/3"
+    unit = "" if g.score.denominator != 1 else " mark" if abs(g.score) == 1 else " marks"
+    text = Text(f"{word}: {g.marks_text}{unit}", style="bold green" if g.correct else "bold red")
     if g.correct and item.hints:
         text.append(f" (after {item.hints} hint{'s' if item.hints != 1 else ''}: "
                     "reviewed as Hard)")
@@ -247,6 +272,10 @@ def drill_summary(summary: DrillSummary, plain: bool = False) -> Panel:
 
 # -------------------------------------------------------------------------------------- exam
 EXAM_COMMANDS = "type an answer, or n, m, c, g N, p, submit"
+# Button commands, any case; `c` is the exception (lower case only: a capital C is option C).
+_BUTTONS = {"n": "next", "m": "mark", "p": "previous", "submit": "submit", "q": "submit"}
+_GOTO = re.compile(r"g(?:o(?:to)?)?(?:\s+(.*)|([0-9].*))?", re.IGNORECASE | re.ASCII)
+_NUMBER = re.compile(r"[0-9]{1,6}", re.ASCII)
 
 
 class ExamSession:
@@ -308,33 +337,37 @@ class ExamSession:
     def handle(self, line: str) -> ExamResult | None:
         """Act on one typed line; returns the result once the paper is submitted."""
         exam, now = self.exam, self.now()
-        if line == "n":
-            exam.save_next(now)
-        elif line == "m":
-            exam.mark_next(now)
-        elif line == "c":
+        button = _BUTTONS.get(line.lower())
+        goto = _GOTO.fullmatch(line)
+        if line == "c":
             exam.clear()
             self.term.say(f"Response cleared for Q{exam.current + 1}.", "yellow")
             return None
-        elif line == "p":
+        if button == "next":
+            exam.save_next(now)
+        elif button == "mark":
+            exam.mark_next(now)
+        elif button == "previous":
             self._discarded(exam.current, exam.previous(now))
-        elif line.startswith("g") and line[1:].strip().isdigit():
-            return self._goto(int(line[1:].strip()))
-        elif line in ("submit", "q"):
+        elif button == "submit":
             return self.confirm()
+        elif goto is not None:
+            return self._goto((goto.group(1) or goto.group(2) or "").strip())
         else:
             self._select(line)
             return None
         self.show()
         return None
 
-    def _goto(self, number: int) -> None:
-        before = self.exam.current
-        try:
-            discarded = self.exam.goto(number, self.now())
-        except ValueError as error:
-            self.term.say(f"Not accepted: {error}.", "yellow")
+    def _goto(self, number: str) -> None:
+        total = self.exam.total
+        if not _NUMBER.fullmatch(number) or not 1 <= int(number) <= total:
+            missing = f"there is no question {number}; " if _NUMBER.fullmatch(number) else ""
+            self.term.say(f"Not accepted: {missing}go to which question? 1-{total} (e.g. g 2).",
+                          "yellow")
             return None
+        before = self.exam.current
+        discarded = self.exam.goto(int(number), self.now())
         self._discarded(before, discarded)
         self.show()
         return None
@@ -359,6 +392,10 @@ class ExamSession:
 
     def confirm(self) -> ExamResult | None:
         self.term.say(submit_text(self.exam.counts()), "bold")
+        slot = self.exam.slot
+        if slot.unsaved and slot.selected is not None:
+            self.term.say(f"Q{self.exam.current + 1}'s selection {slot.selected.text()} is not "
+                          "saved and will not count (n or m saves it).", "yellow")
         try:
             line = self.term.ask("Submit the paper? (y to submit, anything else to go back) ",
                                  deadline=self.exam.deadline())
@@ -370,24 +407,54 @@ class ExamSession:
         return None
 
 
-def submit_text(counts: dict[str, int]) -> str:
-    """The counts GATE shows before the final submit, in the palette's order."""
-    from gatebp.render.question import LEGEND, STATE_ORDER
+SUBMIT_ORDER = ("answered", "not_answered", "marked", "answered_marked", "not_visited")
 
-    parts = [f"{LEGEND[s]} {counts.get(s, 0)}" for s in ("answered", "not_answered", "marked",
-                                                        "answered_marked", "not_visited")]
-    assert set(STATE_ORDER) == set(counts)
+
+def submit_text(counts: dict[str, int]) -> str:
+    """The counts GATE shows before the final submit."""
+    assert set(SUBMIT_ORDER) == set(PALETTE_STATES) == set(counts)
+    parts = [f"{STATE_LABELS[s]} {counts.get(s, 0)}" for s in SUBMIT_ORDER]
     return "Before you submit: " + " · ".join(parts)
 
 
 def record_exam(history: History, session_id: int, result: ExamResult) -> None:
-    """Every question's final state, saved answer, marks and time; then close the session."""
+    """Every question's final state, saved answer, marks and time, in one transaction; then
+    close the session."""
     with no_interrupt():
-        for r in result.results:
-            q = r.question
-            history.record_attempt(Attempt(
-                session_id=session_id, question_id=q.id, topic=q.topic, qtype=q.type,
-                marks_possible=q.marks, response=None if r.response is None else r.response.text(),
-                correct=r.grade.correct if r.evaluated else None, marks=r.grade.marks,
-                seconds=round(r.seconds, 2), state=r.state))
+        history.record_attempts([_exam_attempt(session_id, r) for r in result.results])
         history.finish_session(session_id, float(result.score), float(result.max_score))
+
+
+def _exam_attempt(session_id: int, r: QuestionResult) -> Attempt:
+    q = r.question
+    return Attempt(
+        session_id=session_id, question_id=q.id, topic=q.topic, qtype=q.type,
+        marks_possible=q.marks, response=None if r.response is None else r.response.text(),
+        correct=r.grade.correct if r.evaluated else None, marks=r.grade.marks,
+        seconds=round(r.seconds, 2), state=r.state)
+
+
+def salvage_exam(history: History, session_id: int, exam: Exam, now: float) -> None:
+    """After a failure before a clean submit: record what was saved, whatever went wrong.
+
+    Submits the paper if it is still open; a question that cannot be graded (or built) is
+    recorded by its palette state with no marks rather than losing the rest of the exam."""
+    if exam.result is None:
+        try:
+            exam.submit(now)
+        except Exception:
+            exam.result = ExamResult(tuple(_safe_result(exam, i) for i in range(exam.total)))
+    record_exam(history, session_id, exam.result)
+
+
+def _safe_result(exam: Exam, index: int) -> QuestionResult:
+    from gatebp.grade import Grade
+
+    slot = exam.slots[index]
+    question = exam.questions[index]
+    state = slot.state
+    try:
+        marked = grade(question, slot.saved if state in EVALUATED else None)
+    except Exception:
+        marked = Grade(correct=False, score=Fraction(0), answered=state in EVALUATED)
+    return QuestionResult(index + 1, question, state, slot.saved, marked, slot.seconds)

@@ -14,11 +14,10 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.panel import Panel
 from rich.text import Text
 
+from gatebp.practice.exam import PALETTE_STATES as STATE_ORDER
+from gatebp.practice.exam import STATE_LABELS as LEGEND
 from gatebp.question import Question
 
-STATE_ORDER = ("not_visited", "not_answered", "answered", "marked", "answered_marked")
-LEGEND = {"not_visited": "Not Visited", "not_answered": "Not Answered", "answered": "Answered",
-          "marked": "Marked for Review", "answered_marked": "Answered & Marked"}
 PLAIN_CODE = {"not_visited": "  ", "not_answered": "N ", "answered": "A ", "marked": "M ",
               "answered_marked": "AM"}
 STYLE = {"not_visited": "black on grey70", "not_answered": "bold white on red3",

@@ -12,19 +12,21 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from gatebp.render.question import LEGEND, AsciiOnly
+from gatebp.practice.exam import STATE_LABELS
+from gatebp.render.question import AsciiOnly
 
-if TYPE_CHECKING:  # the practice layer sits above render: only its types are named here
+if TYPE_CHECKING:
     from gatebp.practice.exam import ExamResult, QuestionResult
-
-SHORT_STATE = {"answered": "answered", "answered_marked": "ans+marked", "marked": "marked only",
-               "not_answered": "not answered", "not_visited": "not visited"}
 
 
 def marks_number(score: Fraction) -> str:
-    """GATE marks as a scorecard prints them: 31, 12.33, -0.67."""
-    text = f"{float(score):.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    """GATE marks exactly, in thirds as the marks column writes them: 31, 10 1/3, -1/3, -2 2/3."""
+    score = Fraction(score).limit_denominator(3)
+    sign = "-" if score < 0 else ""
+    whole, rest = divmod(abs(score), 1)
+    if not rest:
+        return f"{sign}{whole}"
+    return f"{sign}{rest}" if not whole else f"{sign}{whole} {rest}"
 
 
 def duration(seconds: float) -> str:
@@ -45,7 +47,7 @@ def question_table(results: Sequence[QuestionResult], plain: bool = False) -> Ta
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for r in results:
         table.add_row(str(r.number), f"{r.question.type}{r.question.marks}",
-                      SHORT_STATE.get(r.state, r.state),
+                      STATE_LABELS.get(r.state, r.state),
                       r.response.text() if r.response is not None else "-",
                       r.question.key_text(), _marks_cell(r), duration(r.seconds))
     return table
@@ -53,7 +55,7 @@ def question_table(results: Sequence[QuestionResult], plain: bool = False) -> Ta
 
 def _marks_cell(r: QuestionResult) -> Text:
     if not r.evaluated:
-        return Text("0 (not evaluated)" if r.response is not None else "0", style="dim")
+        return Text("0", style="dim")
     style = "green" if r.grade.correct else ("red" if r.grade.score < 0 else "yellow")
     return Text(r.grade.marks_text, style=style)
 
@@ -77,7 +79,7 @@ def totals(result: ExamResult, plain: bool = False) -> Panel:
     right = sum(r.grade.correct for r in result.results)
     wrong = sum(1 for r in result.results if r.evaluated and not r.grade.correct)
     lines.append(f"\nCorrect {right} · wrong {wrong} · time {duration(_seconds(result))}")
-    lines.append("\n" + " · ".join(f"{LEGEND[s]} {n}" for s, n in counts.items()))
+    lines.append("\n" + " · ".join(f"{STATE_LABELS[s]} {n}" for s, n in counts.items()))
     if result.automatic:
         lines.append("\nTime ran out: the paper was submitted automatically.")
     return Panel(lines, title="Result", box=box.ASCII if plain else box.DOUBLE, expand=False)

@@ -12,17 +12,12 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from gatebp.stats import DayStats, Summary
+from gatebp.practice.exam import STATE_LABELS as PALETTE_LABELS
+from gatebp.stats import ATTEMPT_STATES, DayStats, Summary
 
 BAR_WIDTH = 24
-STATE_LABELS = {
-    "answered": "Answered",
-    "answered_marked": "Answered & marked for review",
-    "marked": "Marked for review (not answered)",
-    "not_answered": "Not answered",
-    "not_visited": "Not visited",
-    "skipped": "Skipped (not counted)",
-}
+# The exam palette's words, and the drill's skip; only the answered states count as attempts.
+STATE_LABELS = {**PALETTE_LABELS, "skipped": "Skipped (drill)"}
 
 
 def marks_text(marks: Fraction) -> str:
@@ -57,10 +52,15 @@ def stats_view(summary: Summary, plain: bool = False) -> Group:
 
 def totals_line(summary: Summary) -> Text:
     return Text(
-        f"{summary.attempts} attempts, {summary.correct} correct ({percent(summary.accuracy)}), "
+        f"{plural(summary.attempts, 'attempt')}, {summary.correct} correct "
+        f"({percent(summary.accuracy)}), "
         f"marks {marks_text(summary.marks)} of {summary.max_marks}, "
         f"mean time {duration_text(summary.mean_seconds)}"
     )
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _table(title: str, plain: bool) -> Table:
@@ -101,6 +101,8 @@ def _bar(day: DayStats, most: int, plain: bool) -> Text:
 
 def states_table(states: dict[str, int], plain: bool) -> Table:
     table = _table("By exam state", plain)
+    table.caption = ("Attempts: " + " and ".join(STATE_LABELS[s] for s in ATTEMPT_STATES)
+                     + " only")
     table.add_column("State")
     table.add_column("Questions", justify="right")
     for state, count in states.items():
