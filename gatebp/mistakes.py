@@ -12,7 +12,7 @@ from functools import cached_property
 
 import sympy as sp
 
-from gatebp.steps import Edge, Path, Solution, short
+from gatebp.steps import Edge, Path, Solution
 
 
 @dataclass(frozen=True)

@@ -46,8 +46,7 @@ BAD = [
 
 
 @pytest.mark.parametrize("text, line, message", BAD)
-def test_bad_specs_get_one_line_with_file_line_and_key(tmp_path, runner, text, line, message):
-    from gatebp.cli import cli
+def test_bad_specs_get_one_line_with_file_line_and_key(tmp_path, text, line, message):
 
     path = tmp_path / "net.yaml"
     path.write_text(text)
