@@ -47,7 +47,6 @@ BAD = [
 
 @pytest.mark.parametrize("text, line, message", BAD)
 def test_bad_specs_get_one_line_with_file_line_and_key(tmp_path, text, line, message):
-
     path = tmp_path / "net.yaml"
     path.write_text(text)
     with pytest.raises(SpecError) as error:
