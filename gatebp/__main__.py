@@ -1,5 +1,5 @@
 """`python -m gatebp` runs the command-line tool."""
 
-from gatebp.cli import main
+from gatebp.cli.main import main
 
 main()

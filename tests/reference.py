@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import mpmath
 
-from gatebp.expr import Call, Name, Neg, Num, parse_expr_text
+from gatebp.core.expr import Call, Name, Neg, Num, parse_expr_text
 
 mpmath.mp.dps = 60
 STEP = mpmath.mpf("1e-20")

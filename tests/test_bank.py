@@ -1,4 +1,4 @@
-"""gatebp.bank and `gatebp bank check`: the shipped bank, each kind of problem with its line."""
+"""gatebp.questions.bank and `gatebp bank check`: the shipped bank, each kind of problem with its line."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gatebp.bank import check_bank, load_bank
-from gatebp.families import load_families
-from gatebp.cli import cli
-from gatebp.errors import BankFileError
-from gatebp.question import Question
+from gatebp.questions.bank import check_bank, load_bank
+from gatebp.questions.families import load_families
+from gatebp.cli.main import cli
+from gatebp.core.errors import BankFileError
+from gatebp.gate.question import Question
 
 REPO = Path(__file__).resolve().parent.parent
 BANK = REPO / "question_bank"

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from gatebp.cli import cli
+from gatebp.cli.main import cli
 
 SPEC = "values: {x: 2, w1: 1, w2: 3}\nnodes:\n  z: w1*x\n  h: relu(z)\n  y: w2*h\nfind: {of: y, wrt: w1}\n"
 
@@ -59,7 +59,7 @@ def test_usage_errors_are_one_line(runner):
 
 
 def test_explain_by_question_id_rebuilds_the_generated_question(runner):
-    from gatebp.generate import generate_set
+    from gatebp.questions.generate import generate_set
 
     question = generate_set(5, 1, topics=["relu-gate"])[0]
     result = runner.invoke(cli, ["explain", "--id", question.id, "--json"])
@@ -73,7 +73,7 @@ def test_bad_id_is_one_line_exit_2():
 
 
 def test_explain_by_id_renders_the_question_key_and_working(runner):
-    from gatebp.generate import build_question
+    from gatebp.questions.generate import build_question
 
     question = build_question("merges", "NAT", 2, 77)
     result = runner.invoke(cli, ["explain", "--id", question.id, "--plain"])

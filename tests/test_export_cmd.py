@@ -8,8 +8,8 @@ import sys
 
 from pypdf import PdfReader
 
-from gatebp.cli import cli
-from gatebp.generate import generate_set
+from gatebp.cli.main import cli
+from gatebp.questions.generate import generate_set
 
 
 def test_json_to_stdout_is_the_contract_and_matches_generate_set(runner):

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from gatebp.errors import GatebpError, SpecError
-from gatebp.render.diagram import layout, svg_diagram
+from gatebp.core.errors import GatebpError, SpecError
+from gatebp.ui.export.diagram import layout, svg_diagram
 
 SVG = "{http://www.w3.org/2000/svg}"
 GATE_2025 = {"values": {"x": "2", "w1": "1", "w2": "3"},

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from gatebp.errors import GatebpError
-from gatebp.export import (FORMATS, KEY_INSIDE, ExportError, ExportOptions, key_path,
+from gatebp.core.errors import GatebpError
+from gatebp.ui.export import (FORMATS, KEY_INSIDE, ExportError, ExportOptions, key_path,
                            render_export, write_export)
-from gatebp.question import Option, Question
+from gatebp.gate.question import Option, Question
 
 GRAPH = {"values": {"x": "2", "w1": "1", "w2": "3"},
          "nodes": {"z": "w1*x", "h": "relu(z)", "y": "w2*h"}}
@@ -313,7 +313,7 @@ def test_anki_deck_has_one_stable_note_per_question(tmp_path: Path,
 
 
 def test_anki_ids_come_from_a_hash() -> None:
-    from gatebp.export.anki import stable_id
+    from gatebp.ui.export.anki import stable_id
 
     assert stable_id("gatebp deck: x") == stable_id("gatebp deck: x")
     assert 1 << 30 <= stable_id("anything") < 1 << 31
@@ -404,7 +404,7 @@ def test_empty_set_is_refused(fmt: str) -> None:
 
 
 def test_importing_export_loads_no_heavy_modules() -> None:
-    code = ("import sys, gatebp.export, gatebp.export.html, gatebp.render.diagram; "
+    code = ("import sys, gatebp.ui.export, gatebp.ui.export.html, gatebp.ui.export.diagram; "
             "print(sorted(m for m in ('typst', 'genanki', 'sympy', 'click', 'rich') "
             "if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

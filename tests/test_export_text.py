@@ -9,12 +9,12 @@ from html.parser import HTMLParser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gatebp.export import ExportOptions, render_export
-from gatebp.export._common import math_source
-from gatebp.export.markdown import code_span, escape_md
-from gatebp.export.pdf import tstr
-from gatebp.export.tex import escape_tex
-from gatebp.question import Question
+from gatebp.ui.export import ExportOptions, render_export
+from gatebp.ui.export.common import math_source
+from gatebp.ui.export.markdown import code_span, escape_md
+from gatebp.ui.export.pdf import tstr
+from gatebp.ui.export.tex import escape_tex
+from gatebp.gate.question import Question
 
 SPECIALS = st.sampled_from(list("\\{}$&#^_%~<>|[]*`\"'@=-+/:;()\n\t") + ["]]>", "\u2202", "\u03c3"])
 TEXT = st.lists(st.one_of(SPECIALS, st.text(min_size=1, max_size=4)), max_size=12).map("".join)

@@ -7,8 +7,8 @@ from fractions import Fraction
 
 import pytest
 
-from gatebp.errors import ExpressionError
-from gatebp.expr import Num, format_expr, parse_expr_text, referenced_names
+from gatebp.core.errors import ExpressionError
+from gatebp.core.expr import Num, format_expr, parse_expr_text, referenced_names
 
 HOSTILE = [
     "__import__('os').system('touch /tmp/gatebp-pwned')",
@@ -84,8 +84,8 @@ def test_referenced_names_in_order_without_functions():
 
 def test_printing_never_changes_a_value():
     """A long decimal prints as p/q; inside a product or quotient it is bracketed."""
-    from gatebp.solve import forward_pass
-    from gatebp.spec import graph_from_dict, parse_inline
+    from gatebp.network.solve import forward_pass
+    from gatebp.network.spec import graph_from_dict, parse_inline
 
     graph = parse_inline("y = x / 0.00000000000000004", "x=0.0000000000000001", None)
     again = graph_from_dict(graph.to_dict())

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gatebp.generate import build_question
+from gatebp.questions.generate import build_question
 
 mp.mp.dps = 40
 STEP = mp.mpf("1e-15")

@@ -14,14 +14,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gatebp.generate import build_question
-from gatebp.families.base import REGISTRY
-from gatebp.question import Question
+from gatebp.questions.generate import build_question
+from gatebp.questions.families.base import REGISTRY
+from gatebp.gate.question import Question
 from tests.reference import derivative, evaluate
 
 MODULES = ("batch_bias", "vanishing", "residual", "delta_recursion", "finite_difference", "concepts")
 for _module in MODULES:
-    importlib.import_module(f"gatebp.families.{_module}")
+    importlib.import_module(f"gatebp.questions.families.{_module}")
 
 
 def make(topic: str, qtype: str, marks: int, seed: int) -> Question:

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gatebp.families import load_families
-from gatebp.generate import build_question, generate_set, plan_set, question_from_id
-from gatebp.question import Question
+from gatebp.questions.families import load_families
+from gatebp.questions.generate import build_question, generate_set, plan_set, question_from_id
+from gatebp.gate.question import Question
 from tests.reference import derivative, evaluate
 
 FAMILIES = load_families()
@@ -131,7 +131,7 @@ def test_same_seed_same_questions_and_different_seed_different_questions():
 
 
 def test_same_seed_same_bytes_across_python_processes():
-    code = ("import json, sys; from gatebp.generate import generate_set; "
+    code = ("import json, sys; from gatebp.questions.generate import generate_set; "
             "sys.stdout.write(json.dumps([q.to_dict() for q in generate_set(11, 15)]))")
     outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                               env={"PYTHONHASHSEED": str(h), "PATH": ""}).stdout for h in (1, 2)}

@@ -40,7 +40,7 @@ def _contains(new: Any, old: Any, where: str) -> list[str]:
 
 @pytest.mark.parametrize("stored", _stored(), ids=lambda q: q["id"])
 def test_rebuilt_question_equals_the_stored_export(stored: dict[str, Any]) -> None:
-    from gatebp.generate import question_from_id
+    from gatebp.questions.generate import question_from_id
 
     rebuilt = json.loads(json.dumps(question_from_id(stored["id"]).to_dict(), ensure_ascii=False))
     assert _contains(rebuilt, stored, stored["id"]) == []

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gatebp.errors import AnswerFormatError
-from gatebp.grade import Grade, Response, grade, parse_answer
-from gatebp.question import NatMistake, Option, Question, key_range
+from gatebp.core.errors import AnswerFormatError
+from gatebp.gate.grade import Grade, Response, grade, parse_answer
+from gatebp.gate.question import NatMistake, Option, Question, key_range
 
 
 def nat(value: float = 0.362, places: int = 2, marks: int = 2,
@@ -182,7 +182,7 @@ def test_grade_is_a_plain_value() -> None:
 
 
 def test_grade_imports_neither_rich_nor_click_nor_sympy() -> None:
-    code = ("import sys, gatebp.grade, gatebp.history, gatebp.stats; "
+    code = ("import sys, gatebp.gate.grade, gatebp.app.history, gatebp.app.stats; "
             "print([m for m in ('rich', 'click', 'sympy') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from gatebp.errors import GatebpError
-from gatebp.history import (
+from gatebp.core.errors import GatebpError
+from gatebp.app.history import (
     DB_NAME,
     SCHEMA_VERSION,
     Attempt,

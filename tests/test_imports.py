@@ -13,13 +13,13 @@ def _modules_after(code: str) -> set[str]:
 
 
 def test_help_does_not_import_sympy():
-    code = "import sys; sys.argv = ['gatebp', '--help']\nfrom gatebp.cli import cli\ntry:\n cli.main()\nexcept SystemExit:\n pass"
+    code = "import sys; sys.argv = ['gatebp', '--help']\nfrom gatebp.cli.main import cli\ntry:\n cli.main()\nexcept SystemExit:\n pass"
     modules = _modules_after(code)
-    assert "sympy" not in modules and "gatebp.solve" not in modules
+    assert "sympy" not in modules and "gatebp.network.solve" not in modules
 
 
 def test_solver_knows_nothing_of_rich_or_click():
-    modules = _modules_after("import gatebp.solve, gatebp.spec, gatebp.generate, gatebp.grade")
+    modules = _modules_after("import gatebp.network.solve, gatebp.network.spec, gatebp.questions.generate, gatebp.gate.grade")
     assert "rich" not in modules and "click" not in modules
 
 

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gatebp.errors import SpecError
-from gatebp.graph import Find
-from gatebp.solve import solve
-from gatebp.spec import parse_spec
-from gatebp.vector_form import vector_steps
+from gatebp.core.errors import SpecError
+from gatebp.network.graph import Find
+from gatebp.network.solve import solve
+from gatebp.network.spec import parse_spec
+from gatebp.network.vector_form import vector_steps
 
 PAPER_STYLE = """
 input: {x: [1, 2, 3]}

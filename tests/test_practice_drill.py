@@ -12,13 +12,13 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from gatebp.cli import cli
-from gatebp.generate import generate_set
-from gatebp.grade import grade, parse_answer
-from gatebp.history import History, read_attempts
-from gatebp.practice.session import hint_steps
-from gatebp.question import Question
-from gatebp.render.scoresheet import marks_number
+from gatebp.cli.main import cli
+from gatebp.questions.generate import generate_set
+from gatebp.gate.grade import grade, parse_answer
+from gatebp.app.history import History, read_attempts
+from gatebp.app.session import hint_steps
+from gatebp.gate.question import Question
+from gatebp.ui.terminal.scoresheet import marks_number
 
 
 # -- answers from the questions themselves (also used by the pexpect and exam tests) ----------
@@ -184,7 +184,7 @@ def test_garbage_never_crashes(tmp_path: Path) -> None:
 
 
 def test_bank_only_asks_bank_questions(tmp_path: Path) -> None:
-    from gatebp.bank import load_bank
+    from gatebp.questions.bank import load_bank
 
     bank = Path(__file__).resolve().parents[1] / "question_bank"
     ids = {q.id for q in load_bank([bank])}
@@ -194,7 +194,7 @@ def test_bank_only_asks_bank_questions(tmp_path: Path) -> None:
 
 
 def test_bank_mixes_authored_and_generated_questions(tmp_path: Path) -> None:
-    from gatebp.bank import load_bank
+    from gatebp.questions.bank import load_bank
 
     bank = Path(__file__).resolve().parents[1] / "question_bank"
     ids = {q.id for q in load_bank([bank])}
@@ -204,7 +204,7 @@ def test_bank_mixes_authored_and_generated_questions(tmp_path: Path) -> None:
 
 
 def test_missing_bank_is_a_one_line_error(tmp_path: Path) -> None:
-    from gatebp.errors import GatebpError
+    from gatebp.core.errors import GatebpError
 
     result = CliRunner().invoke(cli, ["practice", "--bank", str(tmp_path / "nope"),
                                       "--data-dir", str(tmp_path)], input="q\n")
@@ -226,7 +226,7 @@ def test_msq_hints_never_give_an_option_verdict_away(tmp_path: Path) -> None:
 
 
 def test_msq_hints_skip_steps_that_state_an_option() -> None:
-    from gatebp.question import Option
+    from gatebp.gate.question import Option
 
     q = generate_set(1, 1)[0]
     options = (Option("A", "∂L/∂v2 = 21", 21.0), Option("B", "∂L/∂v1 = 5", 5.0),

@@ -6,9 +6,9 @@ from fractions import Fraction
 
 import pytest
 
-from gatebp.grade import Response
-from gatebp.practice.exam import Exam
-from gatebp.question import Option, Question
+from gatebp.gate.grade import Response
+from gatebp.gate.exam import Exam
+from gatebp.gate.question import Option, Question
 
 OPTIONS = tuple(Option(label, f"option {label}") for label in "ABCD")
 

@@ -9,15 +9,15 @@ from pathlib import Path
 from click.testing import CliRunner
 from rich.console import Console
 
-from gatebp.cli import cli
-from gatebp.generate import generate_set
-from gatebp.grade import grade, parse_answer
-from gatebp.history import History, read_attempts
-from gatebp.practice.exam import Exam
-from gatebp.practice.io import Terminal, TimeUp
-from gatebp.practice.paper import plan_paper
-from gatebp.practice.session import ExamSession, LazyQuestions
-from gatebp.render.scoresheet import marks_number
+from gatebp.cli.main import cli
+from gatebp.questions.generate import generate_set
+from gatebp.gate.grade import grade, parse_answer
+from gatebp.app.history import History, read_attempts
+from gatebp.gate.exam import Exam
+from gatebp.app.io import Terminal, TimeUp
+from gatebp.questions.paper import plan_paper
+from gatebp.app.session import ExamSession, LazyQuestions
+from gatebp.ui.terminal.scoresheet import marks_number
 from test_practice_drill import flat, has, right_text, wrong_text
 
 
@@ -225,7 +225,7 @@ def test_a_crash_mid_exam_still_records_what_was_saved(tmp_path: Path, monkeypat
 
 def test_a_grading_crash_at_submit_still_records_every_question(tmp_path: Path,
                                                                  monkeypatch) -> None:
-    import gatebp.practice.exam as exam_module
+    import gatebp.gate.exam as exam_module
 
     def broken(question, response):  # type: ignore[no-untyped-def]
         raise ArithmeticError("grading bug")

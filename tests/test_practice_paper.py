@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from gatebp.practice.paper import (TYPE_SHARE, mark_split, paper_minutes, paper_mix, plan_paper,
+from gatebp.questions.paper import (TYPE_SHARE, mark_split, paper_minutes, paper_mix, plan_paper,
                                    split)
 
 
@@ -41,7 +41,7 @@ def test_minutes_scale_from_180_for_65() -> None:
 
 
 def test_plan_is_seeded_and_uses_registered_forms() -> None:
-    from gatebp.families import load_families
+    from gatebp.questions.families import load_families
 
     registry = load_families()
     plan = plan_paper(7, 20)

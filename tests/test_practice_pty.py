@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from gatebp.generate import generate_set
-from gatebp.grade import grade, parse_answer
-from gatebp.history import History, read_attempts
-from gatebp.practice.paper import plan_paper
-from gatebp.practice.session import LazyQuestions
-from gatebp.render.scoresheet import marks_number
+from gatebp.questions.generate import generate_set
+from gatebp.gate.grade import grade, parse_answer
+from gatebp.app.history import History, read_attempts
+from gatebp.questions.paper import plan_paper
+from gatebp.app.session import LazyQuestions
+from gatebp.ui.terminal.scoresheet import marks_number
 from test_practice_drill import find_seed, has_named_mcq_slip, right_text, wrong_text
 
 pexpect = pytest.importorskip("pexpect")
@@ -172,7 +172,7 @@ def test_closing_the_terminal_during_a_mock_keeps_the_saved_answers(tmp_path: Pa
     """SIGHUP (a closed terminal window) submits what was saved, as Ctrl-C does."""
     child = spawn(tmp_path, "--exam", "--seed", "3", "--count", "3", "--minutes", "30")
     child.expect(EXAM_PROMPT)
-    question = LazyQuestions(__import__("gatebp.generate", fromlist=["plan_set"]).plan_set(3, 3))[0]
+    question = LazyQuestions(__import__("gatebp.questions.generate", fromlist=["plan_set"]).plan_set(3, 3))[0]
     child.sendline(right_text(question))
     child.expect(EXAM_PROMPT)
     child.sendline("n")

@@ -6,11 +6,11 @@ import io
 
 from rich.console import Console
 
-from gatebp.generate import generate_set
-from gatebp.grade import Response
-from gatebp.practice.exam import Exam
-from gatebp.render.question import palette, question_panel
-from gatebp.render.scoresheet import marks_number, scoresheet
+from gatebp.questions.generate import generate_set
+from gatebp.gate.grade import Response
+from gatebp.gate.exam import Exam
+from gatebp.ui.terminal.question import palette, question_panel
+from gatebp.ui.terminal.scoresheet import marks_number, scoresheet
 from test_practice_exam import mcq, nat
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from fsrs import Card, Rating
 
-from gatebp.history import Attempt, History
-from gatebp.practice.scheduler import load_card, pick_topics, rank_topics, rating_for, review
+from gatebp.app.history import Attempt, History
+from gatebp.app.scheduler import load_card, pick_topics, rank_topics, rating_for, review
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
 

@@ -8,10 +8,10 @@ import sympy as sp
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from gatebp.errors import SpecError
-from gatebp.graph import Find
-from gatebp.solve import solve
-from gatebp.spec import parse_inline, parse_spec
+from gatebp.core.errors import SpecError
+from gatebp.network.graph import Find
+from gatebp.network.solve import solve
+from gatebp.network.spec import parse_inline, parse_spec
 from tests.reference import derivative
 
 GATE_2025 = """

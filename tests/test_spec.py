@@ -6,9 +6,9 @@ from fractions import Fraction
 
 import pytest
 
-from gatebp.errors import SpecError
-from gatebp.graph import Find
-from gatebp.spec import load_spec, parse_find_text, parse_spec
+from gatebp.core.errors import SpecError
+from gatebp.network.graph import Find
+from gatebp.network.spec import load_spec, parse_find_text, parse_spec
 
 
 def test_values_keep_exact_decimals_and_fractions():
@@ -50,7 +50,7 @@ def test_bad_specs_get_one_line_with_file_line_and_key(tmp_path, text, line, mes
     path = tmp_path / "net.yaml"
     path.write_text(text)
     with pytest.raises(SpecError) as error:
-        from gatebp.solve import solve
+        from gatebp.network.solve import solve
 
         graph = load_spec(path)
         solve(graph)

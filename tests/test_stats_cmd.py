@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gatebp.cli import cli
-from gatebp.history import Attempt, History
-from gatebp.stats import summarize
+from gatebp.cli.main import cli
+from gatebp.app.history import Attempt, History
+from gatebp.app.stats import summarize
 
 NOW = datetime.now(timezone.utc)
 

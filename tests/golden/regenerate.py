@@ -11,7 +11,7 @@ from pathlib import Path
 
 
 def main() -> None:
-    from gatebp.generate import build_question, families_by_name
+    from gatebp.questions.generate import build_question, families_by_name
 
     questions = [build_question(f.name, t, m, seed).to_dict()
                  for f in families_by_name() for t in f.types for m in f.marks for seed in (11, 4242)]

@@ -1,0 +1,1 @@
+"""Stateful front ends: drill and mock sessions, history, stats and the scheduler."""

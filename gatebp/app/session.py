@@ -1,0 +1,460 @@
+"""Practice sessions: the untimed drill and the timed exam, over a Terminal.
+
+The drill asks one question at a time, gives hints one step at a time, marks each answer the
+GATE way the moment it is given, shows the working and records the attempt at once (so Ctrl-C
+loses at most the question on screen). The exam drives the pure `Exam` state machine from typed
+commands and submits at zero, at end of input, or on Ctrl-C, with what was saved.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from fractions import Fraction
+
+from rich.panel import Panel
+from rich.text import Text
+
+from gatebp.core.errors import AnswerFormatError, GatebpError
+from gatebp.gate.grade import Grade, Response, grade, parse_answer
+from gatebp.app.history import Attempt, History, utc_now
+from gatebp.gate.exam import (EVALUATED, PALETTE_STATES, STATE_LABELS, Exam, ExamResult,
+                                  QuestionResult)
+from gatebp.app.io import Terminal, TimeUp, clock_text
+from gatebp.gate.question import Question
+from gatebp.ui.terminal.question import exam_help, frame, palette, question_panel
+from gatebp.ui.terminal.scoresheet import duration, marks_number
+
+HINT_SKIP = ("Key:", "Convention:")
+# A step that states an option's verdict (activation-properties writes "TRUE: ..." per option).
+_VERDICT = re.compile(r"\b(?:TRUE|FALSE)\b")
+DRILL_PROMPT = "Answer (h hint, s skip, q quit): "
+
+
+class LazyQuestions(Sequence[Question]):
+    """Questions built from a plan only when first read, so the first appears quickly."""
+
+    def __init__(self, plan: Sequence[tuple[str, str, int, int]]) -> None:
+        self.plan = list(plan)
+        self._built: dict[int, Question] = {}
+
+    def __len__(self) -> int:
+        return len(self.plan)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        if index < 0:
+            index += len(self)
+        if index not in self._built:
+            from gatebp.questions.generate import build_question
+
+            self._built[index] = build_question(*self.plan[index])
+        return self._built[index]
+
+
+def adaptive_questions(history: History, count: int, rng: random.Random,
+                       marks: int | None = None, now: Callable[[], datetime] = utc_now
+                       ) -> Iterator[Question]:
+    """Topics chosen by the scheduler before each question (so this session's reviews count),
+    each a fresh variant with a fresh seed; the previous topic is avoided when others exist."""
+    from gatebp.questions.generate import build_question, families_by_name
+    from gatebp.app.scheduler import pick_topics
+
+    families = {f.name: f for f in families_by_name() if marks is None or marks in f.marks}
+    if not families:
+        raise GatebpError(f"no topic offers {marks}-mark questions")
+    previous = None
+    for _ in range(count):
+        order = pick_topics(history, list(families), len(families), now(), rng)
+        topic = next((t for t in order if t != previous), order[0])
+        fam = families[topic]
+        forms = [(t, m) for t in fam.types for m in fam.marks if marks is None or m == marks]
+        qtype, qmarks = rng.choice(forms)
+        previous = topic
+        yield build_question(topic, qtype, qmarks, rng.randrange(10**6))
+
+
+def hint_steps(question: Question) -> list[str]:
+    """The working one step at a time (forward values first, then each local derivative),
+    stopping before the last step, which states the answer. A step that gives an option's
+    verdict away (TRUE/FALSE, the key, or an option's own statement) is never a hint."""
+    steps = [s for s in question.solution if not s.startswith(HINT_SKIP)]
+    steps = steps[:-1]
+    if not question.options:
+        return steps
+    statements = [_plain(o.text) for o in question.options if len(_plain(o.text)) > 2]
+    return [s for s in steps
+            if not _VERDICT.search(s) and not any(t in _plain(s) for t in statements)]
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.lower().split()).rstrip(".")
+
+
+@contextmanager
+def no_interrupt() -> Iterator[None]:
+    """Hold Ctrl-C (and a hang-up or kill, SIGHUP/SIGTERM) off while a submission is written;
+    one that arrives meanwhile is raised as KeyboardInterrupt afterwards (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    held = [getattr(signal, n) for n in ("SIGINT", "SIGHUP", "SIGTERM") if hasattr(signal, n)]
+    old = {sig: signal.signal(sig, lambda signum, frame: pending.append(signum)) for sig in held}
+    try:
+        yield
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+    if pending:
+        raise KeyboardInterrupt
+
+
+# ------------------------------------------------------------------------------------- drill
+@dataclass(frozen=True)
+class DrillItem:
+    question: Question
+    response: Response | None
+    grade: Grade | None
+    seconds: float
+    hints: int
+
+    @property
+    def skipped(self) -> bool:
+        return self.grade is None
+
+
+@dataclass
+class DrillSummary:
+    items: list[DrillItem] = field(default_factory=list)
+    quit: bool = False
+
+    @property
+    def score(self) -> Fraction:
+        return sum((i.grade.score for i in self.items if i.grade), Fraction(0))
+
+    @property
+    def max_score(self) -> int:
+        return sum(i.question.marks for i in self.items)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for i in self.items if not i.skipped)
+
+    @property
+    def correct(self) -> int:
+        return sum(1 for i in self.items if i.grade and i.grade.correct)
+
+    @property
+    def seconds(self) -> float:
+        return sum(i.seconds for i in self.items)
+
+
+class Drill:
+    """Untimed practice; every answer is marked, explained and recorded at once."""
+
+    def __init__(self, term: Terminal, history: History, session_id: int, plain: bool = False,
+                 review: bool = True, now: Callable[[], datetime] = utc_now) -> None:
+        self.term, self.history, self.session_id = term, history, session_id
+        self.plain, self.review, self.now = plain, review, now
+        self.summary = DrillSummary()
+
+    def run(self, questions: Iterable[Question], total: int) -> DrillSummary:
+        for number, question in enumerate(questions, start=1):
+            item = self.ask(question, number, total)
+            if item is None:
+                self.summary.quit = True
+                break
+            self.summary.items.append(item)
+        return self.summary
+
+    def ask(self, question: Question, number: int, total: int) -> DrillItem | None:
+        """One question: None if the student quits (nothing is recorded for it)."""
+        self.term.show(question_panel(question, number, total, self.plain))
+        started, hints, steps = self.term.clock(), 0, hint_steps(question)
+        while True:
+            line = self.term.ask(DRILL_PROMPT)
+            command = (line or "").strip().lower()
+            if line is None:
+                self.term.say("End of input.", "yellow")
+                return None
+            if command == "q":
+                return None
+            if command == "h":
+                hints = self._hint(steps, hints)
+                continue
+            if command == "s":
+                return self._finish(question, None, started, hints)
+            try:
+                response = parse_answer(question, line)
+            except AnswerFormatError as error:
+                self.term.say(f"Not accepted: {error}. Try again.", "yellow")
+                continue
+            return self._finish(question, response, started, hints)
+
+    def _hint(self, steps: list[str], shown: int) -> int:
+        if shown >= len(steps):
+            self.term.say("No more hints: the next step is the answer itself." if steps
+                          else "No more hints for this question.", "dim")
+            return shown
+        self.term.say(f"Hint {shown + 1}/{len(steps)}: {steps[shown]}", "cyan")
+        return shown + 1
+
+    def _finish(self, question: Question, response: Response | None, started: float,
+                hints: int) -> DrillItem:
+        seconds = self.term.clock() - started
+        result = None if response is None else grade(question, response)
+        item = DrillItem(question, response, result, seconds, hints)
+        self._record(item)
+        if result is None:
+            self.term.say(f"Skipped. Key: {question.key_text()}", "dim")
+        else:
+            self.term.show(verdict(item))
+        self.term.show(working_panel(question, self.plain))
+        return item
+
+    def _record(self, item: DrillItem) -> None:
+        q, g = item.question, item.grade
+        self.history.record_attempt(Attempt(
+            session_id=self.session_id, question_id=q.id, topic=q.topic, qtype=q.type,
+            marks_possible=q.marks, response=None if item.response is None else item.response.text(),
+            correct=None if g is None else g.correct, marks=0.0 if g is None else g.marks,
+            seconds=round(item.seconds, 2), hints=item.hints,
+            state="skipped" if g is None else "answered"))
+        if g is not None and self.review:
+            from gatebp.app.scheduler import rating_for, review
+
+            rating = rating_for(g.correct, item.hints, item.seconds, q.marks)
+            review(self.history, q.topic, rating, self.now())
+
+
+def verdict(item: DrillItem) -> Text:
+    """Right or wrong, the marks, the key and the named slip, one line each."""
+    g, q = item.grade, item.question
+    assert g is not None and item.response is not None
+    word = "Correct" if g.correct else "Wrong"
+    # "+2 marks", "0 marks", but a third is written as the scheme writes it: "-1/3", "-2/3"
+    unit = "" if g.score.denominator != 1 else " mark" if abs(g.score) == 1 else " marks"
+    text = Text(f"{word}: {g.marks_text}{unit}", style="bold green" if g.correct else "bold red")
+    if g.correct and item.hints:
+        text.append(f" (after {item.hints} hint{'s' if item.hints != 1 else ''}: "
+                    "reviewed as Hard)")
+    text.append(f"\nYour answer: {item.response.text()}   Key: {q.key_text()}")
+    if not g.correct and g.mistake:
+        text.append(f"\nLikely mistake: you {g.mistake}.", style="yellow")
+    return text
+
+
+def working_panel(question: Question, plain: bool = False) -> Panel:
+    from gatebp.ui.terminal.question import AsciiOnly
+    from gatebp.ui.terminal.working import question_working
+
+    body = question_working(question, plain)
+    return Panel(AsciiOnly(body) if plain else body, title="Working", title_align="left",
+                 box=frame(plain))
+
+
+def drill_summary(summary: DrillSummary, plain: bool = False) -> Panel:
+    skipped = len(summary.items) - summary.answered
+    text = Text.assemble(("Score: ", "bold"), (marks_number(summary.score), "bold"),
+                         f" out of {summary.max_score} (GATE marks, negatives included)")
+    text.append(f"\nCorrect {summary.correct} of {summary.answered} answered"
+                f"{f', {skipped} skipped' if skipped else ''} · time {duration(summary.seconds)}")
+    return Panel(text, title="Session summary", title_align="left", box=frame(plain), expand=False)
+
+
+# -------------------------------------------------------------------------------------- exam
+EXAM_COMMANDS = "type an answer, or n, m, c, g N, p, submit"
+# Button commands, any case; `c` is the exception (lower case only: a capital C is option C).
+_BUTTONS = {"n": "next", "m": "mark", "p": "previous", "submit": "submit", "q": "submit"}
+_GOTO = re.compile(r"g(?:o(?:to)?)?(?:\s+(.*)|([0-9].*))?", re.IGNORECASE | re.ASCII)
+_NUMBER = re.compile(r"[0-9]{1,6}", re.ASCII)
+
+
+class ExamSession:
+    """Drive an Exam from typed commands; `run()` returns the submitted result."""
+
+    def __init__(self, term: Terminal, exam: Exam, plain: bool = False) -> None:
+        self.term, self.exam, self.plain = term, exam, plain
+        self.interrupted = False
+
+    def now(self) -> float:
+        return self.term.clock()
+
+    def run(self) -> ExamResult:
+        self.term.show(exam_help(self.plain))
+        try:
+            return self._loop()
+        except KeyboardInterrupt:
+            self.interrupted = True
+            self.term.say("\nInterrupted: submitting the answers you saved.", "yellow")
+            return self.exam.submit(self.now())
+
+    def _loop(self) -> ExamResult:
+        self.show()
+        while True:
+            if self.exam.expired(self.now()):
+                return self._time_up()
+            try:
+                line = self.term.ask(self.prompt(), deadline=self.exam.deadline())
+            except TimeUp:
+                return self._time_up()
+            if line is None:
+                self.term.say("End of input: submitting the answers you saved.", "yellow")
+                return self.exam.submit(self.now())
+            if self.exam.expired(self.now()):
+                return self._time_up()
+            result = self.handle(line.strip())
+            if result is not None:
+                return result
+
+    def prompt(self) -> str:
+        left = clock_text(self.exam.time_left(self.now()))
+        return f"Q{self.exam.current + 1} [{left} left] > "
+
+    def show(self) -> None:
+        exam = self.exam
+        width = self.term.console.width
+        left = clock_text(exam.time_left(self.now()))
+        self.term.show(palette(exam.states(), exam.current, self.plain, width),
+                       question_panel(exam.question, exam.current + 1, exam.total, self.plain,
+                                      time_left=left))
+        saved = exam.slot.saved
+        if saved is not None:
+            self.term.say(f"Saved answer: {saved.text()}", "green")
+
+    def _time_up(self) -> ExamResult:
+        self.term.say("Time is up: the paper is submitted automatically.", "bold red")
+        return self.exam.submit(self.now(), automatic=True)
+
+    def handle(self, line: str) -> ExamResult | None:
+        """Act on one typed line; returns the result once the paper is submitted."""
+        exam, now = self.exam, self.now()
+        button = _BUTTONS.get(line.lower())
+        goto = _GOTO.fullmatch(line)
+        if line == "c":
+            exam.clear()
+            self.term.say(f"Response cleared for Q{exam.current + 1}.", "yellow")
+            return None
+        if button == "next":
+            exam.save_next(now)
+        elif button == "mark":
+            exam.mark_next(now)
+        elif button == "previous":
+            self._discarded(exam.current, exam.previous(now))
+        elif button == "submit":
+            return self.confirm()
+        elif goto is not None:
+            return self._goto((goto.group(1) or goto.group(2) or "").strip())
+        else:
+            self._select(line)
+            return None
+        self.show()
+        return None
+
+    def _goto(self, number: str) -> None:
+        total = self.exam.total
+        if not _NUMBER.fullmatch(number) or not 1 <= int(number) <= total:
+            missing = f"there is no question {number}; " if _NUMBER.fullmatch(number) else ""
+            self.term.say(f"Not accepted: {missing}go to which question? 1-{total} (e.g. g 2).",
+                          "yellow")
+            return None
+        before = self.exam.current
+        discarded = self.exam.goto(int(number), self.now())
+        self._discarded(before, discarded)
+        self.show()
+        return None
+
+    def _discarded(self, index: int, discarded: bool) -> None:
+        if discarded:
+            self.term.say(f"Your new choice on Q{index + 1} was not saved (use n or m to save).",
+                          "yellow")
+
+    def _select(self, line: str) -> None:
+        if not line:
+            self.term.say(f"Nothing typed: {EXAM_COMMANDS}.", "yellow")
+            return
+        try:
+            response = parse_answer(self.exam.question, line)
+        except AnswerFormatError as error:
+            self.term.say(f"Not accepted: {error} ({EXAM_COMMANDS}).", "yellow")
+            return
+        self.exam.select(response)
+        self.term.say(f"Selected {response.text()} for Q{self.exam.current + 1}: not saved yet "
+                      "(n Save & Next, m Mark for Review & Next).", "cyan")
+
+    def confirm(self) -> ExamResult | None:
+        self.term.say(submit_text(self.exam.counts()), "bold")
+        slot = self.exam.slot
+        if slot.unsaved and slot.selected is not None:
+            self.term.say(f"Q{self.exam.current + 1}'s selection {slot.selected.text()} is not "
+                          "saved and will not count (n or m saves it).", "yellow")
+        try:
+            line = self.term.ask("Submit the paper? (y to submit, anything else to go back) ",
+                                 deadline=self.exam.deadline())
+        except TimeUp:
+            return self._time_up()
+        if line is None or line.strip().lower() in ("y", "yes"):
+            return self.exam.submit(self.now())
+        self.show()
+        return None
+
+
+SUBMIT_ORDER = ("answered", "not_answered", "marked", "answered_marked", "not_visited")
+
+
+def submit_text(counts: dict[str, int]) -> str:
+    """The counts GATE shows before the final submit."""
+    assert set(SUBMIT_ORDER) == set(PALETTE_STATES) == set(counts)
+    parts = [f"{STATE_LABELS[s]} {counts.get(s, 0)}" for s in SUBMIT_ORDER]
+    return "Before you submit: " + " · ".join(parts)
+
+
+def record_exam(history: History, session_id: int, result: ExamResult) -> None:
+    """Every question's final state, saved answer, marks and time, in one transaction; then
+    close the session."""
+    with no_interrupt():
+        history.record_attempts([_exam_attempt(session_id, r) for r in result.results])
+        history.finish_session(session_id, float(result.score), float(result.max_score))
+
+
+def _exam_attempt(session_id: int, r: QuestionResult) -> Attempt:
+    q = r.question
+    return Attempt(
+        session_id=session_id, question_id=q.id, topic=q.topic, qtype=q.type,
+        marks_possible=q.marks, response=None if r.response is None else r.response.text(),
+        correct=r.grade.correct if r.evaluated else None, marks=r.grade.marks,
+        seconds=round(r.seconds, 2), state=r.state)
+
+
+def salvage_exam(history: History, session_id: int, exam: Exam, now: float) -> None:
+    """After a failure before a clean submit: record what was saved, whatever went wrong.
+
+    Submits the paper if it is still open; a question that cannot be graded (or built) is
+    recorded by its palette state with no marks rather than losing the rest of the exam."""
+    if exam.result is None:
+        try:
+            exam.submit(now)
+        except Exception:
+            exam.result = ExamResult(tuple(_safe_result(exam, i) for i in range(exam.total)))
+    record_exam(history, session_id, exam.result)
+
+
+def _safe_result(exam: Exam, index: int) -> QuestionResult:
+    from gatebp.gate.grade import Grade
+
+    slot = exam.slots[index]
+    question = exam.questions[index]
+    state = slot.state
+    try:
+        marked = grade(question, slot.saved if state in EVALUATED else None)
+    except Exception:
+        marked = Grade(correct=False, score=Fraction(0), answered=state in EVALUATED)
+    return QuestionResult(index + 1, question, state, slot.saved, marked, slot.seconds)

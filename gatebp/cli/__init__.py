@@ -1,0 +1,1 @@
+"""The click command line: binding options and calling the library."""

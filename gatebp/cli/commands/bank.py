@@ -1,0 +1,41 @@
+"""`gatebp bank check`: validate question_bank files and print every problem as file:line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+DEFAULT_DIR = Path("question_bank")
+
+
+@click.group()
+def bank() -> None:
+    """Work with authored question_bank files (YAML)."""
+
+
+@bank.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat warnings as problems (exit 2 on any).")
+def check(paths: tuple[Path, ...], strict: bool) -> None:
+    """Check bank files against the schema and the solver.
+
+    PATHS are files or directories (a directory means its *.yaml and *.yml files); the default
+    is ./question_bank. Prints one `file:line: message` line per problem, then a summary.
+    Exits 0 when every question is valid, 2 when any problem is found.
+    """
+    from gatebp.questions.bank import check_bank
+
+    if not paths:
+        if not DEFAULT_DIR.is_dir():
+            raise click.UsageError("no PATH given and no question_bank/ directory here")
+        paths = (DEFAULT_DIR,)
+    report = check_bank(paths)
+    for problem in report.problems:
+        click.echo(str(problem))
+    for warning in report.warnings:
+        click.echo(warning.tagged("warning"))
+    click.echo(report.summary())
+    if report.problems or (strict and report.warnings):
+        sys.exit(2)  # not ctx.exit: cli.main runs click with standalone_mode=False

@@ -1,0 +1,73 @@
+"""`gatebp export`: question sets for paper, screens and platforms, with answer keys."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import click
+
+FORMAT_NAMES = ("json", "md", "html", "pdf", "tex", "anki", "moodle")
+
+
+@click.command()
+@click.option("--count", "-n", default=20, show_default=True, type=click.IntRange(0, 100_000),
+              help="How many generated questions.")
+@click.option("--seed", type=click.IntRange(0), help="Seed for a reproducible set (random when omitted).")
+@click.option("--topic", "topics", multiple=True, help="Only these topics (repeat the option; see `gatebp topics`).")
+@click.option("--marks", type=click.Choice(["1", "2"]), help="Only 1-mark or only 2-mark questions.")
+@click.option("--bank", "bank", is_flag=False, flag_value="question_bank", default=None,
+              type=click.Path(exists=True), help="Add authored questions from a bank file or folder.")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="json", show_default=True)
+@click.option("--answers", type=click.Choice(["none", "end", "separate"]), default="end", show_default=True,
+              help="No key, a key at the end, or a separate STEM-key.SUFFIX file beside -o.")
+@click.option("--solutions/--no-solutions", default=False, help="Worked solutions in the key.")
+@click.option("--versions", type=click.IntRange(1, 26), default=1, show_default=True,
+              help="Versions A, B, ... with the same families but other numbers, each with its key.")
+@click.option("--title", default="GATE DA practice: backpropagation", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (stdout when omitted).")
+def export(count: int, seed: int | None, topics: tuple[str, ...], marks: str | None, bank: str | None, fmt: str,
+           answers: str, solutions: bool, versions: int, title: str, output: Path | None) -> None:
+    """Write a question set: the JSON interchange contract, Markdown, HTML, PDF, LaTeX, Anki or Moodle.
+
+    \b
+    gatebp export --count 30 --seed 7 --format pdf --answers separate --solutions -o test.pdf
+    gatebp export --count 1000 --seed 1 --format json -o set.json
+    gatebp export --topic relu-gate --versions 3 --format html -o quiz.html
+    """
+    from gatebp.ui.export import ExportOptions, write_export
+    from gatebp.questions.sets import build_set, version_label, versioned
+
+    chosen_seed = random.SystemRandom().randrange(10**6) if seed is None else seed
+    if versions > 1 and output is None:
+        raise click.UsageError("--versions needs -o PATH (each version gets its own file)")
+    questions = build_set(chosen_seed, count, topics, int(marks) if marks else None, bank, progress=_progress())
+    if seed is None:
+        click.echo(f"seed {chosen_seed} (repeat this set with --seed {chosen_seed})", err=True)
+    seed = chosen_seed
+    for index in range(versions):
+        label = version_label(index) if versions > 1 else ""
+        chosen = versioned(questions, index)
+        options = ExportOptions(answers=answers, solutions=solutions, title=title, seed=seed,  # type: ignore[arg-type]
+                                version=label)
+        target = _version_path(output, label)
+        for path in write_export(chosen, fmt, options, target, sys.stdout):
+            click.echo(f"wrote {path}", err=True)
+
+
+def _version_path(output: Path | None, label: str) -> Path | None:
+    if output is None or not label:
+        return output
+    return output.with_name(f"{output.stem}-{label}{output.suffix}")
+
+
+def _progress():  # type: ignore[no-untyped-def]
+    """A progress bar on stderr when a person is watching; nothing in pipes and tests."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress
+
+    from gatebp.ui.terminal.console import make_console
+
+    return Progress(console=make_console(stderr=True), transient=True)

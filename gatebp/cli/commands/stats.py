@@ -1,0 +1,57 @@
+"""`gatebp stats`: read the history, summarise it, show it (or print it as JSON)."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from gatebp.app.stats import Summary
+
+
+@click.command()
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the history lives (default: $GATEBP_HOME or the user data dir).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
+@click.option("--plain", is_flag=True,
+              help="No colour, no box drawing (also when NO_COLOR is set).")
+@click.option("--days", type=click.IntRange(1, 3660), default=None,
+              help="Only count the last N days (default: everything; the trend shows 14 days).")
+def stats(data_dir: Path | None, as_json: bool, plain: bool, days: int | None) -> None:
+    """Show your history: accuracy, GATE marks and time per topic, and a daily trend.
+
+    An attempt is a question answered: skips and mock questions left unanswered are not
+    attempts; they appear only under the exam states.
+    """
+    from gatebp.app.history import data_dir as resolve_dir
+    from gatebp.app.history import read_attempts
+    from gatebp.app.stats import TREND_DAYS, summarize
+
+    today = datetime.now().astimezone().date()
+    since = None if days is None else _local_midnight(today - timedelta(days=days - 1))
+    summary = summarize(read_attempts(resolve_dir(data_dir), since), today=today,
+                        days=days or TREND_DAYS)
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), indent=2))
+    elif summary.attempts == 0:
+        window = "" if days is None else f" in the last {days} days"
+        click.echo(f"No attempts yet{window} — run `gatebp practice`.")
+    else:
+        _show(summary, plain or bool(os.environ.get("NO_COLOR")))
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min).astimezone()
+
+
+def _show(summary: Summary, plain: bool) -> None:
+    from gatebp.ui.terminal.console import make_console
+    from gatebp.ui.terminal.stats import stats_view
+
+    console = make_console(plain)
+    console.print(stats_view(summary, plain))

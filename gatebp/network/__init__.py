@@ -1,0 +1,1 @@
+"""spec -> graph -> solve: networks, the solver, its working and the named slips."""

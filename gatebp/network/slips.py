@@ -1,0 +1,137 @@
+"""Named misconceptions, each a variant of the backward pass computed from a Solution.
+
+A distractor is the value a student gets by one slip; its phrase completes "you ..." so that
+practice can say what went wrong ("you ignored the ReLU gate on h").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import sympy as sp
+
+from gatebp.network.steps import Edge, Path, Solution
+
+
+@dataclass(frozen=True)
+class Slip:
+    """A wrong value and the mistake that produces it."""
+
+    value: sp.Expr
+    mistake: str
+
+    @cached_property
+    def number(self) -> float:
+        return float(sp.N(self.value, 30))
+
+
+def swap_factors(solution: Solution, change: Callable[[Edge], sp.Expr | None]) -> sp.Expr:
+    """The path sum after replacing the factor of every edge for which `change` gives a value.
+
+    Most slips are "the right paths, one wrong local derivative", so families build theirs with this.
+    """
+    edges = {(e.node, e.parent): e for e in solution.edges}
+    total = sp.S.Zero
+    for path in solution.paths:
+        factors = []
+        for i in range(len(path.names) - 1):
+            edge = edges[(path.names[i], path.names[i + 1])]
+            replaced = change(edge)
+            factors.append(edge.value if replaced is None else replaced)
+        total += sp.Mul(*factors)
+    return total
+
+
+def _edges_of(solution: Solution, activation: str) -> list[Edge]:
+    return [e for e in solution.edges if e.activation == activation]
+
+
+def ignored_gate(solution: Solution) -> list[Slip]:
+    """Treat every closed ReLU gate as open (multiply by 1 instead of 0)."""
+    closed = [e for e in _edges_of(solution, "relu") if e.value == 0]
+    if not closed:
+        return []
+    value = swap_factors(solution, lambda e: sp.S.One if e in closed else None)
+    where = ", ".join(e.node for e in closed)
+    return [Slip(value, f"ignored the closed ReLU gate on {where} (its input is not positive)")]
+
+
+def flipped_gate(solution: Solution) -> list[Slip]:
+    """Use 1 where the gate is 0 and 0 where it is 1 (the gate of the wrong sign)."""
+    gates = _edges_of(solution, "relu")
+    if not gates:
+        return []
+    value = swap_factors(solution, lambda e: 1 - e.value if e in gates else None)
+    return [Slip(value, f"used the ReLU gate of the wrong sign on {', '.join(e.node for e in gates)}")]
+
+
+def dropped_path(solution: Solution) -> list[Slip]:
+    """Forget one path where paths merge: the total minus that path's product."""
+    if len(solution.paths) < 2 or solution.paths_truncated or solution.gradient is None:
+        return []
+    return [Slip(solution.gradient - path.product, f"dropped the path {_route(path)} at the merge")
+            for path in solution.paths]
+
+
+def only_one_path(solution: Solution) -> list[Slip]:
+    """Keep only one path (the other contributions all forgotten)."""
+    if len(solution.paths) < 3:
+        return []
+    return [Slip(path.product, f"kept only the path {_route(path)} and forgot the others")
+            for path in solution.paths]
+
+
+def derivative_at_output(solution: Solution) -> list[Slip]:
+    """Evaluate φ' at the activation a instead of the pre-activation z (σ'(a) for σ'(z))."""
+    slips = []
+    for kind, prime in (("sigmoid", lambda a: sp.exp(-a) / (1 + sp.exp(-a)) ** 2),
+                        ("tanh", lambda a: 1 - sp.tanh(a) ** 2)):
+        for edge in _edges_of(solution, kind):
+            wrong = prime(solution.forward[edge.node])
+            value = swap_factors(solution, lambda e, w=wrong, t=edge: w if e == t else None)
+            name = "σ'" if kind == "sigmoid" else "tanh'"
+            slips.append(Slip(value, f"used {name}({edge.node}) instead of {name}({edge.parent}) "
+                                     f"(the derivative at the output, not the input)"))
+    return slips
+
+
+def sign_slip(solution: Solution) -> list[Slip]:
+    if solution.gradient is None or solution.gradient == 0:
+        return []
+    return [Slip(-solution.gradient, "made a sign slip")]
+
+
+def wrong_update_direction(solution: Solution, weight: sp.Expr, lr: sp.Expr) -> list[Slip]:
+    """w + lr·g instead of w − lr·g, and forgetting the learning rate."""
+    gradient = solution.gradient if solution.gradient is not None else sp.S.Zero
+    return [Slip(weight + lr * gradient, "added the gradient step (w + lr·g) instead of subtracting it"),
+            Slip(weight - gradient, "forgot to multiply the gradient by the learning rate"),
+            Slip(lr * gradient, "gave the step lr·g instead of the new weight")]
+
+
+def backprop_slips(solution: Solution) -> list[Slip]:
+    """Every generic slip that applies to this working, most telling first."""
+    slips: list[Slip] = []
+    for finder in (ignored_gate, dropped_path, derivative_at_output, flipped_gate, only_one_path, sign_slip):
+        slips.extend(finder(solution))
+    return slips
+
+
+def update_slips(gradient_slips: Sequence[Slip], weight: sp.Expr, lr: sp.Expr) -> list[Slip]:
+    """A wrong gradient carried through a correct update: w − lr·(wrong g)."""
+    return [Slip(weight - lr * s.value, f"{s.mistake}, then stepped with that gradient")
+            for s in gradient_slips]
+
+
+def evaluated(slips: Sequence[Slip]) -> list[Slip]:
+    """Slips with irrational values evaluated once to 30 digits (rational ones stay exact).
+
+    Option builders read `Slip.number` many times, and re-evaluating nested exp terms each time is slow.
+    """
+    return [s if sp.S(s.value).is_Rational else Slip(sp.N(s.value, 30), s.mistake) for s in slips]
+
+
+def _route(path: Path) -> str:
+    return " ← ".join(path.names)

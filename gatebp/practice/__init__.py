@@ -1,1 +1,0 @@
-"""Practice sessions: drills, timed mocks and the spaced-repetition scheduler."""

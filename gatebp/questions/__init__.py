@@ -1,0 +1,1 @@
+"""Question sources: the generated families, seeded sets, the paper mix and the bank."""

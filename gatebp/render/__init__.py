@@ -1,1 +1,0 @@
-"""Rich views; the only layer that imports Rich, so the library stays testable as plain data."""

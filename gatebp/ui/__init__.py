@@ -1,0 +1,1 @@
+"""Presentation: Rich terminal views and the export formats."""

@@ -1,0 +1,235 @@
+"""What every export format shares: input checks, headings, key rows and maths conversion.
+
+The checks run once, before any format renders, so a malformed question becomes one
+`ExportError` line naming the question instead of a KeyError deep inside a template.
+Maths conversion goes through the whitelisting parser in gatebp.core.expr; text it refuses is shown
+verbatim (as code) rather than failing the whole export.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from gatebp.core.errors import GatebpError
+from gatebp.gate.question import Option, Question
+
+GREEK = frozenset("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi "
+                  "pi rho sigma tau upsilon phi chi psi omega".split())
+
+
+def check_questions(questions: Sequence[Question]) -> None:
+    """Refuse a set any exporter would trip on, naming the first bad question."""
+    from gatebp.ui.export import ExportError
+
+    if isinstance(questions, (str, bytes)) or not isinstance(questions, Sequence):
+        raise ExportError("expected a sequence of questions")
+    if not questions:
+        raise ExportError("there are no questions to export")
+    for number, question in enumerate(questions, 1):
+        if not isinstance(question, Question):
+            raise ExportError(f"item {number} is not a Question ({type(question).__name__})")
+        try:
+            _check_question(question)
+        except GatebpError as error:
+            raise ExportError(f"question {number} ({question.id!r}): {error}") from None
+
+
+def _check_question(q: Question) -> None:
+    for field in ("id", "topic", "text"):
+        if not isinstance(getattr(q, field), str):
+            raise GatebpError(f"{field} must be text")
+    if isinstance(q.marks, bool) or not isinstance(q.marks, int) or q.marks < 1:
+        raise GatebpError(f"marks must be a positive integer, not {q.marks!r}")
+    if not isinstance(q.solution, (tuple, list)) or not all(isinstance(s, str) for s in q.solution):
+        raise GatebpError("solution must be a list of step texts")
+    if not isinstance(q.answer, dict):
+        raise GatebpError("answer must be a mapping")
+    if q.type == "NAT":
+        _check_nat(q)
+    elif q.type in ("MCQ", "MSQ"):
+        _check_choice(q)
+    else:
+        raise GatebpError(f"type must be NAT, MCQ or MSQ, not {q.type!r}")
+    if q.graph is not None:
+        from gatebp.ui.export.diagram import layout
+
+        layout(q.graph)
+
+
+def _check_nat(q: Question) -> None:
+    bounds = q.answer.get("range")
+    if not isinstance(bounds, (list, tuple)) or len(bounds) != 2 or not all(map(_finite, bounds)):
+        raise GatebpError("a NAT answer needs a range [lo, hi] of two numbers")
+    if bounds[0] > bounds[1]:
+        raise GatebpError(f"the key range {bounds[0]} to {bounds[1]} is upside down")
+    if q.rounding is not None and (not isinstance(q.rounding, int) or not 0 <= q.rounding <= 12):
+        raise GatebpError(f"rounding must be 0 to 12 decimal places, not {q.rounding!r}")
+
+
+def _check_choice(q: Question) -> None:
+    if not q.options or not all(isinstance(o, Option) and isinstance(o.label, str)
+                                and isinstance(o.text, str) for o in q.options):
+        raise GatebpError(f"an {q.type} needs options, each with a label and text")
+    correct = q.answer.get("correct")
+    if not isinstance(correct, (list, tuple)) or not correct:
+        raise GatebpError(f"an {q.type} answer needs a non-empty 'correct' list")
+    for index in correct:
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(q.options):
+            raise GatebpError(f"correct option {index!r} is not one of the "
+                              f"{len(q.options)} options")
+    if q.type == "MCQ" and len(set(correct)) != 1:
+        raise GatebpError("an MCQ has exactly one correct option")
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def marks_text(marks: int) -> str:
+    return f"{marks} mark" if marks == 1 else f"{marks} marks"
+
+
+def tag_text(q: Question) -> str:
+    """The short line under a question number: "NAT, 2 marks" (and the MCQ penalty)."""
+    penalty = f", wrong: -{marks_fraction(q.marks)}" if q.type == "MCQ" else ""
+    return f"{q.type}, {marks_text(q.marks)}{penalty}"
+
+
+def marks_fraction(marks: int) -> str:
+    return "1/3" if marks == 1 else ("2/3" if marks == 2 else f"{marks}/3")
+
+
+def type_hint(q: Question) -> str:
+    """The instruction GATE gives with each type."""
+    if q.type == "MCQ":
+        return "Choose the one correct option."
+    if q.type == "MSQ":
+        return "Choose all the correct options (one or more)."
+    return "Type the numerical answer."
+
+
+def total_marks(questions: Sequence[Question]) -> int:
+    return sum(q.marks for q in questions)
+
+
+def header_line(questions: Sequence[Question], version: str) -> str:
+    count = "1 question" if len(questions) == 1 else f"{len(questions)} questions"
+    line = f"{count}, {marks_text(total_marks(questions))}"
+    return f"Version {version} \u00b7 {line}" if version else line
+
+
+def key_rows(questions: Sequence[Question]) -> list[tuple[str, str, str, str]]:
+    """(number, type, marks, key) for each question, as the published keys list them."""
+    return [(str(n), q.type, str(q.marks), q.key_text()) for n, q in enumerate(questions, 1)]
+
+
+def graph_parts(q: Question) -> tuple[dict[str, str], dict[str, str]]:
+    """The question's given values and computed nodes as text (empty when it has no graph)."""
+    if not q.graph:
+        return {}, {}
+    values = {k: str(v) for k, v in (q.graph.get("values") or {}).items()}
+    nodes = {k: str(v) for k, v in (q.graph.get("nodes") or {}).items()}
+    return values, nodes
+
+
+def plain_decimal(value: float | int | Decimal) -> str:
+    """A number as a plain decimal (never 1e-07), with the digits the float really has."""
+    number = value if isinstance(value, Decimal) else Decimal(repr(value))
+    text = format(number.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+# --- maths: the expression grammar to Typst and LaTeX ---------------------------------------
+
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}
+
+
+def math_source(text: str, target: str) -> str | None:
+    """`text` (expression grammar) as Typst ("typst") or LaTeX ("latex") maths, None if refused."""
+    from gatebp.core.expr import parse_expr_text
+
+    try:
+        tree = parse_expr_text(text)
+    except GatebpError:
+        return None
+    return _emit(tree, target, 0)
+
+
+def _emit(expr: Any, target: str, outer: int) -> str:
+    from gatebp.core.expr import BinOp, Call, Name, Neg, Num, format_number
+
+    if isinstance(expr, Num):
+        return _number(format_number(expr.value), target, outer)
+    if isinstance(expr, Name):
+        return math_name(expr.id, target)
+    if isinstance(expr, Call):
+        return _call(expr.func, _emit(expr.arg, target, 0), target)
+    if isinstance(expr, Neg):
+        text = "-" + _emit(expr.operand, target, 3)
+        return _paren(text, target) if outer > 1 else text
+    assert isinstance(expr, BinOp)
+    return _binary(expr, target, outer)
+
+
+def _binary(expr: Any, target: str, outer: int) -> str:
+    if expr.op == "/":
+        top, bottom = _emit(expr.left, target, 0), _emit(expr.right, target, 0)
+        text = f"\\frac{{{top}}}{{{bottom}}}" if target == "latex" else f"({top})/({bottom})"
+        return _paren(text, target) if outer > 3 else text
+    if expr.op == "**":
+        base = _emit(expr.left, target, 5)
+        power = _emit(expr.right, target, 0)
+        return f"{base}^{{{power}}}" if target == "latex" else f"{base}^({power})"
+    level = _PRECEDENCE[expr.op]
+    left = _emit(expr.left, target, level)
+    right = _emit(expr.right, target, level + (0 if expr.op in "+*" else 1))
+    op = {"*": "\\cdot" if target == "latex" else "dot"}.get(expr.op, expr.op)
+    text = f"{left} {op} {right}"
+    return _paren(text, target) if level < outer else text
+
+
+def _number(text: str, target: str, outer: int) -> str:
+    if "/" in text:
+        top, bottom = text.split("/")
+        text = f"\\frac{{{top}}}{{{bottom}}}" if target == "latex" else f"({top})/({bottom})"
+    return _paren(text, target) if text.startswith("-") and outer > 0 else text
+
+
+def _paren(text: str, target: str) -> str:
+    return f"\\left({text}\\right)" if target == "latex" else f"lr(({text}))"
+
+
+def _call(func: str, arg: str, target: str) -> str:
+    if target == "latex":
+        head = {"sigmoid": "\\sigma", "tanh": "\\tanh", "exp": "\\exp", "log": "\\log"}.get(
+            func, "\\operatorname{" + func.replace("_", "\\_") + "}")
+        return f"{head}\\left({arg}\\right)"
+    head = {"sigmoid": "sigma", "tanh": "tanh", "exp": "exp", "log": "log"}.get(func, f'"{func}"')
+    return f"{head}({arg})"
+
+
+def math_name(name: str, target: str) -> str:
+    """w1 -> w_1, h_out -> h_out with an upright subscript, alpha -> the Greek letter."""
+    stem, _, sub = name.partition("_")
+    if not sub:
+        letters = stem.rstrip("0123456789")
+        stem, sub = letters, stem[len(letters):]
+    head = _name_head(stem, target)
+    if not sub:
+        return head
+    if target == "latex":
+        inner = sub if sub.isdigit() else "\\mathrm{" + sub.replace("_", "\\_") + "}"
+        return f"{head}_{{{inner}}}"
+    inner = sub if sub.isdigit() else f'"{sub}"'
+    return f"{head}_({inner})"
+
+
+def _name_head(stem: str, target: str) -> str:
+    if stem in GREEK:
+        return "\\" + stem if target == "latex" else stem
+    if len(stem) == 1:
+        return stem
+    return f"\\mathit{{{stem}}}" if target == "latex" else f'italic("{stem}")'

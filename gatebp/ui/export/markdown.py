@@ -1,0 +1,108 @@
+"""Markdown for notes, wikis and pull requests: plain text that also renders well.
+
+User text is escaped so an expression like `w1*x*y` in a question does not turn into italics;
+expressions are shown as code spans. The network is drawn as a Mermaid flowchart, which GitHub,
+GitLab and many editors render, and reads as a list of arrows anywhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from gatebp.ui.export.common import graph_parts, header_line, key_rows, tag_text, type_hint
+from gatebp.gate.question import Question
+
+if TYPE_CHECKING:
+    from gatebp.ui.export import ExportOptions
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~$])")
+_BULLET = re.compile(r"^(\s*)([-+=])", re.MULTILINE)
+_ORDERED = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
+
+
+def escape_md(text: str) -> str:
+    """Backslash-escape Markdown's inline and line-start syntax in user text.
+
+    A line that starts like a list item is escaped where CommonMark looks: before a bullet
+    sign, and between the number and its `.` or `)` (`0\\.5`), since an escaped digit shows
+    its backslash."""
+    text = _SPECIAL.sub(r"\\\1", text)
+    text = _BULLET.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return _ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def code_span(text: str) -> str:
+    """A code span whose fence is longer than any run of backticks inside."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def render(questions: Sequence[Question], options: ExportOptions, *, paper: bool = True,
+           key: bool = True) -> str:
+    title = options.title + ("" if paper else " \u2014 answer key")
+    parts = [f"# {escape_md(title)}", "", f"*{escape_md(header_line(questions, options.version))}*"]
+    if paper:
+        for number, question in enumerate(questions, 1):
+            parts += ["", *question_md(question, number)]
+    if key:
+        parts += ["", *key_md(questions)]
+        if options.solutions:
+            parts += ["", *solutions_md(questions)]
+    return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def question_md(q: Question, number: int) -> list[str]:
+    lines = [f"## Q.{number}", "", f"*{escape_md(tag_text(q))}*", "", *_paragraph(q.text)]
+    if q.graph:
+        lines += ["", *graph_md(q)]
+    if q.options:
+        lines += [""] + [f"- **({escape_md(o.label)})** {_inline(o.text)}" for o in q.options]
+    return [*lines, "", f"*{type_hint(q)}*"]
+
+
+def graph_md(q: Question) -> list[str]:
+    """The network as a Mermaid flowchart, then a table of its values and nodes."""
+    from gatebp.ui.export.diagram import layout
+
+    assert q.graph is not None
+    values, nodes = graph_parts(q)
+    plan = layout(q.graph)
+    lines = ["```mermaid", "flowchart LR"]
+    lines += [f'  n_{name}(["{name} = {_mermaid(text)}"])' for name, text in values.items()]
+    lines += [f'  n_{name}["{name} = {_mermaid(text)}"]' for name, text in nodes.items()]
+    lines += [f"  n_{src} --> n_{dst}" for src, dst in plan.edges]
+    lines += ["```", "", "| name | given value / computed as |", "| --- | --- |"]
+    lines += [f"| {code_span(k)} | {escape_md(v)} |" for k, v in values.items()]
+    lines += [f"| {code_span(k)} | {code_span(v)} |" for k, v in nodes.items()]
+    return lines
+
+
+def _mermaid(text: str) -> str:
+    """Label text for a quoted Mermaid label (ids get an `n_` prefix so `end` is safe)."""
+    return text.replace('"', "#quot;")
+
+
+def key_md(questions: Sequence[Question]) -> list[str]:
+    lines = ["## Answer key", "", "| Question | Type | Marks | Key |", "| --- | --- | --- | --- |"]
+    return lines + [f"| Q.{n} | {t} | {m} | {escape_md(k)} |" for n, t, m, k in key_rows(questions)]
+
+
+def solutions_md(questions: Sequence[Question]) -> list[str]:
+    lines = ["## Worked solutions"]
+    for number, q in enumerate(questions, 1):
+        lines += ["", f"### Q.{number}", "", f"Key: **{escape_md(q.key_text())}**", ""]
+        lines += [f"{i}. {_inline(step)}" for i, step in enumerate(q.solution, 1)]
+    return lines
+
+
+def _paragraph(text: str) -> list[str]:
+    """Keep the author's line breaks (two trailing spaces) without starting new blocks."""
+    return [escape_md(line) + "  " for line in text.splitlines()] or [""]
+
+
+def _inline(text: str) -> str:
+    return "  \n   ".join(escape_md(line) for line in text.splitlines())

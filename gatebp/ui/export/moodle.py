@@ -1,0 +1,140 @@
+"""A Moodle XML question file: import it into a course's question bank and build a quiz.
+
+The GATE marking scheme is mapped onto core Moodle question types, so no plugin is needed:
+
+- NAT -> `numerical`: the answer is the key range's midpoint with a tolerance of half its width
+  (so "0.35 to 0.37" accepts exactly that closed range), both as plain decimals, never 1e-07.
+- MCQ -> `multichoice` (single): the right option earns 100%, every other -33.33333%, which on a
+  1- or 2-mark question is GATE's -1/3 or -2/3.
+- MSQ -> `multichoice` (multiple): each correct option earns 100/k % (k correct; 100, 50,
+  33.33333 and 25 are all on Moodle's list of allowed grades) and each wrong one -100%, so any
+  wrong tick scores 0, like GATE. Limit: core Moodle still gives partial credit for ticking only
+  some of the correct options (GATE gives 0); a strict all-or-nothing MSQ needs the third-party
+  "multichoiceset" question type, which not every site has.
+
+Options keep their order (no shuffling), because keys and solutions name them by letter. The
+network diagram travels inside the file as an SVG attachment (`@@PLUGINFILE@@`), since Moodle's
+HTML cleaning may strip inline SVG. The key and (with `solutions`) the working become the
+question's general feedback; a quiz always carries its answers, whatever `answers` says.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from decimal import Decimal
+from html import escape
+from typing import TYPE_CHECKING
+
+from gatebp.ui.export.common import plain_decimal
+from gatebp.ui.export.html import solution_html, stem_html
+from gatebp.gate.question import Question
+
+if TYPE_CHECKING:
+    from gatebp.ui.export import ExportOptions
+
+WRONG_MCQ = "-33.33333"
+
+
+def cdata(text: str) -> str:
+    """Text in a CDATA section, splitting any `]]>` that would end it early."""
+    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def render(questions: Sequence[Question], options: ExportOptions, *, paper: bool = True,
+           key: bool = True) -> str:
+    """The quiz XML; `paper`/`key` are ignored, since Moodle grades from the answers."""
+    category = f"$course$/top/{options.title.replace('/', '-')}"
+    if options.version:
+        category += f" (version {options.version.replace('/', '-')})"
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>",
+             f'<question type="category">\n  <category><text>{escape(category)}</text></category>\n'
+             "</question>"]
+    parts += [question_xml(q, n, options.solutions) for n, q in enumerate(questions, 1)]
+    parts.append("</quiz>")
+    return "\n".join(parts) + "\n"
+
+
+def question_xml(q: Question, number: int, solutions: bool) -> str:
+    body = _nat_answers(q) if q.type == "NAT" else _choice_answers(q)
+    qtype = "numerical" if q.type == "NAT" else "multichoice"
+    return "\n".join([
+        f'<question type="{qtype}">',
+        f"  <name><text>{escape(f'Q.{number} {q.id}')}</text></name>",
+        f'  <questiontext format="html">\n    <text>{cdata(_question_text(q, number))}</text>'
+        + _attachment(q, number) + "\n  </questiontext>",
+        f'  <generalfeedback format="html"><text>{cdata(_feedback(q, solutions))}</text>'
+        "</generalfeedback>",
+        f"  <defaultgrade>{q.marks}</defaultgrade>",
+        "  <penalty>0</penalty>",
+        "  <hidden>0</hidden>",
+        body,
+        "</question>",
+    ])
+
+
+def _svg_name(number: int) -> str:
+    return f"q{number}-network.svg"
+
+
+def _question_text(q: Question, number: int) -> str:
+    picture = f'<img src="@@PLUGINFILE@@/{_svg_name(number)}" alt="network diagram">'
+    return stem_html(q, diagram=picture if q.graph else None)
+
+
+def _attachment(q: Question, number: int) -> str:
+    if not q.graph:
+        return ""
+    from gatebp.ui.export.diagram import svg_diagram
+
+    data = base64.b64encode(svg_diagram(q.graph).encode("utf-8")).decode("ascii")
+    return f'\n    <file name="{_svg_name(number)}" path="/" encoding="base64">{data}</file>'
+
+
+def _feedback(q: Question, solutions: bool) -> str:
+    if solutions:
+        return solution_html(q)
+    return f"<p>Key: <strong>{escape(q.key_text())}</strong></p>"
+
+
+def _nat_answers(q: Question) -> str:
+    middle, tolerance = nat_target(q.answer["range"])
+    return "\n".join([
+        '  <answer fraction="100" format="moodle_auto_format">',
+        f"    <text>{middle}</text>",
+        f"    <tolerance>{tolerance}</tolerance>",
+        f'    <feedback format="html"><text>{cdata("Key: " + escape(q.key_text()))}</text>'
+        "</feedback>",
+        "  </answer>",
+        "  <unitgradingtype>0</unitgradingtype>",
+        "  <unitpenalty>0</unitpenalty>",
+        "  <showunits>3</showunits>",
+        "  <unitsleft>0</unitsleft>",
+    ])
+
+
+def nat_target(bounds: Sequence[float]) -> tuple[str, str]:
+    """(answer, tolerance) as plain decimals covering exactly the closed key range."""
+    lo, hi = (Decimal(repr(float(b))) for b in bounds)
+    return plain_decimal((lo + hi) / 2), plain_decimal((hi - lo) / 2)
+
+
+def choice_fractions(q: Question) -> list[str]:
+    """Moodle grade percentages per option, in option order."""
+    correct = set(q.answer["correct"])
+    if q.type == "MCQ":
+        return ["100" if i in correct else WRONG_MCQ for i in range(len(q.options))]
+    share = plain_decimal(round(Decimal(100) / len(correct), 5))
+    return [share if i in correct else "-100" for i in range(len(q.options))]
+
+
+def _choice_answers(q: Question) -> str:
+    lines = [f"  <single>{'true' if q.type == 'MCQ' else 'false'}</single>",
+             "  <shuffleanswers>0</shuffleanswers>",
+             "  <answernumbering>ABCD</answernumbering>"]
+    for option, fraction in zip(q.options, choice_fractions(q)):
+        lines += [f'  <answer fraction="{fraction}" format="html">',
+                  f"    <text>{cdata(escape(option.text))}</text>",
+                  '    <feedback format="html"><text></text></feedback>',
+                  "  </answer>"]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Rich views for the terminal; they read records and never solve."""

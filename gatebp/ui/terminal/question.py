@@ -1,0 +1,138 @@
+"""Rich views of a question on screen and of the exam's question palette.
+
+The palette uses the GATE colours (Not Visited grey, Not Answered red, Answered green, Marked for
+Review purple, Answered & Marked purple with a green mark). With `plain=True` (NO_COLOR,
+--plain) each button is a label instead, e.g. `[ 3:A ]`, and every box is ASCII.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.panel import Panel
+from rich.text import Text
+
+from gatebp.gate.exam import PALETTE_STATES as STATE_ORDER
+from gatebp.gate.exam import STATE_LABELS as LEGEND
+from gatebp.gate.question import Question
+
+PLAIN_CODE = {"not_visited": "  ", "not_answered": "N ", "answered": "A ", "marked": "M ",
+              "answered_marked": "AM"}
+STYLE = {"not_visited": "black on grey70", "not_answered": "bold white on red3",
+         "answered": "bold white on green4", "marked": "bold white on purple",
+         "answered_marked": "bold white on purple"}
+TYPE_HELP = {
+    "NAT": "Type a number (keypad: digits, one '.', optional '-').",
+    "MCQ": "Choose one option (e.g. B).",
+    "MSQ": "Choose one or more options (e.g. AC or a c).",
+}
+
+
+class AsciiOnly:
+    """Render a renderable as if the terminal had no Unicode (ASCII tree guides)."""
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        ascii_options = options.copy()
+        ascii_options.encoding = "ascii"
+        yield from console.render(self.renderable, ascii_options)
+
+
+def frame(plain: bool) -> box.Box:
+    return box.ASCII if plain else box.ROUNDED
+
+
+def marks_line(question: Question) -> str:
+    """"MCQ · 2 marks · wrong: -2/3" as the paper states it."""
+    unit = "mark" if question.marks == 1 else "marks"
+    penalty = f"wrong: -{question.marks}/3" if question.type == "MCQ" else "no negative marks"
+    return f"{question.type} · {question.marks} {unit} · {penalty}"
+
+
+def question_panel(question: Question, number: int, total: int, plain: bool = False,
+                   time_left: str | None = None, diagram: bool = True) -> Panel:
+    """The question as the student reads it: text, options, the network, type and marks."""
+    parts: list[RenderableType] = [Text(question.text)]
+    if question.options:
+        options = Text()
+        for option in question.options:
+            options.append(f"\n({option.label}) ", style="bold")
+            options.append(option.text)
+        parts.append(options)
+    tree = _diagram(question, plain) if diagram else None
+    if tree is not None:
+        parts += [Text(""), Text("Network (given values)", style="dim"), tree]
+    parts.append(Text(TYPE_HELP.get(question.type, ""), style="dim"))
+    title = f"Question {number} of {total}"
+    subtitle = marks_line(question) + (f" · {time_left} left" if time_left else "")
+    return Panel(Group(*parts), title=title, title_align="left", subtitle=subtitle,
+                 subtitle_align="right", box=frame(plain), border_style="cyan")
+
+
+def _diagram(question: Question, plain: bool) -> RenderableType | None:
+    from gatebp.ui.terminal.working import question_diagram
+
+    try:
+        tree = question_diagram(question, plain)
+    except Exception:  # a diagram is a convenience; the text already gives every value
+        return None
+    if tree is None:
+        return None
+    return AsciiOnly(tree) if plain else tree
+
+
+def button(number: int, state: str, plain: bool, current: bool = False) -> Text:
+    """One palette button: a coloured number, or `[ 3:A ]` in plain mode (`< 3:A >` if current)."""
+    if plain:
+        left, right = ("<", ">") if current else ("[", "]")
+        return Text(f"{left}{number:>2}:{PLAIN_CODE[state]}{right}")
+    pointer = ">" if current else " "
+    label = Text(f"{pointer}{number:>2}", style=STYLE[state])
+    mark = "✓" if state == "answered_marked" else " "
+    label.append(mark, style="bold green1 on purple" if mark != " " else STYLE[state])
+    label.append(" ", style=STYLE[state])
+    if current:
+        label.stylize("underline")
+    return label
+
+
+def palette(states: Sequence[str], current: int, plain: bool = False, width: int = 80) -> Panel:
+    """Every question's button in rows, then the legend with the count in each state."""
+    per_row = max(1, (width - 4) // (8 if plain else 6))
+    rows = Text()
+    for i, state in enumerate(states):
+        if i and i % per_row == 0:
+            rows.append("\n")
+        rows.append_text(button(i + 1, state, plain, current=i == current))
+        rows.append(" ")
+    return Panel(Group(rows, legend(states, plain)), title="Question palette", title_align="left",
+                 box=frame(plain), expand=False)
+
+
+def legend(states: Sequence[str], plain: bool = False) -> Text:
+    counts = {s: 0 for s in STATE_ORDER}
+    for state in states:
+        counts[state] += 1
+    text = Text()
+    for i, state in enumerate(STATE_ORDER):
+        text.append("\n" if i in (0, 3) else "   ")
+        swatch = f"[{PLAIN_CODE[state]}]" if plain else Text(" ✓ " if state == "answered_marked"
+                                                              else "   ", style=STYLE[state])
+        text.append_text(Text(swatch) if isinstance(swatch, str) else swatch)
+        text.append(f" {LEGEND[state]} {counts[state]}")
+    return text
+
+
+def exam_help(plain: bool = False) -> Text:
+    """The exam's keys, shown under the palette."""
+    keys = [("n", "Save & Next"), ("m", "Mark for Review & Next"), ("c", "Clear Response"),
+            ("g 7", "go to 7"), ("p", "previous"), ("submit", "end the paper")]
+    text = Text("Type an answer to select it (option C as a capital C: c alone clears), then:\n", style="dim")
+    for i, (key, what) in enumerate(keys):
+        text.append(("\n" if i == 3 else "   " if i else "") + key, style="bold")
+        text.append(f" {what}")
+    return text

@@ -1,0 +1,118 @@
+"""The result page: marks per question (negatives shown), total, time, topics, the missed working."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from gatebp.gate.exam import STATE_LABELS
+from gatebp.ui.terminal.question import AsciiOnly
+
+if TYPE_CHECKING:
+    from gatebp.gate.exam import ExamResult, QuestionResult
+
+
+def marks_number(score: Fraction) -> str:
+    """GATE marks exactly, in thirds as the marks column writes them: 31, 10 1/3, -1/3, -2 2/3."""
+    score = Fraction(score).limit_denominator(3)
+    sign = "-" if score < 0 else ""
+    whole, rest = divmod(abs(score), 1)
+    if not rest:
+        return f"{sign}{whole}"
+    return f"{sign}{rest}" if not whole else f"{sign}{whole} {rest}"
+
+
+def duration(seconds: float) -> str:
+    whole = int(round(seconds))
+    minutes, secs = divmod(whole, 60)
+    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
+
+
+def _frame(plain: bool) -> box.Box:
+    return box.ASCII if plain else box.SIMPLE_HEAVY
+
+
+def question_table(results: Sequence[QuestionResult], plain: bool = False) -> Table:
+    table = Table(title="Marks per question", box=_frame(plain), title_justify="left")
+    for name, justify in (("Q", "right"), ("type", "left"), ("state", "left"),
+                          ("yours", "left"), ("key", "left"), ("marks", "right"),
+                          ("time", "right")):
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for r in results:
+        table.add_row(str(r.number), f"{r.question.type}{r.question.marks}",
+                      STATE_LABELS.get(r.state, r.state),
+                      r.response.text() if r.response is not None else "-",
+                      r.question.key_text(), _marks_cell(r), duration(r.seconds))
+    return table
+
+
+def _marks_cell(r: QuestionResult) -> Text:
+    if not r.evaluated:
+        return Text("0", style="dim")
+    style = "green" if r.grade.correct else ("red" if r.grade.score < 0 else "yellow")
+    return Text(r.grade.marks_text, style=style)
+
+
+def topic_table(results: Sequence[QuestionResult], plain: bool = False) -> Table:
+    table = Table(title="Score by topic", box=_frame(plain), title_justify="left")
+    for name in ("topic", "questions", "correct", "marks", "of"):
+        table.add_column(name, justify="left" if name == "topic" else "right")
+    for topic in sorted({r.question.topic for r in results}):
+        rows = [r for r in results if r.question.topic == topic]
+        score = sum((r.grade.score for r in rows), Fraction(0))
+        table.add_row(topic, str(len(rows)), str(sum(r.grade.correct for r in rows)),
+                      marks_number(score), str(sum(r.question.marks for r in rows)))
+    return table
+
+
+def totals(result: ExamResult, plain: bool = False) -> Panel:
+    counts = result.counts()
+    lines = Text.assemble(("Total: ", "bold"), (marks_number(result.score), "bold"),
+                          f" out of {result.max_score}")
+    right = sum(r.grade.correct for r in result.results)
+    wrong = sum(1 for r in result.results if r.evaluated and not r.grade.correct)
+    lines.append(f"\nCorrect {right} · wrong {wrong} · time {duration(_seconds(result))}")
+    lines.append("\n" + " · ".join(f"{STATE_LABELS[s]} {n}" for s, n in counts.items()))
+    if result.automatic:
+        lines.append("\nTime ran out: the paper was submitted automatically.")
+    return Panel(lines, title="Result", box=box.ASCII if plain else box.DOUBLE, expand=False)
+
+
+def _seconds(result: ExamResult) -> float:
+    return sum(r.seconds for r in result.results)
+
+
+def missed_working(results: Sequence[QuestionResult], plain: bool = False) -> list[RenderableType]:
+    """The full working of every question that did not earn its marks."""
+    from gatebp.ui.terminal.working import question_working
+
+    parts: list[RenderableType] = []
+    for r in results:
+        if r.grade.correct:
+            continue
+        head = Text(f"Key: {r.question.key_text()}", style="bold")
+        if r.grade.mistake:
+            head.append(f"\nLikely mistake: you {r.grade.mistake}.", style="yellow")
+        working = question_working(r.question, plain)
+        body = Group(Text(r.question.text), head, AsciiOnly(working) if plain else working)
+        parts.append(Panel(body, title=f"Question {r.number} · {r.question.id}", title_align="left",
+                           box=box.ASCII if plain else box.ROUNDED))
+    return parts
+
+
+def scoresheet(result: ExamResult, plain: bool = False) -> Group:
+    """The whole result page, top to bottom."""
+    parts: list[RenderableType] = [totals(result, plain), question_table(result.results, plain),
+                                   topic_table(result.results, plain)]
+    missed = missed_working(result.results, plain)
+    if missed:
+        parts.append(Text("Working for the questions you missed", style="bold underline"))
+        parts += missed
+    return Group(*parts)

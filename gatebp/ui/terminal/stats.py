@@ -1,0 +1,110 @@
+"""Rich views of a stats Summary: totals, a per-topic table, a daily bar chart, exam states.
+
+`plain` swaps box drawing for ASCII and drops colour, for logs, screen readers and NO_COLOR.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from gatebp.gate.exam import STATE_LABELS as PALETTE_LABELS
+from gatebp.app.stats import ATTEMPT_STATES, DayStats, Summary
+
+BAR_WIDTH = 24
+# The exam palette's words, and the drill's skip; only the answered states count as attempts.
+STATE_LABELS = {**PALETTE_LABELS, "skipped": "Skipped (drill)"}
+
+
+def marks_text(marks: Fraction) -> str:
+    """"+12", "-2/3" as GATE writes thirds, or "+10.33" for a mixed total."""
+    if marks == 0:
+        return "0"
+    sign = "+" if marks > 0 else "-"
+    size = abs(marks)
+    if size.denominator == 1 or size < 1:
+        return f"{sign}{size}"
+    return f"{sign}{float(size):.2f}"
+
+
+def duration_text(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}m {whole % 60:02d}s" if whole >= 60 else f"{whole}s"
+
+
+def percent(part: float | None) -> str:
+    return "-" if part is None else f"{part:.0%}"
+
+
+def stats_view(summary: Summary, plain: bool = False) -> Group:
+    """The whole `gatebp stats` screen."""
+    parts: list[RenderableType] = [totals_line(summary), topics_table(summary, plain)]
+    if summary.weakest:
+        parts.append(Text("Weakest: " + ", ".join(summary.weakest),
+                          style="" if plain else "bold red"))
+    parts += [trend_chart(summary.trend, plain), states_table(summary.states, plain)]
+    return Group(*parts)
+
+
+def totals_line(summary: Summary) -> Text:
+    return Text(
+        f"{plural(summary.attempts, 'attempt')}, {summary.correct} correct "
+        f"({percent(summary.accuracy)}), "
+        f"marks {marks_text(summary.marks)} of {summary.max_marks}, "
+        f"mean time {duration_text(summary.mean_seconds)}"
+    )
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _table(title: str, plain: bool) -> Table:
+    return Table(title=title, box=box.ASCII if plain else box.ROUNDED,
+                 header_style="" if plain else "bold", title_style="" if plain else "bold")
+
+
+def topics_table(summary: Summary, plain: bool) -> Table:
+    table = _table("By topic", plain)
+    table.add_column("Topic")
+    for heading in ("Attempts", "Correct", "Accuracy", "Marks", "Mean time"):
+        table.add_column(heading, justify="right")
+    for t in summary.topics:
+        table.add_row(t.topic, str(t.attempts), str(t.correct), percent(t.accuracy),
+                      marks_text(t.marks), duration_text(t.mean_seconds))
+    return table
+
+
+def trend_chart(days: tuple[DayStats, ...], plain: bool) -> Table:
+    """One row per day: a bar as long as the day's attempts, coloured by its accuracy."""
+    table = _table(f"Last {len(days)} days", plain)
+    table.add_column("Day")
+    table.add_column("Attempts", min_width=BAR_WIDTH)
+    table.add_column("Accuracy", justify="right")
+    most = max((d.attempts for d in days), default=0) or 1
+    for d in days:
+        table.add_row(d.day.strftime("%a %d %b"), _bar(d, most, plain), percent(d.accuracy))
+    return table
+
+
+def _bar(day: DayStats, most: int, plain: bool) -> Text:
+    length = max(1, round(BAR_WIDTH * day.attempts / most)) if day.attempts else 0
+    bar = Text(("#" if plain else "█") * length)
+    if not plain and day.accuracy is not None:
+        bar.stylize("green" if day.accuracy >= 0.7 else "yellow" if day.accuracy >= 0.4 else "red")
+    return bar + Text(f" {day.attempts}" if day.attempts else "")
+
+
+def states_table(states: dict[str, int], plain: bool) -> Table:
+    table = _table("By exam state", plain)
+    table.caption = ("Attempts: " + " and ".join(STATE_LABELS[s] for s in ATTEMPT_STATES)
+                     + " only")
+    table.add_column("State")
+    table.add_column("Questions", justify="right")
+    for state, count in states.items():
+        table.add_row(STATE_LABELS.get(state, state), str(count))
+    return table

@@ -1,0 +1,180 @@
+"""Rich views of the working: the network with forward values, local derivatives, paths, answer.
+
+Functions return renderables and never print, so `explain`, practice feedback and the exam's
+score sheet all show the same working. `plain=True` uses ASCII boxes (screen readers, logs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from gatebp.network.graph import Graph
+from gatebp.gate.question import Question
+from gatebp.network.steps import RELU_CONVENTION, Solution, Step, factor, show
+
+
+def _box(plain: bool) -> box.Box:
+    return box.ASCII if plain else box.ROUNDED
+
+
+def network_tree(graph: Graph, values: dict, root: str | None = None, plain: bool = False) -> Tree | Text:
+    """The network drawn from the output back to its leaves, each name with its value.
+
+    Plain mode indents with spaces instead of Rich's tree guides (screen readers, logs)."""
+    root = root or (graph.find.of if graph.find else graph.nodes[-1].name)
+    tree = Tree(_label(graph, values, root), guide_style="dim", hide_root=False)
+    seen: set[str] = set()
+    _grow(tree, graph, values, root, seen, depth=0)
+    return _indented(tree) if plain else tree
+
+
+def _indented(tree: Tree, depth: int = 0) -> Text:
+    label = tree.label if isinstance(tree.label, Text) else Text(str(tree.label))
+    lines = Text("  " * depth + ("- " if depth else "")) + label
+    for child in tree.children:
+        lines.append("\n")
+        lines.append_text(_indented(child, depth + 1))
+    return lines
+
+
+def _label(graph: Graph, values: dict, name: str) -> Text:
+    if graph.is_leaf(name):
+        value = show(values[name]) if name in values else "?"
+        return Text.assemble((name, "bold cyan"), f" = {value}")
+    label = Text.assemble((name, "bold"), f" = {graph.node(name).text}")
+    if name in values:
+        label.append(f"  → {show(values[name])}", "green")
+    return label
+
+
+def _grow(tree: Tree, graph: Graph, values: dict, name: str, seen: set[str], depth: int) -> None:
+    if graph.is_leaf(name) or depth > 12:
+        return
+    for parent in graph.node(name).parents:
+        if parent in seen and not graph.is_leaf(parent):
+            tree.add(Text(f"{parent} (shown above)", style="dim"))
+            continue
+        seen.add(parent)
+        _grow(tree.add(_label(graph, values, parent)), graph, values, parent, seen, depth + 1)
+
+
+def forward_table(graph: Graph, solution: Solution, plain: bool = False) -> Table:
+    """Each node the answer depends on, its definition and its value, in order."""
+    table = Table(title="Forward pass", box=_box(plain), title_justify="left")
+    table.add_column("node")
+    table.add_column("definition")
+    table.add_column("value", justify="right")
+    root = graph.find.of if graph.find else graph.nodes[-1].name
+    needed = graph.ancestors(root) | {root}
+    for node in graph.nodes:
+        if node.name in needed:
+            table.add_row(node.name, node.text, show(solution.forward[node.name]))
+    return table
+
+
+def local_table(solution: Solution, plain: bool = False) -> Table:
+    table = Table(title="Local derivatives (one per edge)", box=_box(plain), title_justify="left")
+    table.add_column("edge")
+    table.add_column("formula")
+    table.add_column("value", justify="right")
+    table.add_column("why", overflow="fold")
+    for edge in solution.edges:
+        table.add_row(edge.label, edge.formula, show(edge.value), edge.rule)
+    return table
+
+
+def paths_table(solution: Solution, plain: bool = False) -> Table:
+    table = Table(title="Paths from the output back to the variable", box=_box(plain), title_justify="left")
+    table.add_column("path")
+    table.add_column("product of local derivatives", overflow="fold")
+    table.add_column("value", justify="right")
+    for path in solution.paths:
+        factors = " × ".join(factor(f) for f in path.factors)
+        table.add_row(" ← ".join(path.names), factors, show(path.product))
+    if len(solution.paths) > 1 and solution.gradient is not None:
+        table.add_row(Text("sum over paths", style="bold"), "", Text(show(solution.gradient), style="bold"))
+    return table
+
+
+def steps_list(steps: Sequence[Step], kinds: Sequence[str]) -> Text:
+    lines = [s.text for s in steps if s.kind in kinds]
+    return Text("\n".join(lines))
+
+
+def answer_panel(solution: Solution, plain: bool = False) -> Panel:
+    exact = solution.exact_text
+    body = Text.assemble((f"{solution.question}", "bold"), "\n", f"= {exact}")
+    if not solution.exact.is_Integer:
+        body.append(f"\n≈ {solution.value:.6g}")
+    return Panel(body, title="Answer", box=box.ASCII if plain else box.DOUBLE, expand=False,
+                 border_style="green")
+
+
+def working_view(graph: Graph, solution: Solution, plain: bool = False) -> Group:
+    """The whole working, top to bottom, as a student writes it."""
+    parts: list[RenderableType] = [Text("Network", style="bold"), network_tree(graph, solution.forward, plain=plain),
+                                   forward_table(graph, solution, plain)]
+    if solution.edges:
+        parts.append(local_table(solution, plain))
+    deltas = steps_list(solution.steps, ("delta",))
+    if deltas.plain:
+        parts += [Text("Backward pass (sensitivities δ = ∂out/∂node)", style="bold"), deltas]
+    vector = steps_list(solution.steps, ("vector",))
+    if vector.plain:
+        parts += [Text("Vector form", style="bold"), vector]
+    if solution.paths:
+        parts.append(paths_table(solution, plain))
+    extra = steps_list(solution.steps, ("path",) if not solution.paths else ())
+    if extra.plain:
+        parts.append(extra)
+    update = steps_list(solution.steps, ("update",))
+    if update.plain:
+        parts.append(update)
+    parts.append(answer_panel(solution, plain))
+    if any(e.activation == "relu" for e in solution.edges):
+        parts.append(Text(f"Convention: {RELU_CONVENTION}.", style="dim"))
+    parts.append(Text(f"✓ {solution.checked}", style="dim"))
+    return Group(*parts)
+
+
+def question_diagram(question: Question, plain: bool = False) -> Tree | Text | None:
+    """The network of a question with its given values only (nothing the student must find)."""
+    graph = question_graph(question)
+    if graph is None:
+        return None
+    import sympy as sp
+
+    leaves = {k: sp.Rational(v.numerator, v.denominator) for k, v in graph.values.items()}
+    return network_tree(graph, leaves, root=graph.find.of if graph.find else None, plain=plain)
+
+
+def question_graph(question: Question) -> Graph | None:
+    from gatebp.network.spec import graph_from_dict
+
+    if question.graph is None:
+        return None
+    find = question.find or question.extra.get("working_find")  # what the working solves
+    return graph_from_dict(question.graph, find, source=question.id or "<question>")
+
+
+def question_working(question: Question, plain: bool = False) -> RenderableType:
+    """The same working `explain` shows, for a question with a network; its steps otherwise."""
+    graph = question_graph(question)
+    if graph is None or graph.find is None:
+        return Text("\n".join(question.solution))
+    from gatebp.network.solve import solve
+
+    solution = solve(graph)
+    shown = {step.text for step in solution.steps}
+    extra = [line for line in question.solution if line not in shown]
+    view = working_view(graph, solution, plain)
+    if not extra:
+        return view
+    return Group(view, Text("Then", style="bold"), Text("\n".join(extra)))
