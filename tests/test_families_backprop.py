@@ -233,3 +233,39 @@ def test_two_layer_input_gradient_sums_over_units() -> None:
             assert any("paths" in step or "merge" in step for step in q.solution)
             return
     pytest.fail("no ∂L/∂x question in 40 seeds")
+
+
+def _vanishing_truth(text: str, k: int) -> bool | None:
+    """An independent reading of the vanishing family's two bound statements (None: another kind)."""
+    import re
+
+    peak = re.search(r"largest value of σ'\(z\) is (\d+)/(\d+)", text)
+    if peak:
+        return (int(peak[1]), int(peak[2])) == (1, 4)  # σ'(z) = σ(1 − σ) peaks at σ = 1/2: 1/4
+    bound = re.search(r"smallest bound on \|∂a(\d+)/∂z1\| that holds for every input is \(1/4\)\^(\d+)", text)
+    if bound:
+        return int(bound[2]) == int(bound[1]) == k  # k σ' factors of at most 1/4 each, all reachable
+    return None
+
+
+def test_vanishing_bound_statements_are_keyed_by_the_mathematics() -> None:
+    """Regression: weaker-but-true bounds were keyed false in 57% of vanishing MSQs."""
+    judged = 0
+    for seed in range(300):
+        q = build_question("vanishing", "MSQ", 1 + seed % 2, seed)
+        k = int(q.text.split("A chain of ")[1].split()[0])
+        for index, option in enumerate(q.options):
+            truth = _vanishing_truth(option.text, k)
+            if truth is not None:
+                judged += 1
+                assert truth == (index in q.answer["correct"]), (q.id, option.text)
+    assert judged > 200
+
+
+def test_vanishing_bound_question_asks_for_the_largest_n() -> None:
+    for seed in range(40):
+        q = build_question("vanishing", "NAT", 1, seed)
+        if "1/N" in q.text:
+            assert "largest N" in q.text and "smallest" not in q.text
+            k = int(q.text.split("A chain of ")[1].split()[0])
+            assert q.answer["range"] == [4.0**k, 4.0**k]

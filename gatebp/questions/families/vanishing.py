@@ -77,11 +77,12 @@ def _bound(rng: random.Random, qtype: QuestionType) -> Question:
              Slip(sp.Integer(4 * k), "added the layers' factors instead of multiplying them"),
              Slip(sp.Integer(4) ** (k + 1), f"counted {k + 1} σ' factors instead of {k}")]
     body = (f"A chain of {k} sigmoid layers computes a_i = σ(z_i) with z_(i+1) = w_(i+1)·a_i + b_(i+1), and every "
-            f"weight has |w| ≤ 1. Whatever the inputs, |∂a{k}/∂z1| ≤ 1/N. What is the smallest N this "
-            f"guarantees?")
+            f"weight has |w| ≤ 1. What is the largest N for which |∂a{k}/∂z1| ≤ 1/N holds whatever the "
+            f"inputs and biases?")
     steps = ["σ'(z) = σ(z)(1 − σ(z)) is largest at z = 0, where it is 1/4, so every σ' factor is at most 1/4.",
              f"∂a{k}/∂z1 multiplies {k} σ' factors and {k - 1} weights of magnitude at most 1.",
-             f"So |∂a{k}/∂z1| ≤ (1/4)^{k} = 1/{4**k}: N = {4**k}."]
+             f"So |∂a{k}/∂z1| ≤ (1/4)^{k} = 1/{4**k}, and the bound is reached when every z_i = 0 and "
+             f"|w| = 1, so no larger N is guaranteed: N = {4**k}."]
     return numeric_question(topic=TOPIC, qtype=qtype, marks=1, body=body, exact=exact, steps=steps,
                             slips=slips, rng=rng)
 
@@ -127,12 +128,13 @@ def _statements(rng: random.Random, marks: int) -> Question:
                   rng.choice(_output_slips(outputs, sp.S.One)[:3]), rng, fmt=decimal),
         Choice(f"no layer has a larger local derivative than layer {j + 1}'s σ'(z{j + 1})", largest,
                mistake=None if largest else "compared the outputs a instead of a(1 − a) (it peaks at a = 0.5)"),
-        fact("σ'(z) ≤ 1/4 for every z, with equality at z = 0", "σ'(z) ≤ 1/2 for every z",
-             "took σ(0) = 1/2 as the bound on σ' (σ'(0) = 1/4)", rng),
+        fact("the largest value of σ'(z) is 1/4, at z = 0", "the largest value of σ'(z) is 1/2, at z = 0",
+             "took σ(0) = 1/2 for the peak of σ' (σ'(0) = 1/4)", rng),
         fact("tanh'(z) can be as large as 1, so tanh layers shrink the gradient less than sigmoid layers",
              "tanh'(z) is also at most 1/4", "gave tanh the sigmoid's bound (tanh'(0) = 1)", rng),
-        fact(f"with every |w| ≤ 1, |∂a{k}/∂z1| ≤ (1/4)^{k}", f"with every |w| ≤ 1, |∂a{k}/∂z1| ≤ (1/4)^{k - 1}",
-             f"counted {k - 1} σ' factors instead of {k}", rng),
+        fact(f"with every |w| ≤ 1, the smallest bound on |∂a{k}/∂z1| that holds for every input is (1/4)^{k}",
+             f"with every |w| ≤ 1, the smallest bound on |∂a{k}/∂z1| that holds for every input is "
+             f"(1/4)^{k - 1}", f"counted {k - 1} σ' factors instead of {k}", rng),
     ]
     choices = some_true(rng.sample(pool, 4))
     body = (f"A chain of {k} sigmoid layers computes a_i = σ(z_i) with z_(i+1) = w_(i+1)·a_i + b_(i+1); the "
