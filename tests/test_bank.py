@@ -102,7 +102,7 @@ def test_bank_question_record() -> None:
     assert q.graph == {"values": {"x": "2", "w1": "1", "w2": "3"},
                        "nodes": {"z": "w1 * x", "h": "relu(z)", "y": "w2 * h"}}
     assert q.find == {"of": "y", "wrt": "w1"}
-    assert any("∂y/∂w1" in line for line in q.solution)
+    assert any("∂y/∂w1" in step.text for step in q.solution)
 
 
 def write_tmp(text: str) -> Path:
@@ -207,7 +207,7 @@ def test_choice_question_record() -> None:
     (q,) = load_bank([write_tmp(CHOICE)])
     assert q.answer == {"correct": [0]} and q.key_text() == "A"
     assert [o.value for o in q.options] == [-32, -8, -24, 32]
-    assert q.solution[-1] == "Key: A"
+    assert q.solution[-1].text == "Key: A" and q.solution[-1].kind == "key"
 
 
 @pytest.mark.parametrize("text, line, message", [

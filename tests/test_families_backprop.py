@@ -230,7 +230,7 @@ def test_two_layer_input_gradient_sums_over_units() -> None:
     for seed in range(40):
         q = build_question("two-layer-mse", "NAT", 2, seed)
         if q.find["wrt"] in ("x1", "x2"):
-            assert any("paths" in step or "merge" in step for step in q.solution)
+            assert any("paths" in step.text or "merge" in step.text for step in q.solution)
             return
     pytest.fail("no ∂L/∂x question in 40 seeds")
 

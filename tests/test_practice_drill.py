@@ -215,7 +215,7 @@ def test_msq_hints_never_give_an_option_verdict_away(tmp_path: Path) -> None:
     topics = ("activation-properties",)
     seed = find_seed(1, lambda qs: qs[0].type == "MSQ", topics)
     q = generate_set(seed, 1, topics)[0]
-    assert any("TRUE" in step or "FALSE" in step for step in q.solution)
+    assert any(step.kind == "verdict" for step in q.solution)
     out = drill(["--seed", str(seed), "--count", "1", "--topic", topics[0]],
                 ["h", "h", "h", "h", "s"], tmp_path)
     before_skip = flat(out).split("Skipped.")[0]
@@ -231,7 +231,10 @@ def test_msq_hints_skip_steps_that_state_an_option() -> None:
     q = generate_set(1, 1)[0]
     options = (Option("A", "∂L/∂v2 = 21", 21.0), Option("B", "∂L/∂v1 = 5", 5.0),
                Option("C", "x", 0.0), Option("D", "y", 0.0))
-    steps = ("y = 8", "∂L/∂v2 = 21", "TRUE: (C) holds", "∂L/∂w22 = -14", "Key: A")
+    from gatebp.core.step import Step
+
+    steps = ("y = 8", "∂L/∂v2 = 21", Step("verdict", "TRUE: (C) holds"), "∂L/∂w22 = -14",
+             Step("key", "Key: A"))
     msq = Question(id="m", topic=q.topic, type="MSQ", marks=2, text="Which?",
                    answer={"correct": [0]}, solution=steps, options=options)
     assert hint_steps(msq) == ["y = 8"]

@@ -9,6 +9,7 @@ commands and submits at zero, at end of input, or on Ctrl-C, with what was saved
 from __future__ import annotations
 
 import random
+import itertools
 import re
 import signal
 import threading
@@ -22,6 +23,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from gatebp.core.errors import AnswerFormatError, GatebpError
+from gatebp.core.step import HINTABLE
 from gatebp.gate.grade import Grade, Response, grade, parse_answer
 from gatebp.app.history import Attempt, History, utc_now
 from gatebp.gate.exam import (EVALUATED, PALETTE_STATES, STATE_LABELS, Exam, ExamResult,
@@ -31,9 +33,6 @@ from gatebp.gate.question import Question
 from gatebp.ui.terminal.question import exam_help, frame, palette, question_panel
 from gatebp.ui.terminal.scoresheet import duration, marks_number
 
-HINT_SKIP = ("Key:", "Convention:")
-# A step that states an option's verdict (activation-properties writes "TRUE: ..." per option).
-_VERDICT = re.compile(r"\b(?:TRUE|FALSE)\b")
 DRILL_PROMPT = "Answer (h hint, s skip, q quit): "
 
 
@@ -83,15 +82,14 @@ def adaptive_questions(history: History, count: int, rng: random.Random,
 
 def hint_steps(question: Question) -> list[str]:
     """The working one step at a time (forward values first, then each local derivative),
-    stopping before the last step, which states the answer. A step that gives an option's
-    verdict away (TRUE/FALSE, the key, or an option's own statement) is never a hint."""
-    steps = [s for s in question.solution if not s.startswith(HINT_SKIP)]
-    steps = steps[:-1]
+    stopping before the last step, which states the answer. Only hintable kinds are shown (never
+    the key or an option's verdict), and no step that repeats an option's own statement."""
+    before_answer = itertools.takewhile(lambda s: s.kind != "answer", question.solution)
+    steps = [s.text for s in before_answer if s.kind in HINTABLE][:-1]
     if not question.options:
         return steps
     statements = [_plain(o.text) for o in question.options if len(_plain(o.text)) > 2]
-    return [s for s in steps
-            if not _VERDICT.search(s) and not any(t in _plain(s) for t in statements)]
+    return [s for s in steps if not any(t in _plain(s) for t in statements)]
 
 
 def _plain(text: str) -> str:

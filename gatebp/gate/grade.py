@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 
 from gatebp.core.errors import AnswerFormatError
+from gatebp.gate.marking import penalty, signed
 from gatebp.gate.question import LABELS, NatMistake, Question, in_key_range, tolerance
 
 # What the GATE on-screen keypad can produce: an optional minus, digits, at most one point.
@@ -61,9 +62,7 @@ class Grade:
     @property
     def marks_text(self) -> str:
         """"+2", "-2/3" or "0", as a marking scheme writes them."""
-        if self.score == 0:
-            return "0"
-        return ("+" if self.score > 0 else "-") + str(abs(self.score))
+        return signed(self.score)
 
 
 def parse_answer(question: Question, text: str) -> Response:
@@ -147,9 +146,9 @@ def _grade_choices(question: Question, response: Response) -> Grade:
     key = frozenset(question.answer["correct"])
     if chosen == key:
         return Grade(correct=True, score=Fraction(question.marks), answered=True)
-    penalty = Fraction(question.marks, 3) if question.type == "MCQ" else Fraction(0)
+    cost = penalty(question.type, question.marks)
     slip = _option_mistake(question, chosen - key)
-    return Grade(correct=False, score=-penalty, answered=True, mistake=slip)
+    return Grade(correct=False, score=-cost, answered=True, mistake=slip)
 
 
 def _option_mistake(question: Question, wrong: frozenset[int]) -> str | None:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
+from gatebp.core.step import Step, as_steps
+
 QuestionType = Literal["NAT", "MCQ", "MSQ"]
 LABELS = "ABCD"
 FORMAT_NAME = "gatebp.questions"
@@ -64,7 +66,7 @@ class Question:
     marks: int
     text: str
     answer: dict[str, Any]
-    solution: tuple[str, ...]
+    solution: tuple[Step, ...]
     options: tuple[Option, ...] = ()
     graph: dict[str, dict[str, str]] | None = None
     find: dict[str, Any] | None = None
@@ -73,10 +75,8 @@ class Question:
     source: str = "generated"
     extra: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def negative_marks(self) -> float:
-        """GATE: a wrong MCQ costs a third of its marks; MSQ and NAT cost nothing."""
-        return self.marks / 3 if self.type == "MCQ" else 0.0
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "solution", as_steps(self.solution))
 
     @property
     def correct_labels(self) -> tuple[str, ...]:
@@ -104,7 +104,7 @@ class Question:
             out["rounding"] = self.rounding
         if self.mistakes:
             out["mistakes"] = [m.to_dict() for m in self.mistakes]
-        out["solution"] = {"steps": [{"text": s} for s in self.solution]}
+        out["solution"] = {"steps": [s.to_dict() for s in self.solution]}
         if self.source != "generated":
             out["source"] = self.source
         if self.extra:
@@ -116,7 +116,7 @@ class Question:
         return cls(
             id=data["id"], topic=data["topic"], type=data["type"], marks=data["marks"],
             text=data["text"], answer=data["answer"],
-            solution=tuple(s["text"] for s in data.get("solution", {}).get("steps", ())),
+            solution=tuple(Step.from_dict(s) for s in data.get("solution", {}).get("steps", ())),
             options=tuple(Option.from_dict(o) for o in data.get("options", ())),
             graph=data.get("graph"), find=data.get("find"), rounding=data.get("rounding"),
             mistakes=tuple(NatMistake(m["value"], m["mistake"]) for m in data.get("mistakes", ())),

@@ -11,18 +11,9 @@ from typing import Any
 
 import sympy as sp
 
+from gatebp.core.step import Step
+
 RELU_CONVENTION = "relu'(0) = 0, as in PyTorch"
-
-
-@dataclass(frozen=True)
-class Step:
-    """One line of the working; `kind` is forward, local, delta, path, sum, update or answer."""
-
-    kind: str
-    text: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"kind": self.kind, "text": self.text}
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ import sympy as sp
 import yaml
 
 from gatebp.core.errors import BankFileError, GatebpError, SpecError
+from gatebp.core.step import Step, as_steps
 from gatebp.network.graph import Find, Graph
 from gatebp.gate.question import LABELS, NatMistake, Option, Question, in_key_range, nat_question_text
 
@@ -427,7 +428,7 @@ class _ItemReader:
             self.problem(line, f"the solver's cross-check failed: {error}")
             return None
         if keep_steps:
-            self.steps = [step.text for step in solution.steps]
+            self.steps = list(solution.steps)
         return solution.exact
 
     # -- NAT ----------------------------------------------------------------------------------
@@ -439,7 +440,7 @@ class _ItemReader:
         places, lines, source = self.read_rounding(), self.read_solution(), self.read_source()
         node, line = self.fields["answer"]
         typed = self.number(node, line, "a NAT answer")
-        self.steps: list[str] = []
+        self.steps: list[Step] = []
         exact = self.nat_exact(graph, typed, places, line)
         mistakes = self.read_mistakes(exact, places)
         if self.failed or exact is None:
@@ -536,7 +537,7 @@ class _ItemReader:
             return None
         key = ";".join(LABELS[i] for i in correct)
         body = text if qtype == "MCQ" else f"{text} (one or more options may be correct)"
-        steps = tuple(self.steps + lines + [f"Key: {key}"])
+        steps = as_steps(self.steps + lines) + (Step("key", f"Key: {key}"),)
         return Question(id=self.qid or "", topic=topic, type=qtype,  # type: ignore[arg-type]
                         marks=marks, text=body, answer={"correct": correct}, solution=steps,
                         options=tuple(options), graph=_graph_dict(graph), find=_find_dict(graph),

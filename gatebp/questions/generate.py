@@ -16,6 +16,7 @@ from gatebp.core.errors import GatebpError
 from gatebp.questions.families import Family, load_families
 from gatebp.questions.families.base import Resample
 from gatebp.gate.question import Question
+from gatebp.questions.problem import Problem, pose
 
 MAX_RESAMPLES = 50
 ID_PATTERN = re.compile(r"(?P<topic>[a-z0-9-]+):(?P<type>NAT|MCQ|MSQ)(?P<marks>[12]):(?P<seed>\d{1,12})\Z")
@@ -33,7 +34,8 @@ def build_question(topic: str, qtype: str, marks: int, seed: int) -> Question:
     for attempt in range(MAX_RESAMPLES):
         rng = random.Random(f"gatebp|{topic}|{qtype}|{marks}|{seed}|{attempt}")
         try:
-            question = fam.build(rng, qtype, marks)  # type: ignore[arg-type]
+            drawn = fam.build(rng, qtype, marks)  # type: ignore[arg-type]
+            question = pose(drawn, qtype, rng) if isinstance(drawn, Problem) else drawn  # type: ignore[arg-type]
         except Resample:
             continue
         return replace(question, id=question_id(topic, qtype, marks, seed))

@@ -14,12 +14,12 @@ from fractions import Fraction
 import sympy as sp
 
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import (Choice, answer_places, choice_question, computes, given, nonzero,
-                                    numeric_question, pick_statements, require, shown, solved, tenths,
-                                    working)
+from gatebp.questions.families.common import (Choice, answer_places, computes, given, nonzero, pick_statements,
+                                              require, shown, solved, tenths, working)
+from gatebp.questions.problem import Problem, Statements
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, derivative_at_output, evaluated, sign_slip, swap_factors
-from gatebp.gate.question import Question, QuestionType
+from gatebp.gate.question import QuestionType
 from gatebp.network.steps import Edge, Solution, equals
 
 TOPIC = "activation-path"
@@ -82,16 +82,15 @@ def _problem(rng: random.Random, marks: int) -> tuple[Graph, Solution]:
 
 
 @family(TOPIC, "One path through sigmoid / tanh units", ("NAT", "MCQ", "MSQ"), (1, 2))
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     graph, solution = _problem(rng, marks)
     assert graph.find is not None and graph.find.wrt is not None
     where = _where(graph)
-    if qtype == "MSQ":
-        return _statements(rng, marks, graph, solution, where)
     body = f"A network computes {computes(graph)} with {given(graph)}, where {where}. What is ∂{graph.find.of}/∂{graph.find.wrt}?"
-    return numeric_question(topic=TOPIC, qtype=qtype, marks=marks, body=body, exact=solution.exact,
-                            steps=working(solution), slips=activation_slips(graph, solution), rng=rng,
-                            graph=graph, find=graph.find, places=answer_places(solution.exact))
+    return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, steps=working(solution),
+                   slips=activation_slips(graph, solution), graph=graph, find=graph.find,
+                   places=answer_places(solution.exact),
+                   statements=lambda r: _statements(r, graph, solution, where))
 
 
 def _where(graph: Graph) -> str:
@@ -100,7 +99,7 @@ def _where(graph: Graph) -> str:
     return " and ".join(parts[a] for a in used)
 
 
-def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution, where: str) -> Question:
+def _statements(rng: random.Random, graph: Graph, solution: Solution, where: str) -> Statements:
     assert graph.find is not None and graph.find.wrt is not None
     of, wrt = graph.find.of, graph.find.wrt
     edge = next(e for e in solution.edges if e.activation in ACTIVATIONS)
@@ -122,5 +121,4 @@ def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution
     pool = [c for c in pool if c.correct or c.mistake]
     chosen = pick_statements(rng, pool)
     body = f"A network computes {computes(graph)} with {given(graph)}, where {where}. Which statements are true?"
-    return choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=body, choices=chosen,
-                           steps=working(solution), rng=rng, graph=graph, find=graph.find)
+    return Statements(body=body, choices=chosen, steps=working(solution), graph=graph, find=graph.find)

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import sympy as sp
 
+from gatebp.core.step import Step
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import Choice, choice_question, require
 from gatebp.gate.question import Question, QuestionType
@@ -376,6 +377,6 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
     ask = "Which statement is true?" if qtype == "MCQ" else "Which statements are true?"
     defined = "; ".join(DEFINITIONS[n] for n in names)
     body = f"Consider the activation function{'s' if len(names) > 1 else ''} {listed} on z ∈ ℝ ({defined}). {ask}"
-    steps = [f"{'TRUE' if c.true else 'FALSE'}: {c.text} — {c.why}" for c in picked]
+    steps = [Step("verdict", f"{'TRUE' if c.true else 'FALSE'}: {c.text} — {c.why}") for c in picked]
     return choice_question(topic=TOPIC, qtype=qtype, marks=marks, body=body, choices=[c.choice() for c in picked],
                            steps=steps, rng=rng)

@@ -15,6 +15,7 @@ from fractions import Fraction
 import sympy as sp
 
 from gatebp.core.expr import format_number
+from gatebp.core.step import Step, as_steps
 from gatebp.questions.families.base import Resample
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
@@ -205,7 +206,7 @@ def _apart(candidate: Choice, chosen: Sequence[Choice], gap: float) -> bool:
     return all(c.value is None or abs(candidate.value - c.value) >= gap for c in chosen)
 
 
-def nat_question(*, topic: str, marks: int, body: str, exact: sp.Expr, steps: Sequence[str],
+def nat_question(*, topic: str, marks: int, body: str, exact: sp.Expr, steps: Sequence[Step | str],
                  slips: Sequence[Slip] = (), places: int | None = None, graph: Graph | None = None,
                  find: Find | None = None) -> Question:
     places = places_for(exact) if places is None else places
@@ -267,7 +268,7 @@ def _distinct_slips(slips: Sequence[Slip], exact: sp.Expr, places: int) -> list[
 
 
 def choice_question(*, topic: str, qtype: QuestionType, marks: int, body: str,
-                    choices: Sequence[Choice], steps: Sequence[str], rng: random.Random,
+                    choices: Sequence[Choice], steps: Sequence[Step | str], rng: random.Random,
                     graph: Graph | None = None, find: Find | None = None) -> Question:
     """Letter four choices in a uniformly random order; the key is where the correct ones land."""
     if len(choices) != 4:
@@ -282,12 +283,12 @@ def choice_question(*, topic: str, qtype: QuestionType, marks: int, body: str,
     key = ";".join(LABELS[i] for i in correct)
     text = body if qtype == "MCQ" else f"{body} (one or more options may be correct)"
     return Question(id="", topic=topic, type=qtype, marks=marks, text=text, answer={"correct": correct},
-                    solution=tuple(steps) + (f"Key: {key}",), options=options,
+                    solution=as_steps(steps) + (Step("key", f"Key: {key}"),), options=options,
                     graph=_graph_dict(graph), find=_find_dict(find))
 
 
 def numeric_question(*, topic: str, qtype: QuestionType, marks: int, body: str, exact: sp.Expr,
-                     steps: Sequence[str], slips: Sequence[Slip], rng: random.Random,
+                     steps: Sequence[Step | str], slips: Sequence[Slip], rng: random.Random,
                      graph: Graph | None = None, find: Find | None = None, places: int | None = None) -> Question:
     """NAT, or MCQ with slips as distractors: the usual shape of a numeric family."""
     if qtype == "NAT":
@@ -313,6 +314,6 @@ def _find_dict(find: Find | None) -> dict[str, object] | None:
     return None if find is None else find.to_dict()
 
 
-def working(solution: Solution) -> list[str]:
-    """The solver's steps as text lines (what the Question's solution carries)."""
-    return [step.text for step in solution.steps]
+def working(solution: Solution) -> list[Step | str]:
+    """The solver's typed steps (what the Question's solution carries); a family may add lines."""
+    return list(solution.steps)

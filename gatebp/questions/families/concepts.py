@@ -301,7 +301,7 @@ def build_dead(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
     choices = [_dead_choice(w, grads[w]) for w in pick]
     body = (f"A network computes {computes(graph)} with {given(graph)}, where relu(z) = max(0, z). "
             + ("Which weight gets a zero gradient ∂L/∂w?" if qtype == "MCQ" else "Which weights get a zero gradient?"))
-    steps = [s.text for s in solution.steps if s.kind == "forward"] + \
+    steps = [s for s in solution.steps if s.kind == "forward"] + \
         [f"∂L/∂{w} = {short(grads[w].exact)}" + (" (its unit's gate is closed)" if grads[w].exact == 0 else "")
          for w in pick]
     return choice_question(topic=DEAD, qtype=qtype, marks=marks, body=body,

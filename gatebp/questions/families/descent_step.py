@@ -13,12 +13,13 @@ from fractions import Fraction
 import sympy as sp
 
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import (Choice, choice_question, computes, given, nonzero, numeric_question,
-                                    pick_statements, places_for, require, solved, tenths, working)
+from gatebp.questions.families.common import (Choice, computes, given, nonzero, pick_statements, places_for,
+                                              require, solved, tenths, working)
+from gatebp.questions.problem import Problem, Statements
 from gatebp.questions.families.sigmoid_bce import BCE, bce_slips
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, backprop_slips, update_slips, wrong_update_direction
-from gatebp.gate.question import Question, QuestionType
+from gatebp.gate.question import QuestionType
 from gatebp.network.steps import Solution, equals
 
 TOPIC = "descent-step"
@@ -87,18 +88,16 @@ def _intro(graph: Graph) -> str:
 
 
 @family(TOPIC, "One gradient-descent step", ("NAT", "MCQ", "MSQ"), (1, 2))
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     graph, solution = _draw(rng, marks)
     assert graph.find is not None
-    if qtype == "MSQ":
-        return _statements(rng, marks, graph, solution)
-    return numeric_question(topic=TOPIC, qtype=qtype, marks=marks,
-                            body=f"{_intro(graph)} What is the new value of {graph.find.wrt}?",
-                            exact=solution.exact, steps=working(solution), slips=step_slips(graph, solution),
-                            rng=rng, graph=graph, find=graph.find, places=_places(solution.exact))
+    return Problem(topic=TOPIC, marks=marks, body=f"{_intro(graph)} What is the new value of {graph.find.wrt}?",
+                   exact=solution.exact, steps=working(solution), slips=step_slips(graph, solution),
+                   graph=graph, find=graph.find, places=_places(solution.exact),
+                   statements=lambda r: _statements(r, graph, solution))
 
 
-def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution) -> Question:
+def _statements(rng: random.Random, graph: Graph, solution: Solution) -> Statements:
     assert graph.find is not None and graph.find.wrt is not None and solution.gradient is not None
     w, g = graph.find.wrt, solution.gradient
     plus = step_slips(graph, solution)[0]
@@ -113,6 +112,5 @@ def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution
         Choice(f"the step increases {w}", grows, mistake=None if grows else "moved the weight along the gradient"),
     ]
     require(abs(plus.number - solution.value) > 0.01 and abs(wrong_g.number - float(g)) > 0.01)
-    return choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=f"{_intro(graph)} Which statements are true?",
-                           choices=pick_statements(rng, pool), steps=working(solution), rng=rng, graph=graph,
-                           find=graph.find)
+    return Statements(body=f"{_intro(graph)} Which statements are true?", choices=pick_statements(rng, pool),
+                      steps=working(solution), graph=graph, find=graph.find)

@@ -11,12 +11,13 @@ import random
 from dataclasses import dataclass
 
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import (Choice, choice_question, computes, given, nonzero, numeric_question,
-                                    pick_statements, require, shown, solved, working)
+from gatebp.questions.families.common import (Choice, computes, given, nonzero, pick_statements, require,
+                                              shown, solved, working)
+from gatebp.questions.problem import Problem, Statements
 from gatebp.core.expr import referenced_names
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, backprop_slips
-from gatebp.gate.question import Question, QuestionType
+from gatebp.gate.question import QuestionType
 from gatebp.network.steps import Solution, equals
 
 TOPIC = "merges"
@@ -65,17 +66,15 @@ def merge_slips(template: Template, solution: Solution) -> list[Slip]:
 
 
 @family(TOPIC, "Sums at merges: a variable used twice", ("NAT", "MCQ", "MSQ"), (1, 2))
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     template, graph, solution = _draw(rng, marks)
-    if qtype == "MSQ":
-        return _statements(rng, marks, template, graph, solution)
     body = f"A scalar L is computed as {computes(graph)}, at {given(graph)}. What is ∂L/∂{template.wrt}?"
-    return numeric_question(topic=TOPIC, qtype=qtype, marks=marks, body=body, exact=solution.exact,
-                            steps=working(solution), slips=merge_slips(template, solution), rng=rng,
-                            graph=graph, find=graph.find)
+    return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, steps=working(solution),
+                   slips=merge_slips(template, solution), graph=graph, find=graph.find,
+                   statements=lambda r: _statements(r, template, graph, solution))
 
 
-def _statements(rng: random.Random, marks: int, template: Template, graph: Graph, solution: Solution) -> Question:
+def _statements(rng: random.Random, template: Template, graph: Graph, solution: Solution) -> Statements:
     from gatebp.network.solve import solve
 
     wrt, other = template.wrt, template.other
@@ -96,5 +95,4 @@ def _statements(rng: random.Random, marks: int, template: Template, graph: Graph
     body = (f"A scalar L is computed as {computes(graph)}, at {given(graph)}. "
             f"Which statements about its gradients are true?")
     steps = working(solution) + [f"∂L/∂{other} {equals(second.exact)} (the same walk, ending at {other})"]
-    return choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=body, choices=chosen, steps=steps,
-                           rng=rng, graph=graph, find=graph.find)
+    return Statements(body=body, choices=chosen, steps=steps, graph=graph, find=graph.find)

@@ -174,7 +174,7 @@ def _gradient_vector(rng: random.Random, x: list[Fraction], layers: list[Layer],
     correct = Choice(_pair(truth), True)
     candidates = [Choice(_pair(v), False, mistake=why) for v, why in wrong]
     body = f"{describe(x, layers)} What is the gradient (∂y1/∂x1, ∂y1/∂x2)?"
-    steps = [f"∂y1/∂x{i}: " + "; ".join(working(s)) for i, s in enumerate(sols, start=1)]
+    steps = [f"∂y1/∂x{i}: " + "; ".join(step.text for step in s.steps) for i, s in enumerate(sols, start=1)]
     return choice_question(topic=TOPIC, qtype="MCQ", marks=2, body=body, choices=four_apart(correct, candidates, 0),
                            steps=steps, rng=rng, graph=graph)
 
@@ -204,7 +204,7 @@ def _statements(rng: random.Random, marks: int, x: list[Fraction], layers: list[
         _paths_claim(rng, wrt, solution),
     ]
     body = f"{describe(x, layers)} Which statements are true?"
-    steps = [f"∂y1/∂{wrt}: " + "; ".join(working(solution)), f"∂y1/∂{other}: " + "; ".join(working(second))]
+    steps = [f"∂y1/∂{wrt}: " + "; ".join(step.text for step in solution.steps), f"∂y1/∂{other}: " + "; ".join(step.text for step in second.steps)]
     return choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=body, choices=some_true(choices),
                            steps=steps, rng=rng, graph=graph)
 

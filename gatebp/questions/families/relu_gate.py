@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import random
 
-from gatebp.questions.families.base import family
-from gatebp.questions.families.common import Choice, choice_question, computes, given, nonzero, numeric_question, solved, working
-from gatebp.network.graph import Find
+from gatebp.gate.question import QuestionType
+from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import backprop_slips
-from gatebp.gate.question import Question, QuestionType
+from gatebp.network.solve import solve
+from gatebp.network.steps import Solution, short
+from gatebp.questions.families.base import family
+from gatebp.questions.families.common import Choice, computes, given, nonzero, solved, working
+from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "relu-gate"
 
@@ -29,39 +32,28 @@ def _network(rng: random.Random, marks: int, closed: bool) -> tuple[dict[str, in
 
 
 @family(TOPIC, "One path through a ReLU gate (open or closed)", ("NAT", "MCQ", "MSQ"), (1, 2))
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     closed = rng.random() < 0.35
     values, nodes = _network(rng, marks, closed)
     graph, solution = solved(values, nodes, Find("y", "w1"))
     body = (f"A network computes {computes(graph)} with {given(graph)}, where relu(z) = max(0, z). "
             f"What is ∂y/∂w1?")
-    if qtype == "MSQ":
-        return _statements(rng, marks, graph, solution)
-    return numeric_question(topic=TOPIC, qtype=qtype, marks=marks, body=body, exact=solution.exact,
-                            steps=working(solution), slips=backprop_slips(solution), rng=rng,
-                            graph=graph, find=graph.find)
+    return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, steps=working(solution),
+                   slips=backprop_slips(solution), graph=graph, find=graph.find,
+                   statements=lambda _rng: _statements(graph, solution))
 
 
-def _statements(rng, marks, graph, solution) -> Question:  # type: ignore[no-untyped-def]
-    from gatebp.network.solve import solve
-
+def _statements(graph: Graph, solution: Solution) -> Statements:
     gate_open = solution.forward["z"] > 0
     dw2 = solve(graph, Find("y", "w2"))
     dx = solve(graph, Find("y", "x"))
     choices = [
         Choice("The ReLU gate is open (it passes the gradient)", bool(gate_open)),
-        Choice(f"∂y/∂w1 = {dx_text(solution.exact)}", True, float(solution.value), find={"of": "y", "wrt": "w1"}),
-        Choice(f"∂y/∂w2 = {dx_text(dw2.exact + 1)}", False, float(dw2.value + 1),
+        Choice(f"∂y/∂w1 = {short(solution.exact)}", True, float(solution.value), find={"of": "y", "wrt": "w1"}),
+        Choice(f"∂y/∂w2 = {short(dw2.exact + 1)}", False, float(dw2.value + 1),
                "added 1 to ∂y/∂w2 (it is h)", {"of": "y", "wrt": "w2"}),
-        Choice(f"∂y/∂x = {dx_text(dx.exact)}", True, float(dx.value), find={"of": "y", "wrt": "x"}),
+        Choice(f"∂y/∂x = {short(dx.exact)}", True, float(dx.value), find={"of": "y", "wrt": "x"}),
     ]
     body = f"A network computes {computes(graph)} with {given(graph)}. Which statements are true?"
-    steps = working(solution) + [f"∂y/∂w2 = h = {dx_text(dw2.exact)}", f"∂y/∂x = {dx_text(dx.exact)}"]
-    return choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=body, choices=choices, steps=steps,
-                           rng=rng, graph=graph)
-
-
-def dx_text(value) -> str:  # type: ignore[no-untyped-def]
-    from gatebp.network.steps import short
-
-    return short(value)
+    steps = working(solution) + [f"∂y/∂w2 = h = {short(dw2.exact)}", f"∂y/∂x = {short(dx.exact)}"]
+    return Statements(body=body, choices=choices, steps=steps, graph=graph)

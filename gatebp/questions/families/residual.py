@@ -11,11 +11,12 @@ import random
 import sympy as sp
 
 from gatebp.questions.families.base import Resample, family
-from gatebp.questions.families.common import (Choice, choice_question, computes, given, nonzero, numeric_question,
-                                    path_sum, shown, solved, some_true, statement, working)
+from gatebp.questions.families.common import (Choice, computes, given, nonzero, path_sum, shown, solved, some_true,
+                                              statement, working)
+from gatebp.questions.problem import Problem, Statements
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, backprop_slips
-from gatebp.gate.question import Question, QuestionType
+from gatebp.gate.question import QuestionType
 from gatebp.network.steps import Solution
 
 TOPIC = "residual"
@@ -56,20 +57,17 @@ def _body(graph: Graph, ask: str) -> str:
 
 
 @family(TOPIC, "Residual block h = x + F(x): identity and F paths", ("NAT", "MCQ", "MSQ"), (1, 2))
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     values, nodes, top = _block(rng, marks)
     graph, solution = solved(values, nodes, Find(top, "x"))
     if solution.exact == 0 or _identity(solution) == solution.exact and rng.random() < 0.5:
         raise Resample("a zero gradient, or (too often) a closed gate")
-    if qtype == "MSQ":
-        return _statements(rng, marks, graph, solution, top)
-    body = _body(graph, f"What is ∂{top}/∂x?")
-    return numeric_question(topic=TOPIC, qtype=qtype, marks=marks, body=body, exact=solution.exact,
-                            steps=working(solution), slips=_slips(solution, top), rng=rng, graph=graph,
-                            find=graph.find)
+    return Problem(topic=TOPIC, marks=marks, body=_body(graph, f"What is ∂{top}/∂x?"), exact=solution.exact,
+                   steps=working(solution), slips=_slips(solution, top), graph=graph, find=graph.find,
+                   statements=lambda r: _statements(r, graph, solution, top))
 
 
-def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution, top: str) -> Question:
+def _statements(rng: random.Random, graph: Graph, solution: Solution, top: str) -> Statements:
     identity = _identity(solution)
     local = sp.S.One + path_sum(solution, "f") / identity  # ∂h/∂x = 1 + ∂F/∂x
     choices = [
@@ -83,8 +81,8 @@ def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution
     ]
     steps = working(solution) + [f"∂h/∂x = 1 + ∂f/∂x = {shown(local)}",
                                  f"identity path: δ(h) × 1 = {shown(identity)}"]
-    return choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=_body(graph, "Which statements are true?"),
-                           choices=some_true(choices), steps=steps, rng=rng, graph=graph, find=graph.find)
+    return Statements(body=_body(graph, "Which statements are true?"), choices=some_true(choices), steps=steps,
+                      graph=graph, find=graph.find)
 
 
 def _closed_gate_claim(rng: random.Random, top: str, identity: sp.Expr) -> Choice:

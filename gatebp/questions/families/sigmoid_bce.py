@@ -14,12 +14,12 @@ from fractions import Fraction
 import sympy as sp
 
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import (Choice, answer_places, choice_question, computes, given, nonzero,
-                                    numeric_question, pick_statements, require, shown, solved, tenths,
-                                    working)
+from gatebp.questions.families.common import (Choice, answer_places, computes, given, nonzero, pick_statements,
+                                              require, shown, solved, tenths, working)
+from gatebp.questions.problem import Problem, Statements
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, evaluated
-from gatebp.gate.question import Question, QuestionType
+from gatebp.gate.question import QuestionType
 from gatebp.network.steps import Solution, equals
 
 TOPIC = "sigmoid-bce"
@@ -79,19 +79,18 @@ def bce_slips(solution: Solution) -> list[Slip]:
 
 
 @family(TOPIC, "Sigmoid output with binary cross-entropy", ("NAT", "MCQ", "MSQ"), (1, 2))
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     graph, solution = _draw(rng, marks)
     assert graph.find is not None
     intro = (f"A classifier computes {computes(graph)} (binary cross-entropy, natural log, "
              f"sigmoid(z) = 1/(1 + e^(−z))) with {given(graph)}.")
-    if qtype == "MSQ":
-        return _statements(rng, marks, graph, solution, intro)
-    return numeric_question(topic=TOPIC, qtype=qtype, marks=marks, body=f"{intro} What is ∂L/∂{graph.find.wrt}?",
-                            exact=solution.exact, steps=working(solution), slips=bce_slips(solution), rng=rng,
-                            graph=graph, find=graph.find, places=answer_places(solution.exact))
+    return Problem(topic=TOPIC, marks=marks, body=f"{intro} What is ∂L/∂{graph.find.wrt}?",
+                   exact=solution.exact, steps=working(solution), slips=bce_slips(solution), graph=graph,
+                   find=graph.find, places=answer_places(solution.exact),
+                   statements=lambda r: _statements(r, graph, solution, intro))
 
 
-def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution, intro: str) -> Question:
+def _statements(rng: random.Random, graph: Graph, solution: Solution, intro: str) -> Statements:
     assert graph.find is not None
     wrt, fwd = graph.find.wrt, solution.forward
     delta = fwd["p"] - fwd["t"]
@@ -107,6 +106,5 @@ def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution
                mistake=None if lowers else f"read the sign of ∂L/∂{wrt} backwards"),
     ]
     steps = working(solution) + [f"∂L/∂z = p − t = {shown(fwd['p'])} − {fwd['t']} {equals(delta)}"]
-    return choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=f"{intro} Which statements are true?",
-                           choices=pick_statements(rng, pool), steps=steps, rng=rng, graph=graph, find=graph.find)
-
+    return Statements(body=f"{intro} Which statements are true?", choices=pick_statements(rng, pool),
+                      steps=steps, graph=graph, find=graph.find)

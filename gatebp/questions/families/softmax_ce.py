@@ -15,11 +15,12 @@ from fractions import Fraction
 import sympy as sp
 
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import (Choice, answer_places, choice_question, computes, given, nonzero,
-                                    numeric_question, pick_statements, require, solved, tenths, working)
+from gatebp.questions.families.common import (Choice, answer_places, computes, given, nonzero, pick_statements,
+                                              require, solved, tenths, working)
+from gatebp.questions.problem import Problem, Statements
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, evaluated
-from gatebp.gate.question import Question, QuestionType
+from gatebp.gate.question import QuestionType
 from gatebp.network.steps import Solution, equals
 
 TOPIC = "softmax-ce"
@@ -80,15 +81,14 @@ def _intro(graph: Graph, c: int) -> str:
 
 
 @family(TOPIC, "Softmax with cross-entropy (3 classes)", ("NAT", "MCQ", "MSQ"), (1, 2))
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     graph, solution, c, k = _draw(rng, marks)
     assert graph.find is not None
-    if qtype == "MSQ":
-        return _statements(rng, marks, graph, solution, c)
     below = solution.forward["x"] if marks == 2 else sp.S.One
-    return numeric_question(topic=TOPIC, qtype=qtype, marks=marks, body=f"{_intro(graph, c)} What is ∂L/∂{graph.find.wrt}?",
-                            exact=solution.exact, steps=working(solution), slips=softmax_slips(solution, c, k, below),
-                            rng=rng, graph=graph, find=graph.find, places=answer_places(solution.exact))
+    return Problem(topic=TOPIC, marks=marks, body=f"{_intro(graph, c)} What is ∂L/∂{graph.find.wrt}?",
+                   exact=solution.exact, steps=working(solution), slips=softmax_slips(solution, c, k, below),
+                   graph=graph, find=graph.find, places=answer_places(solution.exact),
+                   statements=lambda r: _statements(r, marks, graph, solution, c))
 
 
 def gradient_claims(p: list[sp.Expr], c: int) -> list[Choice]:
@@ -112,7 +112,7 @@ def gradient_claims(p: list[sp.Expr], c: int) -> list[Choice]:
     return [Choice(text, truth, mistake=None if truth else why) for text, truth, why in claims]
 
 
-def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution, c: int) -> Question:
+def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution, c: int) -> Statements:
     assert graph.find is not None
     p = probabilities(solution)
     pool = gradient_claims(p, c)
@@ -121,6 +121,5 @@ def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution
                            find=graph.find.to_dict()))
     steps = working(solution) + [f"p{j} = e{j}/s {equals(p[j - 1])}" for j in CLASSES] + [
         f"∂L/∂z{j} = p{j} − y{j} {equals(p[j - 1] - (1 if j == c else 0))}" for j in CLASSES]
-    return choice_question(topic=TOPIC, qtype="MSQ", marks=marks,
-                           body=f"{_intro(graph, c)} Which statements about the gradient are true?",
-                           choices=pick_statements(rng, pool), steps=steps, rng=rng, graph=graph, find=graph.find)
+    return Statements(body=f"{_intro(graph, c)} Which statements about the gradient are true?",
+                      choices=pick_statements(rng, pool), steps=steps, graph=graph, find=graph.find)

@@ -13,11 +13,12 @@ import random
 import sympy as sp
 
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import (Choice, choice_question, computes, given, nonzero, numeric_question,
-                                    pick_statements, require, shown, solved, working)
+from gatebp.questions.families.common import (Choice, computes, given, nonzero, pick_statements, require, shown,
+                                              solved, working)
+from gatebp.questions.problem import Problem, Statements
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, backprop_slips, sign_slip
-from gatebp.gate.question import Question, QuestionType
+from gatebp.gate.question import QuestionType
 from gatebp.network.steps import Solution, equals
 
 TOPIC = "two-layer-mse"
@@ -101,20 +102,18 @@ def _describe(graph: Graph, hidden: int) -> str:
 
 
 @family(TOPIC, "Two-layer ReLU network with MSE", ("NAT", "MCQ", "MSQ"), (1, 2))
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     graph, solution, half = _draw(rng, marks)
     assert graph.find is not None
     hidden = sum(1 for n in graph.nodes if n.name.startswith("h"))
-    if qtype == "MSQ":
-        return _statements(rng, marks, graph, solution, half, hidden)
     body = f"{_describe(graph, hidden)} What is ∂L/∂{graph.find.wrt}?"
-    return numeric_question(topic=TOPIC, qtype=qtype, marks=marks, body=body, exact=solution.exact,
-                            steps=working(solution), slips=mse_slips(graph, solution, half), rng=rng,
-                            graph=graph, find=graph.find)
+    return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, steps=working(solution),
+                   slips=mse_slips(graph, solution, half), graph=graph, find=graph.find,
+                   statements=lambda r: _statements(r, graph, solution, half, hidden))
 
 
-def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution, half: bool,
-                hidden: int) -> Question:
+def _statements(rng: random.Random, graph: Graph, solution: Solution, half: bool,
+                hidden: int) -> Statements:
     assert graph.find is not None and graph.find.wrt is not None
     fwd, wrt = solution.forward, graph.find.wrt
     factor = sp.S.One if half else sp.S(2)
@@ -134,5 +133,5 @@ def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution
     chosen = pick_statements(rng, pool)
     product = f"{shown(d_yhat)} × {shown(fwd[f'h{j}'])} {equals(d_yhat * fwd[f'h{j}'])}"
     steps = working(solution) + [f"∂L/∂v{j} = ∂L/∂yhat · h{j} = {product}"]
-    return choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=f"{_describe(graph, hidden)} Which statements are true?",
-                           choices=chosen, steps=steps, rng=rng, graph=graph, find=graph.find)
+    return Statements(body=f"{_describe(graph, hidden)} Which statements are true?", choices=chosen,
+                      steps=steps, graph=graph, find=graph.find)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from gatebp.core.errors import GatebpError
+from gatebp.core.step import Step
 from gatebp.gate.question import Option, Question
 
 GREEK = frozenset("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi "
@@ -43,7 +44,7 @@ def _check_question(q: Question) -> None:
             raise GatebpError(f"{field} must be text")
     if isinstance(q.marks, bool) or not isinstance(q.marks, int) or q.marks < 1:
         raise GatebpError(f"marks must be a positive integer, not {q.marks!r}")
-    if not isinstance(q.solution, (tuple, list)) or not all(isinstance(s, str) for s in q.solution):
+    if not isinstance(q.solution, (tuple, list)) or not all(isinstance(s.text, str) for s in q.solution):
         raise GatebpError("solution must be a list of step texts")
     if not isinstance(q.answer, dict):
         raise GatebpError("answer must be a mapping")
@@ -86,6 +87,11 @@ def _check_choice(q: Question) -> None:
 
 def _finite(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def worked_steps(q: Question) -> list[Step]:
+    """The working to print: every step but the key line (the key is printed beside it already)."""
+    return [s for s in q.solution if s.kind != "key"]
 
 
 def marks_text(marks: int) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
-from gatebp.ui.export.common import graph_parts, header_line, key_rows, tag_text, type_hint
+from gatebp.ui.export.common import worked_steps, graph_parts, header_line, key_rows, tag_text, type_hint
 from gatebp.gate.question import Question
 
 if TYPE_CHECKING:
@@ -142,6 +142,6 @@ def solutions_html(questions: Sequence[Question]) -> str:
 def solution_html(q: Question, number: int | None = None) -> str:
     """The key and the numbered working for one question."""
     head = f"<h3>Q.{number}</h3>" if number is not None else ""
-    steps = "".join(f'<li class="step">{escape(s)}</li>' for s in q.solution)
+    steps = "".join(f'<li class="step">{escape(s.text)}</li>' for s in worked_steps(q))
     return (f'<div class="solution">{head}<p>Key: <span class="answer">{escape(q.key_text())}'
             f"</span></p>" + (f"<ol>{steps}</ol>" if steps else "") + "</div>")

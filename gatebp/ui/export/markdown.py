@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from gatebp.ui.export.common import graph_parts, header_line, key_rows, tag_text, type_hint
+from gatebp.ui.export.common import worked_steps, graph_parts, header_line, key_rows, tag_text, type_hint
 from gatebp.gate.question import Question
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def solutions_md(questions: Sequence[Question]) -> list[str]:
     lines = ["## Worked solutions"]
     for number, q in enumerate(questions, 1):
         lines += ["", f"### Q.{number}", "", f"Key: **{escape_md(q.key_text())}**", ""]
-        lines += [f"{i}. {_inline(step)}" for i, step in enumerate(q.solution, 1)]
+        lines += [f"{i}. {_inline(step.text)}" for i, step in enumerate(worked_steps(q), 1)]
     return lines
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from gatebp.ui.export.common import (graph_parts, header_line, key_rows, math_source, tag_text,
+from gatebp.ui.export.common import (worked_steps, graph_parts, header_line, key_rows, math_source, tag_text,
                                    type_hint)
 from gatebp.gate.question import Question
 
@@ -134,7 +134,7 @@ def key_typst(questions: Sequence[Question]) -> str:
 
 
 def solution_typst(q: Question, number: int) -> str:
-    steps = ", ".join(f"[{tcontent(s)}]" for s in q.solution)
+    steps = ", ".join(f"[{tcontent(s.text)}]" for s in worked_steps(q))
     working = f"\n#enum({steps})" if steps else ""
     return (f"#block(breakable: true, width: 100%, above: 1.1em)[*Q.{number}* #h(0.8em) "
             f"Key: *#{tstr(q.key_text())}*{working}\n]")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from gatebp.ui.export.common import (graph_parts, header_line, key_rows, math_name, math_source,
+from gatebp.ui.export.common import (worked_steps, graph_parts, header_line, key_rows, math_name, math_source,
                                    tag_text, type_hint)
 from gatebp.gate.question import Question
 
@@ -161,7 +161,7 @@ def key_tex(questions: Sequence[Question]) -> str:
 def solution_tex(q: Question, number: int) -> str:
     key = escape_tex(q.key_text())
     head = f"\\subsection*{{Q.{number}\\quad{{\\normalfont Key: \\textbf{{{key}}}}}}}"
-    if not q.solution:
+    if not worked_steps(q):
         return head
-    items = [f"  \\item {escape_tex(step)}" for step in q.solution]
+    items = [f"  \\item {escape_tex(step.text)}" for step in worked_steps(q)]
     return "\n".join([head, "\\begin{enumerate}", *items, "\\end{enumerate}"])

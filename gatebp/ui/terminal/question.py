@@ -17,6 +17,7 @@ from rich.text import Text
 from gatebp.gate.exam import PALETTE_STATES as STATE_ORDER
 from gatebp.gate.exam import STATE_LABELS as LEGEND
 from gatebp.gate.question import Question
+from gatebp.gate.marking import marks_words, penalty_text
 
 PLAIN_CODE = {"not_visited": "  ", "not_answered": "N ", "answered": "A ", "marked": "M ",
               "answered_marked": "AM"}
@@ -48,9 +49,8 @@ def frame(plain: bool) -> box.Box:
 
 def marks_line(question: Question) -> str:
     """"MCQ · 2 marks · wrong: -2/3" as the paper states it."""
-    unit = "mark" if question.marks == 1 else "marks"
-    penalty = f"wrong: -{question.marks}/3" if question.type == "MCQ" else "no negative marks"
-    return f"{question.type} · {question.marks} {unit} · {penalty}"
+    return (f"{question.type} · {marks_words(question.marks)} · "
+            f"{penalty_text(question.type, question.marks)}")
 
 
 def question_panel(question: Question, number: int, total: int, plain: bool = False,

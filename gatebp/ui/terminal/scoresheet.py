@@ -13,20 +13,11 @@ from rich.table import Table
 from rich.text import Text
 
 from gatebp.gate.exam import STATE_LABELS
+from gatebp.gate.marking import exact_total as marks_number
 from gatebp.ui.terminal.question import AsciiOnly
 
 if TYPE_CHECKING:
     from gatebp.gate.exam import ExamResult, QuestionResult
-
-
-def marks_number(score: Fraction) -> str:
-    """GATE marks exactly, in thirds as the marks column writes them: 31, 10 1/3, -1/3, -2 2/3."""
-    score = Fraction(score).limit_denominator(3)
-    sign = "-" if score < 0 else ""
-    whole, rest = divmod(abs(score), 1)
-    if not rest:
-        return f"{sign}{whole}"
-    return f"{sign}{rest}" if not whole else f"{sign}{whole} {rest}"
 
 
 def duration(seconds: float) -> str:

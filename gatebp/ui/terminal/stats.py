@@ -13,27 +13,13 @@ from rich.table import Table
 from rich.text import Text
 
 from gatebp.gate.exam import STATE_LABELS as PALETTE_LABELS
+from gatebp.gate.marking import summary_marks as marks_text
+from gatebp.ui.terminal.scoresheet import duration as duration_text
 from gatebp.app.stats import ATTEMPT_STATES, DayStats, Summary
 
 BAR_WIDTH = 24
 # The exam palette's words, and the drill's skip; only the answered states count as attempts.
 STATE_LABELS = {**PALETTE_LABELS, "skipped": "Skipped (drill)"}
-
-
-def marks_text(marks: Fraction) -> str:
-    """"+12", "-2/3" as GATE writes thirds, or "+10.33" for a mixed total."""
-    if marks == 0:
-        return "0"
-    sign = "+" if marks > 0 else "-"
-    size = abs(marks)
-    if size.denominator == 1 or size < 1:
-        return f"{sign}{size}"
-    return f"{sign}{float(size):.2f}"
-
-
-def duration_text(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole // 60}m {whole % 60:02d}s" if whole >= 60 else f"{whole}s"
 
 
 def percent(part: float | None) -> str:

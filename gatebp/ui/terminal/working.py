@@ -15,7 +15,10 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from gatebp.network.graph import Graph
+from fractions import Fraction
+
+from gatebp.core.expr import names_in, parse_expr_text
+from gatebp.network.graph import Graph, Node
 from gatebp.gate.question import Question
 from gatebp.network.steps import RELU_CONVENTION, Solution, Step, factor, show
 
@@ -152,29 +155,36 @@ def question_diagram(question: Question, plain: bool = False) -> Tree | Text | N
     import sympy as sp
 
     leaves = {k: sp.Rational(v.numerator, v.denominator) for k, v in graph.values.items()}
-    return network_tree(graph, leaves, root=graph.find.of if graph.find else None, plain=plain)
+    root = question.find["of"] if question.find else None
+    return network_tree(graph, leaves, root=root, plain=plain)
 
 
 def question_graph(question: Question) -> Graph | None:
-    from gatebp.network.spec import graph_from_dict
-
+    """The question's network rebuilt from its exported values and nodes (read, never solved)."""
     if question.graph is None:
         return None
-    find = question.find or question.extra.get("working_find")  # what the working solves
-    return graph_from_dict(question.graph, find, source=question.id or "<question>")
+    values = {name: Fraction(str(text)) for name, text in (question.graph.get("values") or {}).items()}
+    nodes = []
+    for name, text in (question.graph.get("nodes") or {}).items():
+        expr = parse_expr_text(str(text))
+        nodes.append(Node(name, expr, names_in(expr)))
+    return Graph(values, tuple(nodes), source=question.id or "<question>")
+
+
+SECTIONS = {"forward": "Forward pass", "local": "Local derivatives (one per edge)",
+            "delta": "Backward pass (sensitivities δ = ∂out/∂node)", "vector": "Vector form",
+            "path": "Paths from the output back to the variable", "sum": "Paths from the output back to the variable",
+            "answer": "Answer", "update": "Answer", "verdict": "Why each option is right or wrong"}
 
 
 def question_working(question: Question, plain: bool = False) -> RenderableType:
-    """The same working `explain` shows, for a question with a network; its steps otherwise."""
-    graph = question_graph(question)
-    if graph is None or graph.find is None:
-        return Text("\n".join(question.solution))
-    from gatebp.network.solve import solve
-
-    solution = solve(graph)
-    shown = {step.text for step in solution.steps}
-    extra = [line for line in question.solution if line not in shown]
-    view = working_view(graph, solution, plain)
-    if not extra:
-        return view
-    return Group(view, Text("Then", style="bold"), Text("\n".join(extra)))
+    """The question's own typed working, a heading wherever its kind of step changes."""
+    parts: list[RenderableType] = []
+    heading = None
+    for step in question.solution:
+        section = SECTIONS.get(step.kind, "")
+        if section and section != heading:
+            parts.append(Text(section, style="bold"))
+        heading = section or heading
+        parts.append(Text(step.text, style="bold" if step.kind == "key" else ""))
+    return Group(*parts)

@@ -1,0 +1,95 @@
+"""A family draws a Problem; `pose` turns it into a NAT, MCQ or MSQ Question.
+
+A Problem holds what is unique to one draw: the stem, the exact answer and the named slips for
+numeric forms, the working, and (for statement forms) a function that picks the four choices.
+Everything the three GATE types share (the rounding sentence, the NAT key range, distractors
+spaced from the key, lettering, the key step) is done once, in `pose`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import sympy as sp
+
+from gatebp.core.step import Step
+from gatebp.gate.question import Question, QuestionType
+from gatebp.network.graph import Find, Graph
+from gatebp.network.slips import Slip
+from gatebp.questions.families.common import Choice, choice_question, nat_question, numeric_choices, places_for
+
+
+@dataclass(frozen=True)
+class Statements:
+    """Four lettered-to-be choices with the stem and working that go with them."""
+
+    body: str
+    choices: Sequence[Choice]
+    steps: Sequence[Step | str]
+    graph: Graph | None = None
+    find: Find | None = None
+
+
+Chooser = Callable[[random.Random], Statements]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One draw of a family. `exact` and `slips` serve NAT and numeric MCQ; `statements` serves
+    MSQ and `options` an MCQ whose options are not numbers (both are called with the rng only
+    when that type is asked, so a draw costs nothing it does not use)."""
+
+    topic: str
+    marks: int
+    body: str = ""
+    exact: sp.Expr | None = None
+    slips: Sequence[Slip] = ()
+    steps: Sequence[Step | str] = ()
+    places: int | None = None
+    graph: Graph | None = None
+    find: Find | None = None
+    statements: Chooser | None = None
+    options: Chooser | None = None
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+
+def pose(problem: Problem, qtype: QuestionType, rng: random.Random) -> Question:
+    """The Question of type `qtype` for this problem."""
+    if qtype == "MSQ":
+        question = _chosen(problem, "MSQ", problem.statements, rng)
+    elif qtype == "MCQ" and problem.options is not None:
+        question = _chosen(problem, "MCQ", problem.options, rng)
+    elif qtype == "NAT":
+        question = nat_question(topic=problem.topic, marks=problem.marks, body=problem.body,
+                                exact=_exact(problem), steps=problem.steps, slips=problem.slips,
+                                places=problem.places, graph=problem.graph, find=problem.find)
+    else:
+        question = _numeric_mcq(problem, rng)
+    return replace(question, extra={**question.extra, **problem.extra}) if problem.extra else question
+
+
+def _exact(problem: Problem) -> sp.Expr:
+    if problem.exact is None:
+        raise ValueError(f"{problem.topic}: a numeric form needs the problem's exact answer")
+    return problem.exact
+
+
+def _numeric_mcq(problem: Problem, rng: random.Random) -> Question:
+    exact = _exact(problem)
+    places = places_for(exact) if problem.places is None else problem.places
+    choices = numeric_choices(exact, problem.slips, places, rng)
+    return choice_question(topic=problem.topic, qtype="MCQ", marks=problem.marks, body=problem.body,
+                           choices=choices, steps=problem.steps, rng=rng, graph=problem.graph,
+                           find=problem.find)
+
+
+def _chosen(problem: Problem, qtype: QuestionType, chooser: Chooser | None,
+            rng: random.Random) -> Question:
+    if chooser is None:
+        raise ValueError(f"{problem.topic}: no {qtype} form for this problem")
+    picked = chooser(rng)
+    return choice_question(topic=problem.topic, qtype=qtype, marks=problem.marks, body=picked.body,
+                           choices=picked.choices, steps=picked.steps, rng=rng, graph=picked.graph,
+                           find=picked.find)
