@@ -93,3 +93,17 @@ def _chosen(problem: Problem, qtype: QuestionType, chooser: Chooser | None,
     return choice_question(topic=problem.topic, qtype=qtype, marks=problem.marks, body=picked.body,
                            choices=picked.choices, steps=picked.steps, rng=rng, graph=picked.graph,
                            find=picked.find)
+
+
+def fixed_choices(*, topic: str, qtype: QuestionType, marks: int, body: str, choices: Sequence[Choice],
+                  steps: Sequence[Step | str], graph: Graph | None = None, find: Find | None = None,
+                  extra: Mapping[str, object] | None = None) -> Problem:
+    """A problem whose four choices are already drawn (the conceptual families)."""
+    picked = Statements(body=body, choices=choices, steps=steps, graph=graph, find=find)
+
+    def chooser(_rng: random.Random) -> Statements:
+        return picked
+
+    if qtype == "MSQ":
+        return Problem(topic=topic, marks=marks, statements=chooser, extra=extra or {})
+    return Problem(topic=topic, marks=marks, options=chooser, extra=extra or {})

@@ -19,8 +19,9 @@ import sympy as sp
 
 from gatebp.core.step import Step
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import Choice, choice_question, require
-from gatebp.gate.question import Question, QuestionType
+from gatebp.questions.families.common import Choice, require
+from gatebp.gate.question import QuestionType
+from gatebp.questions.problem import Problem, fixed_choices
 
 TOPIC = "activation-properties"
 Z = sp.Symbol("z", real=True)
@@ -370,7 +371,7 @@ def _pick(pool: list[Claim], qtype: QuestionType, rng: random.Random) -> list[Cl
 
 @family(TOPIC, "Properties of activations (continuity, derivatives, range, saturation)", ("MSQ", "MCQ"),
         (1, 2), group="paper")
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     names = _chosen(rng, marks)
     picked = _pick(_pool(rng, names), qtype, rng)
     listed = ", ".join(NAMES[n] for n in names)
@@ -378,5 +379,5 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
     defined = "; ".join(DEFINITIONS[n] for n in names)
     body = f"Consider the activation function{'s' if len(names) > 1 else ''} {listed} on z ∈ ℝ ({defined}). {ask}"
     steps = [Step("verdict", f"{'TRUE' if c.true else 'FALSE'}: {c.text} — {c.why}") for c in picked]
-    return choice_question(topic=TOPIC, qtype=qtype, marks=marks, body=body, choices=[c.choice() for c in picked],
-                           steps=steps, rng=rng)
+    return fixed_choices(topic=TOPIC, qtype=qtype, marks=marks, body=body, choices=[c.choice() for c in picked],
+                           steps=steps)

@@ -13,11 +13,12 @@ from fractions import Fraction
 import sympy as sp
 
 from gatebp.questions.families.base import Resample, family
-from gatebp.questions.families.common import (choice_question, computes, fact, given, nonzero, numeric_question,
-                                    path_sum, places_covering, shown, solved, some_true, statement, working)
+from gatebp.questions.families.common import (computes, fact, given, nonzero, path_sum, places_covering, shown,
+                                              solved, some_true, statement, working)
+from gatebp.questions.problem import Problem, Statements
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, backprop_slips, wrong_update_direction
-from gatebp.gate.question import Question, QuestionType
+from gatebp.gate.question import QuestionType
 from gatebp.network.solve import solve
 from gatebp.network.steps import Solution
 
@@ -75,27 +76,27 @@ def _body(graph: Graph, size: int, ask: str) -> str:
 
 
 @family(TOPIC, "Bias gradient over a mini-batch (sum over examples)", ("NAT", "MCQ", "MSQ"), (1, 2))
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     kind, size = _draw(rng, marks, qtype)
     values, nodes = _batch(rng, size, kind)
     lr = Fraction(1, 10) if kind == "update" else None
     graph, solution = solved(values, nodes, Find("L", "b", lr))
     if solution.gradient == 0:
         raise Resample("a zero bias gradient")
+    statements = lambda r: _statements(r, graph, solution, size)  # noqa: E731
     if qtype == "MSQ":
-        return _statements(rng, marks, graph, solution, size)
+        return Problem(topic=TOPIC, marks=marks, statements=statements)
     if lr is None:
         slips, ask = _slips(solution, size, kind), "What is ∂L/∂b?"
     else:
         slips = _update_slips(solution, sp.Integer(values["b"]), sp.Rational(1, 10), size)
         ask = "After one gradient-descent step on L with learning rate 0.1, what is the new value of b?"
     places = None if qtype == "NAT" else places_covering(solution.exact, slips)
-    return numeric_question(topic=TOPIC, qtype=qtype, marks=marks, body=_body(graph, size, ask),
-                            exact=solution.exact, steps=working(solution), slips=slips, rng=rng,
-                            graph=graph, find=graph.find, places=places)
+    return Problem(topic=TOPIC, marks=marks, body=_body(graph, size, ask), exact=solution.exact,
+                   steps=working(solution), slips=slips, graph=graph, find=graph.find, places=places)
 
 
-def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution, size: int) -> Question:
+def _statements(rng: random.Random, graph: Graph, solution: Solution, size: int) -> Statements:
     by_w = solve(graph, Find("L", "w"))
     gradient = solution.exact
     first = path_sum(solution, "L1")
@@ -111,6 +112,5 @@ def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution
     ]
     steps = working(solution) + [f"the first example's share (the path through L1): {shown(first)}"] + \
         [f"for w: {s.text}" for s in by_w.steps if s.kind in ("path", "sum", "answer")]
-    return choice_question(topic=TOPIC, qtype="MSQ", marks=marks,
-                           body=_body(graph, size, "Which statements are true?"), choices=some_true(choices),
-                           steps=steps, rng=rng, graph=graph, find=graph.find)
+    return Statements(body=_body(graph, size, "Which statements are true?"), choices=some_true(choices),
+                      steps=steps, graph=graph, find=graph.find)

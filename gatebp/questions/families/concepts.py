@@ -15,11 +15,12 @@ import re
 import sympy as sp
 
 from gatebp.questions.families.base import Resample, family
-from gatebp.questions.families.common import (Choice, choice_question, computes, given, nonzero, numeric_question,
+from gatebp.questions.families.common import (Choice, computes, given, nonzero,
                                     solved, some_true)
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
-from gatebp.gate.question import Question, QuestionType
+from gatebp.gate.question import QuestionType
+from gatebp.questions.problem import Problem, fixed_choices
 from gatebp.network.solve import solve
 from gatebp.network.steps import Solution, short
 
@@ -66,7 +67,7 @@ SHAPE_STEPS = ["A gradient of a scalar L has the shape of the quantity it differ
 
 
 @family(SHAPES, "Shapes of ∂L/∂W, ∂L/∂b, ∂L/∂X for an affine layer", ("NAT", "MCQ", "MSQ"), (1, 2))
-def build_shapes(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def build_shapes(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     m, n, batch = _sizes(rng)
     if qtype == "MSQ":
         return _shape_statements(rng, marks, m, n, batch)
@@ -78,15 +79,15 @@ def build_shapes(rng: random.Random, qtype: QuestionType, marks: int) -> Questio
     if qtype == "NAT":
         exact = sp.Integer(sp.prod(options[0][0]))
         slips = [Slip(sp.Integer(sp.prod(s)), mistake) for s, mistake in options[1:] if mistake]
-        return numeric_question(topic=SHAPES, qtype="NAT", marks=1, exact=exact, slips=slips, rng=rng,
+        return Problem(topic=SHAPES, marks=1, exact=exact, slips=slips,
                                 body=f"{_layer_text(m, n, batch)} How many entries does ∂L/∂{target} have?",
                                 steps=SHAPE_STEPS + [f"∂L/∂{target} is {_shape(options[0][0])}: {exact} entries"])
     choices = [Choice(_shape(s), mistake is None, mistake=mistake) for s, mistake in options]
-    return choice_question(topic=SHAPES, qtype="MCQ", marks=1, body=f"{_layer_text(m, n, batch)} {ask}",
-                           choices=choices, steps=SHAPE_STEPS + [f"∂L/∂{target}: {_shape(options[0][0])}"], rng=rng)
+    return fixed_choices(topic=SHAPES, qtype="MCQ", marks=1, body=f"{_layer_text(m, n, batch)} {ask}",
+                           choices=choices, steps=SHAPE_STEPS + [f"∂L/∂{target}: {_shape(options[0][0])}"])
 
 
-def _shape_cost(rng: random.Random, qtype: QuestionType, m: int, n: int, batch: int) -> Question:
+def _shape_cost(rng: random.Random, qtype: QuestionType, m: int, n: int, batch: int) -> Problem:
     exact = sp.Integer(m * n * batch)
     slips = [Slip(sp.Integer(m * n), "counted one product per entry of ∂L/∂W (each entry sums over the batch)"),
              Slip(sp.Integer(m * n * (batch - 1)), "counted the additions instead of the multiplications"),
@@ -95,21 +96,21 @@ def _shape_cost(rng: random.Random, qtype: QuestionType, m: int, n: int, batch: 
             f"multiplications are needed?")
     steps = [f"G is {m} × {batch} and Xᵀ is {batch} × {n}, so G Xᵀ is {m} × {n}.",
              f"Each of its {m * n} entries adds {batch} products: {m} × {n} × {batch} = {m * n * batch}."]
-    return numeric_question(topic=SHAPES, qtype=qtype, marks=2, body=body, exact=exact, steps=steps,
-                            slips=slips, rng=rng)
+    return Problem(topic=SHAPES, marks=2, body=body, exact=exact, steps=steps,
+                            slips=slips)
 
 
-def _shape_formula(rng: random.Random, m: int, n: int, batch: int) -> Question:
+def _shape_formula(rng: random.Random, m: int, n: int, batch: int) -> Problem:
     choices = [Choice(f"G Xᵀ, which is {m} × {n}", True),
                Choice(f"X Gᵀ, which is {n} × {m}", False, mistake="took the transpose (X Gᵀ is the shape of Wᵀ)"),
                Choice(f"Wᵀ G, which is {n} × {batch}", False, mistake="gave ∂L/∂X instead of ∂L/∂W"),
                Choice(f"the sum of G's columns, a vector of {m} entries", False, mistake="gave ∂L/∂b instead of ∂L/∂W")]
     body = f"{_layer_text(m, n, batch)} With G = ∂L/∂Z, which expression is ∂L/∂W?"
-    return choice_question(topic=SHAPES, qtype="MCQ", marks=2, body=body, choices=choices, rng=rng,
+    return fixed_choices(topic=SHAPES, qtype="MCQ", marks=2, body=body, choices=choices,
                            steps=SHAPE_STEPS + ["∂L/∂W_ij = Σ_k G_ik X_jk, which is (G Xᵀ)_ij."])
 
 
-def _shape_statements(rng: random.Random, marks: int, m: int, n: int, batch: int) -> Question:
+def _shape_statements(rng: random.Random, marks: int, m: int, n: int, batch: int) -> Problem:
     choices = []
     for target in rng.sample(["W", "b", "X"], 3) + ["Z"]:
         if target == "Z":
@@ -119,7 +120,7 @@ def _shape_statements(rng: random.Random, marks: int, m: int, n: int, batch: int
         shape, mistake = options[0] if rng.random() < 0.5 else rng.choice(options[1:])
         choices.append(Choice(f"∂L/∂{target} is {_shape(shape)}", mistake is None, mistake=mistake))
     body = f"{_layer_text(m, n, batch)} Which statements are true?"
-    return choice_question(topic=SHAPES, qtype="MSQ", marks=marks, body=body, choices=some_true(choices), rng=rng,
+    return fixed_choices(topic=SHAPES, qtype="MSQ", marks=marks, body=body, choices=some_true(choices),
                            steps=SHAPE_STEPS + [f"∂L/∂W: {m} × {n}; ∂L/∂b: {m}; ∂L/∂X: {n} × {batch}; "
                                                 f"∂L/∂Z: {m} × {batch}"])
 
@@ -139,7 +140,7 @@ def _dims(rng: random.Random) -> tuple[int, int]:
 
 
 @family(MODES, "Forward- vs reverse-mode differentiation: passes needed", ("NAT", "MCQ", "MSQ"), (1, 2))
-def build_modes(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def build_modes(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     if marks == 2 and qtype != "MSQ":
         return _parameter_passes(rng, qtype)
     n, m = _dims(rng)
@@ -151,8 +152,7 @@ def build_modes(rng: random.Random, qtype: QuestionType, marks: int) -> Question
         exact, other = (n, m) if mode == "forward" else (m, n)
         slips = [Slip(sp.Integer(other), f"gave the other mode's count ({'reverse' if mode == 'forward' else 'forward'})"),
                  Slip(sp.Integer(n * m), "counted one pass per Jacobian entry")]
-        return numeric_question(topic=MODES, qtype="NAT", marks=1, exact=sp.Integer(exact), slips=slips,
-                                rng=rng, body=f"{text} How many {mode}-mode passes does that take?",
+        return Problem(topic=MODES, marks=1, exact=sp.Integer(exact), slips=slips, body=f"{text} How many {mode}-mode passes does that take?",
                                 steps=MODE_STEPS)
     cheap, dear = (("reverse", m), ("forward", n)) if m < n else (("forward", n), ("reverse", m))
     choices = [Choice(f"{cheap[0]} mode, {cheap[1]} passes", True),
@@ -160,11 +160,11 @@ def build_modes(rng: random.Random, qtype: QuestionType, marks: int) -> Question
                Choice(f"{cheap[0]} mode, {dear[1]} passes", False, mistake="swapped the two modes' pass counts"),
                Choice(f"{dear[0]} mode, {cheap[1]} passes", False,
                       mistake="swapped the pass counts and picked the costlier mode")]
-    return choice_question(topic=MODES, qtype="MCQ", marks=1, body=f"{text} Which mode needs fewer passes, and how many?",
-                           choices=choices, steps=MODE_STEPS, rng=rng)
+    return fixed_choices(topic=MODES, qtype="MCQ", marks=1, body=f"{text} Which mode needs fewer passes, and how many?",
+                           choices=choices, steps=MODE_STEPS)
 
 
-def _parameter_passes(rng: random.Random, qtype: QuestionType) -> Question:
+def _parameter_passes(rng: random.Random, qtype: QuestionType) -> Problem:
     n_in, hidden, n_out = rng.randint(2, 6), rng.randint(2, 8), rng.randint(1, 4)
     weights = n_in * hidden + hidden * n_out
     params = weights + hidden + n_out
@@ -177,11 +177,11 @@ def _parameter_passes(rng: random.Random, qtype: QuestionType) -> Question:
     steps = [f"parameters: {n_in}×{hidden} + {hidden} + {hidden}×{n_out} + {n_out} = {params}",
              f"forward mode: one pass per input of L's computation as a function of the parameters: {params}",
              "reverse mode (backprop) needs one backward pass for a scalar loss."]
-    return numeric_question(topic=MODES, qtype=qtype, marks=2, body=body, exact=sp.Integer(params),
-                            steps=steps, slips=slips, rng=rng)
+    return Problem(topic=MODES, marks=2, body=body, exact=sp.Integer(params),
+                            steps=steps, slips=slips)
 
 
-def _mode_statements(rng: random.Random, marks: int, n: int, m: int) -> Question:
+def _mode_statements(rng: random.Random, marks: int, n: int, m: int) -> Problem:
     def count(mode: str, shown_count: int, right: int) -> Choice:
         ok = shown_count == right
         passes = "pass" if shown_count == 1 else "passes"
@@ -200,8 +200,8 @@ def _mode_statements(rng: random.Random, marks: int, n: int, m: int) -> Question
                mistake="picked the mode that needs more passes"),
     ]
     body = f"A function f: R^{n} → R^{m} is differentiated automatically. Which statements are true?"
-    return choice_question(topic=MODES, qtype="MSQ", marks=marks, body=body, choices=some_true(rng.sample(pool, 4)),
-                           steps=MODE_STEPS, rng=rng)
+    return fixed_choices(topic=MODES, qtype="MSQ", marks=marks, body=body, choices=some_true(rng.sample(pool, 4)),
+                           steps=MODE_STEPS)
 
 
 # --- backward-cache ----------------------------------------------------------------------------
@@ -236,7 +236,7 @@ def _readers(solution: Solution) -> dict[str, str]:
 
 
 @family(CACHE, "What the backward pass needs from the forward pass", ("MCQ", "MSQ"), (1, 2))
-def build_cache(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def build_cache(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     graph, solution, wrt = _cache_net(rng)
     act = graph.node("a1").text.split("(")[0]
     readers = _readers(solution)
@@ -250,12 +250,12 @@ def build_cache(rng: random.Random, qtype: QuestionType, marks: int) -> Question
         pick = [rng.choice(unneeded)] + rng.sample(needed, 3)
         choices = [Choice(ITEMS[k], k not in readers, mistake=None if k not in readers else
                           f"overlooked that {ITEMS[k]} enters {readers[k]}") for k in pick]
-        return choice_question(topic=CACHE, qtype="MCQ", marks=marks, choices=choices, steps=steps, rng=rng,
+        return fixed_choices(topic=CACHE, qtype="MCQ", marks=marks, choices=choices, steps=steps,
                                body=f"{text} ({act} hidden unit.) Which value does it NOT need?")
     pick = rng.sample(list(ITEMS), 4)
     choices = [Choice(ITEMS[k], k in readers, mistake=None if k in readers else
                       f"kept {ITEMS[k]}, which no local derivative on the path to {wrt} reads") for k in pick]
-    return choice_question(topic=CACHE, qtype="MSQ", marks=marks, choices=some_true(choices), steps=steps, rng=rng,
+    return fixed_choices(topic=CACHE, qtype="MSQ", marks=marks, choices=some_true(choices), steps=steps,
                            body=f"{text} ({act} hidden unit.) Which of these values does it need?")
 
 
@@ -285,7 +285,7 @@ def _dead_net(rng: random.Random, units: int) -> tuple[dict[str, int], dict[str,
 
 
 @family(DEAD, "Which weights get zero gradient behind a closed ReLU", ("MCQ", "MSQ"), (1, 2))
-def build_dead(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def build_dead(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     units = 2 if marks == 1 else 3
     values, nodes = _dead_net(rng, units)
     graph, solution = solved(values, nodes, Find("L", "y"))
@@ -304,8 +304,8 @@ def build_dead(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
     steps = [s for s in solution.steps if s.kind == "forward"] + \
         [f"∂L/∂{w} = {short(grads[w].exact)}" + (" (its unit's gate is closed)" if grads[w].exact == 0 else "")
          for w in pick]
-    return choice_question(topic=DEAD, qtype=qtype, marks=marks, body=body,
-                           choices=choices if qtype == "MCQ" else some_true(choices), steps=steps, rng=rng,
+    return fixed_choices(topic=DEAD, qtype=qtype, marks=marks, body=body,
+                           choices=choices if qtype == "MCQ" else some_true(choices), steps=steps,
                            graph=graph)
 
 

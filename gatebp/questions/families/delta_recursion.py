@@ -13,11 +13,12 @@ import random
 import sympy as sp
 
 from gatebp.questions.families.base import Resample, family
-from gatebp.questions.families.common import (choice_question, computes, fact, given, nonzero, numeric_question, shown,
-                                    solved, some_true, statement, tenths, working)
+from gatebp.questions.families.common import (computes, fact, given, nonzero, shown, solved, some_true, statement,
+                                              tenths, working)
+from gatebp.questions.problem import Problem, Statements
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, backprop_slips, evaluated
-from gatebp.gate.question import Question, QuestionType
+from gatebp.gate.question import QuestionType
 from gatebp.network.steps import Solution
 
 TOPIC = "delta-recursion"
@@ -73,21 +74,21 @@ def _body(graph: Graph, marks: int, ask: str) -> str:
 
 
 @family(TOPIC, "The delta recursion δ1 = (W2ᵀ δ2) ⊙ φ'(z1)", ("NAT", "MCQ", "MSQ"), (1, 2))
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     values, nodes = _network(rng, marks)
     j = rng.choice((1, 2))
     graph, solution = solved(values, nodes, Find("L", f"z{j}"))  # type: ignore[arg-type]
     if abs(solution.value) < 0.01:
         raise Resample("a hidden sensitivity too close to 0")
     if qtype == "MSQ":
-        return _statements(rng, marks, graph, solution, j)
+        return Problem(topic=TOPIC, marks=marks, statements=lambda r: _statements(r, marks, graph, solution, j))
     ask = f"What is the hidden sensitivity δ{j} = ∂L/∂z{j}?"
-    return numeric_question(topic=TOPIC, qtype=qtype, marks=marks, body=_body(graph, marks, ask),
-                            exact=solution.exact, steps=working(solution), slips=_slips(graph, solution, j),
-                            rng=rng, graph=graph, find=graph.find, places=_places(solution.exact))
+    return Problem(topic=TOPIC, marks=marks, body=_body(graph, marks, ask), exact=solution.exact,
+                   steps=working(solution), slips=_slips(graph, solution, j), graph=graph, find=graph.find,
+                   places=_places(solution.exact))
 
 
-def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution, j: int) -> Question:
+def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution, j: int) -> Statements:
     deltas, prime = _parts(graph, solution, j)
     slips = _slips(graph, solution, j)
     upstream = solution.exact / prime
@@ -102,6 +103,5 @@ def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution
              f"φ' in the recursion is evaluated at the activation a{j}", "used φ'(a) instead of φ'(z)", rng),
     ]
     steps = working(solution) + [f"∂L/∂a{j} = {shown(upstream)}; φ'(z{j}) = {shown(prime)}"]
-    return choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=_body(graph, marks, "Which statements are true?"),
-                           choices=some_true(rng.sample(pool, 4)), steps=steps, rng=rng, graph=graph,
-                           find=graph.find)
+    return Statements(body=_body(graph, marks, "Which statements are true?"),
+                      choices=some_true(rng.sample(pool, 4)), steps=steps, graph=graph, find=graph.find)

@@ -15,11 +15,12 @@ from fractions import Fraction
 import sympy as sp
 
 from gatebp.questions.families.base import Resample, family
-from gatebp.questions.families.common import (Choice, choice_question, computes, decimal, fact, given, nonzero,
-                                    numeric_question, places_for, solved, some_true, statement, working)
+from gatebp.questions.families.common import (Choice, computes, decimal, fact, given, nonzero, places_for, solved,
+                                              some_true, statement, working)
+from gatebp.questions.problem import Problem, Statements
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
-from gatebp.gate.question import Question, QuestionType
+from gatebp.gate.question import QuestionType
 from gatebp.network.solve import forward_pass
 
 TOPIC = "finite-difference"
@@ -94,14 +95,16 @@ FORMULA = {"one-sided": "(L(w + ε) − L(w))/ε", "central": "(L(w + ε) − L(
 
 
 @family(TOPIC, "Finite-difference gradient check vs backprop", ("NAT", "MCQ", "MSQ"), (1, 2))
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     values, nodes = _network(rng, marks)
     graph, solution = solved(values, nodes, Find("L", "w"))
     check = Check(graph, solution.exact)
     if solution.exact == 0 or check.central == 0 or check.one_sided == 0:
         raise Resample("a zero gradient or estimate")
+    working_find = {"working_find": graph.find.to_dict()} if graph.find else {}
     if qtype == "MSQ":
-        return _statements(rng, marks, graph, check, working(solution))
+        return Problem(topic=TOPIC, marks=marks, extra=working_find,
+                       statements=lambda r: _statements(r, graph, check, working(solution)))
     kind = "one-sided" if marks == 1 else rng.choice(("one-sided", "central"))
     ask_gap = marks == 2 and rng.random() < 0.5 and not (kind == "central" and check.central == check.gradient)
     estimate = check.one_sided if kind == "one-sided" else check.central
@@ -113,13 +116,12 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
         exact, slips = estimate, _estimate_slips(check, kind)
         ask = f"With ε = 0.1, what is the {kind} finite-difference estimate {FORMULA[kind]} of ∂L/∂w?"
     places = places_for(exact, 3)
-    question = numeric_question(topic=TOPIC, qtype=qtype, marks=marks, body=_body(graph, ask), exact=exact,
-                                steps=working(solution) + check.lines(graph.values["w"]), slips=slips, rng=rng,
-                                graph=graph, places=places)
-    return _with_working_find(question, graph)
+    return Problem(topic=TOPIC, marks=marks, body=_body(graph, ask), exact=exact,
+                   steps=working(solution) + check.lines(graph.values["w"]), slips=slips, graph=graph,
+                   places=places, extra=working_find)
 
 
-def _statements(rng: random.Random, marks: int, graph: Graph, check: Check, steps: list[str]) -> Question:
+def _statements(rng: random.Random, graph: Graph, check: Check, steps: list) -> Statements:  # type: ignore[type-arg]
     exact_central = check.central == check.gradient
     choices = [
         statement("with ε = 0.1 the one-sided estimate is {}", check.one_sided,
@@ -133,16 +135,8 @@ def _statements(rng: random.Random, marks: int, graph: Graph, check: Check, step
              "halving ε roughly halves the error of both estimates",
              "took the central difference's error as first order in ε (it is second order)", rng),
     ]
-    question = choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=_body(graph, "Which statements are true?"),
-                               choices=some_true(choices), steps=steps + check.lines(graph.values["w"]), rng=rng,
-                               graph=graph)
-    return _with_working_find(question, graph)
-
-
-def _with_working_find(question: Question, graph: Graph) -> Question:
-    """The answer is an estimate, not ∂L/∂w, so `find` stays empty; the working still solves ∂L/∂w."""
-    assert graph.find is not None
-    return replace(question, extra={**question.extra, "working_find": graph.find.to_dict()})
+    return Statements(body=_body(graph, "Which statements are true?"), choices=some_true(choices),
+                      steps=steps + check.lines(graph.values["w"]), graph=graph)
 
 
 def _central_exact(exact_central: bool) -> Choice:

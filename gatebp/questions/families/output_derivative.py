@@ -15,10 +15,11 @@ from fractions import Fraction
 import sympy as sp
 
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import (Choice, choice_question, nonzero, numeric_question, places_for, rational,
-                                    require, shown, some_true, statement, tenths)
+from gatebp.questions.families.common import (Choice, nonzero, places_for, rational, require, shown, some_true,
+                                              statement, tenths)
+from gatebp.questions.problem import Problem, Statements
 from gatebp.network.slips import Slip
-from gatebp.gate.question import Question, QuestionType
+from gatebp.gate.question import QuestionType
 
 TOPIC = "derivative-from-output"
 
@@ -64,29 +65,29 @@ def _unit(act: str) -> str:
 
 
 @family(TOPIC, "An activation's derivative from its output value", ("NAT", "MCQ", "MSQ"), (1, 2), group="paper")
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     act, f = draw(rng, marks)
     fx = rational(f)
     if qtype == "MSQ":
-        question = _statements(rng, marks, act, fx)
+        problem = Problem(topic=TOPIC, marks=marks, statements=lambda r: _statements(r, act, fx))
     elif marks == 1:
-        question = _local(rng, qtype, act, fx)
+        problem = _local(act, fx)
     else:
-        question = _to_weight(rng, qtype, act, fx)
-    return replace(question, extra={"activation": act, "output": shown(f), **question.extra})
+        problem = _to_weight(rng, act, fx)
+    return replace(problem, extra={"activation": act, "output": shown(f), **problem.extra})
 
 
-def _local(rng: random.Random, qtype: QuestionType, act: str, f: sp.Expr) -> Question:
+def _local(act: str, f: sp.Expr) -> Problem:
     exact = true_rule(act, f)
     require(exact != 0)
     body = (f"A {_unit(act)} outputs f = {shown(f)} for some input z (z is not given). "
             f"What is the derivative df/dz at that input?")
     steps = [f"{rule_text(act)}, written with the output f", f"= {_shown(act, f)} = {shown(exact)}"]
-    return numeric_question(topic=TOPIC, qtype=qtype, marks=1, body=body, exact=exact, steps=steps,
-                            slips=local_slips(act, f), rng=rng, places=places_for(exact, 3))
+    return Problem(topic=TOPIC, marks=1, body=body, exact=exact, steps=steps, slips=local_slips(act, f),
+                   places=places_for(exact, 3))
 
 
-def _to_weight(rng: random.Random, qtype: QuestionType, act: str, f: sp.Expr) -> Question:
+def _to_weight(rng: random.Random, act: str, f: sp.Expr) -> Problem:
     """∂L/∂w for z = w·x + b, given f and the upstream gradient ∂L/∂f."""
     x, upstream = rational(Fraction(nonzero(rng, -3, 3))), rational(tenths(rng, -2, 2))
     local = true_rule(act, f)
@@ -100,16 +101,15 @@ def _to_weight(rng: random.Random, qtype: QuestionType, act: str, f: sp.Expr) ->
     steps = [f"{rule_text(act)} = {_shown(act, f)} = {shown(local)}",
              f"∂L/∂w = ∂L/∂f · f'(z) · ∂z/∂w = {shown(upstream)} × {shown(local)} "
              f"× {shown(x)} = {shown(exact)}"]
-    question = numeric_question(topic=TOPIC, qtype=qtype, marks=2, body=body, exact=exact, steps=steps,
-                                slips=slips, rng=rng, places=places_for(exact, 3))
-    return replace(question, extra={"x": shown(x), "upstream": shown(upstream)})
+    return Problem(topic=TOPIC, marks=2, body=body, exact=exact, steps=steps, slips=slips,
+                   places=places_for(exact, 3), extra={"x": shown(x), "upstream": shown(upstream)})
 
 
 def _shown(act: str, f: sp.Expr) -> str:
     return f"{shown(f)} × (1 − {shown(f)})" if act == "sigmoid" else f"1 − ({shown(f)})²"
 
 
-def _statements(rng: random.Random, marks: int, act: str, f: sp.Expr) -> Question:
+def _statements(rng: random.Random, act: str, f: sp.Expr) -> Statements:
     local = true_rule(act, f)
     bound, centre = (sp.Rational(1, 4), sp.Rational(1, 2)) if act == "sigmoid" else (sp.S.One, sp.S.Zero)
     positive = f > centre  # σ and tanh increase, so z > 0 exactly when f is above f(0)
@@ -126,8 +126,7 @@ def _statements(rng: random.Random, marks: int, act: str, f: sp.Expr) -> Questio
     steps = [f"{rule_text(act)} = {_shown(act, f)} = {shown(local)}",
              f"f(0) = {shown(centre)}: f = {shown(f)} means z {'>' if positive else '<'} 0",
              f"the largest derivative is {bound} (at z = 0)"]
-    return choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=body, choices=some_true(choices),
-                           steps=steps, rng=rng)
+    return Statements(body=body, choices=some_true(choices), steps=steps)
 
 
 def _saturation(act: str, f: sp.Expr, rng: random.Random) -> Choice:

@@ -15,9 +15,10 @@ from collections.abc import Sequence
 import sympy as sp
 
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import Choice, choice_question, numeric_question, some_true, statement
+from gatebp.questions.families.common import Choice, some_true, statement
+from gatebp.questions.problem import Problem, Statements
 from gatebp.network.slips import Slip
-from gatebp.gate.question import Question, QuestionType
+from gatebp.gate.question import QuestionType
 
 TOPIC = "param-count"
 
@@ -86,21 +87,17 @@ def working(sizes: Sequence[int], with_biases: bool) -> list[str]:
 
 
 @family(TOPIC, "Counting the parameters of an MLP", ("NAT", "MCQ", "MSQ"), (1, 2), group="paper")
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     sizes, with_biases = sizes_for(rng, marks), rng.random() < 0.7
     what = "trainable parameters (weights and biases)" if with_biases else "trainable parameters"
-    if qtype == "MSQ":
-        question = _statements(rng, marks, sizes, with_biases)
-    else:
-        body = f"{describe(sizes, with_biases)} How many {what} does it have?"
-        question = numeric_question(topic=TOPIC, qtype=qtype, marks=marks, body=body,
-                                    exact=sp.Integer(total(sizes, with_biases)),
-                                    steps=working(sizes, with_biases), slips=count_slips(sizes, with_biases),
-                                    rng=rng, places=0)
-    return _with_extra(question, sizes, with_biases)
+    return Problem(topic=TOPIC, marks=marks, body=f"{describe(sizes, with_biases)} How many {what} does it have?",
+                   exact=sp.Integer(total(sizes, with_biases)), steps=working(sizes, with_biases),
+                   slips=count_slips(sizes, with_biases), places=0,
+                   statements=lambda r: _statements(r, sizes, with_biases),
+                   extra={"sizes": list(sizes), "biases": with_biases})
 
 
-def _statements(rng: random.Random, marks: int, sizes: list[int], with_biases: bool) -> Question:
+def _statements(rng: random.Random, sizes: list[int], with_biases: bool) -> Statements:
     i = rng.randrange(len(sizes) - 1)
     a, c = sizes[i], sizes[i + 1]
     slips = count_slips(sizes, with_biases)
@@ -117,8 +114,7 @@ def _statements(rng: random.Random, marks: int, sizes: list[int], with_biases: b
         _bias_statement(sizes, with_biases, rng),
     ]
     body = f"{describe(sizes, with_biases)} Layer 0 is the input layer. Which statements are true?"
-    return choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=body, choices=some_true(choices),
-                           steps=working(sizes, with_biases), rng=rng)
+    return Statements(body=body, choices=some_true(choices), steps=working(sizes, with_biases))
 
 
 def _bias_statement(sizes: list[int], with_biases: bool, rng: random.Random) -> Choice:
@@ -127,8 +123,3 @@ def _bias_statement(sizes: list[int], with_biases: bool, rng: random.Random) -> 
                 else "Giving every hidden and output unit a bias would add {} parameters")
     return statement(template, sp.Integer(biases(sizes)), wrong, rng)
 
-
-def _with_extra(question: Question, sizes: list[int], with_biases: bool) -> Question:
-    from dataclasses import replace
-
-    return replace(question, extra={"sizes": list(sizes), "biases": with_biases})

@@ -16,10 +16,11 @@ from fractions import Fraction
 import sympy as sp
 
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import numeric_question, rational, require, shown, solved, working
+from gatebp.questions.families.common import rational, require, shown, solved, working
+from gatebp.questions.problem import Problem
 from gatebp.network.graph import Find
 from gatebp.network.slips import Slip
-from gatebp.gate.question import Question, QuestionType
+from gatebp.gate.question import QuestionType
 
 TOPIC = "sgd-steps"
 RATES = (Fraction(1, 10), Fraction(1, 20), Fraction(1, 5), Fraction(1, 4))
@@ -143,7 +144,7 @@ def _later_steps(task: Task) -> list[str]:
 
 
 @family(TOPIC, "Gradient-descent steps on a tiny model", ("NAT", "MCQ"), (1, 2), group="paper")
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     task = draw(rng, marks)
     values, nodes = _nodes(task)
     graph, solution = solved(values, nodes, Find("L", task.asked, task.lr))
@@ -161,10 +162,8 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
             steps.append(f"step 1 also updates {other}: {other} = {shown(value)}")
         steps += _later_steps(task)
     steps.append(f"{task.asked} after {task.steps} step{'s' if task.steps > 1 else ''} = {shown(exact)}")
-    question = numeric_question(topic=TOPIC, qtype=qtype, marks=marks, body=_describe(task), exact=exact,
-                                steps=steps, slips=slips(task), rng=rng, graph=graph,
-                                find=graph.find if task.steps == 1 else None, places=2)
-    return replace(question, extra=_extra(task))
+    return Problem(topic=TOPIC, marks=marks, body=_describe(task), exact=exact, steps=steps, slips=slips(task),
+                   graph=graph, find=graph.find if task.steps == 1 else None, places=2, extra=_extra(task))
 
 
 def _extra(task: Task) -> dict[str, object]:

@@ -12,11 +12,11 @@ import random
 import sympy as sp
 
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import (Choice, choice_question, decimal, fact, nonzero, numeric_question,
-                                    some_true, statement)
+from gatebp.questions.families.common import Choice, decimal, fact, nonzero, some_true, statement
+from gatebp.questions.problem import Problem, Statements
 from gatebp.core.functions import sigmoid
 from gatebp.network.slips import Slip
-from gatebp.gate.question import Question, QuestionType
+from gatebp.gate.question import QuestionType
 
 TOPIC = "vanishing"
 QUARTER = sp.Rational(1, 4)
@@ -61,15 +61,15 @@ def _output_slips(outputs: list[sp.Expr], weights: sp.Expr) -> list[Slip]:
 
 
 @family(TOPIC, "Vanishing gradients: products of sigmoid derivatives", ("NAT", "MCQ", "MSQ"), (1, 2))
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     if qtype == "MSQ":
-        return _statements(rng, marks)
+        return Problem(topic=TOPIC, marks=marks, statements=lambda r: _statements(r, marks))
     if marks == 2:
-        return _weighted(rng, qtype)
-    return _bound(rng, qtype) if rng.random() < 0.4 else _plain_product(rng, qtype)
+        return _weighted(rng)
+    return _bound(rng) if rng.random() < 0.4 else _plain_product(rng)
 
 
-def _bound(rng: random.Random, qtype: QuestionType) -> Question:
+def _bound(rng: random.Random) -> Problem:
     k = rng.randint(2, 5)
     exact = sp.Integer(4) ** k
     slips = [Slip(sp.Integer(2) ** k, "bounded σ' by 1/2 instead of 1/4"),
@@ -83,21 +83,20 @@ def _bound(rng: random.Random, qtype: QuestionType) -> Question:
              f"∂a{k}/∂z1 multiplies {k} σ' factors and {k - 1} weights of magnitude at most 1.",
              f"So |∂a{k}/∂z1| ≤ (1/4)^{k} = 1/{4**k}, and the bound is reached when every z_i = 0 and "
              f"|w| = 1, so no larger N is guaranteed: N = {4**k}."]
-    return numeric_question(topic=TOPIC, qtype=qtype, marks=1, body=body, exact=exact, steps=steps,
-                            slips=slips, rng=rng)
+    return Problem(topic=TOPIC, marks=1, body=body, exact=exact, steps=steps, slips=slips)
 
 
-def _plain_product(rng: random.Random, qtype: QuestionType) -> Question:
+def _plain_product(rng: random.Random) -> Problem:
     outputs = _outputs(rng, 2)
     exact = _product([_prime(a) for a in outputs])
     body = (f"Two stacked sigmoid layers gave the outputs {_listing('a', outputs)} (a_i = σ(z_i)) in the forward "
             f"pass. What is the product σ'(z1)·σ'(z2) of their local derivatives?")
     steps = _factor_steps(outputs) + [f"σ'(z1)·σ'(z2) = {decimal(exact)}"]
-    return numeric_question(topic=TOPIC, qtype=qtype, marks=1, body=body, exact=exact, steps=steps,
-                            slips=_output_slips(outputs, sp.S.One), rng=rng, places=4)
+    return Problem(topic=TOPIC, marks=1, body=body, exact=exact, steps=steps,
+                   slips=_output_slips(outputs, sp.S.One), places=4)
 
 
-def _weighted(rng: random.Random, qtype: QuestionType) -> Question:
+def _weighted(rng: random.Random) -> Problem:
     outputs = _outputs(rng, 3)
     weights = [sp.Integer(nonzero(rng, -3, 3)) for _ in range(2)]
     w = _product(weights)
@@ -112,11 +111,10 @@ def _weighted(rng: random.Random, qtype: QuestionType) -> Question:
         "∂a3/∂z1 = σ'(z3)·w3·σ'(z2)·w2·σ'(z1)",
         f"= {' × '.join(decimal(v) for v in (primes[2], weights[1], primes[1], weights[0], primes[0]))} "
         f"= {decimal(exact)}"]
-    return numeric_question(topic=TOPIC, qtype=qtype, marks=2, body=body, exact=exact, steps=steps,
-                            slips=slips, rng=rng, places=4)
+    return Problem(topic=TOPIC, marks=2, body=body, exact=exact, steps=steps, slips=slips, places=4)
 
 
-def _statements(rng: random.Random, marks: int) -> Question:
+def _statements(rng: random.Random, marks: int) -> Statements:
     k = rng.randint(2, 3) if marks == 1 else rng.randint(3, 4)
     outputs = _outputs(rng, k)
     primes = [_prime(a) for a in outputs]
@@ -141,4 +139,4 @@ def _statements(rng: random.Random, marks: int) -> Question:
             f"forward pass gave {_listing('a', outputs)}. Which statements are true?")
     steps = _factor_steps(outputs) + [f"product = {decimal(product)}",
                                       "σ'(z) = a(1 − a) ≤ 1/4 (at a = 0.5); tanh'(z) = 1 − a² ≤ 1 (at a = 0)"]
-    return choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=body, choices=choices, steps=steps, rng=rng)
+    return Statements(body=body, choices=choices, steps=steps)
