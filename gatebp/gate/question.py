@@ -28,17 +28,26 @@ class Option:
     value: float | None = None
     mistake: str | None = None
     find: dict[str, Any] | None = None
+    claim: dict[str, Any] | None = None  # what the option asserts, as data a program can check
+    true: bool | None = None  # the code's verdict on the claim (the key is the true options)
+    why: str | None = None  # one line: why it is right, or the slip that leads to it
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"label": self.label, "text": self.text}
-        for key in ("value", "mistake", "find"):
+        for key in ("value", "mistake", "find", "claim", "true", "why"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Option:
-        return cls(data["label"], data["text"], data.get("value"), data.get("mistake"), data.get("find"))
+        return cls(data["label"], data["text"], data.get("value"), data.get("mistake"), data.get("find"),
+                   data.get("claim"), data.get("true"), data.get("why"))
+
+    def verdict_text(self) -> str:
+        """"B: wrong: you ignored the closed gate on h" as a solution lists each option."""
+        word = "right" if self.true else "wrong"
+        return f"{self.label}: {word}" + (f": {self.why}" if self.why else "")
 
 
 @dataclass(frozen=True)

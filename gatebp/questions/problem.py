@@ -18,6 +18,7 @@ from gatebp.core.step import Step
 from gatebp.gate.question import Question, QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
+from gatebp.questions.claims import ClaimError, Context, decide
 from gatebp.questions.families.common import Choice, choice_question, nat_question, numeric_choices, places_for
 
 
@@ -79,10 +80,19 @@ def _exact(problem: Problem) -> sp.Expr:
 def _numeric_mcq(problem: Problem, rng: random.Random) -> Question:
     exact = _exact(problem)
     places = places_for(exact) if problem.places is None else problem.places
-    choices = numeric_choices(exact, problem.slips, places, rng)
+    choices = [replace(c, claim=_numeric_claim(problem, c.value, places))
+               for c in numeric_choices(exact, problem.slips, places, rng)]
+    context = Context(graph=problem.graph, exact=exact, find=problem.find, extra=problem.extra)
     return choice_question(topic=problem.topic, qtype="MCQ", marks=problem.marks, body=problem.body,
-                           choices=choices, steps=problem.steps, rng=rng, graph=problem.graph,
-                           find=problem.find)
+                           choices=judged(problem.topic, choices, context), steps=problem.steps, rng=rng,
+                           graph=problem.graph, find=problem.find)
+
+
+def _numeric_claim(problem: Problem, value: float | None, places: int) -> dict[str, object]:
+    """A numeric option claims the asked quantity's value: a graph quantity when one is asked."""
+    if problem.find is not None and problem.graph is not None:
+        return {"kind": "quantity", "find": problem.find.to_dict(), "value": value, "places": places}
+    return {"kind": "answer", "value": value, "places": places}
 
 
 def _chosen(problem: Problem, qtype: QuestionType, chooser: Chooser | None,
@@ -90,9 +100,29 @@ def _chosen(problem: Problem, qtype: QuestionType, chooser: Chooser | None,
     if chooser is None:
         raise ValueError(f"{problem.topic}: no {qtype} form for this problem")
     picked = chooser(rng)
+    graph = picked.graph or problem.graph
+    context = Context(graph=graph, exact=problem.exact, find=problem.find, extra=problem.extra)
     return choice_question(topic=problem.topic, qtype=qtype, marks=problem.marks, body=picked.body,
-                           choices=picked.choices, steps=picked.steps, rng=rng, graph=picked.graph,
-                           find=picked.find)
+                           choices=judged(problem.topic, picked.choices, context), steps=picked.steps,
+                           rng=rng, graph=picked.graph, find=picked.find)
+
+
+def judged(topic: str, choices: Sequence[Choice], context: Context) -> list[Choice]:
+    """Each choice with a claim, decided by computation; an intended truth the computation
+    contradicts raises ClaimError (a wrong key never reaches a student)."""
+    out = []
+    for choice in choices:
+        if choice.claim is None:
+            out.append(choice)
+            continue
+        verdict = decide(choice.claim, context)
+        if verdict.true != choice.correct:
+            raise ClaimError(f"{topic}: option {choice.text!r} was meant to be {choice.correct} but "
+                             f"{verdict.why}")
+        why = verdict.why if choice.correct or not choice.mistake else (
+            f"{verdict.why}; this is what you get if you {choice.mistake}")
+        out.append(replace(choice, why=why))
+    return out
 
 
 def fixed_choices(*, topic: str, qtype: QuestionType, marks: int, body: str, choices: Sequence[Choice],

@@ -144,6 +144,14 @@ class Choice:
     value: float | None = None
     mistake: str | None = None
     find: dict[str, object] | None = None
+    claim: dict[str, object] | None = None  # what the option asserts (gatebp.questions.claims)
+    why: str | None = None  # filled in when the claim is judged
+
+
+def quantity(of: str, wrt: str | None, value: sp.Expr, places: int = 4) -> dict[str, object]:
+    """The claim "this graph quantity equals value" as an option shows it (`short`: 4 places)."""
+    find: dict[str, object] = {"of": of} if wrt is None else {"of": of, "wrt": wrt}
+    return {"kind": "quantity", "find": find, "value": round(float(sp.N(value, 30)), places), "places": places}
 
 
 def statement(template: str, value: sp.Expr, slip: Slip | None, rng: random.Random, p_true: float = 0.5,
@@ -278,7 +286,8 @@ def choice_question(*, topic: str, qtype: QuestionType, marks: int, body: str,
         raise ValueError(f"{topic}: {qtype} with {correct_count} correct options")
     order = list(choices)
     rng.shuffle(order)
-    options = tuple(Option(LABELS[i], c.text, c.value, c.mistake, c.find) for i, c in enumerate(order))
+    options = tuple(Option(LABELS[i], c.text, c.value, c.mistake, c.find, c.claim,
+                           c.correct if c.claim is not None else None, c.why) for i, c in enumerate(order))
     correct = [i for i, c in enumerate(order) if c.correct]
     key = ";".join(LABELS[i] for i in correct)
     text = body if qtype == "MCQ" else f"{body} (one or more options may be correct)"

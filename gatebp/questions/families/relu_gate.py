@@ -10,7 +10,7 @@ from gatebp.network.slips import backprop_slips
 from gatebp.network.solve import solve
 from gatebp.network.steps import Solution, short
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import Choice, computes, given, nonzero, solved, working
+from gatebp.questions.families.common import Choice, computes, given, nonzero, quantity, solved, working
 from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "relu-gate"
@@ -48,11 +48,14 @@ def _statements(graph: Graph, solution: Solution) -> Statements:
     dw2 = solve(graph, Find("y", "w2"))
     dx = solve(graph, Find("y", "x"))
     choices = [
-        Choice("The ReLU gate is open (it passes the gradient)", bool(gate_open)),
-        Choice(f"∂y/∂w1 = {short(solution.exact)}", True, float(solution.value), find={"of": "y", "wrt": "w1"}),
+        Choice("The ReLU gate is open (it passes the gradient)", bool(gate_open),
+               claim={"kind": "gate", "unit": "h", "pre": "z", "open": True}),
+        Choice(f"∂y/∂w1 = {short(solution.exact)}", True, float(solution.value), find={"of": "y", "wrt": "w1"},
+               claim=quantity("y", "w1", solution.exact)),
         Choice(f"∂y/∂w2 = {short(dw2.exact + 1)}", False, float(dw2.value + 1),
-               "added 1 to ∂y/∂w2 (it is h)", {"of": "y", "wrt": "w2"}),
-        Choice(f"∂y/∂x = {short(dx.exact)}", True, float(dx.value), find={"of": "y", "wrt": "x"}),
+               "added 1 to ∂y/∂w2 (it is h)", {"of": "y", "wrt": "w2"}, claim=quantity("y", "w2", dw2.exact + 1)),
+        Choice(f"∂y/∂x = {short(dx.exact)}", True, float(dx.value), find={"of": "y", "wrt": "x"},
+               claim=quantity("y", "x", dx.exact)),
     ]
     body = f"A network computes {computes(graph)} with {given(graph)}. Which statements are true?"
     steps = working(solution) + [f"∂y/∂w2 = h = {short(dw2.exact)}", f"∂y/∂x = {short(dx.exact)}"]

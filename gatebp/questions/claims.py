@@ -1,0 +1,161 @@
+"""Every option is a claim the code decides, with a one-line reason.
+
+An option's `claim` is plain data (`{"kind": ..., ...}`): what it asserts, in a form a program can
+check. `judge` decides it by computation (solving the graph, a forward pass, exact arithmetic),
+never by which template produced it, and refuses an option whose intended truth the computation
+contradicts: a wrong key is a bug that must stop the question, not reach a student.
+
+Generic kinds (any family with a network may use them):
+
+- `quantity`: `{find, value, places}`: the graph quantity `find` equals `value` shown to `places`;
+- `answer`: `{value, places}`: the quantity the question asks for equals `value` (numeric MCQ);
+- `gate`: `{unit, pre, open}`: the ReLU gate of `unit` (input node `pre`) is open / closed;
+- `zero`: `{find, zero}`: the gradient `find` is (or is not) exactly 0;
+- `sign`: `{find, sign}`: the gradient `find` is "positive" or "negative";
+- `paths`: `{of, wrt, count, live}`: the number of paths (with a nonzero product, if `live`).
+
+A family with its own kind of claim registers a decider with `@decider("kind")`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import sympy as sp
+
+from gatebp.network.graph import Find, Graph
+from gatebp.network.steps import short
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The code's decision on a claim and the one-line reason a student reads."""
+
+    true: bool
+    why: str
+
+
+@dataclass
+class Context:
+    """What a decider may read: the question's network and the exact answer it asks for.
+
+    Solutions are cached per quantity, seeded with the question's own answer, so judging four
+    options about one gradient solves the network once."""
+
+    graph: Graph | None = None
+    exact: sp.Expr | None = None
+    find: Find | None = None
+    extra: Mapping[str, Any] | None = None
+    _solved: dict[tuple[Any, ...], sp.Expr] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.find is not None and self.exact is not None:
+            self._solved[_key(self.find.to_dict())] = self.exact
+
+    def solve(self, find: Mapping[str, Any]) -> sp.Expr:
+        """The exact value of `find` (a forward value, a derivative or a descent step)."""
+        from gatebp.network.solve import solve
+
+        if self.graph is None:
+            raise ClaimError("a claim about a graph quantity needs the question's graph")
+        key = _key(find)
+        if key not in self._solved:
+            lr = find.get("lr")
+            target = Find(str(find["of"]), find.get("wrt"), None if lr is None else Fraction(str(lr)))
+            self._solved[key] = solve(self.graph, target).exact
+        return self._solved[key]
+
+
+def _key(find: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (find.get("of"), find.get("wrt"), None if find.get("lr") is None else str(find.get("lr")))
+
+
+Decider = Callable[[Mapping[str, Any], Context], Verdict]
+DECIDERS: dict[str, Decider] = {}
+
+
+class ClaimError(AssertionError):
+    """An option's intended truth disagrees with the computation: a bug, never shown."""
+
+
+def decider(kind: str) -> Callable[[Decider], Decider]:
+    """Register the function that decides claims of `kind`."""
+
+    def register(function: Decider) -> Decider:
+        DECIDERS[kind] = function
+        return function
+
+    return register
+
+
+def decide(claim: Mapping[str, Any], context: Context) -> Verdict:
+    kind = claim.get("kind")
+    if kind not in DECIDERS:
+        raise ClaimError(f"no decider for claims of kind {kind!r}")
+    return DECIDERS[str(kind)](claim, context)
+
+
+def rounds_to(value: float, exact: sp.Expr, places: int) -> bool:
+    """True when `value`, written to `places` decimals, is the exact value rounded (half a unit)."""
+    return abs(value - float(sp.N(exact, 30))) <= 0.5 * 10.0**-places + 1e-12
+
+
+def label(find: Mapping[str, Any]) -> str:
+    """∂y/∂w1, or y for a forward value."""
+    return f"∂{find['of']}/∂{find['wrt']}" if find.get("wrt") else str(find["of"])
+
+
+@decider("quantity")
+def _quantity(claim: Mapping[str, Any], context: Context) -> Verdict:
+    exact = context.solve(claim["find"])
+    holds = rounds_to(float(claim["value"]), exact, int(claim.get("places", 4)))
+    return Verdict(holds, f"{label(claim['find'])} = {short(exact)}")
+
+
+@decider("answer")
+def _answer(claim: Mapping[str, Any], context: Context) -> Verdict:
+    if context.exact is None:
+        raise ClaimError("an answer claim needs the question's exact answer")
+    holds = rounds_to(float(claim["value"]), context.exact, int(claim.get("places", 4)))
+    return Verdict(holds, f"the answer is {short(context.exact)}")
+
+
+@decider("gate")
+def _gate(claim: Mapping[str, Any], context: Context) -> Verdict:
+    from gatebp.network.solve import forward_pass
+
+    if context.graph is None:
+        raise ClaimError("a gate claim needs the question's graph")
+    z = forward_pass(context.graph)[str(claim["pre"])]
+    is_open = bool(z > 0)
+    state = f"{claim['pre']} = {short(z)} {'> 0: open' if is_open else '≤ 0: closed'}"
+    return Verdict(is_open == bool(claim["open"]), f"the gate of {claim['unit']}: {state}")
+
+
+@decider("zero")
+def _zero(claim: Mapping[str, Any], context: Context) -> Verdict:
+    exact = context.solve(claim["find"])
+    return Verdict((exact == 0) == bool(claim.get("zero", True)), f"{label(claim['find'])} = {short(exact)}")
+
+
+@decider("sign")
+def _sign(claim: Mapping[str, Any], context: Context) -> Verdict:
+    exact = context.solve(claim["find"])
+    sign = "positive" if exact > 0 else "negative" if exact < 0 else "zero"
+    return Verdict(sign == claim["sign"], f"{label(claim['find'])} = {short(exact)} is {sign}")
+
+
+@decider("paths")
+def _paths(claim: Mapping[str, Any], context: Context) -> Verdict:
+    from gatebp.network.solve import solve
+
+    if context.graph is None:
+        raise ClaimError("a path claim needs the question's graph")
+    solution = solve(context.graph, Find(str(claim["of"]), str(claim["wrt"])))
+    live = bool(claim.get("live"))
+    count = sum(1 for p in solution.paths if not live or p.product != 0)
+    what = "paths with a nonzero product" if live else "paths"
+    return Verdict(count == int(claim["count"]), f"{count} {what} lead from {claim['wrt']} to {claim['of']}")
