@@ -90,8 +90,11 @@ def _finite(value: Any) -> bool:
 
 
 def worked_steps(q: Question) -> list[Step]:
-    """The working to print: every step but the key line (the key is printed beside it already)."""
-    return [s for s in q.solution if s.kind != "key"]
+    """The working to print: every step but the key line (the key is printed beside it already),
+    then why each option is right or wrong, in option order with its letter."""
+    verdicts = [Step("verdict", o.verdict_text()) for o in q.options if o.true is not None]
+    steps = [s for s in q.solution if s.kind != "key" and not (verdicts and s.kind == "verdict")]
+    return steps + verdicts
 
 
 def marks_text(marks: int) -> str:

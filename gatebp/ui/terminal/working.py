@@ -178,7 +178,8 @@ SECTIONS = {"forward": "Forward pass", "local": "Local derivatives (one per edge
 
 
 def question_working(question: Question, plain: bool = False) -> RenderableType:
-    """The question's own typed working, a heading wherever its kind of step changes."""
+    """The question's own typed working, a heading wherever its kind of step changes, then why
+    each option is right or wrong (in option order, with letters)."""
     parts: list[RenderableType] = []
     heading = None
     for step in question.solution:
@@ -187,4 +188,17 @@ def question_working(question: Question, plain: bool = False) -> RenderableType:
             parts.append(Text(section, style="bold"))
         heading = section or heading
         parts.append(Text(step.text, style="bold" if step.kind == "key" else ""))
-    return Group(*parts)
+    reasons = option_reasons(question)
+    return Group(*parts, reasons) if reasons is not None else Group(*parts)
+
+
+def option_reasons(question: Question) -> Text | None:
+    """"A: right: ∂y/∂w1 = 6" / "B: wrong: ... you ignored the closed gate", one line per option."""
+    judged = [o for o in question.options if o.true is not None]
+    if not judged:
+        return None
+    text = Text("Why each option is right or wrong", style="bold")
+    for option in judged:
+        text.append("\n")
+        text.append(option.verdict_text(), style="green" if option.true else "")
+    return text
