@@ -81,6 +81,7 @@ class Printer:
     minus = "−"
     exact = False  # keep every parenthesis the tree needs (ASCII round trip)
     halves = True  # x/2 as ½x
+    flat_subscripts = True  # letter subscripts stay on the line (w_h₁,x₂): never juxtapose them
     functions = {"sigmoid": ("σ", "call"), "relu": ("ReLU", "fn"), "tanh": ("tanh", "fn"),
                  "log": ("ln", "fn"), "leaky_relu": ("LeakyReLU", "fn"),
                  "softplus": ("softplus", "fn"), "linear": ("id", "fn")}
@@ -103,7 +104,7 @@ class Printer:
 
     def _Name(self, node: Name) -> Frag:
         symbol = names.parse_name(node.id)
-        kind = "word" if symbol.is_word or symbol.letter_subscript else "sym"
+        kind = "word" if symbol.is_word or (symbol.letter_subscript and self.flat_subscripts) else "sym"
         return Frag(self.name(node.id), ATOM, kind, kind)
 
     def _Neg(self, node: Neg) -> Frag:
@@ -328,6 +329,7 @@ class LatexPrinter(Printer):
 
     minus = "-"
     halves = False
+    flat_subscripts = False
     functions = {"sigmoid": ("\\sigma", "call"), "relu": ("\\operatorname{ReLU}", "fn"),
                  "tanh": ("\\tanh", "fn"), "log": ("\\ln", "fn"),
                  "leaky_relu": ("\\operatorname{LeakyReLU}", "fn"),
@@ -442,6 +444,8 @@ class TypstPrinter(LatexPrinter):
 
 class HtmlPrinter(Printer):
     """Unicode with <i>, <sub> and <sup>: no MathML, no script, safe inside any element."""
+
+    flat_subscripts = False
 
     def name(self, name: str) -> str:
         return names.name_html(name)
