@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Union
+from typing import Any
 
 from gatebp.core.expr import BinOp, Call, Expr, Name
 from gatebp.network.graph import Graph, Layer, Node
@@ -82,7 +82,7 @@ class GraphFigure:
     edges: tuple[tuple[str, str], ...]
 
 
-Figure = Union[LayeredFigure, GraphFigure]
+Figure = LayeredFigure | GraphFigure
 
 
 def build_figure(graph: Graph) -> Figure:
@@ -298,7 +298,7 @@ def _assemble(graph: Graph, layers: list[list[str]], units: dict[str, str], sums
     previous = first
     for k, layer in enumerate(layers, 1):
         columns.append(_scalar_column(graph, layer, units, sums))
-        names = tuple(tuple(dict((s, w) for w, s in sums[units[u]].terms)[p] for p in previous)
+        names = tuple(tuple({s: w for w, s in sums[units[u]].terms}[p] for p in previous)
                       for u in layer)
         weights.append(tuple(Weight(p, u, n, graph.values.get(n))
                              for u, row in zip(layer, names) for p, n in zip(previous, row)))

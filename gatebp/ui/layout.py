@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from gatebp.core.expr import Expr, Name
-from gatebp.core.maths import Math, Part, Relation, Text, num, render, render_number
+from gatebp.core.maths import Math, Part, Relation, Text, num, render
 from gatebp.ui.figure import Figure, GraphFigure, LayeredFigure, Unit, Weight
 
 MAX_WIDTH_PT = 481.9  # 170 mm

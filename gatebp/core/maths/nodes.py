@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Union
 
-from gatebp.core.expr import BinOp, Call, Expr, Name, Neg, Num
+from gatebp.core.expr import BinOp, Call, Name, Neg, Num
 
 
 @dataclass(frozen=True)
@@ -79,8 +78,8 @@ class Matrix:
         return len(self.rows), len(self.rows[0]) if self.rows else 0
 
 
-MathExpr = Union[Num, Name, Neg, BinOp, Call, Partial, Transpose, Hadamard, MatMul, Prime, Apply,
-                 Relation, Matrix]
+MathExpr = (Num | Name | Neg | BinOp | Call | Partial | Transpose | Hadamard | MatMul | Prime | Apply
+            | Relation | Matrix)
 RELATIONS = ("=", "≈", "←", "≠", "≤", "≥")
 
 
@@ -93,7 +92,7 @@ def num(value: object) -> Num:
 def to_fraction(value: object) -> Fraction:
     """Exact value of a number-like object; refuses booleans and irrational SymPy values."""
     if isinstance(value, bool):
-        raise ValueError("a boolean is not a number")
+        raise TypeError("a boolean is not a number")
     if isinstance(value, (int, Fraction)):
         return Fraction(value)
     if isinstance(value, float):
@@ -118,7 +117,7 @@ def matrix(rows: object) -> Matrix:
 def column(entries: object) -> Matrix:
     """A column vector (n × 1), as the paper prints x and δ."""
     if not isinstance(entries, (list, tuple)):
-        raise ValueError("a column needs a list of entries")
+        raise TypeError("a column needs a list of entries")
     return matrix([[entry] for entry in entries])
 
 

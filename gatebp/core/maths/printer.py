@@ -20,13 +20,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from fractions import Fraction
-from typing import Literal
+from typing import ClassVar, Literal
 
 from gatebp.core.expr import BinOp, Call, Name, Neg, Num, format_number, parse_expr_text
 from gatebp.core.maths import names
-from gatebp.core.maths.nodes import (Apply, Hadamard, MathExpr, MatMul, Matrix, Partial, Prime,
-                                     Relation, Transpose, to_fraction)
+from gatebp.core.maths.nodes import (
+    Apply,
+    Hadamard,
+    MathExpr,
+    MatMul,
+    Matrix,
+    Partial,
+    Prime,
+    Relation,
+    Transpose,
+    to_fraction,
+)
 
 Target = Literal["unicode", "ascii", "typst", "latex", "html"]
 TARGETS: tuple[Target, ...] = ("unicode", "ascii", "typst", "latex", "html")
@@ -82,10 +91,10 @@ class Printer:
     exact = False  # keep every parenthesis the tree needs (ASCII round trip)
     halves = True  # x/2 as ½x
     flat_subscripts = True  # letter subscripts stay on the line (w_h₁,x₂): never juxtapose them
-    functions = {"sigmoid": ("σ", "call"), "relu": ("ReLU", "fn"), "tanh": ("tanh", "fn"),
+    functions: ClassVar[dict[str, tuple[str, str]]] = {"sigmoid": ("σ", "call"), "relu": ("ReLU", "fn"), "tanh": ("tanh", "fn"),
                  "log": ("ln", "fn"), "leaky_relu": ("LeakyReLU", "fn"),
                  "softplus": ("softplus", "fn"), "linear": ("id", "fn")}
-    relations = {"=": "=", "≈": "≈", "←": "←", "≠": "≠", "≤": "≤", "≥": "≥"}
+    relations: ClassVar[dict[str, str]] = {"=": "=", "≈": "≈", "←": "←", "≠": "≠", "≤": "≤", "≥": "≥"}
 
     def frag(self, node: MathExpr) -> Frag:
         handler: Callable[[MathExpr], Frag] | None = getattr(self, "_" + type(node).__name__, None)
@@ -204,7 +213,7 @@ class Printer:
         return self.space() if right.first == "fn" else self.juxtapose()
 
     def quotient(self, node: BinOp, top: Frag, bottom: Frag) -> Frag:
-        if self.half(node) and not top.first == "num":
+        if self.half(node) and top.first != "num":
             top = self.paren(top) if top.level < PROD or top.slash else top
             return Frag("½" + top.text, PROD, "num", top.last, slash=True)
         return self.fraction(top, bottom)
@@ -291,8 +300,8 @@ class AsciiPrinter(Printer):
     minus = "-"
     exact = True
     halves = False
-    functions = {name: (name, "fn") for name in Printer.functions}
-    relations = {"=": "=", "≈": "~=", "←": "<-", "≠": "!=", "≤": "<=", "≥": ">="}
+    functions: ClassVar[dict[str, tuple[str, str]]] = {name: (name, "fn") for name in Printer.functions}
+    relations: ClassVar[dict[str, str]] = {"=": "=", "≈": "~=", "←": "<-", "≠": "!=", "≤": "<=", "≥": ">="}
 
     def name(self, name: str) -> str:
         return name
@@ -330,11 +339,11 @@ class LatexPrinter(Printer):
     minus = "-"
     halves = False
     flat_subscripts = False
-    functions = {"sigmoid": ("\\sigma", "call"), "relu": ("\\operatorname{ReLU}", "fn"),
+    functions: ClassVar[dict[str, tuple[str, str]]] = {"sigmoid": ("\\sigma", "call"), "relu": ("\\operatorname{ReLU}", "fn"),
                  "tanh": ("\\tanh", "fn"), "log": ("\\ln", "fn"),
                  "leaky_relu": ("\\operatorname{LeakyReLU}", "fn"),
                  "softplus": ("\\operatorname{softplus}", "fn"), "linear": ("\\operatorname{id}", "fn")}
-    relations = {"=": "=", "≈": "\\approx", "←": "\\leftarrow", "≠": "\\neq", "≤": "\\le",
+    relations: ClassVar[dict[str, str]] = {"=": "=", "≈": "\\approx", "←": "\\leftarrow", "≠": "\\neq", "≤": "\\le",
                  "≥": "\\ge"}
 
     def name(self, name: str) -> str:
@@ -393,10 +402,10 @@ class LatexPrinter(Printer):
 class TypstPrinter(LatexPrinter):
     """Typst maths (the PDF export): frac(), mat(delim: "["), op("ReLU"), w_(h_1, x_2)."""
 
-    functions = {"sigmoid": ("sigma", "call"), "relu": ('op("ReLU")', "fn"), "tanh": ("tanh", "fn"),
+    functions: ClassVar[dict[str, tuple[str, str]]] = {"sigmoid": ("sigma", "call"), "relu": ('op("ReLU")', "fn"), "tanh": ("tanh", "fn"),
                  "log": ("ln", "fn"), "leaky_relu": ('op("LeakyReLU")', "fn"),
                  "softplus": ('op("softplus")', "fn"), "linear": ('op("id")', "fn")}
-    relations = {"=": "=", "≈": "approx", "←": "<-", "≠": "!=", "≤": "<=", "≥": ">="}
+    relations: ClassVar[dict[str, str]] = {"=": "=", "≈": "approx", "←": "<-", "≠": "!=", "≤": "<=", "≥": ">="}
 
     def name(self, name: str) -> str:
         return names.name_typst(name)

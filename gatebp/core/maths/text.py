@@ -24,14 +24,12 @@ import textwrap
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Union
 
 from gatebp.core.errors import ExpressionError
 from gatebp.core.expr import parse_expr_text
 from gatebp.core.maths.escape import escape_text
-from gatebp.core.maths.nodes import (Hadamard, MathExpr, MatMul, Matrix, Partial, Relation,
-                                     RELATIONS)
-from gatebp.core.maths.printer import PROD, Target, html_matrix, printer
+from gatebp.core.maths.nodes import RELATIONS, Hadamard, MathExpr, MatMul, Matrix, Partial, Relation
+from gatebp.core.maths.printer import PROD, Target, printer
 
 INDENT = "    "
 
@@ -51,7 +49,7 @@ class Display:
     items: tuple[Text | Math, ...]
 
 
-Part = Union[Text, Math, Display]
+Part = Text | Math | Display
 MathText = tuple[Part, ...]
 
 
@@ -230,7 +228,7 @@ def _display_item(item: Text | Math, target: Target) -> str:
 
 # --- markup --------------------------------------------------------------------------------
 
-_SPAN = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
+_SPAN = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.DOTALL)
 _PARTIAL = re.compile(r"∂([A-Za-z][A-Za-z0-9_]*)/∂([A-Za-z][A-Za-z0-9_]*)\Z")
 _RELATION = re.compile(r"\s*(=|≈|<-|←|≠|≤|≥)\s*")
 

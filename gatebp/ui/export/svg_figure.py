@@ -33,8 +33,9 @@ def svg_figure(drawing: Drawing) -> str:
     """One standalone <svg> element, sized in points."""
     w, h = _n(drawing.width), _n(drawing.height)
     label = escape(drawing.summary[:300], {'"': "&quot;"})
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}pt" height="{h}pt" '
-             f'viewBox="0 0 {w} {h}" role="img" aria-label="{label}" font-family="{FONT}">',
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}pt" height="{h}pt" '
+            f'viewBox="0 0 {w} {h}" role="img" aria-label="{label}" font-family="{FONT}">')
+    parts = [head,
              f"<title>{escape(drawing.summary[:300])}</title>"]
     parts += [_edge(seg) for seg in drawing.edges]
     parts += [_stroke(seg) for seg in drawing.strokes]
@@ -85,4 +86,4 @@ def _text(label: Label) -> str:
 def _n(value: float) -> str:
     """One decimal, no trailing zeros: stable, short SVG text."""
     text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    return text.removesuffix(".0")

@@ -58,4 +58,4 @@ def _p(x: float, y: float) -> str:
 
 def _n(value: float) -> str:
     text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    return text.removesuffix(".0")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from gatebp.ui.export.svg_figure import svg_figure
 from gatebp.ui.figure import figure_from_dict
 from gatebp.ui.layout import MAX_WIDTH_PT, Drawing, place
-from gatebp.ui.export.svg_figure import svg_figure
 
 
 def typst_for_question_graph(graph: dict[str, Any]) -> str:

@@ -18,8 +18,19 @@ from fractions import Fraction
 from rich.text import Text as RichText
 
 from gatebp.core.expr import Name
-from gatebp.core.maths import (Math, Matrix, Relation, display, display_lines, display_width,
-                               num, render_math, render_name, render_number)
+from gatebp.core.maths import (
+    Math,
+    Matrix,
+    Relation,
+    Target,
+    display,
+    display_lines,
+    display_width,
+    num,
+    render_math,
+    render_name,
+    render_number,
+)
 from gatebp.core.maths.text import Text as MathTextPart
 from gatebp.network.graph import Graph
 from gatebp.ui.figure import Figure, GraphFigure, LayeredFigure, Weight, build_figure
@@ -88,7 +99,7 @@ def _cells(text: str) -> list[str]:
 
 def _layered(figure: LayeredFigure, plain: bool, width: int, on_edges: bool,
              tail_column: bool) -> list[str]:
-    target = "ascii" if plain else "unicode"
+    target: Target = "ascii" if plain else "unicode"
     cells = [[_cell(unit, figure.named, target) for unit in column.units] for column in figure.columns]
     titles = [_title(column.act, column.stem, plain, k) for k, column in enumerate(figure.columns)]
     tail = figure.tail[-1] if len(figure.tail) == 1 and tail_column else None
@@ -108,7 +119,7 @@ def _labelled(figure: LayeredFigure, column: int) -> bool:
     return len(figure.columns[column - 1].units) == 1 or len(figure.columns[column].units) == 1
 
 
-def _cell(unit: object, named: bool, target: str) -> str:
+def _cell(unit: object, named: bool, target: Target) -> str:
     from gatebp.ui.figure import Unit
 
     assert isinstance(unit, Unit)
@@ -130,7 +141,7 @@ def _title(act: str, stem: str | None, plain: bool, index: int) -> str:
 
 
 def _draw(canvas: _Canvas, figure: LayeredFigure, cells: list[list[str]], titles: list[str],
-          labelled: list[bool], target: str) -> None:
+          labelled: list[bool], target: Target) -> None:
     box = ASCII_BOX if target == "ascii" else UNICODE_BOX
     tallest = max(len(column) for column in cells)
     rows = [[1 + tallest - len(column) + 2 * i for i in range(len(column))] for column in cells]
@@ -147,7 +158,7 @@ def _draw(canvas: _Canvas, figure: LayeredFigure, cells: list[list[str]], titles
             x = _bus(canvas, right, ends, rows[k + 1], labels, box)
 
 
-def _edge_labels(figure: LayeredFigure, column: int, target: str) -> dict[tuple[int, int], str]:
+def _edge_labels(figure: LayeredFigure, column: int, target: Target) -> dict[tuple[int, int], str]:
     """(left row, right row) -> the weight's text: its value, with its name in scalar graphs."""
     if column >= len(figure.columns):
         return {}
@@ -159,7 +170,7 @@ def _edge_labels(figure: LayeredFigure, column: int, target: str) -> dict[tuple[
     return out
 
 
-def _weight_text(weight: Weight, named: bool, target: str) -> str:
+def _weight_text(weight: Weight, named: bool, target: Target) -> str:
     value = "?" if weight.value is None else render_number(weight.value, target)
     return f"{render_name(weight.name, target)} = {value}" if named else value
 
@@ -206,7 +217,7 @@ def _junction(key: tuple[int, int, int, int], box: dict[str, str]) -> str:
 
 # --- below the drawing: the weight matrices, the given values, the rest of the definitions --
 
-def _below(figure: LayeredFigure, labelled: list[bool], target: str, width: int,
+def _below(figure: LayeredFigure, labelled: list[bool], target: Target, width: int,
            list_tail: bool) -> list[str]:
     blocks = [display_lines(_matrix_display(figure, m.into - 1, target), target)
               for m in figure.matrices if not labelled[m.into - 1]]
@@ -220,7 +231,7 @@ def _below(figure: LayeredFigure, labelled: list[bool], target: str, width: int,
     return ([""] + lines) if lines else []
 
 
-def _matrix_display(figure: LayeredFigure, index: int, target: str):  # type: ignore[no-untyped-def]
+def _matrix_display(figure: LayeredFigure, index: int, target: Target):  # type: ignore[no-untyped-def]
     """W₁ = [values] in layer form; [names] = [values] when the weights have their own names."""
     matrix = figure.matrices[index]
     values = Matrix(tuple(tuple(num(v) if v is not None else Name("unknown") for v in row)
@@ -262,7 +273,7 @@ def _join_row(row: list[list[str]]) -> list[str]:
 
 def definition_lines(figure: GraphFigure, plain: bool = False, width: int = 80) -> list[str]:
     """The given values on one line, then each node's definition in order."""
-    target = "ascii" if plain else "unicode"
+    target: Target = "ascii" if plain else "unicode"
     given = ", ".join(f"{render_name(n, target)} = {render_number(v, target)}"
                       for n, v in figure.values.items())
     lines = textwrap.wrap("given: " + given, width) if given else []
