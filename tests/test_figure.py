@@ -14,7 +14,15 @@ import pytest
 
 from gatebp.network.spec import parse_spec
 from gatebp.ui.figure import GraphFigure, LayeredFigure, build_figure, figure_from_dict
-from gatebp.ui.layout import MAX_WIDTH_PT, MIN_PT, Drawing, place, print_scale, smallest_printed_pt
+from gatebp.ui.layout import (
+    MAX_WIDTH_PT,
+    MIN_PT,
+    Drawing,
+    place,
+    print_scale,
+    segment_hits_box,
+    smallest_printed_pt,
+)
 from gatebp.ui.terminal.figure import figure_lines, network_figure
 
 GOLDEN = Path(__file__).parent / "golden" / "figure"
@@ -204,3 +212,28 @@ def test_typst_embeds_the_svg_at_natural_size(tmp_path):
     (tmp_path / "f.typ").write_text(source, encoding="utf-8")
     typst.compile(str(tmp_path / "f.typ"), output=str(tmp_path / "f.pdf"))
     assert f"width: {_drawing('2-3-2-1').width:.1f}pt" in source
+
+
+def test_every_family_graph_draws_within_the_limits():
+    """Every family form in the stored golden set: no crossing, 8 pt on A4, 80 columns."""
+    stored = json.loads((Path(__file__).parent / "golden" / "questions-v1.json").read_text(encoding="utf-8"))
+    graphs = {json.dumps(q["graph"]): q["id"] for q in stored["questions"] if q.get("graph")}
+    problems = []
+    for text, qid in graphs.items():
+        figure = figure_from_dict(json.loads(text))
+        drawing = place(figure)
+        crossed = [lab.text for lab in drawing.labels for seg in drawing.edges if segment_hits_box(seg, lab.box)]
+        widest = max(len(line) for plain in (False, True) for line in figure_lines(figure, plain))
+        if crossed or smallest_printed_pt(drawing) < MIN_PT or widest > 80:
+            problems.append((qid, crossed, round(smallest_printed_pt(drawing), 1), widest))
+    assert problems == []
+
+
+def test_the_working_view_can_show_the_forward_values():
+    from gatebp.network.solve import forward_pass
+
+    graph = parse_spec(json.dumps(NETS["2-2-1"]))
+    lines = figure_lines(build_figure(graph), values=forward_pass(graph))
+    assert "h₁ = 0" in lines[1] and "h₂ = 4" in lines[3] and "y₁ = 12" in lines[2]
+    sigmoid = parse_spec(json.dumps({"values": {"x": "1", "w": "2"}, "nodes": {"z": "w * x", "p": "sigmoid(z)"}}))
+    assert "p ≈ 0.8808" in "\n".join(figure_lines(build_figure(sigmoid), values=forward_pass(sigmoid)))

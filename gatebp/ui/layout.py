@@ -175,12 +175,21 @@ def segment_hits_box(seg: Segment, box: Box) -> bool:
 
 
 def _between(a: Shape, b: Shape) -> Segment:
-    """The straight edge from a's outline to b's outline, with an arrowhead at b."""
-    dx, dy = b.x - a.x, b.y - a.y
+    """The straight edge from a's outline to b's outline, with an arrowhead at b. A box is
+    left by the middle of its right side and entered by the middle of its left side: boxes in a
+    column are right-aligned, so no edge runs back across its own column."""
+    x1, y1 = _port(a, b.x, b.y, 1.0)
+    x2, y2 = _port(b, x1, y1, -1.0)
+    return Segment(x1, y1, x2, y2, True)
+
+
+def _port(shape: Shape, towards_x: float, towards_y: float, side: float) -> tuple[float, float]:
+    if shape.kind == "rect":
+        return shape.x + side * (shape.rx + (0 if side > 0 else 1.0)), shape.y
+    dx, dy = towards_x - shape.x, towards_y - shape.y
     length = math.hypot(dx, dy) or 1.0
-    ux, uy = dx / length, dy / length
-    start, end = a.rim(ux, uy), b.rim(-ux, -uy) + 1.0
-    return Segment(a.x + ux * start, a.y + uy * start, b.x - ux * end, b.y - uy * end, True)
+    reach = shape.rx + (0 if side > 0 else 1.0)
+    return shape.x + dx / length * reach, shape.y + dy / length * reach
 
 
 def _split(seg: Segment, box: Box) -> list[Segment]:
@@ -300,8 +309,9 @@ def _title(column: object) -> tuple[Part, ...]:
 def _add_unit(plan: _Plan, k: int, unit: Unit, x: float, y: float, half: float, radius: float) -> None:
     drawing = plan.drawing
     if k == 0:
-        plan.shapes[unit.name] = Shape("rect", x, y, half, 11.0, "input")
-        drawing.labels.append(Label(_input_parts(unit), x, y, NAME_PT, "value"))
+        own = text_width(render(_input_parts(unit)), NAME_PT) / 2 + 6
+        plan.shapes[unit.name] = Shape("rect", x + half - own, y, own, 11.0, "input")
+        drawing.labels.append(Label(_input_parts(unit), x + half - own, y, NAME_PT, "value"))
         return
     last = k == len(plan.figure.columns) - 1
     plan.shapes[unit.name] = Shape("circle", x, y, radius, radius, "output" if last else "unit")
@@ -505,10 +515,11 @@ def _graph_shapes(figure: GraphFigure, drawing: Drawing) -> dict[str, Shape]:
             y = MARGIN + 14 + offset + i * ROW_PITCH
             leaf = name in figure.values
             w = text_width(render(texts[name]), NAME_PT) / 2 + 6
-            shape = Shape("rect" if leaf else "circle", x, y, w if leaf else max(w, 13), 11 if leaf else max(w, 13),
-                          "leaf" if leaf else "node")
+            cx = x + half - w if leaf else x  # boxes right-aligned, circles centred
+            shape = Shape("rect" if leaf else "circle", cx, y, w if leaf else max(w, 13),
+                          11 if leaf else max(w, 13), "leaf" if leaf else "node")
             shapes[name] = shape
-            drawing.labels.append(Label(texts[name], x, y, NAME_PT, "value" if leaf else "name"))
+            drawing.labels.append(Label(texts[name], cx, y, NAME_PT, "value" if leaf else "name"))
         x += half + COLUMN_GAP
     drawing.shapes = list(shapes.values())
     return shapes
@@ -522,26 +533,27 @@ def _route(a: Shape, b: Shape, drawing: Drawing) -> list[Segment]:
     """Straight when nothing is in the way, else over or under the shapes between a and b."""
     straight = _between(a, b)
     blockers = [s for s in drawing.shapes if s not in (a, b)]
-    if not any(segment_hits_box(straight, s.box.grown(2)) for s in blockers):
+    if not any(segment_hits_box(straight, s.box.grown(0.5)) for s in blockers):
         return [straight]
     between = [s for s in blockers if min(a.x, b.x) < s.x < max(a.x, b.x)] or blockers
     for lane in _lanes(between):
         path = _detour(a, b, lane)
-        if not any(segment_hits_box(seg, s.box.grown(2)) for seg in path for s in blockers):
+        if not any(segment_hits_box(seg, s.box.grown(0.5)) for seg in path for s in blockers):
             return path
     return [straight]
 
 
 def _lanes(shapes: list[Shape]) -> list[float]:
     top, bottom = min(s.box.y0 for s in shapes), max(s.box.y1 for s in shapes)
-    return [y for k in range(4) for y in (top - 8 - 10 * k, bottom + 8 + 10 * k)]
+    return [y for k in range(6) for y in (top - 8 - 10 * k, bottom + 8 + 10 * k)]
 
 
 def _detour(a: Shape, b: Shape, lane: float) -> list[Segment]:
-    """a -> (a's right side, lane) -> (b's left side, lane) -> b."""
-    rise = (1.0 if a.kind == "rect" else 0.8) * (a.ry if lane > a.y else -a.ry)
-    start = (a.x + a.rx * 0.6, a.y + rise)
-    end_x = b.x - b.rx - 1
-    return [Segment(start[0], start[1], start[0] + 8, lane),
-            Segment(start[0] + 8, lane, end_x - 10, lane),
-            Segment(end_x - 10, lane, end_x, b.y, True)]
+    """Out of a to the right, along the column gap to the lane, along it, then into b."""
+    if a.kind == "rect":
+        start = (a.x + a.rx, a.y)
+    else:
+        start = (a.x + a.rx * 0.6, a.y + a.ry * (0.8 if lane > a.y else -0.8))
+    turn, end_x = start[0] + 12, b.x - b.rx - 1
+    return [Segment(start[0], start[1], turn, start[1]), Segment(turn, start[1], turn, lane),
+            Segment(turn, lane, end_x - 12, lane), Segment(end_x - 12, lane, end_x, b.y, True)]

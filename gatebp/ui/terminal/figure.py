@@ -12,8 +12,8 @@ Non-layered graphs are listed as their definitions, one per line, after the give
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from rich.text import Text as RichText
 
@@ -33,7 +33,7 @@ from gatebp.core.maths import (
 )
 from gatebp.core.maths.text import Text as MathTextPart
 from gatebp.network.graph import Graph
-from gatebp.ui.figure import Figure, GraphFigure, LayeredFigure, Weight, build_figure
+from gatebp.ui.figure import Figure, GraphFigure, LayeredFigure, Unit, Weight, build_figure
 
 TITLES = {"input": "input", "relu": "ReLU", "sigmoid": "σ", "tanh": "tanh", "linear": "linear",
           "softmax": "softmax", "leaky_relu": "LeakyReLU", "softplus": "softplus"}
@@ -48,19 +48,22 @@ JUNCTIONS = {  # (left, right, up, down) -> character
 GAP = 3  # spaces between side-by-side matrices
 
 
-def network_figure(graph: Graph, plain: bool = False, width: int = 80) -> RichText:
-    """The figure as a Rich Text that never wraps (each line already fits `width`)."""
-    text = RichText("\n".join(figure_lines(build_figure(graph), plain, width)), no_wrap=True)
+def network_figure(graph: Graph, plain: bool = False, width: int = 80,
+                   values: Mapping[str, object] | None = None) -> RichText:
+    """The figure as a Rich Text that never wraps (each line already fits `width`); with
+    `values` (the forward pass) every computed unit shows its value, for the working view."""
+    text = RichText("\n".join(figure_lines(build_figure(graph), plain, width, values)), no_wrap=True)
     text.overflow = "crop"
     return text
 
 
-def figure_lines(figure: Figure, plain: bool = False, width: int = 80) -> list[str]:
+def figure_lines(figure: Figure, plain: bool = False, width: int = 80,
+                 values: Mapping[str, object] | None = None) -> list[str]:
     """The figure as lines of at most `width` cells (unless a single name is wider)."""
     if isinstance(figure, GraphFigure):
-        return definition_lines(figure, plain, width)
+        return definition_lines(figure, plain, width, values)
     for on_edges, tail_column in ((True, True), (False, True), (True, False), (False, False)):
-        lines = _layered(figure, plain, width, on_edges, tail_column)
+        lines = _layered(figure, plain, width, on_edges, tail_column, values or {})
         if max(map(display_width, lines)) <= width:
             break
     return lines
@@ -98,13 +101,14 @@ def _cells(text: str) -> list[str]:
 
 
 def _layered(figure: LayeredFigure, plain: bool, width: int, on_edges: bool,
-             tail_column: bool) -> list[str]:
+             tail_column: bool, values: Mapping[str, object]) -> list[str]:
     target: Target = "ascii" if plain else "unicode"
-    cells = [[_cell(unit, figure.named, target) for unit in column.units] for column in figure.columns]
+    cells = [[_cell(unit, figure.named, target, values) for unit in column.units] for column in figure.columns]
     titles = [_title(column.act, column.stem, plain, k) for k, column in enumerate(figure.columns)]
     tail = figure.tail[-1] if len(figure.tail) == 1 and tail_column else None
     if tail is not None:
-        cells.append([f"{render_name(tail.name, target)} = {render_math(tail.expr, target)}"])
+        cells.append([f"{render_name(tail.name, target)} = {render_math(tail.expr, target)}"
+                      + computed(values, tail.name, target)])
         titles.append("")
     labelled = [on_edges and _labelled(figure, k) for k in range(1, len(figure.columns))] + [False]
     canvas = _Canvas()
@@ -119,13 +123,13 @@ def _labelled(figure: LayeredFigure, column: int) -> bool:
     return len(figure.columns[column - 1].units) == 1 or len(figure.columns[column].units) == 1
 
 
-def _cell(unit: object, named: bool, target: Target) -> str:
-    from gatebp.ui.figure import Unit
-
-    assert isinstance(unit, Unit)
+def _cell(unit: Unit, named: bool, target: Target, values: Mapping[str, object]) -> str:
+    """x₁ = 1 for an input; h₁ (b = 1) for a unit, h₁ = 4 (b = 1) once its value is known."""
     text = render_name(unit.name, target)
     if unit.value is not None:
         text += " = " + render_number(unit.value, target)
+    else:
+        text += computed(values, unit.name, target)
     if unit.bias is not None:
         name = render_name(unit.bias, target) if named else "b"
         value = "?" if unit.bias_value is None else render_number(unit.bias_value, target)
@@ -271,17 +275,27 @@ def _join_row(row: list[list[str]]) -> list[str]:
 
 # --- graphs that are not layered -------------------------------------------------------------
 
-def definition_lines(figure: GraphFigure, plain: bool = False, width: int = 80) -> list[str]:
+def definition_lines(figure: GraphFigure, plain: bool = False, width: int = 80,
+                     values: Mapping[str, object] | None = None) -> list[str]:
     """The given values on one line, then each node's definition in order."""
     target: Target = "ascii" if plain else "unicode"
     given = ", ".join(f"{render_name(n, target)} = {render_number(v, target)}"
                       for n, v in figure.values.items())
     lines = textwrap.wrap("given: " + given, width) if given else []
     for node in figure.nodes:
-        lines += textwrap.wrap(f"{render_name(node.name, target)} = {render_math(node.expr, target)}",
+        lines += textwrap.wrap(f"{render_name(node.name, target)} = {render_math(node.expr, target)}"
+                               + computed(values or {}, node.name, target),
                                width, subsequent_indent="    ")
     return lines
 
 
-def value_text(value: Fraction, plain: bool = False) -> str:
-    return render_number(value, "ascii" if plain else "unicode")
+def computed(values: Mapping[str, object], name: str, target: Target) -> str:
+    """ " = 3" for an exact forward value, " ≈ 0.7311" for an irrational one, "" when absent."""
+    if name not in values:
+        return ""
+    value = values[name]
+    try:
+        return " = " + render_number(value, target)
+    except (TypeError, ValueError):
+        approx = f"{float(value):.4g}"  # type: ignore[arg-type]
+        return (" ~ " + approx) if target == "ascii" else (" ≈ " + approx.replace("-", "−"))
