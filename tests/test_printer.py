@@ -141,12 +141,12 @@ def test_markup_stem_in_every_target():
     parts = parse_markup(STEM)
     assert render(parts).split("\n") == [
         "A network takes x = [−1, 1]. Layer 1 computes h = ReLU(W₁x + b₁) with",
-        "    W₁ = ⎡ −2   1 ⎤",
+        "    W₁ = ⎡ −2   1 ⎤.",
         "         ⎣  2  −2 ⎦",
-        ". The value of ∂y₁/∂x₂ is ____ (rounded off to two decimal places).",
+        "The value of ∂y₁/∂x₂ is ____ (rounded off to two decimal places).",
     ]
     assert "[[" not in render(parts, "ascii") and "**" not in render(parts, "ascii")
-    assert "\\[ W_{1} = \\begin{bmatrix} -2 & 1 \\\\ 2 & -2 \\end{bmatrix} \\]" in render(parts, "latex")
+    assert "\\[ W_{1} = \\begin{bmatrix} -2 & 1 \\\\ 2 & -2 \\end{bmatrix}\\text{.} \\]" in render(parts, "latex")
     assert '$frac(partial y_1, partial x_2)$' in render(parts, "typst")
     assert 'class="gatebp-matrix"' in render(parts, "html")
     assert all(len(line) <= 60 for line in wrap(parts, 60))
@@ -271,3 +271,15 @@ def test_text_part_is_escaped_per_target():
     parts = (Text("50% of ŷ & σ"),)
     assert render(parts, "latex") == "50\\% of $\\hat{y}$ \\& $\\sigma$"
     assert json.dumps(render(parts, "ascii")) == '"50% of yhat & sigma"'
+
+
+def test_everything_the_printer_emits_has_a_latex_and_an_ascii_form():
+    samples = [render_math(g[0]) for g in GOLDEN]
+    samples += [render_math(e) for e in ("xbar * 2 + yhat", "sigmahat", "Delta * x", "x**-12", "alpha + Omega")]
+    samples += [render(display(Relation("=", Name("W"), matrix([[1, 2], [3, 4], [5, 6]]))))]
+    samples += [render_math(Partial("L", "yhat", local=True)), render_math(Hadamard(Transpose(Name("W")), Name("d")))]
+    for text in samples:
+        assert all(latex_covers(c) for c in text), text
+        assert "?" not in to_latex(text) and "?" not in to_ascii(text), text
+        assert all(ord(c) < 128 for c in to_ascii(text)), text
+    assert to_ascii(render_math("xbar * 2 + yhat")) == "xbar*2 + yhat"

@@ -120,6 +120,9 @@ def _chars_ascii(chunk: str, before: list[str]) -> list[str]:
         if ord(char) < 128:
             out.append(char)
             continue
+        if unicodedata.combining(char):
+            out.append(ACCENTS_LATEX.get(char, ""))  # x + combining macron: xbar, as typed
+            continue
         word = ASCII_MAP.get(char) or _decompose_ascii(char)
         previous = out[-1] if out else (before[-1] if before else "")
         following = chunk[position + 1:position + 2]
@@ -166,7 +169,11 @@ def _script_latex(run: str) -> str:
 def _latex_tokens(chunk: str) -> list[tuple[bool, str]]:
     tokens: list[tuple[bool, str]] = []
     for char in unicodedata.normalize("NFC", chunk.replace("\r", "")):
-        tokens.append(_latex_char(char))
+        accent = ACCENTS_LATEX.get(char)
+        if accent and tokens and re.fullmatch(r"[A-Za-z]|\\[A-Za-z]+", tokens[-1][1]):
+            tokens[-1] = (True, f"\\{accent}{{{tokens[-1][1]}}}")  # x + combining macron: \bar{x}
+        else:
+            tokens.append(_latex_char(char))
     return tokens
 
 
@@ -227,6 +234,6 @@ def latex_covers(char: str) -> bool:
     """True when `char` has a LaTeX form of its own (not the ? fallback): the tests use it."""
     if ord(char) < 128 or char in LATEX_SPECIALS or char in LATEX_TEXT or char in LATEX_MATH:
         return True
-    if 0xC0 <= ord(char) <= 0xFF or _SCRIPTS.fullmatch(char):
-        return True
+    if 0xC0 <= ord(char) <= 0xFF or _SCRIPTS.fullmatch(char) or char in ACCENTS_LATEX:
+        return True  # an accent is set over the letter before it
     return _latex_decomposed(char)[1] != "?"

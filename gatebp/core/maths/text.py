@@ -249,7 +249,22 @@ def parse_markup(text: str) -> MathText:
         raise ExpressionError(f"unclosed $ in {rest.strip()[:40]!r}")
     if rest:
         parts.append(Text(rest))
-    return tuple(parts)
+    return _punctuation_into_displays(parts)
+
+
+def _punctuation_into_displays(parts: list[Part]) -> MathText:
+    """A full stop or comma right after a display ends the display's line, as in print."""
+    out: list[Part] = []
+    for part in parts:
+        previous = out[-1] if out else None
+        if isinstance(part, Text) and isinstance(previous, Display) and part.text[:1] in ".,;:?!":
+            mark = part.text[0]
+            out[-1] = Display((*previous.items, Text(mark)))
+            part = Text(part.text[1:].lstrip(" "))
+            if not part.text:
+                continue
+        out.append(part)
+    return tuple(out)
 
 
 def parse_maths(source: str) -> MathExpr:
