@@ -1,0 +1,115 @@
+"""The maths printer: one tree, five targets (unicode, ascii, typst, latex, html).
+
+Everything a student reads goes through here, so the terminal, the plain mode and every export
+print the same maths in their own notation:
+
+    >>> from gatebp.core.maths import render_math, render, parse_markup
+    >>> render_math("w11 * x1 + w12 * x2")
+    'w₁₁x₁ + w₁₂x₂'
+    >>> render_math("(yhat - t)**2 / 2", "ascii")
+    '(yhat - t)^2 / 2'
+    >>> render(parse_markup("The value of $∂y1/∂w11$ is"), "latex")
+    'The value of $\\\\frac{\\\\partial y_{1}}{\\\\partial w_{11}}$ is'
+
+Modules: `printer` (the expression printer: render_math, render_number, render_name),
+`nodes` (Partial, Transpose, Hadamard, MatMul, Prime, Apply, Relation, Matrix beyond the spec
+grammar), `names` (how a user's name is shown), `text` (MathText: Text/Math/Display parts,
+`$...$` markup, terminal wrapping and multi-line matrices), `escape` (free text with Unicode
+maths for each target; LaTeX's map covers every character the bank and the generator emit).
+
+Conventions (the paper's): log prints as ln (SymPy's log is natural; "ln" leaves no doubt
+about the base), exp(z) as e^z (Unicode/HTML e^(−z) when the exponent is not a single symbol),
+sigmoid as σ, relu as ReLU; x/2 as ½x in Unicode and HTML; minus as − everywhere but ASCII.
+Nothing here imports Rich: the core stays free of presentation libraries.
+"""
+
+from gatebp.core.maths.escape import escape_text, latex_covers, to_ascii, to_latex
+from gatebp.core.maths.names import name_html, name_latex, name_typst, name_unicode, parse_name
+from gatebp.core.maths.nodes import (
+                                     Apply,
+                                     Hadamard,
+                                     MathExpr,
+                                     MatMul,
+                                     Matrix,
+                                     Partial,
+                                     Prime,
+                                     Relation,
+                                     Transpose,
+                                     column,
+                                     matrix,
+                                     num,
+                                     to_fraction,
+)
+from gatebp.core.maths.printer import (
+                                     TARGETS,
+                                     Frag,
+                                     Printer,
+                                     Target,
+                                     printer,
+                                     render_math,
+                                     render_name,
+                                     render_number,
+)
+from gatebp.core.maths.text import (
+                                     Display,
+                                     Math,
+                                     MathText,
+                                     Part,
+                                     Text,
+                                     display,
+                                     display_lines,
+                                     display_width,
+                                     matrix_lines,
+                                     parse_markup,
+                                     parse_maths,
+                                     plain,
+                                     render,
+                                     wrap,
+)
+
+__all__ = [
+                                     "TARGETS",
+                                     "Apply",
+                                     "Display",
+                                     "Frag",
+                                     "Hadamard",
+                                     "MatMul",
+                                     "Math",
+                                     "MathExpr",
+                                     "MathText",
+                                     "Matrix",
+                                     "Part",
+                                     "Partial",
+                                     "Prime",
+                                     "Printer",
+                                     "Relation",
+                                     "Target",
+                                     "Text",
+                                     "Transpose",
+                                     "column",
+                                     "display",
+                                     "display_lines",
+                                     "display_width",
+                                     "escape_text",
+                                     "latex_covers",
+                                     "matrix",
+                                     "matrix_lines",
+                                     "name_html",
+                                     "name_latex",
+                                     "name_typst",
+                                     "name_unicode",
+                                     "num",
+                                     "parse_markup",
+                                     "parse_maths",
+                                     "parse_name",
+                                     "plain",
+                                     "printer",
+                                     "render",
+                                     "render_math",
+                                     "render_name",
+                                     "render_number",
+                                     "to_ascii",
+                                     "to_fraction",
+                                     "to_latex",
+                                     "wrap",
+]

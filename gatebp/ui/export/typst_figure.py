@@ -1,0 +1,30 @@
+"""The network figure in the PDF (Typst): the SVG of `layout`, placed at its natural size.
+
+Typst has no drawing library without a package download, so the PDF embeds the same SVG as
+the HTML, at `width: <natural>pt`: nothing is scaled, so the 10 pt names and 9 pt weights print
+at 10 pt and 9 pt (the natural width stays within 170 mm; see gatebp.ui.layout).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gatebp.ui.export.svg_figure import svg_figure
+from gatebp.ui.figure import figure_from_dict
+from gatebp.ui.layout import MAX_WIDTH_PT, Drawing, place
+
+
+def typst_for_question_graph(graph: dict[str, Any]) -> str:
+    return typst_figure(place(figure_from_dict(graph)))
+
+
+def typst_figure(drawing: Drawing) -> str:
+    """`#align(center, image(bytes("<svg>"), format: "svg", width: Wpt))`."""
+    width = min(drawing.width, MAX_WIDTH_PT)
+    return (f'#align(center, image(bytes({_string(svg_figure(drawing))}), format: "svg", '
+            f"width: {width:.1f}pt))")
+
+
+def _string(text: str) -> str:
+    out = text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "")
+    return '"' + out.replace("\n", "\\n").replace("\t", "\\t") + '"'
