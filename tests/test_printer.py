@@ -203,7 +203,7 @@ def corpus() -> list[str]:
 
     texts = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "question_bank").glob("*.yaml"))]
     for q in generate_set(1, 300):
-        texts += [q.text, *q.solution, *(o.text for o in q.options)]
+        texts += [q.text, *(s.text for s in q.solution), *(o.text for o in q.options), *(o.why or "" for o in q.options)]
     return texts
 
 
