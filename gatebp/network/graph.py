@@ -112,3 +112,18 @@ class Graph:
         """The spec's `values` and `nodes` in the core grammar (what exports carry)."""
         return {"values": {k: format_number(v) for k, v in self.values.items()},
                 "nodes": {n.name: n.text for n in self.nodes}}
+
+
+def graph_from_record(record: dict[str, dict[str, str]], source: str = "<question>") -> Graph:
+    """A question's exported network ({values, nodes} as text) rebuilt for reading and drawing.
+
+    The record was written by gatebp from a checked graph, so this only re-parses each node with
+    the whitelisting parser; views use it instead of the spec reader and never solve."""
+    from gatebp.core.expr import names_in, parse_expr_text
+
+    values = {name: Fraction(str(text)) for name, text in (record.get("values") or {}).items()}
+    nodes = []
+    for name, text in (record.get("nodes") or {}).items():
+        expr = parse_expr_text(str(text))
+        nodes.append(Node(name, expr, names_in(expr)))
+    return Graph(values, tuple(nodes), source=source)

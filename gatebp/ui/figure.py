@@ -92,11 +92,10 @@ def build_figure(graph: Graph) -> Figure:
 
 
 def figure_from_dict(graph: dict[str, Any]) -> Figure:
-    """A question's `graph` record ({values, nodes} as text) through the spec reader."""
-    from gatebp.network.spec import parse_spec
+    """A question's `graph` record ({values, nodes} as text), rebuilt without the spec reader."""
+    from gatebp.network.graph import graph_from_record
 
-    spec = {"values": graph.get("values") or {}, "nodes": graph.get("nodes") or {}}
-    return build_figure(parse_spec(json.dumps(spec), source="graph"))
+    return build_figure(graph_from_record(graph, source="graph"))
 
 
 # --- layer form --------------------------------------------------------------------------

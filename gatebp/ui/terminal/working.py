@@ -15,10 +15,9 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from fractions import Fraction
-
-from gatebp.core.expr import names_in, parse_expr_text
-from gatebp.network.graph import Graph, Node
+from gatebp.network.graph import Graph, graph_from_record
+from gatebp.ui.figure import LayeredFigure, build_figure
+from gatebp.ui.terminal.figure import figure_lines
 from gatebp.gate.question import Question
 from gatebp.network.steps import RELU_CONVENTION, Solution, Step, factor, show
 
@@ -147,11 +146,15 @@ def working_view(graph: Graph, solution: Solution, plain: bool = False) -> Group
     return Group(*parts)
 
 
-def question_diagram(question: Question, plain: bool = False) -> Tree | Text | None:
-    """The network of a question with its given values only (nothing the student must find)."""
+def question_diagram(question: Question, plain: bool = False, width: int = 76) -> Tree | Text | None:
+    """The network of a question with its given values only (nothing the student must find):
+    a layered figure for networks of layers, else the tree of the computation graph."""
     graph = question_graph(question)
     if graph is None:
         return None
+    figure = build_figure(graph)
+    if isinstance(figure, LayeredFigure):
+        return Text("\n".join(figure_lines(figure, plain, width)), no_wrap=True, overflow="crop")
     import sympy as sp
 
     leaves = {k: sp.Rational(v.numerator, v.denominator) for k, v in graph.values.items()}
@@ -163,12 +166,7 @@ def question_graph(question: Question) -> Graph | None:
     """The question's network rebuilt from its exported values and nodes (read, never solved)."""
     if question.graph is None:
         return None
-    values = {name: Fraction(str(text)) for name, text in (question.graph.get("values") or {}).items()}
-    nodes = []
-    for name, text in (question.graph.get("nodes") or {}).items():
-        expr = parse_expr_text(str(text))
-        nodes.append(Node(name, expr, names_in(expr)))
-    return Graph(values, tuple(nodes), source=question.id or "<question>")
+    return graph_from_record(question.graph, source=question.id or "<question>")
 
 
 SECTIONS = {"forward": "Forward pass", "local": "Local derivatives (one per edge)",
