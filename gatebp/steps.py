@@ -11,6 +11,8 @@ from typing import Any
 
 import sympy as sp
 
+from gatebp.values import to_mpf
+
 RELU_CONVENTION = "relu'(0) = 0, as in PyTorch"
 
 
@@ -68,7 +70,8 @@ class Solution:
     edges: tuple[Edge, ...] = ()
     sensitivities: dict[str, sp.Expr] = field(default_factory=dict)
     paths: tuple[Path, ...] = ()
-    paths_truncated: bool = False
+    paths_truncated: bool = False  # more paths than are listed (see path_count)
+    path_count: int = 0  # how many paths lead from wrt to of, counted even when not listed
     gradient: sp.Expr | None = None
     steps: tuple[Step, ...] = ()
     checked: str = ""
@@ -87,6 +90,7 @@ class Solution:
                 "local_derivatives": [e.to_dict() for e in self.edges],
                 "sensitivities": {k: as_float(v) for k, v in self.sensitivities.items()},
                 "paths": [p.to_dict() for p in self.paths], "paths_truncated": self.paths_truncated,
+                "path_count": self.path_count,
                 "steps": [s.to_dict() for s in self.steps], "checked": self.checked,
                 "convention": RELU_CONVENTION}
 
@@ -94,9 +98,9 @@ class Solution:
 @lru_cache(maxsize=8192)
 def as_float(value: sp.Expr) -> float:
     """The float of an exact value; cached, since the working shows each value several times."""
-    if value.is_Rational:
+    if value.is_Rational or value.is_Float:
         return float(value)
-    return float(sp.N(value, 30))
+    return float(to_mpf(value))
 
 
 def exact_text(value: sp.Expr) -> str:
@@ -110,6 +114,8 @@ def show(value: sp.Expr, places: int = 4) -> str:
         return str(value)
     number = as_float(value)
     decimal = f"{number:.{places}f}".rstrip("0").rstrip(".")
+    if decimal in ("0", "-0") and number != 0:
+        decimal = f"{number:.{places}g}"  # 6.959e-16: a tiny value is not written as 0
     if value.is_Rational:
         if sp.Rational(decimal) == value:
             return decimal
