@@ -9,18 +9,22 @@ paths; a mismatch raises SolverMismatch, because an unchecked answer must never 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
+import mpmath
 import sympy as sp
 
 from gatebp.errors import SolverMismatch, SpecError
-from gatebp.expr import BinOp, Call, Expr, Name, Neg, Num, to_sympy
+from gatebp.expr import BinOp, Call, Expr, Name, Neg, Num, names_in, to_sympy
 from gatebp.forward_mode import as_number, close, scale_of, tangents
 from gatebp.functions import SYMPY_FUNCTIONS, is_positive
 from gatebp.graph import Find, Graph, Node
 from gatebp.steps import RELU_CONVENTION, Edge, Path, Solution, Step, equals, factor, short, show
-from gatebp.values import is_defined, is_exact, magnitude, nesting, operands, settle
+from gatebp.values import (MP_FUNCTIONS, WORK, decimal, evaluate_at, is_defined, is_exact, magnitude, nesting,
+                           operands, settle, to_mpf)
 
 MAX_MAGNITUDE = 10**15  # a node value (or the argument of exp, sigmoid, tanh, softplus) beyond this is refused
 MAX_LISTED_PATHS = 64  # more paths than this are counted, not listed: the δ recursion is the working
@@ -44,7 +48,8 @@ def forward_pass(graph: Graph) -> Values:
     """Every leaf and node value, settled; division by zero, bad logs and huge values name their node."""
     values: Values = {name: sp.Rational(v.numerator, v.denominator) for name, v in graph.values.items()}
     for node in graph.nodes:
-        values[node.name] = _Evaluator(graph, node, values).run()
+        numeric = any(values[p].is_Float for p in node.parents)  # decimals in: no exact form to keep
+        values[node.name] = (_Numeric if numeric else _Evaluator)(graph, node, values).run()
     return values
 
 
@@ -105,6 +110,50 @@ class _Evaluator:
         if not is_defined(value):
             raise self.fail("a value that is not a finite real number")
         return settle(value)
+
+
+class _Numeric(_Evaluator):
+    """The same walk and guards on 60-digit mpmath numbers, for a node whose inputs are decimals."""
+
+    def run(self) -> sp.Expr:
+        value = self.number(self.node.expr)
+        if abs(value) > MAX_MAGNITUDE:
+            raise self.fail("a value too large (beyond 1e15)")
+        return decimal(value)
+
+    def number(self, expr: Expr) -> mpmath.mpf:
+        if isinstance(expr, Num):
+            return WORK.mpf(expr.value.numerator) / expr.value.denominator
+        if isinstance(expr, Name):
+            return to_mpf(self.values[expr.id])
+        if isinstance(expr, Neg):
+            return -self.number(expr.operand)
+        if isinstance(expr, Call):
+            return self.finite(self.apply(expr.func, self.number(expr.arg)))
+        return self.finite(self.combine(expr.op, self.number(expr.left), self.number(expr.right)))
+
+    def combine(self, op: str, left: mpmath.mpf, right: mpmath.mpf) -> mpmath.mpf:
+        if op == "/" and right == 0:
+            raise self.fail("division by zero")
+        if op == "**":
+            if left == 0 and right < 0:
+                raise self.fail("division by zero (0 to a negative power)")
+            if right != int(right) and left < 0:
+                raise self.fail("a fractional power of a negative number")
+            return left ** int(right) if right == int(right) else WORK.power(left, right)
+        return {"+": left + right, "-": left - right, "*": left * right}[op] if op != "/" else left / right
+
+    def apply(self, func: str, arg: mpmath.mpf) -> mpmath.mpf:
+        if func == "log" and arg <= 0:
+            raise self.fail(f"log of a non-positive number ({short(decimal(arg))})")
+        if func in ("exp", "softplus", "sigmoid", "tanh") and abs(arg) > MAX_MAGNITUDE:
+            raise self.fail(f"{func} of a number too large ({short(decimal(arg))})")
+        return MP_FUNCTIONS[func](arg)
+
+    def finite(self, value: mpmath.mpf) -> mpmath.mpf:
+        if not WORK.isfinite(value):
+            raise self.fail("a value that is not a finite real number")
+        return value
 
 
 def _is_zero(value: sp.Expr) -> bool:
@@ -192,15 +241,64 @@ def _edge(graph: Graph, node: Node, parent: str, forward: Values, symbols: dict[
     if weight is not None:  # ∂(… + w·x + …)/∂x = w: what sympy.diff gives, without building it
         value = forward[weight] if weight != "1" else sp.S.One
         return Edge(node=node.name, parent=parent, formula=weight, value=value)
-    local = sp.diff(to_sympy(expr, symbols), symbols[parent])
-    at = operands(*(forward[n] for n in node.parents), depth=nesting(local))
-    value = local.xreplace(dict(zip((symbols[n] for n in node.parents), at)))
+    slots = _slots(node.parents)
+    rule = _shape_rule(_shape(expr, slots), slots[parent])
+    value = _local_value(rule.derivative, {sp.Symbol(slots[n]): forward[n] for n in node.parents})
     if not is_defined(value):
         raise SpecError(f"the derivative of '{node.name}' with respect to '{parent}' is undefined at these values "
                         f"({node.text})", source=graph.source, line=graph.lines.get(node.name),
                         key=f"nodes.{node.name}")
-    formula = sp.sstr(local).replace("relu_gate", "gate")
-    return Edge(node=node.name, parent=parent, formula=formula, value=settle(value))
+    names = {slot: name for name, slot in slots.items()}
+    formula = _SLOT.sub(lambda m: names[m.group(0)], rule.formula)
+    return Edge(node=node.name, parent=parent, formula=formula, value=value)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """∂shape/∂slot for one shape of node, and how SymPy prints it (with `gate` for relu_gate)."""
+
+    derivative: sp.Expr
+    formula: str
+
+
+_SLOT = re.compile(r"_s\d{4}_")
+
+
+def _slots(parents: tuple[str, ...]) -> dict[str, str]:
+    """A placeholder per name, in the names' sorted order, so SymPy orders and prints terms alike."""
+    return {name: f"_s{rank:04d}_" for rank, name in enumerate(sorted(parents))}
+
+
+def _shape(expr: Expr, slots: dict[str, str]) -> Expr:
+    """The expression with its names replaced by their placeholders: nodes of one shape share a rule."""
+    if isinstance(expr, Name):
+        return Name(slots[expr.id])
+    if isinstance(expr, Neg):
+        return Neg(_shape(expr.operand, slots))
+    if isinstance(expr, Call):
+        return Call(expr.func, _shape(expr.arg, slots))
+    if isinstance(expr, BinOp):
+        return BinOp(expr.op, _shape(expr.left, slots), _shape(expr.right, slots))
+    return expr
+
+
+@lru_cache(maxsize=4096)
+def _shape_rule(shape: Expr, slot: str) -> _Rule:
+    """sympy.diff once per shape and variable (it costs tens of ms; reusing it costs µs)."""
+    symbols = {name: sp.Symbol(name) for name in names_in(shape)}
+    derivative = sp.diff(to_sympy(shape, symbols), symbols[slot])
+    return _Rule(derivative, sp.sstr(derivative).replace("relu_gate", "gate"))
+
+
+def _local_value(derivative: sp.Expr, at: dict[sp.Symbol, sp.Expr]) -> sp.Expr:
+    """The rule at the forward values: exact while the result can be short, else in mpmath."""
+    values = dict(zip(at, operands(*at.values(), depth=nesting(derivative))))
+    if not any(v.is_Float for v in values.values()):
+        return settle(derivative.xreplace(values))
+    try:
+        return decimal(evaluate_at(derivative, {s: to_mpf(v) for s, v in values.items()}))
+    except ZeroDivisionError:
+        return sp.zoo
 
 
 def _linear_coefficient(expr: Expr, parent: str) -> str | None:

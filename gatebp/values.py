@@ -21,7 +21,12 @@ MAX_RATIONAL_BITS = 400  # a fraction longer than ~120 digits serves no student:
 UNDEFINED = (sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I)
 WORK = mpmath.MPContext()
 WORK.dps = DIGITS + 10
-_FUNCTIONS = {"exp": WORK.exp, "log": WORK.log, "tanh": WORK.tanh}
+MP_FUNCTIONS = {  # gatebp's functions (and ReLU's gate) on mpmath numbers, by SymPy class name
+    "exp": WORK.exp, "log": WORK.log, "tanh": WORK.tanh,
+    "sigmoid": lambda z: 1 / (1 + WORK.exp(-z)), "softplus": lambda z: WORK.log(1 + WORK.exp(z)),
+    "relu": lambda z: z if z > 0 else WORK.zero, "relu_gate": lambda z: WORK.one if z > 0 else WORK.zero,
+    "leaky_relu": lambda z: z if z > 0 else z / 100,
+}
 
 
 @lru_cache(maxsize=65536)
@@ -72,10 +77,15 @@ def operands(*values: sp.Expr, depth: int = 0) -> tuple[sp.Expr, ...]:
     return tuple(v if v.is_Rational else numeric(v) for v in values)
 
 
-def numeric(value: sp.Expr) -> sp.Float:
+def numeric(value: sp.Expr) -> sp.Expr:
     """The DIGITS-digit decimal of a value."""
     value = sp.S(value)
-    return value if value.is_Float else sp.Float(to_mpf(value), DIGITS)
+    return value if value.is_Float else decimal(to_mpf(value))
+
+
+def decimal(number: mpmath.mpf) -> sp.Expr:
+    """An mpmath result as the solver's value: a DIGITS-digit Float (an exact 0 stays the integer 0)."""
+    return sp.S.Zero if number == 0 else sp.Float(number, DIGITS)
 
 
 @lru_cache(maxsize=65536)
@@ -85,22 +95,31 @@ def to_mpf(value: sp.Basic) -> mpmath.mpf:
     SymPy's evalf re-evaluates nested functions at rising precision, which is slow for stacked
     activations; ten guard digits are enough for the cancellations a network produces.
     """
-    if value.is_Rational:
-        return WORK.mpf(int(value.p)) / int(value.q)
-    if value.is_Float:
-        return WORK.mpf(value._mpf_)
-    args = [to_mpf(arg) for arg in value.args]
-    if value.is_Add:
+    return evaluate_at(value, {})
+
+
+def evaluate_at(expr: sp.Basic, env: dict[sp.Symbol, mpmath.mpf]) -> mpmath.mpf:
+    """A SymPy expression evaluated in mpmath with its symbols given by `env` (a local rule at a point)."""
+    if expr in env:
+        return env[expr]
+    if expr.is_Rational:
+        return WORK.mpf(int(expr.p)) / int(expr.q)
+    if expr.is_Float:
+        return WORK.mpf(expr._mpf_)
+    args = [evaluate_at(arg, env) if env else to_mpf(arg) for arg in expr.args]
+    if expr.is_Add:
         return WORK.fsum(args)
-    if value.is_Mul:
+    if expr.is_Mul:
         return WORK.fprod(args)
-    if value.is_Pow:
-        exponent = value.args[1]
+    if expr.is_Pow:
+        exponent = expr.args[1]
         return args[0] ** int(exponent) if exponent.is_Integer else WORK.power(args[0], args[1])
-    function = _FUNCTIONS.get(type(value).__name__)
+    function = MP_FUNCTIONS.get(type(expr).__name__)
     if function is not None:
         return function(args[0])
-    return WORK.mpf(sp.Float(value.evalf(DIGITS + 10), DIGITS + 10)._mpf_)  # E, pi and anything rarer
+    if expr.free_symbols:
+        raise ValueError(f"cannot evaluate {expr} numerically")
+    return WORK.mpf(sp.Float(expr.evalf(DIGITS + 10), DIGITS + 10)._mpf_)  # E, pi and anything rarer
 
 
 def is_exact(value: sp.Expr) -> bool:
