@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TypeAlias
 
 import mpmath
 import sympy as sp
@@ -25,7 +26,7 @@ CTX = mpmath.MPContext()
 CTX.dps = CHECK_DIGITS
 KINK = CTX.mpf("1e-45")  # an mpmath ReLU input this close to 0 is the kink, where relu'(0) = 0
 
-Number = Fraction | mpmath.mpf
+Number: TypeAlias = "Fraction | mpmath.mpf"
 
 
 @dataclass(frozen=True)
@@ -149,17 +150,19 @@ RULES = {"exp": _exp, "log": _log, "tanh": _tanh, "sigmoid": _sigmoid, "softplus
          "relu": _relu, "leaky_relu": _leaky_relu}
 
 
-def close(a: Number, b: Number, scale: Number = 1) -> bool:
-    """Equal when both are Fractions; else equal to 30 significant digits (or to 1e-40 × scale)."""
+def close(a: Number, b: Number, duals: dict[str, Dual] | None = None) -> bool:
+    """Equal when both are Fractions; else to 30 significant digits, or within 1e-40 of the scale
+    of the numbers in `duals` (an absolute rounding error after cancellation)."""
     if isinstance(a, Fraction) and isinstance(b, Fraction):
         return a == b
     a, b = _mp(a), _mp(b)
-    return abs(a - b) <= CTX.mpf("1e-30") * max(abs(a), abs(b)) + CTX.mpf("1e-40") * (1 + abs(_mp(scale)))
+    scale = _scale(duals) if duals else CTX.one
+    return abs(a - b) <= CTX.mpf("1e-30") * max(abs(a), abs(b)) + CTX.mpf("1e-40") * (1 + scale)
 
 
-def scale_of(duals: dict[str, Dual]) -> mpmath.mpf:
-    """The largest value or slope seen: what an absolute rounding error is measured against."""
-    return max((max(abs(_mp(d.value)), abs(_mp(d.slope))) for d in duals.values()), default=CTX.mpf(1))
+def _scale(duals: dict[str, Dual]) -> mpmath.mpf:
+    """The largest value or slope the pass saw."""
+    return max(max(abs(_mp(d.value)), abs(_mp(d.slope))) for d in duals.values())
 
 
 def as_number(value: sp.Expr) -> Number:

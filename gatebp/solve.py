@@ -19,12 +19,23 @@ import sympy as sp
 
 from gatebp.errors import SolverMismatch, SpecError
 from gatebp.expr import BinOp, Call, Expr, Name, Neg, Num, names_in, to_sympy
-from gatebp.forward_mode import as_number, close, scale_of, tangents
+from gatebp.forward_mode import as_number, close, tangents
 from gatebp.functions import SYMPY_FUNCTIONS, is_positive
 from gatebp.graph import Find, Graph, Node
 from gatebp.steps import RELU_CONVENTION, Edge, Path, Solution, Step, equals, factor, short, show
-from gatebp.values import (MP_FUNCTIONS, WORK, decimal, evaluate_at, is_defined, is_exact, magnitude, nesting,
-                           operands, settle, to_mpf)
+from gatebp.values import (
+    MP_FUNCTIONS,
+    WORK,
+    decimal,
+    evaluate_at,
+    is_defined,
+    is_exact,
+    magnitude,
+    nesting,
+    operands,
+    settle,
+    to_mpf,
+)
 
 MAX_MAGNITUDE = 10**15  # a node value (or the argument of exp, sigmoid, tanh, softplus) beyond this is refused
 MAX_LISTED_PATHS = 64  # more paths than this are counted, not listed: the δ recursion is the working
@@ -32,7 +43,8 @@ Values = dict[str, sp.Expr]
 
 
 def solve(graph: Graph, find: Find | None = None) -> Solution:
-    """Solve `find` (or the graph's own) exactly, with the working a student would write."""
+    """Solve `find` (or the graph's own), exact where the exact form is short, with the working a
+    student would write; checked before it is returned."""
     find = find or graph.find
     if find is None:
         raise SpecError("nothing to find: add find: {of: N, wrt: M}", source=graph.source, key="find")
@@ -141,7 +153,11 @@ class _Numeric(_Evaluator):
             if right != int(right) and left < 0:
                 raise self.fail("a fractional power of a negative number")
             return left ** int(right) if right == int(right) else WORK.power(left, right)
-        return {"+": left + right, "-": left - right, "*": left * right}[op] if op != "/" else left / right
+        if op == "+":
+            return left + right
+        if op == "-":
+            return left - right
+        return left * right if op == "*" else left / right
 
     def apply(self, func: str, arg: mpmath.mpf) -> mpmath.mpf:
         if func == "log" and arg <= 0:
@@ -184,6 +200,7 @@ class _Backward:
 
 
 def _gradient_solution(graph: Graph, find: Find, forward: Values) -> Solution:
+    assert find.wrt is not None
     back = _backward(graph, find, forward)
     checked = _cross_check(graph, find, forward, back.gradient, back.paths)
     exact = back.gradient if find.lr is None else _step(forward[find.wrt], _rational(find.lr), back.gradient)
@@ -222,18 +239,18 @@ def _order(graph: Graph, names: set[str]) -> list[str]:
 
 def _local_derivatives(graph: Graph, forward: Values, on_paths: set[str]) -> dict[tuple[str, str], Edge]:
     """The local derivative on every edge that lies on a path from wrt to of."""
-    symbols = {name: sp.Symbol(name) for name in graph.names()}
     edges: dict[tuple[str, str], Edge] = {}
     for node in graph.nodes:
         if node.name not in on_paths:
             continue
         for parent in node.parents:
             if parent in on_paths:
-                edges[(node.name, parent)] = _edge(graph, node, parent, forward, symbols)
+                edges[(node.name, parent)] = _edge(graph, node, parent, forward)
     return edges
 
 
-def _edge(graph: Graph, node: Node, parent: str, forward: Values, symbols: dict[str, sp.Symbol]) -> Edge:
+def _edge(graph: Graph, node: Node, parent: str, forward: Values) -> Edge:
+    """The rule table for activations, the coefficient of a weighted sum, else sympy.diff of the node."""
     expr = node.expr
     if isinstance(expr, Call) and expr.arg == Name(parent) and expr.func in ACTIVATION_RULES:
         return ACTIVATION_RULES[expr.func](node.name, parent, forward)
@@ -413,16 +430,15 @@ def _cross_check(graph: Graph, find: Find, forward: Values, gradient: sp.Expr, p
     """Compare the forward value and the reverse walk with forward-mode differentiation (and the paths)."""
     assert find.wrt is not None
     duals = tangents(graph, find.of, find.wrt)
-    scale = scale_of(duals)
     mine = duals[find.of]
-    if not close(as_number(forward[find.of]), mine.value, scale):
+    if not close(as_number(forward[find.of]), mine.value, duals):
         raise SolverMismatch(f"the forward pass gives {find.of} = {forward[find.of]} but forward mode "
                              f"gives {mine.value}")
-    if not close(as_number(gradient), mine.slope, scale):
+    if not close(as_number(gradient), mine.slope, duals):
         raise SolverMismatch(f"chain rule gives {gradient} but forward-mode differentiation gives {mine.slope} "
                              f"for {find.describe()}")
     total = settle(sp.Add(*operands(*(p.product for p in paths))))
-    if paths and not close(as_number(total), as_number(gradient), scale):
+    if paths and not close(as_number(total), as_number(gradient), duals):
         raise SolverMismatch(f"the sum over paths differs from the reverse walk for {find.describe()}")
     how = "exactly" if gradient.is_Rational and isinstance(mine.slope, Fraction) else "to 30 significant digits"
     return f"checked against forward-mode differentiation of every node ({how})"

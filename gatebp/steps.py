@@ -6,6 +6,7 @@ Steps are plain records built by keyword; renderers (Rich, print formats, JSON) 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
@@ -108,18 +109,20 @@ def exact_text(value: sp.Expr) -> str:
     return sp.sstr(value)
 
 
+@lru_cache(maxsize=8192)
 def show(value: sp.Expr, places: int = 4) -> str:
-    """A number as a student writes it: 6, -0.75, 1/3 ≈ 0.3333, ≈ 0.7311."""
+    """A number as a student writes it: 6, -0.75, 1/3 ≈ 0.3333, ≈ 0.7311 (cached: the working
+    shows each value several times, and SymPy's printer is slow)."""
     if value.is_Integer:
-        return str(value)
+        return str(int(value))
     number = as_float(value)
     decimal = f"{number:.{places}f}".rstrip("0").rstrip(".")
     if decimal in ("0", "-0") and number != 0:
         decimal = f"{number:.{places}g}"  # 6.959e-16: a tiny value is not written as 0
     if value.is_Rational:
-        if sp.Rational(decimal) == value:
+        if Fraction(decimal) == Fraction(int(value.p), int(value.q)):
             return decimal
-        return f"{value} ≈ {decimal}"
+        return f"{value.p}/{value.q} ≈ {decimal}"
     return f"≈ {decimal}"
 
 

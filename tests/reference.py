@@ -7,7 +7,8 @@ import mpmath
 
 from gatebp.expr import Call, Name, Neg, Num, parse_expr_text
 
-mpmath.mp.dps = 60
+DIGITS = 60
+mpmath.mp.dps = DIGITS
 STEP = mpmath.mpf("1e-20")
 
 FUNCS = {
@@ -59,8 +60,11 @@ def _ratio(text: str) -> tuple[int, int]:
     return value.numerator, value.denominator
 
 
+@mpmath.workdps(DIGITS)
 def derivative(graph: dict, of: str, wrt: str) -> tuple[mpmath.mpf, mpmath.mpf]:
-    """(∂of/∂wrt by central difference, the smallest |ReLU input| seen: a kink nearby spoils it)."""
+    """(∂of/∂wrt by central difference, the smallest |ReLU input| seen: a kink nearby spoils it).
+
+    At DIGITS digits whatever other test modules set mpmath.mp.dps to."""
     kinks: list = []
     base = evaluate(graph, relu_inputs=kinks)
     point = base[wrt]
