@@ -44,6 +44,22 @@ def first_question_seconds(env: dict, runs: int) -> float:
     return statistics.median(times)
 
 
+def layer_nets_ratio(folder: Path, runs: int) -> tuple[float, float, float, str]:
+    """`gatebp explain` on each stored net against `python -c "import sympy"`, timed in turns so
+    both see the same machine load: (median net seconds, median ratio, worst ratio, worst net)."""
+    nets = sorted(folder.glob("net*.json"))
+    baseline: list[float] = []
+    times: dict[str, list[float]] = {net.stem: [] for net in nets}
+    for _ in range(runs):
+        for net in nets:
+            baseline.append(median_seconds([sys.executable, "-c", "import sympy"], 1))
+            times[net.stem].append(median_seconds([GATEBP, "explain", str(net)], 1))
+    base = statistics.median(baseline)
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    worst = max(medians, key=lambda name: medians[name])
+    return statistics.median(medians.values()), statistics.median(medians.values()) / base, medians[worst] / base, worst
+
+
 def report(name: str, seconds: float, target: str, ok: bool, extra: str = "") -> None:
     verdict = "ok" if ok else "MISSED"
     print(f"{name:<44} {seconds * 1000:9.1f} ms   target {target:<22} {verdict} {extra}")
@@ -60,6 +76,9 @@ def main() -> None:
                f"(python -c 'import click, rich': {baseline * 1000:.1f} ms, ratio {help_time / baseline:.2f})")
         explain = median_seconds([GATEBP, "explain", str(spec)], 5)
         report("gatebp explain (seed example)", explain, "(reported)", True)
+        typical, median_ratio, worst_ratio, worst = layer_nets_ratio(ROOT / "bench" / "nets", 3)
+        report("gatebp explain: 20 layer nets (median)", typical, "worst ≤ 2x import sympy", worst_ratio <= 2,
+               f"(ratio median {median_ratio:.2f}, worst {worst_ratio:.2f} on {worst})")
         count = 1000
         generate = median_seconds([GATEBP, "export", "--count", str(count), "--seed", "1", "--format", "json",
                                    "-o", str(Path(tmp) / "set.json")], 3)

@@ -7,7 +7,8 @@ import mpmath
 
 from gatebp.core.expr import Call, Name, Neg, Num, parse_expr_text
 
-mpmath.mp.dps = 60
+DIGITS = 60
+mpmath.mp.dps = DIGITS
 STEP = mpmath.mpf("1e-20")
 
 FUNCS = {
@@ -59,8 +60,11 @@ def _ratio(text: str) -> tuple[int, int]:
     return value.numerator, value.denominator
 
 
+@mpmath.workdps(DIGITS)
 def derivative(graph: dict, of: str, wrt: str) -> tuple[mpmath.mpf, mpmath.mpf]:
-    """(∂of/∂wrt by central difference, the smallest |ReLU input| seen: a kink nearby spoils it)."""
+    """(∂of/∂wrt by central difference, the smallest |ReLU input| seen: a kink nearby spoils it).
+
+    At DIGITS digits whatever other test modules set mpmath.mp.dps to."""
     kinks: list = []
     base = evaluate(graph, relu_inputs=kinks)
     point = base[wrt]
@@ -68,3 +72,30 @@ def derivative(graph: dict, of: str, wrt: str) -> tuple[mpmath.mpf, mpmath.mpf]:
     down = evaluate(graph, {wrt: point - STEP})[of]
     nearest = min((abs(k) for k in kinks), default=mpmath.inf)
     return (up - down) / (2 * STEP), nearest
+
+
+def hand_expand(inputs: list, layers: list[dict]) -> tuple[dict, list[str]]:
+    """A layer-form net written out as a student writes it by hand, from the documented naming
+    scheme (x1, w_h1_x1, b_h1, z_h1, h1), without gatebp's layer code: ({values, nodes}, outputs)."""
+    values = {f"x{j + 1}": str(v) for j, v in enumerate(inputs)}
+    nodes: dict[str, str] = {}
+    previous = list(values)
+    for layer in layers:
+        out, act, units = layer["out"], layer.get("act", "linear"), []
+        for i, row in enumerate(layer["W"], start=1):
+            terms = []
+            for j, weight in enumerate(row):
+                values[f"w_{out}{i}_{previous[j]}"] = str(weight)
+                terms.append(f"w_{out}{i}_{previous[j]}*{previous[j]}")
+            if layer.get("b") is not None:
+                values[f"b_{out}{i}"] = str(layer["b"][i - 1])
+                terms.append(f"b_{out}{i}")
+            units.append(f"{out}{i}")
+            nodes[f"{out}{i}" if act == "linear" else f"z_{out}{i}"] = " + ".join(terms)
+        if act == "softmax":
+            total = " + ".join(f"exp(z_{u})" for u in units)
+            nodes.update({u: f"exp(z_{u}) / ({total})" for u in units})
+        elif act != "linear":
+            nodes.update({u: f"{act}(z_{u})" for u in units})
+        previous = units
+    return {"values": values, "nodes": nodes}, previous

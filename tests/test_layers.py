@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from gatebp.core.errors import SpecError
@@ -15,6 +15,7 @@ from gatebp.network.graph import Find
 from gatebp.network.solve import solve
 from gatebp.network.spec import parse_spec
 from gatebp.network.vector_form import vector_steps
+from tests.reference import hand_expand
 
 PAPER_STYLE = """
 input: {x: [1, 2, 3]}
@@ -78,6 +79,7 @@ def test_bad_shape_from_the_cli_exits_2_without_a_traceback(tmp_path):
 
 @st.composite
 def layer_specs(draw):
+    """Nets of the size students write: 1-3 inputs, 1-3 layers of 1-3 units, any activation."""
     width = draw(st.integers(1, 3))
     inputs = [draw(st.integers(-3, 3)) for _ in range(width)]
     layers = []
@@ -92,34 +94,14 @@ def layer_specs(draw):
     return inputs, layers
 
 
-def hand_expand(inputs, layers):
-    """What a student writes out by hand, from the documented naming scheme."""
-    values = {f"x{j + 1}": str(v) for j, v in enumerate(inputs)}
-    nodes = {}
-    previous = list(values)
-    for layer in layers:
-        out, units = layer["out"], []
-        for i, row in enumerate(layer["W"], start=1):
-            terms = []
-            for j, weight in enumerate(row):
-                values[f"w_{out}{i}_{previous[j]}"] = str(weight)
-                terms.append(f"w_{out}{i}_{previous[j]}*{previous[j]}")
-            if layer["b"] is not None:
-                values[f"b_{out}{i}"] = str(layer["b"][i - 1])
-                terms.append(f"b_{out}{i}")
-            units.append(f"{out}{i}")
-            pre = f"{out}{i}" if layer["act"] == "linear" else f"z_{out}{i}"
-            nodes[pre] = " + ".join(terms)
-        if layer["act"] == "softmax":
-            total = " + ".join(f"exp(z_{u})" for u in units)
-            nodes.update({u: f"exp(z_{u}) / ({total})" for u in units})
-        elif layer["act"] != "linear":
-            nodes.update({u: f"{layer['act']}(z_{u})" for u in units})
-        previous = units
-    return {"values": values, "nodes": nodes}, previous
+# The draw `--hypothesis-seed=6` shrank to on main: a ReLU layer into a one-unit softmax whose logit
+# is 36, refused as "a value too large" because the 1e15 limit was applied to exp(36) inside y = 1.
+SHRUNK_SOFTMAX = ([3, 3, 3], [{"out": "a", "W": [[2, 2, 2]], "b": None, "act": "relu"},
+                              {"out": "b", "W": [[2]], "b": None, "act": "softmax"}])
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60)
+@example(SHRUNK_SOFTMAX)
 @given(layer_specs())
 def test_layer_form_equals_hand_expansion(case):
     inputs, layers = case
@@ -129,7 +111,7 @@ def test_layer_form_equals_hand_expansion(case):
     by_hand = parse_spec(json.dumps(scalar))
     for wrt in ("x1", f"w_{layers[0]['out']}1_x1"):
         find = Find(outputs[0], wrt)
-        assert solve(by_layers, find).exact == solve(by_hand, find).exact or abs(
-            solve(by_layers, find).value - solve(by_hand, find).value) < 1e-12
-    solution = solve(by_layers, Find(outputs[0], "x1"))
-    vector_steps(by_layers.with_find(Find(outputs[0], "x1")), solution)  # raises if the forms disagree
+        layer_form, hand_form = solve(by_layers, find), solve(by_hand, find)  # one solve per (graph, find)
+        assert layer_form.exact == hand_form.exact or abs(layer_form.value - hand_form.value) < 1e-12
+        if wrt == "x1":
+            vector_steps(by_layers.with_find(find), layer_form)  # raises if the forms disagree

@@ -138,7 +138,7 @@ def test_mock_exam_in_a_terminal(tmp_path: Path) -> None:
 
 def test_idle_mock_is_submitted_at_zero(tmp_path: Path) -> None:
     qs = generate_set(12, 3)
-    child = spawn(tmp_path, "--exam", "--seed", "12", "--count", "3", "--minutes", "0.2")
+    child = spawn(tmp_path, "--exam", "--seed", "12", "--count", "3", "--minutes", "0.08")
     exam_step(child, right_text(qs[0]))
     exam_step(child, "n")
     exam_step(child, right_text(qs[1]))          # selected, never saved

@@ -12,14 +12,16 @@ from functools import lru_cache
 
 import sympy as sp
 
+from gatebp.network.values import to_mpf
+
 
 @lru_cache(maxsize=8192)
 def is_positive(value: sp.Expr) -> bool:
     """Sign of an exact number; irrational values are decided numerically at high precision."""
-    if value.is_Rational:
+    if value.is_Rational or value.is_Float:  # a decimal is never an unsimplified exact zero
         return bool(value > 0)
-    approx = sp.N(value, 50)
-    if abs(approx) < sp.Float("1e-40"):  # possibly an exact zero SymPy has not simplified
+    approx = to_mpf(value)
+    if abs(approx) < 1e-40:  # possibly an exact zero SymPy has not simplified
         return bool(sp.nsimplify(value) > 0) if not value.equals(0) else False
     return bool(approx > 0)
 

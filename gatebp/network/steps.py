@@ -6,12 +6,14 @@ Steps are plain records built by keyword; renderers (Rich, print formats, JSON) 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
 import sympy as sp
 
 from gatebp.core.step import Step
+from gatebp.network.values import to_mpf
 
 RELU_CONVENTION = "relu'(0) = 0, as in PyTorch"
 
@@ -59,7 +61,8 @@ class Solution:
     edges: tuple[Edge, ...] = ()
     sensitivities: dict[str, sp.Expr] = field(default_factory=dict)
     paths: tuple[Path, ...] = ()
-    paths_truncated: bool = False
+    paths_truncated: bool = False  # more paths than are listed (see path_count)
+    path_count: int = 0  # how many paths lead from wrt to of, counted even when not listed
     gradient: sp.Expr | None = None
     steps: tuple[Step, ...] = ()
     checked: str = ""
@@ -78,6 +81,7 @@ class Solution:
                 "local_derivatives": [e.to_dict() for e in self.edges],
                 "sensitivities": {k: as_float(v) for k, v in self.sensitivities.items()},
                 "paths": [p.to_dict() for p in self.paths], "paths_truncated": self.paths_truncated,
+                "path_count": self.path_count,
                 "steps": [s.to_dict() for s in self.steps], "checked": self.checked,
                 "convention": RELU_CONVENTION}
 
@@ -85,9 +89,9 @@ class Solution:
 @lru_cache(maxsize=8192)
 def as_float(value: sp.Expr) -> float:
     """The float of an exact value; cached, since the working shows each value several times."""
-    if value.is_Rational:
+    if value.is_Rational or value.is_Float:
         return float(value)
-    return float(sp.N(value, 30))
+    return float(to_mpf(value))
 
 
 def exact_text(value: sp.Expr) -> str:
@@ -95,16 +99,20 @@ def exact_text(value: sp.Expr) -> str:
     return sp.sstr(value)
 
 
+@lru_cache(maxsize=8192)
 def show(value: sp.Expr, places: int = 4) -> str:
-    """A number as a student writes it: 6, -0.75, 1/3 ≈ 0.3333, ≈ 0.7311."""
+    """A number as a student writes it: 6, -0.75, 1/3 ≈ 0.3333, ≈ 0.7311 (cached: the working
+    shows each value several times, and SymPy's printer is slow)."""
     if value.is_Integer:
-        return str(value)
+        return str(int(value))
     number = as_float(value)
     decimal = f"{number:.{places}f}".rstrip("0").rstrip(".")
+    if decimal in ("0", "-0") and number != 0:
+        decimal = f"{number:.{places}g}"  # 6.959e-16: a tiny value is not written as 0
     if value.is_Rational:
-        if sp.Rational(decimal) == value:
+        if Fraction(decimal) == Fraction(int(value.p), int(value.q)):
             return decimal
-        return f"{value} ≈ {decimal}"
+        return f"{value.p}/{value.q} ≈ {decimal}"
     return f"≈ {decimal}"
 
 

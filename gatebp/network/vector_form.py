@@ -1,7 +1,8 @@
 """The working of a layer-form network in vector form: δ = (Wᵀ δ_next) ⊙ act'(z).
 
 Computed with matrices independently of the scalar reverse walk, then compared with it entry
-by entry: the two forms must agree, or SolverMismatch is raised.
+by entry: the two forms must agree, or SolverMismatch is raised. Every entry is settled as it is
+made (exact while short, 50 digits after), so the products stay the size of one number.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from dataclasses import replace
 import sympy as sp
 
 from gatebp.core.errors import SolverMismatch
+from gatebp.network.forward_mode import as_number, close
 from gatebp.network.graph import Find, Graph, Layer
 from gatebp.network.steps import Solution, Step, factor, short
+from gatebp.network.values import operands, settle
 
 
 def vector_steps(graph: Graph, solution: Solution) -> Solution:
@@ -49,7 +52,7 @@ def _derivatives(layer: Layer, forward: dict[str, sp.Expr]) -> sp.Matrix:
              "sigmoid": lambda u, z: forward[u] * (1 - forward[u]),
              "tanh": lambda u, z: 1 - forward[u] ** 2,
              "linear": lambda u, z: sp.S.One}
-    return sp.Matrix([rules[layer.act](u, z) for u, z in zip(layer.units, layer.pre)])
+    return sp.Matrix([settle(rules[layer.act](u, z)) for u, z in zip(layer.units, layer.pre)])
 
 
 def _weights(layer: Layer, values: dict[str, sp.Expr]) -> sp.Matrix:
@@ -63,14 +66,20 @@ def _backward(graph: Graph, forward: dict[str, sp.Expr], upstream: sp.Matrix) ->
     for index in range(len(graph.layers) - 1, -1, -1):
         layer = graph.layers[index]
         prime = _derivatives(layer, forward)
-        deltas[index] = gradient.multiply_elementwise(prime)
+        deltas[index] = _small(gradient.multiply_elementwise(prime))
         source = "∂out/∂" + layer.out if index == len(graph.layers) - 1 else f"W_{graph.layers[index + 1].out}ᵀ δ({graph.layers[index + 1].out})"
         steps.append(Step(kind="vector", text=f"δ({layer.out}) = ({source}) ⊙ {layer.act}'(z_{layer.out}) = "
                           f"{_vec(gradient)} ⊙ {_vec(prime)} = {_vec(deltas[index])}"))
-        gradient = _weights(layer, forward).T * deltas[index]
+        gradient = _small(_weights(layer, forward).T * deltas[index])
     first = graph.layers[0]
     steps.append(Step(kind="vector", text=f"∂out/∂{_stem(first.inputs)} = W_{first.out}ᵀ δ({first.out}) = {_vec(gradient)}"))
     return steps, deltas
+
+
+def _small(vector: sp.Matrix) -> sp.Matrix:
+    """Each entry settled, and all made numeric when together they outgrow an exact form."""
+    entries = operands(*(settle(v) for v in vector))
+    return sp.Matrix(vector.rows, vector.cols, list(entries))
 
 
 def _read_off(graph: Graph, find: Find, solution: Solution, deltas: list[sp.Matrix]) -> list[Step]:
@@ -79,7 +88,7 @@ def _read_off(graph: Graph, find: Find, solution: Solution, deltas: list[sp.Matr
         for i, row in enumerate(layer.weights):
             if find.wrt in row:
                 j = row.index(find.wrt)
-                value = delta[i] * solution.forward[layer.inputs[j]]
+                value = settle(delta[i] * solution.forward[layer.inputs[j]])
                 return [Step(kind="vector", text=f"∂out/∂{find.wrt} = δ({layer.units[i]}) × {layer.inputs[j]} = "
                              f"{factor(delta[i])} × {factor(solution.forward[layer.inputs[j]])} = {short(value)}")]
     return []
@@ -90,7 +99,7 @@ def _agree(graph: Graph, solution: Solution, deltas: list[sp.Matrix]) -> None:
     for layer, delta in zip(graph.layers, deltas):
         for pre, value in zip(layer.pre, delta):
             scalar = solution.sensitivities.get(pre)
-            if scalar is not None and abs(sp.N(scalar - value, 30)) > 1e-20:
+            if scalar is not None and not close(as_number(scalar), as_number(value)):
                 raise SolverMismatch(f"vector form gives δ({pre}) = {value}, the scalar walk {scalar}")
 
 

@@ -1,0 +1,143 @@
+"""How the solver holds a number: exact while the exact form is short, 50 digits after that.
+
+A student's network gives Rationals (ReLU and linear units) and short closed forms such as
+1/(1 + exp(-1)); those stay exact, so keys and the working read as they would by hand. Once a
+value's exact form would outgrow hand work (stacked sigmoids, a long fraction), it becomes a
+`sympy.Float` of DIGITS significant digits, and everything computed from it stays numeric. Every
+value is settled as it is made, so no step builds an expression that grows with depth or paths.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import mpmath
+import sympy as sp
+
+DIGITS = 50  # significant digits of a value that is no longer exact
+MAX_EXACT_SIZE = 120  # tree nodes of an exact value worth keeping (family answers stay below ~60)
+MAX_NESTING = 2  # log(1/(1 + exp(-z))) is as deep as a family goes; deeper forms are no hand work
+MAX_RATIONAL_BITS = 400  # a fraction longer than ~120 digits serves no student: it becomes a decimal
+UNDEFINED = (sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I)
+WORK = mpmath.MPContext()
+WORK.dps = DIGITS + 10
+MP_FUNCTIONS = {  # gatebp's functions (and ReLU's gate) on mpmath numbers, by SymPy class name
+    "exp": WORK.exp, "log": WORK.log, "tanh": WORK.tanh,
+    "sigmoid": lambda z: 1 / (1 + WORK.exp(-z)), "softplus": lambda z: WORK.log(1 + WORK.exp(z)),
+    "relu": lambda z: z if z > 0 else WORK.zero, "relu_gate": lambda z: WORK.one if z > 0 else WORK.zero,
+    "leaky_relu": lambda z: z if z > 0 else z / 100,
+}
+
+
+@lru_cache(maxsize=65536)
+def _shape(expr: sp.Basic) -> tuple[int, int]:
+    """(size written out as a tree, depth of functions inside functions), linear in the shared form."""
+    parts = [_shape(arg) for arg in expr.args]
+    size = 1 + sum(s for s, _ in parts)
+    depth = max((d for _, d in parts), default=0) + int(isinstance(expr, sp.Function))
+    return size, depth
+
+
+def tree_size(expr: sp.Basic) -> int:
+    """The size of an expression written out as a tree (a node reused k times counts k times)."""
+    return _shape(expr)[0]
+
+
+def nesting(expr: sp.Basic) -> int:
+    """How deep functions sit inside functions: 1 for 1/(1 + exp(-1)), 2 for log(1/(1 + exp(-1)))."""
+    return _shape(expr)[1]
+
+
+def is_short(value: sp.Expr) -> bool:
+    """An exact form a student would write: small, and functions at most MAX_NESTING deep."""
+    size, depth = _shape(value)
+    return size <= MAX_EXACT_SIZE and depth <= MAX_NESTING
+
+
+def settle(value: sp.Expr) -> sp.Expr:
+    """The value itself while its exact form is short, else its DIGITS-digit decimal."""
+    value = sp.S(value)
+    if value.is_Rational:
+        return value if max(value.p.bit_length(), value.q.bit_length()) <= MAX_RATIONAL_BITS else numeric(value)
+    if value.is_Float:
+        return value
+    return value if is_short(value) and not value.has(sp.Float) else numeric(value)
+
+
+def operands(*values: sp.Expr, depth: int = 0) -> tuple[sp.Expr, ...]:
+    """Values about to be combined (under `depth` more functions), made numeric first when the
+    exact result could not be short.
+
+    Building the big exact form and evaluating it afterwards is what made deep networks slow: SymPy
+    canonicalises (and evaluates, to decide signs) every large exact tree it is given.
+    """
+    shapes = [_shape(v) for v in values]
+    if sum(s for s, _ in shapes) <= MAX_EXACT_SIZE and max((d for _, d in shapes), default=0) + depth <= MAX_NESTING:
+        return values
+    return tuple(v if v.is_Rational else numeric(v) for v in values)
+
+
+def numeric(value: sp.Expr) -> sp.Expr:
+    """The DIGITS-digit decimal of a value."""
+    value = sp.S(value)
+    return value if value.is_Float else decimal(to_mpf(value))
+
+
+def decimal(number: mpmath.mpf) -> sp.Expr:
+    """An mpmath result as the solver's value: a DIGITS-digit Float (an exact 0 stays the integer 0)."""
+    return sp.S.Zero if number == 0 else sp.Float(number, DIGITS)
+
+
+@lru_cache(maxsize=65536)
+def to_mpf(value: sp.Basic) -> mpmath.mpf:
+    """The value at DIGITS + 10 digits, by one walk over its tree (cached for shared subtrees).
+
+    SymPy's evalf re-evaluates nested functions at rising precision, which is slow for stacked
+    activations; ten guard digits are enough for the cancellations a network produces.
+    """
+    return evaluate_at(value, {})
+
+
+def evaluate_at(expr: sp.Basic, env: dict[sp.Symbol, mpmath.mpf]) -> mpmath.mpf:
+    """A SymPy expression evaluated in mpmath with its symbols given by `env` (a local rule at a point)."""
+    if expr in env:
+        return env[expr]
+    if expr.is_Rational:
+        return WORK.mpf(int(expr.p)) / int(expr.q)
+    if expr.is_Float:
+        return WORK.mpf(expr._mpf_)
+    args = [evaluate_at(arg, env) if env else to_mpf(arg) for arg in expr.args]
+    if expr.is_Add:
+        return WORK.fsum(args)
+    if expr.is_Mul:
+        return WORK.fprod(args)
+    if expr.is_Pow:
+        exponent = expr.args[1]
+        return args[0] ** int(exponent) if exponent.is_Integer else WORK.power(args[0], args[1])
+    function = MP_FUNCTIONS.get(type(expr).__name__)
+    if function is not None:
+        return function(args[0])
+    if expr.free_symbols:
+        raise ValueError(f"cannot evaluate {expr} numerically")
+    return WORK.mpf(sp.Float(expr.evalf(DIGITS + 10), DIGITS + 10)._mpf_)  # E, pi and anything rarer
+
+
+def is_exact(value: sp.Expr) -> bool:
+    """True for Rationals and closed forms; False once a value is a decimal."""
+    return not sp.S(value).has(sp.Float)
+
+
+def is_defined(value: sp.Expr) -> bool:
+    """A finite real number (not zoo, nan, ±oo or complex)."""
+    value = sp.S(value)
+    if value.is_Rational or value.is_Float:
+        return bool(value.is_finite)
+    return not value.has(*UNDEFINED)
+
+
+def magnitude(value: sp.Expr) -> mpmath.mpf:
+    """|value| as an mpmath number (infinite when it is not a real number)."""
+    value = sp.S(value)
+    if not is_defined(value):
+        return mpmath.inf
+    return abs(to_mpf(value))
