@@ -35,7 +35,8 @@ class ScriptedReader:
     def __init__(self, clock: FakeClock, script: list[tuple[float, str]]) -> None:
         self.clock, self.script = clock, list(script)
 
-    def read(self, deadline: float | None = None, clock: object = None) -> str | None:
+    def read(self, deadline: float | None = None, clock: object = None,
+             idle: object = None) -> str | None:
         wait, line = self.script.pop(0) if self.script else (10**9, "")
         if deadline is not None and self.clock.now + wait >= deadline:
             self.clock.now = deadline
