@@ -183,26 +183,46 @@ def read_attempts(directory: Path, since: datetime | None = None) -> list[Attemp
 
 def explain(path: Path, error: BaseException) -> str:
     """One line for a failed open, read or write: what is wrong with `path` and what to do."""
-    text = str(error)
+    text, path = str(error), Path(path)
     low = text.lower()
-    if "full" in low:
+    if "full" in low or (_io_failure(low) and _no_space(path.parent)):
         return (f"{path}: disk full, so the history cannot be written ({text}); everything "
                 "saved before is kept: free some space and run it again "
                 "(`gatebp practice --resume` continues a mock)")
-    if "readonly" in low or "read-only" in low:
+    if "readonly" in low or "read-only" in low or (_io_failure(low) and _read_only(path)):
         return (f"{path}: the history is read-only ({text}); make the file and its folder "
                 "writable, or use another folder with --data-dir")
     if "locked" in low or "busy" in low:
         return (f"{path}: the history is locked by another program ({text}); close the other "
                 "gatebp, or wait a moment, and try again")
-    if Path(path).is_dir():
+    if path.is_dir():
         return (f"{path}: this is a folder, not a history file; move it aside, or use another "
                 "folder with --data-dir")
-    if "unable to open" in low or "disk i/o" in low:
+    if _io_failure(low):
         return (f"{path}: cannot open the history ({text}); check that its folder exists and "
                 "is readable and writable, or use another folder with --data-dir")
     return (f"{path}: the history file cannot be read ({text}); it is left as it is: move it "
-            f"aside (e.g. rename it to {Path(path).name}.broken) to start a new history")
+            f"aside (e.g. rename it to {path.name}.broken) to start a new history")
+
+
+def _io_failure(message: str) -> bool:
+    """SQLite's words when the file system, not the file, failed it."""
+    return "unable to open" in message or "disk i/o" in message
+
+
+def _no_space(folder: Path) -> bool:
+    try:
+        stats = os.statvfs(folder)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < 64 * 1024
+
+
+def _read_only(path: Path) -> bool:
+    """The file or its folder cannot be written (a read-only mount refuses even root)."""
+    folder = path.parent
+    return (folder.is_dir() and not os.access(folder, os.W_OK)) or (
+        path.is_file() and not os.access(path, os.W_OK))
 
 
 def _clip(value: object, limit: int = 40) -> str:
@@ -321,7 +341,7 @@ class History:
         """Refuse a damaged file before writing to it: writing could only make it worse."""
         verdict = self._db.execute("PRAGMA quick_check(1)").fetchone()
         if verdict is None or verdict[0] != "ok":
-            raise sqlite3.DatabaseError(f"database disk image is malformed: {_clip(verdict)}")
+            raise sqlite3.DatabaseError("database disk image is malformed (quick_check)")
 
     def _refuse_newer(self, version: int) -> None:
         if version > SCHEMA_VERSION:

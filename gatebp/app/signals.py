@@ -68,13 +68,20 @@ def catching() -> Iterator[Interrupts]:
         return
     wanted = [getattr(signal, n) for n in SIGNAL_NAMES if hasattr(signal, n)]
     previous = {sig: signal.signal(sig, GUARD.handle) for sig in wanted}
-    GUARD.tripped, GUARD.pending = False, 0
+    GUARD.tripped, GUARD.pending, GUARD.received = False, 0, []
     try:
         yield GUARD
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        GUARD.tripped, GUARD.pending = False, 0
+        if GUARD.received:
+            # Interrupted: the process is on its way out, and a late Ctrl-C must not turn its
+            # clean exit (130) into a death by signal. Ignored, not handled: Python resets a
+            # handled signal to the default while it shuts down, but leaves an ignored one.
+            for sig in previous:
+                signal.signal(sig, signal.SIG_IGN)
+        else:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            GUARD.tripped, GUARD.pending = False, 0
 
 
 @contextmanager
