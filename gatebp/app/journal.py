@@ -22,8 +22,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from gatebp.app.history import (Attempt, History, HistoryError, Session, attempt_row,
-                                bad_row, iso, parse_time, utc_now)
+from gatebp.app.history import (Attempt, History, HistoryError, Session, attempt_row, iso,
+                                parse_time, utc_now)
 from gatebp.gate.exam import EVALUATED, Slot
 from gatebp.gate.grade import Response
 from gatebp.gate.question import LABELS, Question
@@ -229,18 +229,26 @@ def count_unfinished(directory: Path) -> int:
         return int(history.query("SELECT count(*) FROM mocks WHERE open = 1")[0][0])
 
 
+def bad_journal(path: Path, session_id: int, reason: str) -> HistoryError:
+    """A journal that cannot be read: the way out closes that mock and keeps every row."""
+    return HistoryError(
+        f"{path}: the journal of unfinished mock {session_id} cannot be read ({reason}); the "
+        f"file was edited or damaged: set it aside (sqlite3 {path.name} \"UPDATE mocks SET "
+        f"open = 0 WHERE session_id = {session_id}\") or move the file aside")
+
+
 def _load(history: History, session_id: int) -> MockJournal:
     rows = history.query("SELECT seconds_allowed, seconds_left, current, open, pid, updated_at "
                          "FROM mocks WHERE session_id = ?", (session_id,))
     if not rows:
-        raise bad_row(history.path, "mocks", session_id, "it is missing")
+        raise bad_journal(history.path, session_id, "it is missing")
     allowed, left, current, is_open, pid, updated = rows[0]
     slots = tuple(_slot(history.path, session_id, row) for row in history.query(
         f"SELECT {_SLOT_COLUMNS} FROM mock_slots WHERE session_id = ? ORDER BY number",
         (session_id,)))
-    if not slots or not 0 <= current < len(slots) or [s.number for s in slots] != list(
-            range(len(slots))):
-        raise bad_row(history.path, "mocks", session_id, "its questions do not match")
+    numbers = [s.number for s in slots]
+    if not slots or numbers != list(range(len(slots))) or current not in numbers:
+        raise bad_journal(history.path, session_id, "its questions do not match")
     return MockJournal(history.session(session_id), float(allowed), float(left), int(current),
                        bool(is_open), pid, parse_time(history.path, "mocks", session_id,
                                                       updated), slots)
@@ -252,13 +260,13 @@ def _slot(path: Path, session_id: int, row: Any) -> JournalSlot:
     slot = JournalSlot(number, qid, topic, qtype, marks, stored, saved,
                        None if correct is None else bool(correct), float(score), bool(marked),
                        bool(visited), float(seconds))
+    where = f"question {number + 1!r:.12}"
+    if qtype not in ("NAT", "MCQ", "MSQ"):
+        raise bad_journal(path, session_id, f"{where} has type {qtype!r:.20}")
     try:
         slot.response()
-    except (ValueError, TypeError) as error:
-        raise bad_row(path, "mock_slots", f"{session_id}/{number}",
-                      f"saved answer {saved!r:.40}: {error}") from None
-    if qtype not in ("NAT", "MCQ", "MSQ"):
-        raise bad_row(path, "mock_slots", f"{session_id}/{number}", f"type {qtype!r}")
+    except (ValueError, TypeError, AttributeError):
+        raise bad_journal(path, session_id, f"{where} has saved answer {saved!r:.30}") from None
     return slot
 
 
