@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_practice_drill import flat, right_text, wrong_text
 
 from gatebp.app import journal
 from gatebp.app.history import DB_NAME, History, read_attempts
@@ -19,7 +20,6 @@ from gatebp.cli.main import cli
 from gatebp.core.errors import GatebpError
 from gatebp.gate.grade import parse_answer
 from gatebp.questions.generate import generate_set, plan_set
-from test_practice_drill import flat, right_text, wrong_text
 
 SEED, COUNT = 21, 5
 

@@ -18,12 +18,12 @@ import time
 from pathlib import Path
 
 import pytest
+from test_history_errors import fill, tmpfs  # noqa: F401 - the fixture
+from test_practice_pty import GATEBP
 
 from gatebp.app import journal
 from gatebp.app.history import DB_NAME, History, read_attempts
 from gatebp.questions.generate import plan_set
-from test_history_errors import fill, tmpfs  # noqa: F401 - the fixture
-from test_practice_pty import GATEBP
 
 pexpect = pytest.importorskip("pexpect")
 

@@ -22,8 +22,16 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from gatebp.app.history import (Attempt, History, HistoryError, Session, attempt_row, iso,
-                                parse_time, utc_now)
+from gatebp.app.history import (
+    Attempt,
+    History,
+    HistoryError,
+    Session,
+    attempt_row,
+    iso,
+    parse_time,
+    utc_now,
+)
 from gatebp.gate.exam import EVALUATED, Slot
 from gatebp.gate.grade import Response
 from gatebp.gate.question import LABELS, Question

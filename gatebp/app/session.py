@@ -20,13 +20,13 @@ from fractions import Fraction
 from rich.panel import Panel
 from rich.text import Text
 
-from gatebp.core.errors import AnswerFormatError, GatebpError
-from gatebp.gate.grade import Grade, Response, grade, parse_answer
 from gatebp.app.history import Attempt, History, utc_now
 from gatebp.app.io import Terminal, TimeUp, clock_text
 from gatebp.app.mock import MockRecorder
 from gatebp.app.signals import held
+from gatebp.core.errors import AnswerFormatError, GatebpError
 from gatebp.gate.exam import PALETTE_STATES, STATE_LABELS, Exam, ExamResult
+from gatebp.gate.grade import Grade, Response, grade, parse_answer
 from gatebp.gate.question import Question
 from gatebp.ui.terminal.question import exam_help, frame, palette, question_panel
 from gatebp.ui.terminal.scoresheet import duration, marks_number
@@ -64,8 +64,8 @@ def adaptive_questions(history: History, count: int, rng: random.Random,
                        ) -> Iterator[Question]:
     """Topics chosen by the scheduler before each question (so this session's reviews count),
     each a fresh variant with a fresh seed; the previous topic is avoided when others exist."""
-    from gatebp.questions.generate import build_question, families_by_name
     from gatebp.app.scheduler import pick_topics
+    from gatebp.questions.generate import build_question, families_by_name
 
     families = {f.name: f for f in families_by_name() if marks is None or marks in f.marks}
     if not families:
@@ -353,7 +353,8 @@ class ExamSession:
         elif button == "submit":
             return self.confirm()
         elif goto is not None:
-            return self._goto((goto.group(1) or goto.group(2) or "").strip())
+            self._goto((goto.group(1) or goto.group(2) or "").strip())
+            return None
         else:
             self._select(line)
             return None
@@ -366,12 +367,11 @@ class ExamSession:
             missing = f"there is no question {number}; " if _NUMBER.fullmatch(number) else ""
             self.term.say(f"Not accepted: {missing}go to which question? 1-{total} (e.g. g 2).",
                           "yellow")
-            return None
+            return
         before = self.exam.current
         discarded = self.paper.goto(int(number), self.now())
         self._discarded(before, discarded)
         self.show()
-        return None
 
     def _discarded(self, index: int, discarded: bool) -> None:
         if discarded:

@@ -76,19 +76,14 @@ def practice(topics: tuple[str, ...], count: int | None, seed: int | None, marks
     clears, g 7 opens question 7 (an unsaved choice is lost), p goes back, submit ends it.
     Every change is saved as it happens: after a kill or a power cut, --resume continues.
     """
-    from gatebp.app.history import History, data_dir as resolve_dir
+    from gatebp.app.history import History
+    from gatebp.app.history import data_dir as resolve_dir
     from gatebp.app.io import Terminal
     from gatebp.app.signals import catching
     from gatebp.ui.terminal.console import make_console
 
-    if resume and (topics or count or seed is not None or marks or exam or minutes or paper
-                   or bank or bank_only):
-        raise click.UsageError("--resume continues the mock as it was: give it no question "
-                               "options (only --data-dir, --plain)")
-    if minutes is not None and not (exam or paper):
-        raise click.UsageError("--minutes needs --exam or --paper")
-    if paper and marks is not None:
-        raise click.UsageError("--paper chooses its own 1- and 2-mark mix; drop --marks")
+    _check_options(resume, bool(topics or count or seed is not None or marks or exam or minutes
+                                or paper or bank or bank_only), minutes, exam, paper, marks)
     if bank_only and bank is None:
         bank = DEFAULT_BANK
     mode = "paper" if paper else "exam" if exam else "drill"
@@ -104,6 +99,18 @@ def practice(topics: tuple[str, ...], count: int | None, seed: int | None, marks
             _resume(console, term, history, directory, _waiting(history, directory), run.plain)
         elif not _offer(console, term, history, directory, run.plain):
             (_drill if mode == "drill" else _mock)(console, term, history, directory, run)
+
+
+def _check_options(resume: bool, choosing: bool, minutes: float | None, exam: bool,
+                   paper: bool, marks: str | None) -> None:
+    """Option combinations that make no sense, refused before anything starts."""
+    if resume and choosing:
+        raise click.UsageError("--resume continues the mock as it was: give it no question "
+                               "options (only --data-dir, --plain)")
+    if minutes is not None and not (exam or paper):
+        raise click.UsageError("--minutes needs --exam or --paper")
+    if paper and marks is not None:
+        raise click.UsageError("--paper chooses its own 1- and 2-mark mix; drop --marks")
 
 
 @dataclass
