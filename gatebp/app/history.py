@@ -320,9 +320,11 @@ class History:
         if self.read_only:
             self._refuse_newer(self.schema_version)
             return
-        self._use_wal()
-        self._db.execute("PRAGMA foreign_keys = ON")
         self._check_intact()
+        self._use_wal()
+        # every commit reaches the disk before it returns: a power cut keeps what was saved
+        self._db.execute("PRAGMA synchronous = FULL")
+        self._db.execute("PRAGMA foreign_keys = ON")
         self._migrate()
 
     def _use_wal(self) -> None:
