@@ -15,6 +15,7 @@ import signal
 import sqlite3
 import subprocess
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,8 @@ from test_practice_pty import GATEBP
 
 from gatebp.app import journal
 from gatebp.app.history import DB_NAME, History, read_attempts
+from gatebp.app.journal import plan_slots
+from gatebp.app.session import LazyQuestions
 from gatebp.questions.generate import plan_set
 
 pexpect = pytest.importorskip("pexpect")
@@ -71,6 +74,11 @@ def finish(child, code: int) -> None:  # type: ignore[no-untyped-def]
     assert "Traceback" not in (child.before or "")
 
 
+def seconds_left(home: Path) -> float:
+    db = sqlite3.connect(home / DB_NAME)
+    return float(db.execute("SELECT seconds_left FROM mocks").fetchone()[0])
+
+
 def recorded_states(home: Path) -> list[str]:
     return [a.state for a in read_attempts(home)]
 
@@ -83,14 +91,20 @@ def test_sigkill_then_resume_restores_question_answers_marks_and_time(tmp_path: 
     child.expect(pexpect.EOF)
     child.close()
     assert read_attempts(tmp_path) == [] and journal.count_unfinished(tmp_path) == 1
-    time.sleep(2.5)  # the program is dead: this time must not count
+    stored = seconds_left(tmp_path)
+    assert left - 1 <= stored <= left + 10  # what the screen showed (at least) was kept
+    time.sleep(1)  # the program is dead: this time must not count
 
+    spawned = time.monotonic()
     child = spawn(tmp_path, "--resume", "--plain")
     child.expect_exact("Resuming the unfinished mock exam of")
     child.expect_exact(f"(Q4 of {COUNT}, 3 saved,")
     child.expect_exact("[ 1:A ] [ 2:AM] [ 3:A ] < 4:N >")
     child.expect(PROMPT)
-    assert child.match.group(1) == "4" and seconds(child.match.group(2)) >= left - 2
+    alive = time.monotonic() - spawned
+    # the clock restarted from the stored time: only time this process ran has gone
+    assert stored - seconds_left(tmp_path) <= alive
+    assert child.match.group(1) == "4" and seconds(child.match.group(2)) >= stored - alive - 1
     child.sendline("g 2")
     child.expect_exact(f"Saved answer: {answers[1]}")
     child.expect(PROMPT)
@@ -98,24 +112,30 @@ def test_sigkill_then_resume_restores_question_answers_marks_and_time(tmp_path: 
     child.expect(pexpect.EOF)
     child.close()
     with History.open(tmp_path) as history:
-        (stored,) = journal.unfinished(history)
-    assert stored.current == 1 and [s.saved for s in stored.slots][:3] == answers
-    assert [s.state for s in stored.slots] == SAVED_STATES + ["not_answered", "not_visited"]
+        (again,) = journal.unfinished(history)
+    assert again.current == 1 and [s.saved for s in again.slots][:3] == answers
+    assert [s.state for s in again.slots] == SAVED_STATES + ["not_answered", "not_visited"]
     assert read_attempts(tmp_path) == []
 
 
-def killed(home: Path) -> None:
-    child = spawn(home, *ARGS)
-    three_saves(child, first_three())
-    child.kill(signal.SIGKILL)
-    child.expect(pexpect.EOF)
-    child.close()
+def journaled(home: Path) -> None:
+    """The journal a SIGKILL after three_saves leaves (written here, without a process)."""
+    slots = plan_slots(LazyQuestions(plan_set(SEED, COUNT)))
+    saved = [replace(slot, saved=text, marked=i == 1, visited=True, seconds=5.0)
+             for i, (slot, text) in enumerate(zip(slots, first_three()))]
+    with History.open(home) as history:
+        sid = journal.start(history, "exam", SEED, 1800.0, slots)
+        journal.write(history, sid, 3, 1785.0, [*saved, replace(slots[3], visited=True)])
+    db = sqlite3.connect(home / DB_NAME)
+    db.execute("UPDATE mocks SET pid = NULL")  # its process is gone
+    db.commit()
 
 
 def test_the_next_practice_offers_the_mock_and_resumes_it(tmp_path: Path) -> None:
-    killed(tmp_path)
+    journaled(tmp_path)
     child = spawn(tmp_path, "--seed", "1", "--count", "1", "--plain")
     child.expect_exact("You have the unfinished mock exam of")
+    child.expect_exact("(Q4 of 5, 3 saved,")
     child.expect_exact("r resume it, s submit it as it stands, Enter leave it for later: ")
     child.sendline("r")
     child.expect_exact("[ 1:A ] [ 2:AM] [ 3:A ] < 4:N >")
@@ -129,15 +149,19 @@ def test_the_next_practice_offers_the_mock_and_resumes_it(tmp_path: Path) -> Non
     assert [a.response for a in attempts[:3]] == first_three()
 
 
-def test_the_offer_can_submit_it_as_it_stands_or_be_declined(tmp_path: Path) -> None:
-    killed(tmp_path)
+def test_the_offer_can_be_declined(tmp_path: Path) -> None:
+    journaled(tmp_path)
     child = spawn(tmp_path, "--seed", "1", "--count", "1", "--plain")
     child.expect_exact("Enter leave it for later: ")
     child.sendline("")  # declined: the drill asked for starts, the mock keeps waiting
     child.expect_exact("Answer (h hint, s skip, q quit): ")
     child.sendline("q")
     finish(child, 0)
-    assert journal.count_unfinished(tmp_path) == 1
+    assert journal.count_unfinished(tmp_path) == 1 and read_attempts(tmp_path) == []
+
+
+def test_the_offer_can_submit_it_as_it_stands(tmp_path: Path) -> None:
+    journaled(tmp_path)
     child = spawn(tmp_path, "--seed", "1", "--count", "1", "--plain")
     child.expect_exact("Enter leave it for later: ")
     child.sendline("s")
