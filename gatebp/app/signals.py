@@ -10,6 +10,8 @@ does. Two rules keep the history whole:
   salvage that records what was saved) finishes. So three quick Ctrl-C, or a closed terminal's
   EIO followed by its SIGHUP, can never cut the salvage short; after it, one KeyboardInterrupt
   reports them all (which skips anything slow still to come, like the score sheet).
+- When `catching()` ends after an interruption, nothing is left to write: a late Ctrl-C is
+  ignored (the exit status stays 130) and any other signal ends the process at once.
 
 Handlers run in the main thread only (Python's rule); elsewhere both contexts do nothing.
 """
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 
@@ -73,15 +75,21 @@ def catching() -> Iterator[Interrupts]:
         yield GUARD
     finally:
         if GUARD.received:
-            # Interrupted: the process is on its way out, and a late Ctrl-C must not turn its
-            # clean exit (130) into a death by signal. Ignored, not handled: Python resets a
-            # handled signal to the default while it shuts down, but leaves an ignored one.
-            for sig in previous:
-                signal.signal(sig, signal.SIG_IGN)
+            _winding_down(previous)
         else:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             GUARD.tripped, GUARD.pending = False, 0
+
+
+def _winding_down(signals: Iterable[int]) -> None:
+    """After an interruption everything is written and the process is on its way out. A late
+    Ctrl-C is ignored, so an impatient student still gets the clean exit status 130 (ignored,
+    not handled: Python resets handled signals while it shuts down, and its own SIGINT handler
+    would print a traceback); a hang-up or a kill takes its default action and ends the
+    process at once, as a closed terminal expects."""
+    for sig in signals:
+        signal.signal(sig, signal.SIG_IGN if sig == signal.SIGINT else signal.SIG_DFL)
 
 
 @contextmanager
