@@ -286,6 +286,8 @@ class History:
 
     # -- opening ------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
+        """Read-write, or read-only so that reading can never change the file (a read-only
+        folder, where SQLite cannot make its -shm file, is read as the file stands)."""
         timeout = BUSY_TIMEOUT_MS / 1000
         try:
             if not self.read_only:

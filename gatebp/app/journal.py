@@ -246,6 +246,7 @@ def bad_journal(path: Path, session_id: int, reason: str) -> HistoryError:
 
 
 def _load(history: History, session_id: int) -> MockJournal:
+    """One mock's journal, checked: its questions numbered 0..n-1 and the current among them."""
     rows = history.query("SELECT seconds_allowed, seconds_left, current, open, pid, updated_at "
                          "FROM mocks WHERE session_id = ?", (session_id,))
     if not rows:
@@ -263,6 +264,7 @@ def _load(history: History, session_id: int) -> MockJournal:
 
 
 def _slot(path: Path, session_id: int, row: Any) -> JournalSlot:
+    """One stored question, refused with the way out if its type or saved answer is garbled."""
     (number, qid, topic, qtype, marks, stored, saved, correct, score, marked, visited,
      seconds) = row
     slot = JournalSlot(number, qid, topic, qtype, marks, stored, saved,

@@ -182,6 +182,7 @@ def _questions(history: History, run: Run) -> Sequence[Question] | Iterator[Ques
 
 def _drill(console: Console, term: Terminal, history: History, directory: Path,
            run: Run) -> None:
+    """Every answer is recorded as it is given, so an interruption only says goodbye."""
     from gatebp.app.history import DB_NAME
     from gatebp.app.session import Drill, drill_summary
 
@@ -209,6 +210,7 @@ def _goodbye(console: Console, message: str) -> None:
 
 def _mock(console: Console, term: Terminal, history: History, directory: Path,
           run: Run) -> None:
+    """A new mock: journaled from before its first question shows."""
     from gatebp.app.mock import MockRecorder
     from gatebp.questions.paper import paper_minutes
 
