@@ -128,7 +128,7 @@ def test_a_newer_schema_or_a_non_database_is_a_clear_error(tmp_path: Path) -> No
         History.open(tmp_path / "a")
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / DB_NAME).write_text("not sqlite " * 100)
-    with pytest.raises(GatebpError, match="history database"):
+    with pytest.raises(GatebpError, match="history file cannot be read"):
         History.open(tmp_path / "b")
 
 

@@ -35,7 +35,8 @@ class ScriptedReader:
     def __init__(self, clock: FakeClock, script: list[tuple[float, str]]) -> None:
         self.clock, self.script = clock, list(script)
 
-    def read(self, deadline: float | None = None, clock: object = None) -> str | None:
+    def read(self, deadline: float | None = None, clock: object = None,
+             idle: object = None) -> str | None:
         wait, line = self.script.pop(0) if self.script else (10**9, "")
         if deadline is not None and self.clock.now + wait >= deadline:
             self.clock.now = deadline
@@ -263,3 +264,25 @@ def test_every_line_fits_80_columns(tmp_path: Path) -> None:
     for out in outputs:
         long = [line for line in out.splitlines() if cell_len(line) > 80]
         assert not long, long
+
+
+def test_minutes_must_be_a_number(tmp_path: Path) -> None:
+    for value in ("nan", "inf", "-inf"):
+        result = CliRunner().invoke(cli, ["practice", "--exam", "--minutes", value, "--data-dir",
+                                          str(tmp_path)])
+        assert result.exit_code == 2 and "--minutes" in result.output, value
+
+
+def test_a_data_dir_with_rich_markup_in_its_name_is_shown_as_it_is(tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    from gatebp.app.session import Drill
+
+    def interrupted(self, questions, total):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Drill, "run", interrupted)
+    home = tmp_path / "odd [/x] [bold]name"
+    result = CliRunner().invoke(cli, ["practice", "--seed", "1", "--count", "1", "--data-dir",
+                                      str(home)])
+    assert result.exit_code == 130, result.output
+    assert f"Your answers are saved in {home / 'history.sqlite3'}. Goodbye." in flat(result.output)

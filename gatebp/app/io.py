@@ -5,6 +5,10 @@ deadline* (the exam's countdown submits an idle student at zero) the same way on
 a pipe or an in-memory stream; the main thread waits in short slices, so Ctrl-C still raises
 KeyboardInterrupt at once. When stdin is not a terminal the line read is echoed, so a piped
 transcript reads like a session.
+
+Input is untrusted: a closed stdin (`<&-`) or one that fails is simply the end of input (the
+reader always posts EOF, whatever goes wrong), a line is kept to MAX_LINE characters (a
+terminal's own line limit; no answer or command is longer) and reading is linear in its length.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from rich.text import Text
 
 EOF = None
 POLL_SECONDS = 0.2
+MAX_LINE = 4096
+CHUNK = 65536
 
 
 class TimeUp(Exception):
@@ -45,19 +51,22 @@ class LineReader:
             self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True)
             self._thread.start()
 
-    def _pump(self, stream: IO[str]) -> None:
+    def _pump(self, stream: IO[str] | None) -> None:
+        """Post every line, then EOF: on a closed stdin (None), on EIO from a terminal that
+        went away, and on anything else a stream can raise (never a traceback)."""
         try:
-            fd = _real_fd(stream)
-            lines = _fd_lines(fd) if fd is not None else iter(stream.readline, "")
-            for line in lines:
-                self._lines.put(line.rstrip("\r\n"))
-        except (OSError, ValueError):
+            for line in _lines(stream):
+                self._lines.put(line.rstrip("\r\n")[:MAX_LINE])
+        except Exception:  # noqa: BLE001 - any failure to read is the end of input
             pass
-        self._lines.put(EOF)
+        finally:
+            self._lines.put(EOF)
 
     def read(self, deadline: float | None = None,
-             clock: Callable[[], float] = time.monotonic) -> str | None:
-        """The next line, `None` at end of input; raises TimeUp once `deadline` passes."""
+             clock: Callable[[], float] = time.monotonic,
+             idle: Callable[[], None] | None = None) -> str | None:
+        """The next line, `None` at end of input; raises TimeUp once `deadline` passes.
+        `idle` is called between waits (a mock stores its time left from there)."""
         if self._ended:
             return EOF
         self._start()
@@ -68,6 +77,8 @@ class LineReader:
             try:
                 line = self._lines.get(timeout=wait)
             except queue.Empty:
+                if idle is not None:
+                    idle()
                 continue
             self._ended = line is None
             return line
@@ -80,6 +91,7 @@ class Terminal:
                  echo: bool | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.console = console
         self.reader = reader or LineReader()
+        self.interactive = reader is None and _stdin_is_tty()
         self.echo = (not _stdin_is_tty()) if echo is None else echo
         self.clock = clock
 
@@ -90,18 +102,44 @@ class Terminal:
         """One message, wrapped at the console's width (never past it)."""
         self.console.print(Text(text, style=style))
 
-    def ask(self, prompt: str, deadline: float | None = None) -> str | None:
-        """Show `prompt`, return the line typed (None at end of input); TimeUp at the deadline."""
+    def ask(self, prompt: str, deadline: float | None = None,
+            idle: Callable[[], None] | None = None) -> str | None:
+        """Show `prompt`, return the line typed (None at end of input); TimeUp at the deadline.
+        `idle` runs every fraction of a second while waiting."""
         self.console.print(Text(prompt, style="bold"), end="")
         self.console.file.flush()
         try:
-            line = self.reader.read(deadline, self.clock)
+            if idle is None:
+                line = self.reader.read(deadline, self.clock)
+            else:
+                line = self.reader.read(deadline, self.clock, idle)
         except TimeUp:
             self.console.print()
             raise
         if self.echo or line is None:
             self.console.print(Text(line or ""), highlight=False)
         return line
+
+
+def _lines(stream: IO[str] | None) -> Iterator[str]:
+    if stream is None:  # stdin closed before the program started
+        return iter(())
+    fd = _real_fd(stream)
+    return _fd_lines(fd) if fd is not None else _stream_lines(stream)
+
+
+def _stream_lines(stream: IO[str]) -> Iterator[str]:
+    """Lines of a Python stream (CliRunner's), each read in bounded pieces."""
+    while True:
+        line = stream.readline(MAX_LINE + 2)
+        if not line:
+            return
+        if line.endswith("\n"):
+            yield line
+            continue
+        yield line  # a long line: keep its head, skip the rest of it
+        while line and not line.endswith("\n"):
+            line = stream.readline(CHUNK)
 
 
 def _real_fd(stream: IO[str]) -> int | None:
@@ -116,16 +154,23 @@ def _real_fd(stream: IO[str]) -> int | None:
 
 
 def _fd_lines(fd: int) -> Iterator[str]:
+    """Lines from a descriptor in linear time: a line's pieces are joined once, at its end,
+    and only its first MAX_LINE characters are kept however long it runs."""
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    pending = ""
+    head: list[str] = []
+    kept = 0
     while True:
-        chunk = os.read(fd, 4096)
-        pending += decoder.decode(chunk, final=not chunk)
-        *lines, pending = pending.split("\n")
-        yield from lines
+        chunk = os.read(fd, CHUNK)
+        *ends, rest = decoder.decode(chunk, final=not chunk).split("\n")
+        for end in ends:
+            yield "".join(head) + end[: max(0, MAX_LINE - kept)]
+            head, kept = [], 0
+        if kept < MAX_LINE and rest:
+            head.append(rest[: MAX_LINE - kept])
+            kept += len(head[-1])
         if not chunk:
-            if pending:
-                yield pending
+            if head:
+                yield "".join(head)
             return
 
 

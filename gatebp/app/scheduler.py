@@ -15,12 +15,13 @@ Time thresholds for a rating, in seconds (GATE allows about 1.4 min per mark on 
 from __future__ import annotations
 
 import random
+import re
 import zlib
 from datetime import datetime, timezone
 
 from fsrs import Card, Rating, Scheduler
 
-from gatebp.app.history import History
+from gatebp.app.history import History, HistoryError
 from gatebp.app.stats import summarize
 
 FAST_SECONDS = {1: 60.0, 2: 120.0}
@@ -65,7 +66,20 @@ def new_card(topic: str, now: datetime) -> Card:
 
 def load_card(history: History, topic: str) -> Card | None:
     stored = history.load_card(topic)
-    return None if stored is None else Card.from_json(stored)
+    return None if stored is None else _card(history, topic, stored)
+
+
+def _card(history: History, topic: str, stored: str) -> Card:
+    """A stored card, or a HistoryError naming the file, the topic and the way out."""
+    try:
+        return Card.from_json(stored)
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        delete = (f"delete it (sqlite3 {history.path.name} \"DELETE FROM cards WHERE topic = "
+                  f"'{topic}'\") or " if re.fullmatch(r"[a-z0-9_-]{1,60}", topic) else "")
+        raise HistoryError(
+            f"{history.path}: the review card of topic {repr(topic)[:40]} cannot be read "
+            f"({type(error).__name__}); {delete}move the file aside to start a new history"
+        ) from None
 
 
 def review(history: History, topic: str, rating: Rating, now: datetime) -> Card:
@@ -99,7 +113,7 @@ def rank_topics(
     names = list(dict.fromkeys(topics))
     rng.shuffle(names)
     stored = history.cards()
-    cards = {t: Card.from_json(stored[t]) for t in names if t in stored}
+    cards = {t: _card(history, t, stored[t]) for t in names if t in stored}
     due = sorted((t for t in names if t in cards and cards[t].due <= now),
                  key=lambda t: cards[t].due)
     unseen = [t for t in names if t not in cards]

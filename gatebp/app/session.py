@@ -3,7 +3,9 @@
 The drill asks one question at a time, gives hints one step at a time, marks each answer the
 GATE way the moment it is given, shows the working and records the attempt at once (so Ctrl-C
 loses at most the question on screen). The exam drives the pure `Exam` state machine from typed
-commands and submits at zero, at end of input, or on Ctrl-C, with what was saved.
+commands through a MockRecorder, which journals every save, mark, clear and move as it happens;
+it submits at zero, at end of input, or on Ctrl-C (a kill or a closed terminal), with what was
+saved, recording first and only then printing (a closed terminal cannot print).
 """
 
 from __future__ import annotations
@@ -11,10 +13,7 @@ from __future__ import annotations
 import random
 import itertools
 import re
-import signal
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
@@ -22,13 +21,14 @@ from fractions import Fraction
 from rich.panel import Panel
 from rich.text import Text
 
-from gatebp.core.errors import AnswerFormatError, GatebpError
 from gatebp.core.step import HINTABLE
-from gatebp.gate.grade import Grade, Response, grade, parse_answer
 from gatebp.app.history import Attempt, History, utc_now
-from gatebp.gate.exam import (EVALUATED, PALETTE_STATES, STATE_LABELS, Exam, ExamResult,
-                                  QuestionResult)
 from gatebp.app.io import Terminal, TimeUp, clock_text
+from gatebp.app.mock import MockRecorder
+from gatebp.app.signals import held
+from gatebp.core.errors import AnswerFormatError, GatebpError
+from gatebp.gate.exam import PALETTE_STATES, STATE_LABELS, Exam, ExamResult
+from gatebp.gate.grade import Grade, Response, grade, parse_answer
 from gatebp.gate.question import Question
 from gatebp.ui.terminal.question import exam_help, frame, palette, question_panel
 from gatebp.ui.terminal.scoresheet import duration, marks_number
@@ -63,8 +63,8 @@ def adaptive_questions(history: History, count: int, rng: random.Random,
                        ) -> Iterator[Question]:
     """Topics chosen by the scheduler before each question (so this session's reviews count),
     each a fresh variant with a fresh seed; the previous topic is avoided when others exist."""
-    from gatebp.questions.generate import build_question, families_by_name
     from gatebp.app.scheduler import pick_topics
+    from gatebp.questions.generate import build_question, families_by_name
 
     families = {f.name: f for f in families_by_name() if marks is None or marks in f.marks}
     if not families:
@@ -94,25 +94,6 @@ def hint_steps(question: Question) -> list[str]:
 
 def _plain(text: str) -> str:
     return " ".join(text.lower().split()).rstrip(".")
-
-
-@contextmanager
-def no_interrupt() -> Iterator[None]:
-    """Hold Ctrl-C (and a hang-up or kill, SIGHUP/SIGTERM) off while a submission is written;
-    one that arrives meanwhile is raised as KeyboardInterrupt afterwards (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    pending: list[int] = []
-    held = [getattr(signal, n) for n in ("SIGINT", "SIGHUP", "SIGTERM") if hasattr(signal, n)]
-    old = {sig: signal.signal(sig, lambda signum, frame: pending.append(signum)) for sig in held}
-    try:
-        yield
-    finally:
-        for sig, handler in old.items():
-            signal.signal(sig, handler)
-    if pending:
-        raise KeyboardInterrupt
 
 
 # ------------------------------------------------------------------------------------- drill
@@ -219,6 +200,11 @@ class Drill:
         return item
 
     def _record(self, item: DrillItem) -> None:
+        """The attempt and the topic's review, together: a signal waits until both are kept."""
+        with held():
+            self._store(item)
+
+    def _store(self, item: DrillItem) -> None:
         q, g = item.question, item.grade
         self.history.record_attempt(Attempt(
             session_id=self.session_id, question_id=q.id, topic=q.topic, qtype=q.type,
@@ -277,11 +263,18 @@ _NUMBER = re.compile(r"[0-9]{1,6}", re.ASCII)
 
 
 class ExamSession:
-    """Drive an Exam from typed commands; `run()` returns the submitted result."""
+    """Drive a mock from typed commands; `run()` returns the submitted result.
 
-    def __init__(self, term: Terminal, exam: Exam, plain: bool = False) -> None:
-        self.term, self.exam, self.plain = term, exam, plain
+    `paper` is a MockRecorder (journaled) or a bare Exam (nothing recorded, as in tests)."""
+
+    def __init__(self, term: Terminal, paper: Exam | MockRecorder, plain: bool = False) -> None:
+        self.term, self.plain = term, plain
+        self.paper = paper if isinstance(paper, MockRecorder) else MockRecorder(paper)
         self.interrupted = False
+
+    @property
+    def exam(self) -> Exam:
+        return self.paper.exam
 
     def now(self) -> float:
         return self.term.clock()
@@ -292,8 +285,13 @@ class ExamSession:
             return self._loop()
         except KeyboardInterrupt:
             self.interrupted = True
-            self.term.say("\nInterrupted: submitting the answers you saved.", "yellow")
-            return self.exam.submit(self.now())
+            return self._end("\nInterrupted: submitting the answers you saved.", "yellow")
+
+    def _end(self, message: str, style: str, automatic: bool = False) -> ExamResult:
+        """Submit, and only then say so: the record never waits on a terminal that may be gone."""
+        self.paper.submit(self.now(), automatic)
+        self.term.say(message, style)
+        return self.paper.result()
 
     def _loop(self) -> ExamResult:
         self.show()
@@ -301,17 +299,20 @@ class ExamSession:
             if self.exam.expired(self.now()):
                 return self._time_up()
             try:
-                line = self.term.ask(self.prompt(), deadline=self.exam.deadline())
+                line = self.term.ask(self.prompt(), deadline=self.exam.deadline(),
+                                     idle=self._idle)
             except TimeUp:
                 return self._time_up()
             if line is None:
-                self.term.say("End of input: submitting the answers you saved.", "yellow")
-                return self.exam.submit(self.now())
+                return self._end("End of input: submitting the answers you saved.", "yellow")
             if self.exam.expired(self.now()):
                 return self._time_up()
             result = self.handle(line.strip())
             if result is not None:
                 return result
+
+    def _idle(self) -> None:
+        self.paper.heartbeat(self.now())
 
     def prompt(self) -> str:
         left = clock_text(self.exam.time_left(self.now()))
@@ -329,28 +330,29 @@ class ExamSession:
             self.term.say(f"Saved answer: {saved.text()}", "green")
 
     def _time_up(self) -> ExamResult:
-        self.term.say("Time is up: the paper is submitted automatically.", "bold red")
-        return self.exam.submit(self.now(), automatic=True)
+        return self._end("Time is up: the paper is submitted automatically.", "bold red",
+                         automatic=True)
 
     def handle(self, line: str) -> ExamResult | None:
         """Act on one typed line; returns the result once the paper is submitted."""
-        exam, now = self.exam, self.now()
+        paper, now = self.paper, self.now()
         button = _BUTTONS.get(line.lower())
         goto = _GOTO.fullmatch(line)
         if line == "c":
-            exam.clear()
-            self.term.say(f"Response cleared for Q{exam.current + 1}.", "yellow")
+            paper.clear(now)
+            self.term.say(f"Response cleared for Q{self.exam.current + 1}.", "yellow")
             return None
         if button == "next":
-            exam.save_next(now)
+            paper.save_next(now)
         elif button == "mark":
-            exam.mark_next(now)
+            paper.mark_next(now)
         elif button == "previous":
-            self._discarded(exam.current, exam.previous(now))
+            self._discarded(self.exam.current, paper.previous(now))
         elif button == "submit":
             return self.confirm()
         elif goto is not None:
-            return self._goto((goto.group(1) or goto.group(2) or "").strip())
+            self._goto((goto.group(1) or goto.group(2) or "").strip())
+            return None
         else:
             self._select(line)
             return None
@@ -363,12 +365,11 @@ class ExamSession:
             missing = f"there is no question {number}; " if _NUMBER.fullmatch(number) else ""
             self.term.say(f"Not accepted: {missing}go to which question? 1-{total} (e.g. g 2).",
                           "yellow")
-            return None
+            return
         before = self.exam.current
-        discarded = self.exam.goto(int(number), self.now())
+        discarded = self.paper.goto(int(number), self.now())
         self._discarded(before, discarded)
         self.show()
-        return None
 
     def _discarded(self, index: int, discarded: bool) -> None:
         if discarded:
@@ -384,7 +385,7 @@ class ExamSession:
         except AnswerFormatError as error:
             self.term.say(f"Not accepted: {error} ({EXAM_COMMANDS}).", "yellow")
             return
-        self.exam.select(response)
+        self.paper.select(response)
         self.term.say(f"Selected {response.text()} for Q{self.exam.current + 1}: not saved yet "
                       "(n Save & Next, m Mark for Review & Next).", "cyan")
 
@@ -396,11 +397,12 @@ class ExamSession:
                           "saved and will not count (n or m saves it).", "yellow")
         try:
             line = self.term.ask("Submit the paper? (y to submit, anything else to go back) ",
-                                 deadline=self.exam.deadline())
+                                 deadline=self.exam.deadline(), idle=self._idle)
         except TimeUp:
             return self._time_up()
         if line is None or line.strip().lower() in ("y", "yes"):
-            return self.exam.submit(self.now())
+            self.paper.submit(self.now())
+            return self.paper.result()
         self.show()
         return None
 
@@ -413,46 +415,3 @@ def submit_text(counts: dict[str, int]) -> str:
     assert set(SUBMIT_ORDER) == set(PALETTE_STATES) == set(counts)
     parts = [f"{STATE_LABELS[s]} {counts.get(s, 0)}" for s in SUBMIT_ORDER]
     return "Before you submit: " + " · ".join(parts)
-
-
-def record_exam(history: History, session_id: int, result: ExamResult) -> None:
-    """Every question's final state, saved answer, marks and time, in one transaction; then
-    close the session."""
-    with no_interrupt():
-        history.record_attempts([_exam_attempt(session_id, r) for r in result.results])
-        history.finish_session(session_id, float(result.score), float(result.max_score))
-
-
-def _exam_attempt(session_id: int, r: QuestionResult) -> Attempt:
-    q = r.question
-    return Attempt(
-        session_id=session_id, question_id=q.id, topic=q.topic, qtype=q.type,
-        marks_possible=q.marks, response=None if r.response is None else r.response.text(),
-        correct=r.grade.correct if r.evaluated else None, marks=r.grade.marks,
-        seconds=round(r.seconds, 2), state=r.state)
-
-
-def salvage_exam(history: History, session_id: int, exam: Exam, now: float) -> None:
-    """After a failure before a clean submit: record what was saved, whatever went wrong.
-
-    Submits the paper if it is still open; a question that cannot be graded (or built) is
-    recorded by its palette state with no marks rather than losing the rest of the exam."""
-    if exam.result is None:
-        try:
-            exam.submit(now)
-        except Exception:
-            exam.result = ExamResult(tuple(_safe_result(exam, i) for i in range(exam.total)))
-    record_exam(history, session_id, exam.result)
-
-
-def _safe_result(exam: Exam, index: int) -> QuestionResult:
-    from gatebp.gate.grade import Grade
-
-    slot = exam.slots[index]
-    question = exam.questions[index]
-    state = slot.state
-    try:
-        marked = grade(question, slot.saved if state in EVALUATED else None)
-    except Exception:
-        marked = Grade(correct=False, score=Fraction(0), answered=state in EVALUATED)
-    return QuestionResult(index + 1, question, state, slot.saved, marked, slot.seconds)

@@ -9,6 +9,11 @@ tests can drive every rule directly. The rules it follows (docs: /work/shared/GA
 - Clear Response removes the saved answer (a review mark stays).
 - Answered and Answered & Marked are evaluated; Marked (no answer), Not Answered and Not Visited
   are not. At zero the paper is submitted with what was saved.
+
+Submitting is two steps so that a front end can record a paper without building its questions:
+`close()` freezes the palette (time ticked, unsaved choices dropped), which is all a record
+needs; `submit()` closes and then grades every question for the score sheet. `restore()` reopens
+a paper from a journal, with the time it had left.
 """
 
 from __future__ import annotations
@@ -107,13 +112,24 @@ class Exam:
     current: int = 0
     slots: list[Slot] = field(default_factory=list)
     result: ExamResult | None = None
+    closed: bool = False
+    automatic: bool = False
     _since: float = 0.0
 
     def __post_init__(self) -> None:
         if not self.slots:
             self.slots = [Slot() for _ in range(len(self.questions))]
+        if len(self.slots) != len(self.questions) or not 0 <= self.current < len(self.slots):
+            raise ValueError("an exam needs one slot per question and a current question")
         self.slots[self.current].visited = True
         self._since = self.started
+
+    @classmethod
+    def restore(cls, questions: Sequence[Question], seconds_left: float, now: float,
+                current: int, slots: list[Slot]) -> Exam:
+        """A paper reopened after an interruption: the clock restarts at `now` with the time
+        that was left (time spent while the program was not running does not count)."""
+        return cls(questions, max(0.0, seconds_left), started=now, current=current, slots=slots)
 
     # -- the clock -------------------------------------------------------------------------
     def deadline(self) -> float:
@@ -143,6 +159,13 @@ class Exam:
 
     def counts(self) -> dict[str, int]:
         return state_counts(self.states())
+
+    def seconds_on(self, index: int, now: float) -> float:
+        """Time spent on question `index` (0-based) so far, the running visit included."""
+        slot = self.slots[index]
+        if index != self.current or self.closed:
+            return slot.seconds
+        return slot.seconds + max(0.0, min(now, self.deadline()) - self._since)
 
     # -- the buttons ------------------------------------------------------------------------
     def select(self, response: Response) -> None:
@@ -175,18 +198,28 @@ class Exam:
         """Back to the previous question (wrapping); like a jump, it discards an unsaved choice."""
         return self._move((self.current - 1) % self.total, now)
 
-    def submit(self, now: float, automatic: bool = False) -> ExamResult:
-        """End the paper: unsaved choices are dropped, saved answers are graded by their state."""
+    def close(self, now: float, automatic: bool = False) -> None:
+        """End the paper without grading: time is ticked and unsaved choices are dropped, so
+        the palette is final (a record needs no more, and reads no question)."""
         self._open()
         self._tick(now)
         self.slot.selected = None
+        self.closed, self.automatic = True, automatic
+
+    def submit(self, now: float, automatic: bool = False) -> ExamResult:
+        """End the paper: unsaved choices are dropped, saved answers are graded by their state.
+        A paper already closed is graded as it was closed (`now` is then not used)."""
+        if self.result is not None:
+            raise RuntimeError("the paper has been submitted")
+        if not self.closed:
+            self.close(now, automatic)
         results = tuple(self._result(i) for i in range(self.total))
-        self.result = ExamResult(results, automatic)
+        self.result = ExamResult(results, self.automatic)
         return self.result
 
     # -- internals --------------------------------------------------------------------------
     def _open(self) -> None:
-        if self.result is not None:
+        if self.closed or self.result is not None:
             raise RuntimeError("the paper has been submitted")
 
     def _save(self, marked: bool) -> None:

@@ -1,11 +1,17 @@
-"""`gatebp practice`: a drill (adaptive or seeded) or a timed GATE-style mock."""
+"""`gatebp practice`: a drill (adaptive or seeded) or a timed GATE-style mock.
+
+A mock is journaled as it goes (gatebp.app.mock), so one cut short by a kill or a power cut is
+left unfinished: `--resume` reopens it, and the next `gatebp practice` on a terminal offers to
+resume or submit it (over a pipe it only says so: nothing waits for an answer).
+"""
 
 from __future__ import annotations
 
+import math
 import os
 import random
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,10 +22,21 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from gatebp.app.history import History
+    from gatebp.app.io import Terminal
+    from gatebp.app.journal import MockJournal
+    from gatebp.app.mock import MockRecorder
     from gatebp.gate.question import Question
 
 DRILL_COUNT, PAPER_COUNT = 10, 20
 DEFAULT_BANK = "question_bank"
+OFFER = "r resume it, s submit it as it stands, Enter leave it for later: "
+
+
+def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """FloatRange lets nan through (every comparison with nan is false)."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of minutes")
+    return value
 
 
 @click.command()
@@ -33,6 +50,7 @@ DEFAULT_BANK = "question_bank"
               help="Only 1-mark or only 2-mark questions.")
 @click.option("--exam", is_flag=True, help="A timed mock with the GATE exam interface.")
 @click.option("--minutes", type=click.FloatRange(0, 600, min_open=True), default=None,
+              callback=_finite,
               help="Exam time (default: scaled from 180 minutes for 65 questions).")
 @click.option("--paper", is_flag=True,
               help="A mock with the paper's mix of 1-/2-mark and MCQ/MSQ/NAT questions.")
@@ -42,9 +60,12 @@ DEFAULT_BANK = "question_bank"
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the history lives (default: $GATEBP_HOME or the user data dir).")
 @click.option("--plain", is_flag=True, help="No colour, ASCII boxes (also when NO_COLOR is set).")
+@click.option("--resume", is_flag=True,
+              help="Continue the unfinished mock at its question, with its answers, marks and "
+                   "time left.")
 def practice(topics: tuple[str, ...], count: int | None, seed: int | None, marks: str | None,
              exam: bool, minutes: float | None, paper: bool, bank: str | None, bank_only: bool,
-             data_dir: Path | None, plain: bool) -> None:
+             data_dir: Path | None, plain: bool, resume: bool) -> None:
     """Drill questions, or sit a timed GATE-style mock (--exam, --paper).
 
     Drill: answer a NAT with a number (6, -0.11, .5), an MCQ with a letter, an MSQ with letters
@@ -53,14 +74,16 @@ def practice(topics: tuple[str, ...], count: int | None, seed: int | None, marks
 
     Mock: type an answer to select it, then n (Save & Next) or m (Mark for Review & Next); c
     clears, g 7 opens question 7 (an unsaved choice is lost), p goes back, submit ends it.
+    Every change is saved as it happens: after a kill or a power cut, --resume continues.
     """
-    from gatebp.app.history import History, data_dir as resolve_dir
+    from gatebp.app.history import History
+    from gatebp.app.history import data_dir as resolve_dir
+    from gatebp.app.io import Terminal
+    from gatebp.app.signals import catching
     from gatebp.ui.terminal.console import make_console
 
-    if minutes is not None and not (exam or paper):
-        raise click.UsageError("--minutes needs --exam or --paper")
-    if paper and marks is not None:
-        raise click.UsageError("--paper chooses its own 1- and 2-mark mix; drop --marks")
+    _check_options(resume, bool(topics or count or seed is not None or marks or exam or minutes
+                                or paper or bank or bank_only), minutes, exam, paper, marks)
     if bank_only and bank is None:
         bank = DEFAULT_BANK
     mode = "paper" if paper else "exam" if exam else "drill"
@@ -69,29 +92,25 @@ def practice(topics: tuple[str, ...], count: int | None, seed: int | None, marks
               plain=plain or bool(os.environ.get("NO_COLOR")))
     console = make_console(run.plain)
     directory = resolve_dir(data_dir)
-    with History.open(directory) as history, _hangup_as_interrupt():
-        if mode == "drill":
-            _drill(console, history, directory, run)
-        else:
-            _mock(console, history, directory, run)
+    term = Terminal(console)
+    # A closed terminal, a kill (SIGTERM, SIGQUIT) or Ctrl-C: KeyboardInterrupt, then held.
+    with History.open(directory) as history, catching():
+        if resume:
+            _resume(console, term, history, directory, _waiting(history, directory), run.plain)
+        elif not _offer(console, term, history, directory, run.plain):
+            (_drill if mode == "drill" else _mock)(console, term, history, directory, run)
 
 
-@contextmanager
-def _hangup_as_interrupt() -> Iterator[None]:
-    """A closed terminal (SIGHUP) or a kill (SIGTERM) ends a session like Ctrl-C does, so a mock
-    is submitted and recorded with what was saved instead of being lost."""
-    import signal
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    wanted = [getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name)]
-    previous = {sig: signal.signal(sig, interrupt) for sig in wanted}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+def _check_options(resume: bool, choosing: bool, minutes: float | None, exam: bool,
+                   paper: bool, marks: str | None) -> None:
+    """Option combinations that make no sense, refused before anything starts."""
+    if resume and choosing:
+        raise click.UsageError("--resume continues the mock as it was: give it no question "
+                               "options (only --data-dir, --plain)")
+    if minutes is not None and not (exam or paper):
+        raise click.UsageError("--minutes needs --exam or --paper")
+    if paper and marks is not None:
+        raise click.UsageError("--paper chooses its own 1- and 2-mark mix; drop --marks")
 
 
 @dataclass
@@ -138,7 +157,7 @@ def _announce_seed(console: Console, run: Run) -> None:
                       highlight=False, soft_wrap=True)
     elif run.chosen_seed:
         console.print(f"Seed {run.seed} (replay: {run.replay()})", highlight=False,
-                      soft_wrap=True)
+                      soft_wrap=True, markup=False)
 
 
 def _questions(history: History, run: Run) -> Sequence[Question] | Iterator[Question]:
@@ -161,35 +180,39 @@ def _questions(history: History, run: Run) -> Sequence[Question] | Iterator[Ques
     return LazyQuestions(plan_set(seed, run.count, run.topics, run.marks))
 
 
-def _drill(console: Console, history: History, directory: Path, run: Run) -> None:
+def _drill(console: Console, term: Terminal, history: History, directory: Path,
+           run: Run) -> None:
+    """Every answer is recorded as it is given, so an interruption only says goodbye."""
     from gatebp.app.history import DB_NAME
-    from gatebp.app.io import Terminal
     from gatebp.app.session import Drill, drill_summary
 
     questions = _questions(history, run)
     count = len(questions) if isinstance(questions, Sequence) else run.count
     _announce_seed(console, run)
     session_id = history.start_session("drill", run.seed, count)
-    term = Terminal(console)
     try:
         summary = Drill(term, history, session_id, run.plain).run(questions, count)
     except KeyboardInterrupt:
-        console.print()
-        console.print(f"Interrupted. Your answers are saved in {directory / DB_NAME}. Goodbye.",
-                      soft_wrap=True)
+        _goodbye(console, f"Interrupted. Your answers are saved in {directory / DB_NAME}. "
+                          "Goodbye.")
         raise SystemExit(130) from None
     history.finish_session(session_id, float(summary.score), float(summary.max_score))
     term.show(drill_summary(summary, run.plain))
     term.say(f"History: {directory / DB_NAME} (see `gatebp stats`)")
 
 
-def _mock(console: Console, history: History, directory: Path, run: Run) -> None:
-    from gatebp.app.history import DB_NAME
-    from gatebp.gate.exam import Exam
-    from gatebp.app.io import Terminal
+def _goodbye(console: Console, message: str) -> None:
+    """The last line after an interruption; a terminal that has gone away cannot show it."""
+    with suppress(OSError, ValueError):
+        console.print()
+        console.print(message, soft_wrap=True, markup=False, highlight=False)
+
+
+def _mock(console: Console, term: Terminal, history: History, directory: Path,
+          run: Run) -> None:
+    """A new mock: journaled from before its first question shows."""
+    from gatebp.app.mock import MockRecorder
     from gatebp.questions.paper import paper_minutes
-    from gatebp.app.session import ExamSession, record_exam, salvage_exam
-    from gatebp.ui.terminal.scoresheet import scoresheet
 
     questions = _questions(history, run)
     assert isinstance(questions, Sequence)
@@ -197,21 +220,105 @@ def _mock(console: Console, history: History, directory: Path, run: Run) -> None
     allowed = run.minutes if run.minutes is not None else paper_minutes(len(questions))
     console.print(f"{'Mock paper' if run.mode == 'paper' else 'Mock exam'}: {len(questions)} "
                   f"questions, {_total_marks(questions)} marks, {allowed:g} minutes.",
-                  style="bold", highlight=False)
-    session_id = history.start_session(run.mode, run.seed, len(questions))
-    term = Terminal(console)
-    runner = ExamSession(term, Exam(questions, allowed * 60, started=term.clock()), run.plain)
+                  style="bold", highlight=False, markup=False)
+    recorder = MockRecorder.start(history, run.mode, run.seed, questions, allowed * 60,
+                                  term.clock())
+    _sit(console, term, directory, recorder, run.plain)
+
+
+def _sit(console: Console, term: Terminal, directory: Path, recorder: MockRecorder,
+         plain: bool) -> None:
+    """Run a mock to its end; whatever stops it, what was saved is recorded before anything
+    else happens (even the message saying so)."""
+    from gatebp.app.history import DB_NAME
+    from gatebp.app.session import ExamSession
+    from gatebp.ui.terminal.scoresheet import scoresheet
+
+    runner = ExamSession(term, recorder, plain)
     try:
         result = runner.run()
+    except KeyboardInterrupt:  # a second signal cut the score sheet short: it is recorded
+        recorder.salvage(term.clock())
+        _goodbye(console, f"Interrupted: the answers you saved are recorded in "
+                          f"{directory / DB_NAME}.")
+        raise SystemExit(130) from None
     except BaseException:
-        # Whatever went wrong before a clean submit, the answers saved so far are kept.
-        salvage_exam(history, session_id, runner.exam, term.clock())
+        recorder.salvage(term.clock())
         raise
-    record_exam(history, session_id, result)
-    term.show(scoresheet(result, run.plain))
+    term.show(scoresheet(result, plain))
     term.say(f"History: {directory / DB_NAME} (see `gatebp stats`)")
     if runner.interrupted:
         raise SystemExit(130)
+
+
+def _describe(stored: MockJournal) -> str:
+    """"the unfinished mock paper of 2025-01-15 12:00 (Q4 of 10, 3 saved, 27:40 left)"."""
+    from gatebp.app.io import clock_text
+
+    started = stored.session.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return (f"the unfinished mock {stored.session.mode} of {started} (Q{stored.current + 1} "
+            f"of {len(stored.slots)}, {stored.saved} saved, "
+            f"{clock_text(stored.seconds_left)} left)")
+
+
+def _waiting(history: History, directory: Path) -> MockJournal:
+    """The newest unfinished mock not open in another running gatebp, for --resume."""
+    from gatebp.app.history import DB_NAME
+    from gatebp.app.journal import unfinished
+    from gatebp.core.errors import GatebpError
+
+    stored = unfinished(history)
+    free = [j for j in stored if not j.live()]
+    if free:
+        return free[0]
+    if stored:
+        raise GatebpError(f"the unfinished mock is open in another gatebp (process "
+                          f"{stored[0].pid}); finish it there")
+    raise GatebpError(f"there is no unfinished mock to resume in {directory / DB_NAME}")
+
+
+def _offer(console: Console, term: Terminal, history: History, directory: Path,
+           plain: bool) -> bool:
+    """Name an unfinished mock before a new practice; on a terminal offer to resume (r) or
+    submit (s) it. True when it was resumed (that is the session, then)."""
+    from gatebp.app.journal import unfinished
+
+    free = [j for j in unfinished(history) if not j.live()]
+    if not free:
+        return False
+    what = _describe(free[0])
+    if not term.interactive:
+        console.print(f"Note: {what} is waiting; `gatebp practice --resume` continues it.",
+                      markup=False, highlight=False)
+        return False
+    choice = (term.ask(f"You have {what}.\n{OFFER}") or "").strip().lower()
+    if choice in ("r", "resume"):
+        _resume(console, term, history, directory, free[0], plain)
+        return True
+    if choice in ("s", "submit"):
+        _submit_stored(console, history, free[0])
+    return False
+
+
+def _resume(console: Console, term: Terminal, history: History, directory: Path,
+            stored: MockJournal, plain: bool) -> None:
+    from gatebp.app.mock import MockRecorder
+
+    console.print(f"Resuming {_describe(stored)}.", style="bold", markup=False,
+                  highlight=False)
+    recorder = MockRecorder.resume(history, stored, term.clock())
+    _sit(console, term, directory, recorder, plain)
+
+
+def _submit_stored(console: Console, history: History, stored: MockJournal) -> None:
+    """Submit an unfinished mock as the journal left it: no question is rebuilt."""
+    from gatebp.app.journal import submit_stored
+    from gatebp.ui.terminal.scoresheet import marks_number
+
+    done = submit_stored(history, stored)
+    console.print(f"Submitted it: {done.saved} saved, {marks_number(done.score)} out of "
+                  f"{done.max_score} marks (see `gatebp stats`).", markup=False,
+                  highlight=False)
 
 
 def _total_marks(questions: Sequence[Question]) -> int:

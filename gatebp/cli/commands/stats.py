@@ -26,23 +26,31 @@ def stats(data_dir: Path | None, as_json: bool, plain: bool, days: int | None) -
     """Show your history: accuracy, GATE marks and time per topic, and a daily trend.
 
     An attempt is a question answered: skips and mock questions left unanswered are not
-    attempts; they appear only under the exam states.
+    attempts; they appear only under the exam states. A mock not yet submitted is not counted.
+    The history is opened read-only.
     """
     from gatebp.app.history import data_dir as resolve_dir
     from gatebp.app.history import read_attempts
+    from gatebp.app.journal import count_unfinished
     from gatebp.app.stats import TREND_DAYS, summarize
 
+    directory = resolve_dir(data_dir)
     today = datetime.now().astimezone().date()
     since = None if days is None else _local_midnight(today - timedelta(days=days - 1))
-    summary = summarize(read_attempts(resolve_dir(data_dir), since), today=today,
-                        days=days or TREND_DAYS)
+    summary = summarize(read_attempts(directory, since), today=today, days=days or TREND_DAYS)
+    waiting = count_unfinished(directory)
     if as_json:
-        click.echo(json.dumps(summary.to_dict(), indent=2))
-    elif summary.attempts == 0:
+        click.echo(json.dumps({**summary.to_dict(), "unfinished_mocks": waiting}, indent=2))
+        return
+    if summary.attempts == 0:
         window = "" if days is None else f" in the last {days} days"
         click.echo(f"No attempts yet{window} — run `gatebp practice`.")
     else:
         _show(summary, plain or bool(os.environ.get("NO_COLOR")))
+    if waiting:
+        click.echo(f"{waiting} unfinished mock{'s' if waiting > 1 else ''}, not counted here: "
+                   "`gatebp practice --resume` continues it, or submit it when "
+                   "`gatebp practice` asks.")
 
 
 def _local_midnight(day: date) -> datetime:
