@@ -77,9 +77,11 @@ def test_missing_file_is_one_line(tmp_path):
         load_spec(tmp_path / "nope.yaml")
 
 
-def test_yaml_aliases_are_refused_with_their_line():
-    with pytest.raises(SpecError, match=r":2: YAML aliases"):
+def test_yaml_anchors_and_aliases_are_refused_with_their_line():
+    with pytest.raises(SpecError, match=r"net.yaml:1: YAML anchors and aliases"):
         parse_spec("input: &a {x: [1]}\nlayers: [{out: h, W: [[1]]}, *a]\n", source="net.yaml")
+    with pytest.raises(SpecError, match=r"net.yaml:2: YAML anchors and aliases"):
+        parse_spec("input: {x: [1]}\nlayers: [{out: h, W: [[1]]}, *a]\n", source="net.yaml")
 
 
 @pytest.mark.parametrize("text, message", [

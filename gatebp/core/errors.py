@@ -1,8 +1,26 @@
-"""One root error and a few one-line subclasses; the CLI turns any of them into exit 2."""
+"""One root error and a few one-line subclasses; the CLI turns any of them into exit 2.
+
+The root is a `click.ClickException`, so click's own standalone mode prints it and exits 2:
+the one place that knows about click here, in exchange for no hand-made exit ladder in the CLI.
+"""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+import click
 
 
-class GatebpError(Exception):
+class GatebpError(click.ClickException):
     """A problem the user can fix; its message is one line, shown without a traceback."""
+
+    exit_code = 2
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """`error: message` on stderr, with control characters shown escaped, never raw."""
+        from gatebp.core.text import escape_unsafe
+
+        click.echo(f"error: {escape_unsafe(self.format_message())}", file=file, err=True)
 
 
 class SpecError(GatebpError):
@@ -39,3 +57,13 @@ class AnswerFormatError(GatebpError):
 
 class SolverMismatch(AssertionError):
     """The chain-rule total disagrees with SymPy's own derivative: a bug, never shown as an answer."""
+
+
+class InputError(GatebpError):
+    """A YAML or JSON input the reader refuses before reading it: too large, too deeply nested,
+    an alias, not UTF-8, not a regular file. `line` is 1-based when known."""
+
+    def __init__(self, message: str, *, source: str = "", line: int | None = None):
+        self.source, self.line, self.reason = source, line, message
+        where = source + (f":{line}" if source and line is not None else "")
+        super().__init__(f"{where}: {message}" if where else message)

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from gatebp.core.errors import SpecError
 from gatebp.core.expr import BinOp, Call, Expr, Name, Num, is_valid_name, names_in
+from gatebp.core.text import quoted
 from gatebp.network.graph import Layer, Node
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "linear", "softmax")
@@ -77,7 +78,7 @@ def _expand_layer(index: int, layer: Located, previous: tuple[str, ...], last: b
     fields = layer.value
     for key, item in fields.items():
         if key not in LAYER_KEYS:
-            raise fail(f"unknown key '{key}' (expected {', '.join(LAYER_KEYS)})", item.line, where)
+            raise fail(f"unknown key {quoted(key)} (expected {', '.join(LAYER_KEYS)})", item.line, where)
     stem = _stem(fields, layer, where, fail)
     where = f"layer {index} ({stem})"
     act = _activation(fields, layer, where, last, fail)
@@ -92,14 +93,14 @@ def _stem(fields: dict[str, Located], layer: Located, where: str, fail: Fail) ->
         raise fail("missing 'out' (the units' name, e.g. out: h)", layer.line, where)
     stem = _scalar(fields["out"], "out", where, fail)
     if not is_valid_name(stem) or stem[-1].isdigit():
-        raise fail(f"'out: {stem}' must be a name that does not end in a digit", layer.line, where)
+        raise fail(f"out: {quoted(stem)} must be a name that does not end in a digit", layer.line, where)
     return stem
 
 
 def _activation(fields: dict[str, Located], layer: Located, where: str, last: bool, fail: Fail) -> str:
     act = _scalar(fields["act"], "act", where, fail) if "act" in fields else "linear"
     if act not in ACTIVATIONS:
-        raise fail(f"unknown act '{act}' (known: {', '.join(ACTIVATIONS)})", layer.line, where)
+        raise fail(f"unknown act {quoted(act)} (known: {', '.join(ACTIVATIONS)})", layer.line, where)
     if act == "softmax" and not last:
         raise fail("softmax is allowed only on the last layer", layer.line, where)
     return act
@@ -151,8 +152,8 @@ def _number(item: Located, key: str, fail: Fail) -> Fraction:
         raise fail(f"expected a number, found {_kind(item)}", item.line, key)
     try:
         return parse_number(item.value)
-    except ValueError:
-        raise fail(f"{item.value!r} is not a number", item.line, key) from None
+    except ValueError as error:
+        raise fail(f"{quoted(item.value)} is {error}", item.line, key) from None
 
 
 def _build(stem: str, act: str, weights: list[list[Fraction]], biases: list[Fraction] | None,
