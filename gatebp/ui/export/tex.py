@@ -55,7 +55,8 @@ _UNICODE = {
 
 
 def escape_tex(text: str) -> str:
-    """Plain text to LaTeX text; characters pdflatex cannot set become [U+XXXX].
+    """Plain text to LaTeX text; characters pdflatex cannot set (DEL, C1 controls, most of
+    Unicode) become [U+XXXX], and other control characters are dropped.
 
     Line breaks become \\newline, except at the ends (where LaTeX has "no line here to end").
     """
@@ -69,6 +70,8 @@ def escape_tex(text: str) -> str:
             out.append("\\newline\n")
         elif ord(char) < 32 and char != "\t":
             continue
+        elif 0x7F <= ord(char) <= 0x9F:  # DEL and C1: pdflatex stops on them
+            out.append(f"[U+{ord(char):04X}]")
         elif ord(char) < 0x17F:
             out.append(char)
         else:
