@@ -111,7 +111,7 @@ def compose(text: str, source: str, limits: Limits, *, collect_unsafe: bool = Fa
     try:
         return composer.run()
     except yaml.YAMLError as error:
-        raise _yaml_error(error, source) from None
+        raise _yaml_error(error, source, limits) from None
     except UnicodeEncodeError as error:  # a lone surrogate in text that never came from a file
         raise InputError("the text contains a lone surrogate (not valid UTF-8); remove it",
                          source=source, line=text[: error.start].count("\n") + 1) from None
@@ -119,11 +119,13 @@ def compose(text: str, source: str, limits: Limits, *, collect_unsafe: bool = Fa
         composer.loader.dispose()
 
 
-def _yaml_error(error: yaml.YAMLError, source: str) -> InputError:
+def _yaml_error(error: yaml.YAMLError, source: str, limits: Limits) -> InputError:
     mark = getattr(error, "problem_mark", None)
     reason = getattr(error, "problem", None) or str(error).splitlines()[0]
-    return InputError(f"not valid YAML/JSON: {reason}", source=source,
-                      line=mark.line + 1 if mark is not None else None)
+    line = mark.line + 1 if mark is not None else None
+    if "nesting depth" in reason:  # libyaml's own cap (1000) met before ours: say the same
+        return InputError(f"nested more than {limits.max_depth} levels deep", source=source, line=line)
+    return InputError(f"not valid YAML/JSON: {reason}", source=source, line=line)
 
 
 @dataclass

@@ -171,7 +171,9 @@ def _build(stem: str, act: str, weights: list[list[Fraction]], biases: list[Frac
             terms = BinOp("+", terms, Name(f"b_{unit}"))
         pre = unit if act == "linear" else f"z_{unit}"
         _add_node(out, pre, terms, line)
-        units.append(unit), pres.append(pre), weight_names.append(names)
+        units.append(unit)
+        pres.append(pre)
+        weight_names.append(names)
     _add_activations(out, act, units, pres, line)
     return Layer(stem, act, previous, tuple(units), tuple(pres), tuple(weight_names), tuple(bias_names))
 

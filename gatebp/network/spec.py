@@ -146,8 +146,8 @@ class _SpecReader:
         try:
             return parse_number(str(node.value))
         except ValueError as error:
-            raise self.fail(f"{quoted(str(node.value))} is {error} (use 2, -0.5 or \"1/3\")", line_of(node),
-                            key) from None
+            hint = ' (use 2, -0.5 or "1/3")' if str(error) == "not a number" else ""
+            raise self.fail(f"{quoted(str(node.value))} is {error}{hint}", line_of(node), key) from None
 
     def read_nodes(self, node: tuple[yaml.Node, int], values: dict[str, Fraction], nodes: list[Node]) -> None:
         later = list(self.mapping(node[0], "nodes"))

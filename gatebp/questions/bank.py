@@ -22,9 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sympy as sp
 import yaml
 
 from gatebp.core.errors import BankFileError, GatebpError, InputError, SpecError
@@ -32,6 +31,9 @@ from gatebp.core.reader import Limits, compose, key_of, line_of, read_file
 from gatebp.core.text import clip, describe_char, escape_unsafe, quoted
 from gatebp.network.graph import Find, Graph
 from gatebp.gate.question import LABELS, NatMistake, Option, Question, in_key_range, nat_question_text
+
+if TYPE_CHECKING:  # SymPy loads only when an item is solved, so a refused file is refused fast
+    import sympy as sp
 
 ITEM_KEYS = ("id", "values", "nodes", "find", "input", "layers", "text", "options", "answer",
              "rounding", "mistakes", "solution", "topic", "type", "marks", "source")
@@ -465,6 +467,8 @@ class _ItemReader:
         from gatebp.network.steps import equals
 
         if graph is None:
+            import sympy as sp
+
             return None if typed is None else sp.Rational(typed[0].numerator, typed[0].denominator)
         if graph.find is None:
             self.problem(self.line,
@@ -657,6 +661,8 @@ class _ItemReader:
                       "not checked")
 
     def check_claim(self, claim: _Claim, in_key: bool, find: Find, exact: sp.Expr) -> None:
+        import sympy as sp
+
         from gatebp.network.steps import equals
 
         unit = 10.0 ** -claim.places

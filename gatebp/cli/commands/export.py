@@ -37,6 +37,7 @@ def export(count: int, seed: int | None, topics: tuple[str, ...], marks: str | N
     gatebp export --count 1000 --seed 1 --format json -o set.json
     gatebp export --topic relu-gate --versions 3 --format html -o quiz.html
     """
+    from gatebp.core.text import escape_unsafe
     from gatebp.ui.export import ExportOptions, write_export
     from gatebp.questions.sets import build_set, version_label, versioned
 
@@ -54,7 +55,7 @@ def export(count: int, seed: int | None, topics: tuple[str, ...], marks: str | N
                                 version=label)
         target = _version_path(output, label)
         for path in write_export(chosen, fmt, options, target, sys.stdout):
-            click.echo(f"wrote {path}", err=True)
+            click.echo(f"wrote {escape_unsafe(str(path), one_line=True)}", err=True)
 
 
 def _version_path(output: Path | None, label: str) -> Path | None:
