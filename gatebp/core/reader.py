@@ -15,6 +15,7 @@ key's line and raw text: numbers stay exact and problems point at the line that 
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 32  # a bank item nests 7 deep (questions > item > layers > layer > W > row)
 MAX_NODES = 100_000
 CHUNK = 1 << 16
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -59,24 +61,26 @@ def read_file(path: str | Path, limits: Limits) -> str:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
         raise InputError(f"cannot read the file ({error.strerror or error})", source=source) from None
-    with os.fdopen(fd, "rb", buffering=0) as handle:
+    try:
         kind = os.fstat(fd).st_mode
         if stat.S_ISDIR(kind):
             raise InputError("is a directory, not a file", source=source)
         if not stat.S_ISREG(kind):
             raise InputError("is not a regular file (a device, pipe or socket); give a file",
                              source=source)
-        data = _read_bounded(handle, limits.max_bytes, source)
+        data = _read_bounded(fd, limits.max_bytes, source)
+    finally:
+        os.close(fd)
     return decode(data, source)
 
 
-def _read_bounded(handle: object, limit: int, source: str) -> bytes:
+def _read_bounded(fd: int, limit: int, source: str) -> bytes:
     """At most `limit` bytes; one byte more means the file is too large (never read further)."""
     chunks: list[bytes] = []
     size = 0
     while size <= limit:
         try:
-            chunk = handle.read(min(CHUNK, limit + 1 - size))  # type: ignore[attr-defined]
+            chunk = os.read(fd, min(CHUNK, limit + 1 - size))
         except OSError as error:
             raise InputError(f"cannot read the file ({error.strerror or error})",
                              source=source) from None
@@ -107,14 +111,15 @@ def compose(text: str, source: str, limits: Limits, *, collect_unsafe: bool = Fa
     if len(text) > limits.max_bytes:
         raise InputError(f"too large ({len(text)} characters; limit {limits.max_bytes})",
                          source=source)
+    surrogate = _SURROGATE.search(text)  # only from text that never was a file: libyaml cannot take it
+    if surrogate is not None:
+        raise InputError("the text contains a lone surrogate (not valid UTF-8); remove it",
+                         source=source, line=text.count("\n", 0, surrogate.start()) + 1)
     composer = _Composer(text, source, limits, collect_unsafe)
     try:
         return composer.run()
     except yaml.YAMLError as error:
         raise _yaml_error(error, source, limits) from None
-    except UnicodeEncodeError as error:  # a lone surrogate in text that never came from a file
-        raise InputError("the text contains a lone surrogate (not valid UTF-8); remove it",
-                         source=source, line=text[: error.start].count("\n") + 1) from None
     finally:
         composer.loader.dispose()
 
