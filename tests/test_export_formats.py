@@ -404,9 +404,8 @@ def test_empty_set_is_refused(fmt: str) -> None:
 
 
 def test_importing_export_loads_no_heavy_modules() -> None:
-    # click is not among them: it comes with GatebpError, which is a click.ClickException
     code = ("import sys, gatebp.ui.export, gatebp.ui.export.html, gatebp.ui.export.diagram; "
-            "print(sorted(m for m in ('typst', 'genanki', 'sympy', 'rich') "
+            "print(sorted(m for m in ('typst', 'genanki', 'sympy', 'click', 'rich') "
             "if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)

@@ -151,12 +151,15 @@ def test_a_name_with_a_newline_stays_on_one_line() -> None:
     assert output.count("\n") == 1 and "'w1x\\x0ay'" in output
 
 
-def test_error_lines_escape_what_they_echo() -> None:
-    error = GatebpError("bad key \x1b]0;PWNED\x07 \x9b2J \u202e")
-    stream = io.StringIO()
-    error.show(stream)
-    assert stream.getvalue() == "error: bad key \\x1b]0;PWNED\\x07 \\x9b2J \\u202e\n"
-    assert issubclass(GatebpError, click.ClickException) and error.exit_code == 2
+def test_error_lines_escape_what_they_echo(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gatebp.cli.commands.topics as topics
+
+    def fails() -> None:
+        raise GatebpError("bad key \x1b]0;PWNED\x07 \x9b2J \u202e")
+
+    monkeypatch.setattr(topics, "topics", click.Command("topics", callback=fails))
+    code, output, _ = invoke("topics")
+    assert code == 2 and output == "error: bad key \\x1b]0;PWNED\\x07 \\x9b2J \\u202e\n"
 
 
 def hostile_question(payload: str) -> Question:

@@ -18,12 +18,14 @@ def test_help_does_not_import_sympy():
     assert "sympy" not in modules and "gatebp.network.solve" not in modules
 
 
-def test_solver_knows_nothing_of_rich_or_the_cli():
-    """click is there only as the base of GatebpError (a ClickException, so click's standalone
-    mode prints it); nothing below the CLI imports Rich, a view or a command."""
+def test_solver_knows_nothing_of_rich_or_click():
     modules = _modules_after("import gatebp.network.solve, gatebp.network.spec, gatebp.questions.generate, gatebp.gate.grade")
-    assert "rich" not in modules
-    assert not {m for m in modules if m.startswith(("gatebp.ui", "gatebp.cli", "click.testing"))}
+    assert "rich" not in modules and "click" not in modules
+
+
+def test_the_reader_knows_nothing_of_rich_click_or_sympy():
+    modules = _modules_after("import gatebp.core.reader, gatebp.core.text, gatebp.questions.bank")
+    assert not {"rich", "click", "sympy"} & modules
 
 
 def test_an_unwritable_output_is_one_line_not_a_traceback(tmp_path):

@@ -3,9 +3,11 @@
 Each command lives in gatebp/cli/commands/<name>.py and is imported only when it runs, so
 `gatebp --help` never imports SymPy, Rich's heavy parts or the solver.
 
-Exits: click's standalone mode prints any `ClickException` (gatebp's own errors are ones) and
-exits with its code: 2 for a problem the user can fix, 130 for Ctrl-C, 70 for a bug in gatebp
-(one line, the traceback only with GATEBP_DEBUG=1). A closed pipe (EPIPE) is quiet.
+Exits: the group's `invoke` turns whatever a command raises into a `click.ClickException`
+(errors become click's only at this edge), and click's standalone mode prints it and exits with
+its code: 2 for a problem the user can fix (a GatebpError, an OSError), 130 for Ctrl-C, 70 for a
+bug in gatebp (one line, the traceback only with GATEBP_DEBUG=1). A closed pipe (EPIPE) is quiet.
+Every error line is shown with its control characters escaped.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException):
             raise
+        except GatebpError as error:
+            raise _Problem(str(error)) from None
         except (click.Abort, KeyboardInterrupt, EOFError):
             raise _Interrupted("Aborted.") from None
         except OSError as error:
@@ -70,11 +74,22 @@ class LazyGroup(click.Group):
                                  "shows the traceback.") from None
 
 
-class _OsProblem(GatebpError):
+class _Problem(click.ClickException):
+    """A problem the user can fix: `error: ...` on stderr, control characters escaped, exit 2."""
+
+    exit_code = 2
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        from gatebp.core.text import escape_unsafe
+
+        click.echo(f"error: {escape_unsafe(self.format_message())}", file=file, err=True)
+
+
+class _OsProblem(_Problem):
     """A full disk, a read-only folder, a closed stream: the user's environment, exit 2."""
 
 
-class _InternalError(GatebpError):
+class _InternalError(_Problem):
     """A bug: one line and exit 70 (EX_SOFTWARE), the traceback only with GATEBP_DEBUG=1."""
 
     exit_code = 70

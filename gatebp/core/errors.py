@@ -1,26 +1,16 @@
 """One root error and a few one-line subclasses; the CLI turns any of them into exit 2.
 
-The root is a `click.ClickException`, so click's own standalone mode prints it and exits 2:
-the one place that knows about click here, in exchange for no hand-made exit ladder in the CLI.
+The errors know nothing of click (nothing below the CLI imports it): `gatebp.cli.main` turns a
+GatebpError into a `click.ClickException` at the edge, so click's standalone mode prints it.
 """
 
 from __future__ import annotations
 
-from typing import IO, Any
 
-import click
-
-
-class GatebpError(click.ClickException):
+class GatebpError(Exception):
     """A problem the user can fix; its message is one line, shown without a traceback."""
 
     exit_code = 2
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        """`error: message` on stderr, with control characters shown escaped, never raw."""
-        from gatebp.core.text import escape_unsafe
-
-        click.echo(f"error: {escape_unsafe(self.format_message())}", file=file, err=True)
 
 
 class SpecError(GatebpError):
