@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gatebp.cli.main import cli
+from gatebp.cli.main import cli, edge
 
 EXAMPLES = int(os.environ.get("GATEBP_FUZZ_EXAMPLES", "25"))
 SECONDS = 5.0  # per example; a refusal takes milliseconds, solving a seed well under a second
@@ -102,7 +102,7 @@ def mutate(text: str, mutations: list[tuple[str, int, int, str]]) -> str:
 def run_cli(args: list[str]) -> None:
     """Run gatebp in-process and assert the answer is clean: 0 or 2, safe text, in time."""
     started = time.monotonic()
-    result = CliRunner().invoke(cli, args)
+    result = CliRunner().invoke(edge, args)  # as `gatebp` runs
     elapsed = time.monotonic() - started
     output = result.output + (result.stderr if result.stderr_bytes is not None else "")
     assert result.exit_code in (0, 2), (result.exit_code, output[-500:], args[:3])

@@ -18,7 +18,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from gatebp.cli.main import cli
+from gatebp.cli.main import cli, edge
 from gatebp.core.errors import GatebpError
 from gatebp.gate.question import Option, Question
 from gatebp.ui.export import FORMATS, ExportOptions, render_export
@@ -54,7 +54,7 @@ def bank_text(text: str = '"What is dy/dw?"') -> str:
 
 def invoke(*args: str) -> tuple[int, str, float]:
     started = time.monotonic()
-    result = CliRunner().invoke(cli, list(args))
+    result = CliRunner().invoke(edge, list(args))  # as `gatebp` runs
     elapsed = time.monotonic() - started
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception

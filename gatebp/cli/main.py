@@ -3,11 +3,12 @@
 Each command lives in gatebp/cli/commands/<name>.py and is imported only when it runs, so
 `gatebp --help` never imports SymPy, Rich's heavy parts or the solver.
 
-Exits: the group's `invoke` turns whatever a command raises into a `click.ClickException`
-(errors become click's only at this edge), and click's standalone mode prints it and exits with
-its code: 2 for a problem the user can fix (a GatebpError, an OSError), 130 for Ctrl-C, 70 for a
-bug in gatebp (one line, the traceback only with GATEBP_DEBUG=1). A closed pipe (EPIPE) is quiet.
-Every error line is shown with its control characters escaped.
+`cli` is the group itself: under click's CliRunner a command's exceptions come out as they are.
+`main()`, the installed entry point, runs the same group as an `EdgeGroup`, whose `invoke` turns
+whatever a command raises into a `click.ClickException` (errors become click's only at this edge)
+for click's standalone mode to print and exit with: 2 for a problem the user can fix (a
+GatebpError, an OSError), 130 for Ctrl-C, 70 for a bug in gatebp (one line, the traceback only
+with GATEBP_DEBUG=1). A closed pipe (EPIPE) is quiet. Error lines show control characters escaped.
 """
 
 from __future__ import annotations
@@ -52,8 +53,24 @@ class LazyGroup(click.Group):
         return getattr(module, name)
 
 
+def _listing_help(ctx: click.Context) -> bool:
+    """True while the group formats its own --help (the command list needs no imports)."""
+    return ctx.invoked_subcommand is None and any(a in ("--help", "-h") for a in sys.argv[1:2])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gatebp")
+def cli() -> None:
+    """gatebp: practise backpropagation for GATE DA (Data Science and AI).
+
+    Start with `gatebp practice`, or `gatebp explain SPEC.yaml` to see a network solved.
+    """
+
+
+class EdgeGroup(LazyGroup):
+    """The group as the installed command runs it: every exception ends as one line and a code."""
+
     def invoke(self, ctx: click.Context) -> object:
-        """Run the command; whatever escapes becomes a ClickException click's main can show."""
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException):
@@ -65,13 +82,17 @@ class LazyGroup(click.Group):
         except OSError as error:
             if error.errno == errno.EPIPE:
                 raise  # click's main quiets the pipe and exits
-            raise _OsProblem(_os_message(error)) from None
+            raise _Problem(_os_message(error)) from None
         except Exception as error:  # a bug in gatebp, not the user's doing
             if os.environ.get("GATEBP_DEBUG"):
                 raise
             raise _InternalError(f"gatebp hit an internal error ({type(error).__name__}: "
                                  f"{clip(str(error), 300)}). Please report it; GATEBP_DEBUG=1 "
                                  "shows the traceback.") from None
+
+
+edge = EdgeGroup(name="gatebp", callback=cli.callback, params=cli.params, help=cli.help,
+                 context_settings=cli.context_settings)
 
 
 class _Problem(click.ClickException):
@@ -83,10 +104,6 @@ class _Problem(click.ClickException):
         from gatebp.core.text import escape_unsafe
 
         click.echo(f"error: {escape_unsafe(self.format_message())}", file=file, err=True)
-
-
-class _OsProblem(_Problem):
-    """A full disk, a read-only folder, a closed stream: the user's environment, exit 2."""
 
 
 class _InternalError(_Problem):
@@ -108,26 +125,11 @@ def _os_message(error: OSError) -> str:
     return f"{error.strerror or error}" + (f": {error.filename}" if error.filename else "")
 
 
-def _listing_help(ctx: click.Context) -> bool:
-    """True while the group formats its own --help (the command list needs no imports)."""
-    return ctx.invoked_subcommand is None and any(a in ("--help", "-h") for a in sys.argv[1:2])
-
-
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="gatebp")
-def cli() -> None:
-    """gatebp: practise backpropagation for GATE DA (Data Science and AI).
-
-    Start with `gatebp practice`, or `gatebp explain SPEC.yaml` to see a network solved.
-    """
-
-
 def main() -> None:
-    """Entry point: click's standalone mode prints gatebp's errors (one line, exit 2), and the
-    group's `invoke` turns Ctrl-C into 130 and bugs into 70."""
+    """Entry point: the edge group under click's standalone mode, on guarded streams."""
     _guard_streams()
     try:
-        cli.main(prog_name="gatebp")
+        edge.main(prog_name="gatebp")
     except SystemExit as done:
         _flush_or_pacify()
         raise SystemExit(done.code) from None
@@ -144,7 +146,7 @@ def _guard_streams() -> None:
         try:
             os.fstat(fd)
         except OSError:
-            os.dup2(os.open(os.devnull, os.O_RDWR), fd)
+            _null_onto(fd)
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
     if sys.stdout is None:
@@ -152,6 +154,13 @@ def _guard_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
+
+
+def _null_onto(fd: int) -> None:
+    null = os.open(os.devnull, os.O_RDWR)
+    if null != fd:
+        os.dup2(null, fd)
+        os.close(null)
 
 
 class _ClosedStdout(io.TextIOBase):
@@ -168,7 +177,15 @@ class _ClosedStdout(io.TextIOBase):
 def _flush_or_pacify() -> None:
     """A reader that left early (`| head`) must not cost a traceback at exit."""
     try:
-        if sys.stdout is not None:
-            sys.stdout.flush()
+        sys.stdout.flush()
     except OSError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        try:
+            _null_onto_stdout()
+        except (OSError, ValueError):
+            pass
+
+
+def _null_onto_stdout() -> None:
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    os.close(null)
