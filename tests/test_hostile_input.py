@@ -152,7 +152,7 @@ def test_a_name_with_a_newline_stays_on_one_line() -> None:
 
 
 def test_error_lines_escape_what_they_echo(monkeypatch: pytest.MonkeyPatch) -> None:
-    import gatebp.cli.commands.topics as topics
+    from gatebp.cli.commands import topics
 
     def fails() -> None:
         raise GatebpError("bad key \x1b]0;PWNED\x07 \x9b2J \u202e")
@@ -211,7 +211,7 @@ def test_latex_with_control_characters_compiles(tmp_path: Path) -> None:
     source = render_export([hostile_question(HOSTILE)], "tex", ExportOptions()).main
     (tmp_path / "q.tex").write_bytes(source)
     result = subprocess.run(["pdflatex", "-no-shell-escape", "-interaction=nonstopmode",
-                             "-halt-on-error", "q.tex"], cwd=tmp_path, capture_output=True,
+                             "-halt-on-error", "q.tex"], cwd=tmp_path, check=False, capture_output=True,
                             timeout=120)
     assert result.returncode == 0, result.stdout[-2000:]
 
@@ -263,7 +263,7 @@ def test_invalid_utf8_in_the_title_is_refused() -> None:
 
 
 def test_bugs_are_70_and_interrupts_130(monkeypatch: pytest.MonkeyPatch) -> None:
-    import gatebp.cli.commands.topics as topics
+    from gatebp.cli.commands import topics
 
     def broken() -> None:
         raise RuntimeError("boom \x1b[2J")
@@ -284,7 +284,7 @@ def test_bugs_are_70_and_interrupts_130(monkeypatch: pytest.MonkeyPatch) -> None
 def gatebp(*args: str, shell: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The real entry point in a fresh interpreter, optionally with shell redirections."""
     command = " ".join([sys.executable, "-m", "gatebp", *args]) + " " + shell
-    return subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=120,
+    return subprocess.run(["sh", "-c", command], check=False, capture_output=True, text=True, timeout=120,
                           env={**os.environ, **(env or {})}, errors="replace")
 
 

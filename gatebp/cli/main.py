@@ -18,7 +18,6 @@ import importlib
 import io
 import os
 import sys
-
 from typing import IO, Any
 
 import click

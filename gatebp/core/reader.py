@@ -19,6 +19,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -186,7 +187,7 @@ class _Composer:
         if len(self.stack) > self.limits.max_depth:
             raise self.fail(f"nested more than {self.limits.max_depth} levels deep", event)
 
-    def scalar(self, event: yaml.ScalarEvent) -> yaml.ScalarNode:
+    def scalar(self, event: Any) -> yaml.ScalarNode:  # Any: libyaml's events have their own marks
         tag = event.tag
         if tag is None or tag == "!":
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
@@ -194,13 +195,12 @@ class _Composer:
         return yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,
                                style=event.style)
 
-    def collection(self, event: yaml.NodeEvent) -> yaml.CollectionNode:
+    def collection(self, event: Any) -> yaml.CollectionNode:
         kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
-        tag = event.tag  # type: ignore[attr-defined]
+        tag = event.tag
         if tag is None or tag == "!":
-            tag = self.loader.resolve(kind, None, event.implicit)  # type: ignore[attr-defined]
-        return kind(tag, [], event.start_mark, None,
-                    flow_style=event.flow_style)  # type: ignore[attr-defined]
+            tag = self.loader.resolve(kind, None, event.implicit)
+        return kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
 
     def attach(self, node: yaml.Node) -> None:
         if not self.stack:

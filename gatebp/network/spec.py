@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -134,7 +135,7 @@ class _SpecReader:
             raise self.fail(f"{quoted(name)} is already defined on line {self.lines[name]}", line, key)
         self.lines[name] = line
 
-    def read_values(self, node: yaml.Node, values: dict[str, Fraction], nodes: list[Node]) -> None:
+    def read_values(self, node: tuple[yaml.Node, int], values: dict[str, Fraction], nodes: list[Node]) -> None:
         for name, (value_node, line) in self.mapping(node[0], "values").items():
             key = f"values.{name}"
             self.define(name, line, key)
@@ -300,7 +301,8 @@ def _inline_layers(text: str) -> dict[str, object]:
     if len(parts) < 2:
         raise SpecError("write the input and at least one layer, e.g. 'x=[1,2] | y=[[1,1]]'", source="--layers")
     stem, _, vector = parts[0].partition("=")
-    spec: dict[str, object] = {"input": {stem.strip(): _json_numbers(vector, parts[0])}, "layers": []}
+    layers: list[dict[str, object]] = []
+    spec: dict[str, object] = {"input": {stem.strip(): _json_numbers(vector, parts[0])}, "layers": layers}
     for part in parts[1:]:
         match = re.fullmatch(r"(\w+)\s*=\s*(?:(\w+)\s*\((.*)\)|(\[.*\]))", part, re.S)
         if not match:
@@ -311,7 +313,7 @@ def _inline_layers(text: str) -> dict[str, object]:
         layer: dict[str, object] = {"out": out, "W": matrices[0], "act": act or "linear"}
         if len(matrices) > 1:
             layer["b"] = matrices[1]
-        spec["layers"].append(layer)  # type: ignore[union-attr]
+        layers.append(layer)
     return spec
 
 
@@ -325,7 +327,7 @@ def _json_numbers(text: str, part: str) -> list:  # type: ignore[type-arg]
         raise SpecError(f"cannot read the numbers in {quoted(part)}: {error.reason}", source="--layers") from None
 
 
-def _nested(item: object) -> object:
+def _nested(item: object) -> Any:
     """Located values back to plain lists, dicts and strings (for the inline form's JSON)."""
     value = getattr(item, "value", item)
     if isinstance(value, list):

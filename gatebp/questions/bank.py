@@ -29,8 +29,15 @@ import yaml
 from gatebp.core.errors import BankFileError, GatebpError, InputError, SpecError
 from gatebp.core.reader import Limits, compose, key_of, line_of, read_file
 from gatebp.core.text import clip, describe_char, escape_unsafe, quoted
+from gatebp.gate.question import (
+    LABELS,
+    NatMistake,
+    Option,
+    Question,
+    in_key_range,
+    nat_question_text,
+)
 from gatebp.network.graph import Find, Graph
-from gatebp.gate.question import LABELS, NatMistake, Option, Question, in_key_range, nat_question_text
 
 if TYPE_CHECKING:  # SymPy loads only when an item is solved, so a refused file is refused fast
     import sympy as sp
@@ -463,8 +470,8 @@ class _ItemReader:
     def nat_exact(self, graph: Graph | None, typed: tuple[Fraction, int] | None, places: int,
                   line: int) -> sp.Expr | None:
         """The solver's exact answer (checked against the author's), or the author's number."""
-        from gatebp.questions.families.common import nat_answer
         from gatebp.network.steps import equals
+        from gatebp.questions.families.common import nat_answer
 
         if graph is None:
             import sympy as sp

@@ -38,8 +38,8 @@ def export(count: int, seed: int | None, topics: tuple[str, ...], marks: str | N
     gatebp export --topic relu-gate --versions 3 --format html -o quiz.html
     """
     from gatebp.core.text import escape_unsafe
-    from gatebp.ui.export import ExportOptions, write_export
     from gatebp.questions.sets import build_set, version_label, versioned
+    from gatebp.ui.export import ExportOptions, write_export
 
     chosen_seed = random.SystemRandom().randrange(10**6) if seed is None else seed
     if versions > 1 and output is None:

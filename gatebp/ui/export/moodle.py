@@ -27,9 +27,9 @@ from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING
 
+from gatebp.gate.question import Question
 from gatebp.ui.export.common import plain_decimal
 from gatebp.ui.export.html import solution_html, stem_html
-from gatebp.gate.question import Question
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions

@@ -11,9 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from gatebp.ui.export.common import (graph_parts, header_line, key_rows, math_name, math_source,
-                                   tag_text, type_hint)
 from gatebp.gate.question import Question
+from gatebp.ui.export.common import (
+    graph_parts,
+    header_line,
+    key_rows,
+    math_name,
+    math_source,
+    tag_text,
+    type_hint,
+)
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
