@@ -306,3 +306,14 @@ def test_a_reader_that_leaves_early_costs_no_traceback() -> None:
     result = gatebp("export", "--count", "40", "--seed", "1", shell="| head -c 10")
     assert result.stdout == '{\n  "forma' and "Traceback" not in result.stderr
     assert "Exception ignored" not in result.stderr
+
+
+def test_exporting_into_a_fifo_nobody_reads_is_refused_at_once(tmp_path: Path) -> None:
+    from gatebp.ui.export import ExportError, write_export
+
+    fifo = tmp_path / "set.json"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    with pytest.raises(ExportError, match="it is a pipe that nothing is reading"):
+        write_export([hostile_question("x")], "json", ExportOptions(), fifo)
+    assert time.monotonic() - started < FAST
