@@ -21,6 +21,9 @@ from gatebp.network.graph import Layer, Node
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "linear", "softmax")
 LAYER_KEYS = ("out", "W", "b", "act")
+# GATE-sized networks have a few units a layer; a 30 x 30 layer already takes the exact solver
+# tens of seconds, so larger ones are refused at once rather than solved slowly.
+MAX_UNITS, MAX_LAYERS, MAX_WEIGHTS = 16, 8, 300
 
 
 class Located(Protocol):
@@ -45,11 +48,17 @@ def expand_layers(inputs: Located, layers: Located, fail: Fail) -> Expanded:
     previous = _read_input(inputs, out, fail)
     if not isinstance(layers.value, list) or not layers.value:
         raise fail("'layers' must be a non-empty list of {out, W, b, act}", layers.line, "layers")
-    built = []
+    if len(layers.value) > MAX_LAYERS:
+        raise fail(f"{len(layers.value)} layers is too many for a hand-solved question "
+                   f"(at most {MAX_LAYERS})", layers.line, "layers")
+    built: list[Layer] = []
     for index, layer in enumerate(layers.value, start=1):
         last = index == len(layers.value)
         built.append(_expand_layer(index, layer, previous, last, out, fail))
         previous = built[-1].units
+        if sum(len(b.units) * len(b.inputs) for b in built) > MAX_WEIGHTS:
+            raise fail(f"the network has more than {MAX_WEIGHTS} weights, too many for a "
+                       "hand-solved question", layer.line, f"layers[{index}]")
     out.layers = tuple(built)
     return out
 
@@ -61,6 +70,8 @@ def _read_input(inputs: Located, out: Expanded, fail: Fail) -> tuple[str, ...]:
     entries = vector.value if isinstance(vector.value, list) else [vector]
     if not entries:
         raise fail("the input vector is empty", inputs.line, "input")
+    if len(entries) > MAX_UNITS:
+        raise fail(f"the input has {len(entries)} entries (at most {MAX_UNITS})", inputs.line, "input")
     names = []
     for position, entry in enumerate(entries, start=1):
         name = f"{stem}{position}" if isinstance(vector.value, list) else stem
@@ -83,6 +94,8 @@ def _expand_layer(index: int, layer: Located, previous: tuple[str, ...], last: b
     where = f"layer {index} ({stem})"
     act = _activation(fields, layer, where, last, fail)
     weights = _matrix(fields.get("W"), layer, where, fail)
+    if len(weights) > MAX_UNITS:
+        raise fail(f"W has {len(weights)} rows, so {len(weights)} units (at most {MAX_UNITS})", layer.line, where)
     _check_columns(weights, previous, where, layer.line, fail)
     biases = _biases(fields.get("b"), len(weights), where, layer.line, fail)
     return _build(stem, act, weights, biases, previous, layer.line, out)
