@@ -116,13 +116,10 @@ def compose(text: str, source: str, limits: Limits, *, collect_unsafe: bool = Fa
     if surrogate is not None:
         raise InputError("the text contains a lone surrogate (not valid UTF-8); remove it",
                          source=source, line=text.count("\n", 0, surrogate.start()) + 1)
-    composer = _Composer(text, source, limits, collect_unsafe)
     try:
-        return composer.run()
+        return _Composer(source, limits, collect_unsafe).run(text)
     except yaml.YAMLError as error:
         raise _yaml_error(error, source, limits) from None
-    finally:
-        composer.loader.dispose()
 
 
 def _yaml_error(error: yaml.YAMLError, source: str, limits: Limits) -> InputError:
@@ -145,8 +142,7 @@ class _Open:
 class _Composer:
     """PyYAML's composer without recursion, anchors or aliases: one pass over the events."""
 
-    def __init__(self, text: str, source: str, limits: Limits, collect: bool):
-        self.loader = _LOADER(text)
+    def __init__(self, source: str, limits: Limits, collect: bool):
         self.source, self.limits, self.collect = source, limits, collect
         self.stack: list[_Open] = []
         self.root: yaml.Node | None = None
@@ -157,7 +153,14 @@ class _Composer:
         line = event.start_mark.line + 1 if event.start_mark is not None else None
         return InputError(message, source=self.source, line=line)
 
-    def run(self) -> Composed:
+    def run(self, text: str) -> Composed:
+        self.loader = _LOADER(text)  # PyYAML's own reader may refuse the text right here
+        try:
+            return self.events()
+        finally:
+            self.loader.dispose()
+
+    def events(self) -> Composed:
         documents = 0
         while self.loader.check_event():
             event = self.loader.get_event()
