@@ -305,4 +305,4 @@ def test_not_utf8(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "latin.yaml"
     path.write_bytes(b"questions:\n  - id: caf\xe9\n")
     code, output = check_output(runner, path)
-    assert code == 2 and output.startswith(f"{path}: cannot read the file")
+    assert code == 2 and output.startswith(f"{path}:2: not valid UTF-8 (byte 0xe9)")

@@ -23,6 +23,11 @@ def test_solver_knows_nothing_of_rich_or_click():
     assert "rich" not in modules and "click" not in modules
 
 
+def test_the_reader_knows_nothing_of_rich_click_or_sympy():
+    modules = _modules_after("import gatebp.core.reader, gatebp.core.text, gatebp.questions.bank")
+    assert not {"rich", "click", "sympy"} & modules
+
+
 def test_an_unwritable_output_is_one_line_not_a_traceback(tmp_path):
     target = tmp_path / "missing-folder" / "set.json"
     result = subprocess.run([sys.executable, "-m", "gatebp", "export", "-n", "1", "--seed", "1", "-o", str(target)],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from fractions import Fraction
 
 import pytest
@@ -77,9 +79,11 @@ def test_missing_file_is_one_line(tmp_path):
         load_spec(tmp_path / "nope.yaml")
 
 
-def test_yaml_aliases_are_refused_with_their_line():
-    with pytest.raises(SpecError, match=r":2: YAML aliases"):
+def test_yaml_anchors_and_aliases_are_refused_with_their_line():
+    with pytest.raises(SpecError, match=r"net.yaml:1: YAML anchors and aliases"):
         parse_spec("input: &a {x: [1]}\nlayers: [{out: h, W: [[1]]}, *a]\n", source="net.yaml")
+    with pytest.raises(SpecError, match=r"net.yaml:2: YAML anchors and aliases"):
+        parse_spec("input: {x: [1]}\nlayers: [{out: h, W: [[1]]}, *a]\n", source="net.yaml")
 
 
 @pytest.mark.parametrize("text, message", [
@@ -92,3 +96,23 @@ def test_layer_form_mistakes_read_cleanly(text, message):
     with pytest.raises(SpecError) as error:
         parse_spec(text, source="net.yaml")
     assert message in str(error.value) and "_Located" not in str(error.value)
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"input": {"x": ["1"]}, "layers": [{"out": "h", "W": [["1"]] }' + ', {"out": "h", "W": [["1"]]}' * 8 + "]}",
+     "9 layers is too many for a hand-solved question (at most 8)"),
+    ('{"input": {"x": ' + str(["1"] * 17).replace("'", '"') + '}, "layers": [{"out": "h", "W": [["1"]]}]}',
+     "the input has 17 entries (at most 16)"),
+    ('{"input": {"x": ["1"]}, "layers": [{"out": "h", "W": ' + str([["1"]] * 17).replace("'", '"') + "}]}",
+     "W has 17 rows, so 17 units (at most 16)"),
+])
+def test_networks_too_large_to_solve_by_hand_are_refused_at_once(text: str, message: str) -> None:
+    with pytest.raises(SpecError, match=re.escape(message)):
+        parse_spec(text)
+
+
+def test_the_weight_budget_counts_every_layer() -> None:
+    wide = {"out": "h", "W": [["1"] * 16] * 16}
+    layers = [{**wide, "out": f"h{'abcdefgh'[i]}"} for i in range(2)]
+    with pytest.raises(SpecError, match="more than 300 weights"):
+        parse_spec(json.dumps({"input": {"x": ["1"] * 16}, "layers": layers}))

@@ -1,8 +1,16 @@
-"""One root error and a few one-line subclasses; the CLI turns any of them into exit 2."""
+"""One root error and a few one-line subclasses; the CLI turns any of them into exit 2.
+
+The errors know nothing of click (nothing below the CLI imports it): `gatebp.cli.main` turns a
+GatebpError into a `click.ClickException` at the edge, so click's standalone mode prints it.
+"""
+
+from __future__ import annotations
 
 
 class GatebpError(Exception):
     """A problem the user can fix; its message is one line, shown without a traceback."""
+
+    exit_code = 2
 
 
 class SpecError(GatebpError):
@@ -39,3 +47,13 @@ class AnswerFormatError(GatebpError):
 
 class SolverMismatch(AssertionError):
     """The chain-rule total disagrees with SymPy's own derivative: a bug, never shown as an answer."""
+
+
+class InputError(GatebpError):
+    """A YAML or JSON input the reader refuses before reading it: too large, too deeply nested,
+    an alias, not UTF-8, not a regular file. `line` is 1-based when known."""
+
+    def __init__(self, message: str, *, source: str = "", line: int | None = None):
+        self.source, self.line, self.reason = source, line, message
+        where = source + (f":{line}" if source and line is not None else "")
+        super().__init__(f"{where}: {message}" if where else message)

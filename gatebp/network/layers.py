@@ -16,10 +16,14 @@ from typing import Any, Protocol
 
 from gatebp.core.errors import SpecError
 from gatebp.core.expr import BinOp, Call, Expr, Name, Num, is_valid_name, names_in
+from gatebp.core.text import quoted
 from gatebp.network.graph import Layer, Node
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "linear", "softmax")
 LAYER_KEYS = ("out", "W", "b", "act")
+# GATE-sized networks have a few units a layer; a 30 x 30 layer already takes the exact solver
+# tens of seconds, so larger ones are refused at once rather than solved slowly.
+MAX_UNITS, MAX_LAYERS, MAX_WEIGHTS = 16, 8, 300
 
 
 class Located(Protocol):
@@ -44,11 +48,17 @@ def expand_layers(inputs: Located, layers: Located, fail: Fail) -> Expanded:
     previous = _read_input(inputs, out, fail)
     if not isinstance(layers.value, list) or not layers.value:
         raise fail("'layers' must be a non-empty list of {out, W, b, act}", layers.line, "layers")
-    built = []
+    if len(layers.value) > MAX_LAYERS:
+        raise fail(f"{len(layers.value)} layers is too many for a hand-solved question "
+                   f"(at most {MAX_LAYERS})", layers.line, "layers")
+    built: list[Layer] = []
     for index, layer in enumerate(layers.value, start=1):
         last = index == len(layers.value)
         built.append(_expand_layer(index, layer, previous, last, out, fail))
         previous = built[-1].units
+        if sum(len(b.units) * len(b.inputs) for b in built) > MAX_WEIGHTS:
+            raise fail(f"the network has more than {MAX_WEIGHTS} weights, too many for a "
+                       "hand-solved question", layer.line, f"layers[{index}]")
     out.layers = tuple(built)
     return out
 
@@ -60,6 +70,8 @@ def _read_input(inputs: Located, out: Expanded, fail: Fail) -> tuple[str, ...]:
     entries = vector.value if isinstance(vector.value, list) else [vector]
     if not entries:
         raise fail("the input vector is empty", inputs.line, "input")
+    if len(entries) > MAX_UNITS:
+        raise fail(f"the input has {len(entries)} entries (at most {MAX_UNITS})", inputs.line, "input")
     names = []
     for position, entry in enumerate(entries, start=1):
         name = f"{stem}{position}" if isinstance(vector.value, list) else stem
@@ -77,11 +89,13 @@ def _expand_layer(index: int, layer: Located, previous: tuple[str, ...], last: b
     fields = layer.value
     for key, item in fields.items():
         if key not in LAYER_KEYS:
-            raise fail(f"unknown key '{key}' (expected {', '.join(LAYER_KEYS)})", item.line, where)
+            raise fail(f"unknown key {quoted(key)} (expected {', '.join(LAYER_KEYS)})", item.line, where)
     stem = _stem(fields, layer, where, fail)
     where = f"layer {index} ({stem})"
     act = _activation(fields, layer, where, last, fail)
     weights = _matrix(fields.get("W"), layer, where, fail)
+    if len(weights) > MAX_UNITS:
+        raise fail(f"W has {len(weights)} rows, so {len(weights)} units (at most {MAX_UNITS})", layer.line, where)
     _check_columns(weights, previous, where, layer.line, fail)
     biases = _biases(fields.get("b"), len(weights), where, layer.line, fail)
     return _build(stem, act, weights, biases, previous, layer.line, out)
@@ -92,14 +106,14 @@ def _stem(fields: dict[str, Located], layer: Located, where: str, fail: Fail) ->
         raise fail("missing 'out' (the units' name, e.g. out: h)", layer.line, where)
     stem = _scalar(fields["out"], "out", where, fail)
     if not is_valid_name(stem) or stem[-1].isdigit():
-        raise fail(f"'out: {stem}' must be a name that does not end in a digit", layer.line, where)
+        raise fail(f"out: {quoted(stem)} must be a name that does not end in a digit", layer.line, where)
     return stem
 
 
 def _activation(fields: dict[str, Located], layer: Located, where: str, last: bool, fail: Fail) -> str:
     act = _scalar(fields["act"], "act", where, fail) if "act" in fields else "linear"
     if act not in ACTIVATIONS:
-        raise fail(f"unknown act '{act}' (known: {', '.join(ACTIVATIONS)})", layer.line, where)
+        raise fail(f"unknown act {quoted(act)} (known: {', '.join(ACTIVATIONS)})", layer.line, where)
     if act == "softmax" and not last:
         raise fail("softmax is allowed only on the last layer", layer.line, where)
     return act
@@ -151,8 +165,8 @@ def _number(item: Located, key: str, fail: Fail) -> Fraction:
         raise fail(f"expected a number, found {_kind(item)}", item.line, key)
     try:
         return parse_number(item.value)
-    except ValueError:
-        raise fail(f"{item.value!r} is not a number", item.line, key) from None
+    except ValueError as error:
+        raise fail(f"{quoted(item.value)} is {error}", item.line, key) from None
 
 
 def _build(stem: str, act: str, weights: list[list[Fraction]], biases: list[Fraction] | None,
@@ -170,7 +184,9 @@ def _build(stem: str, act: str, weights: list[list[Fraction]], biases: list[Frac
             terms = BinOp("+", terms, Name(f"b_{unit}"))
         pre = unit if act == "linear" else f"z_{unit}"
         _add_node(out, pre, terms, line)
-        units.append(unit), pres.append(pre), weight_names.append(names)
+        units.append(unit)
+        pres.append(pre)
+        weight_names.append(names)
     _add_activations(out, act, units, pres, line)
     return Layer(stem, act, previous, tuple(units), tuple(pres), tuple(weight_names), tuple(bias_names))
 

@@ -1,61 +1,57 @@
 """Network specs (YAML or JSON, scalar or layer form, or the shell's inline form) -> Graph.
 
-YAML is read with `yaml.compose`, so every key keeps its line and raw text: numbers stay exact
-(0.1 is 1/10, never a float) and each problem is reported as `file:line: key: reason`.
+YAML is composed by gatebp.core.reader (bounded size and depth, no aliases, no control
+characters), so every key keeps its line and raw text: numbers stay exact (0.1 is 1/10, never a
+float) and each problem is reported as `file:line: key: reason`. User text echoed in a message
+is quoted, clipped and escaped (`quoted`), so a message is always one safe line.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from gatebp.core.errors import ExpressionError, SpecError
+from gatebp.core.errors import ExpressionError, InputError, SpecError
 from gatebp.core.expr import FUNCTIONS, is_valid_name, names_in, parse_expr_text
+from gatebp.core.reader import Limits, compose, key_of, kind_of, line_of, plain, read_file
+from gatebp.core.text import escape_unsafe, quoted
 from gatebp.network.graph import Find, Graph, Node
 from gatebp.network.layers import expand_layers
 
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)(/\d+)?\Z")
 TOP_KEYS = ("values", "nodes", "find", "input", "layers")
 MAX_SPEC_BYTES = 200_000
+SPEC_LIMITS = Limits(MAX_SPEC_BYTES)
+MAX_DIGITS = 30  # no exam number needs more; 4,000 digits overflow every float comparison later
+MAX_LR = 1000
 
 
 def load_spec(path: str | Path) -> Graph:
-    """Read a spec file; a missing or unreadable file is a one-line SpecError too."""
+    """Read a spec file; a missing, special, huge or non-UTF-8 file is a one-line SpecError."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise SpecError(f"cannot read the file ({getattr(error, 'strerror', None) or error})",
-                        source=str(path)) from None
+        text = read_file(path, SPEC_LIMITS)
+    except InputError as error:
+        raise _spec_error(error, str(path)) from None
     return parse_spec(text, source=str(path))
 
 
 def parse_spec(text: str, source: str = "<spec>") -> Graph:
     """Parse spec text into a checked Graph."""
-    if len(text) > MAX_SPEC_BYTES:
-        raise SpecError(f"spec too large ({len(text)} bytes; limit {MAX_SPEC_BYTES})", source=source)
     try:
-        _refuse_aliases(text, source)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise SpecError(f"not valid YAML/JSON: {reason}", source=source, line=line) from None
+        root = compose(text, source, SPEC_LIMITS).root
+    except InputError as error:
+        raise _spec_error(error, source) from None
     return _SpecReader(source).read(root)
 
 
-def _refuse_aliases(text: str, source: str) -> None:
-    """YAML aliases (*name) can nest themselves or multiply a small file into a huge one."""
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if isinstance(event, yaml.AliasEvent):
-            line = event.start_mark.line + 1 if event.start_mark else None
-            raise SpecError("YAML aliases (*name) are not allowed in a spec; write the values out", source=source,
-                            line=line)
+def _spec_error(error: InputError, source: str) -> SpecError:
+    return SpecError(error.reason, source=error.source or source, line=error.line)
 
 
 def graph_from_node(node: yaml.Node, source: str) -> Graph:
@@ -69,24 +65,18 @@ def find_from_node(node: yaml.Node, line: int, graph: Graph, source: str) -> Fin
 
 
 def parse_number(text: str) -> Fraction:
-    """An exact number from an int, a decimal or "p/q"; ValueError otherwise."""
+    """An exact number from an int, a decimal or "p/q"; ValueError saying why otherwise."""
     cleaned = text.strip().replace(" ", "")
     if not NUMBER.match(cleaned):
-        raise ValueError(text)
+        raise ValueError("not a number")
+    if sum(char.isdigit() for char in cleaned) > MAX_DIGITS:
+        raise ValueError(f"too long for a number (at most {MAX_DIGITS} digits)")
     if "/" in cleaned:
         top, bottom = cleaned.split("/")
         if Fraction(bottom) == 0:
-            raise ValueError(text)
+            raise ValueError("not a number (its denominator is 0)")
         return Fraction(top) / Fraction(bottom)
     return Fraction(cleaned)
-
-
-@dataclass
-class _Located:
-    """A plain value (str, list or dict) with the line it came from."""
-
-    value: object
-    line: int
 
 
 class _SpecReader:
@@ -97,11 +87,13 @@ class _SpecReader:
         self.lines: dict[str, int] = {}
 
     def fail(self, message: str, line: int | None, key: str = "") -> SpecError:
-        return SpecError(message, source=self.source, line=line, key=key)
+        """One safe line: a key or message carrying a newline or ESC is shown escaped."""
+        return SpecError(escape_unsafe(message, one_line=True), source=self.source, line=line,
+                         key=escape_unsafe(key, one_line=True))
 
     def read(self, root: yaml.Node | None) -> Graph:
         if not isinstance(root, yaml.MappingNode):
-            raise self.fail("a spec is a mapping with 'values', 'nodes' and 'find'", _line(root))
+            raise self.fail("a spec is a mapping with 'values', 'nodes' and 'find'", line_of(root))
         top = self.mapping(root, "spec")
         for key, (_, line) in top.items():
             if key not in TOP_KEYS:
@@ -111,7 +103,7 @@ class _SpecReader:
         if "layers" in top or "input" in top:
             self.read_layers(top, values, nodes)
         elif "nodes" not in top:
-            raise self.fail("missing 'nodes' (or 'input' and 'layers')", _line(root))
+            raise self.fail("missing 'nodes' (or 'input' and 'layers')", line_of(root))
         if "values" in top:
             self.read_values(top["values"], values, nodes)
         if "nodes" in top:
@@ -124,38 +116,39 @@ class _SpecReader:
 
     def mapping(self, node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, int]]:
         if not isinstance(node, yaml.MappingNode):
-            raise self.fail(f"{what} must be a mapping of name: value", _line(node), what)
+            raise self.fail(f"{what} must be a mapping of name: value", line_of(node), what)
         out: dict[str, tuple[yaml.Node, int]] = {}
         for key_node, value_node in node.value:
-            key = str(key_node.value)
+            key, line = key_of(key_node), line_of(key_node) or 0
+            if key is None:
+                raise self.fail(f"a key must be a name, not {kind_of(key_node)}", line, what)
             if key in out:
-                raise self.fail(f"'{key}' is defined twice (first on line {out[key][1]})", _line(key_node), what)
-            out[key] = (value_node, _line(key_node))
+                raise self.fail(f"{quoted(key)} is defined twice (first on line {out[key][1]})", line, what)
+            out[key] = (value_node, line)
         return out
 
     def define(self, name: str, line: int, key: str) -> None:
         if not is_valid_name(name):
             why = "is a function name" if name in FUNCTIONS else "is not a valid name (letters, digits, _)"
-            raise self.fail(f"'{name}' {why}", line, key)
+            raise self.fail(f"{quoted(name)} {why}", line, key)
         if name in self.lines:
-            raise self.fail(f"'{name}' is already defined on line {self.lines[name]}", line, key)
+            raise self.fail(f"{quoted(name)} is already defined on line {self.lines[name]}", line, key)
         self.lines[name] = line
 
-    def read_values(self, node: yaml.Node, values: dict[str, Fraction], nodes: list[Node]) -> None:
+    def read_values(self, node: tuple[yaml.Node, int], values: dict[str, Fraction], nodes: list[Node]) -> None:
         for name, (value_node, line) in self.mapping(node[0], "values").items():
             key = f"values.{name}"
             self.define(name, line, key)
             values[name] = self.number(value_node, key)
 
     def number(self, node: yaml.Node, key: str) -> Fraction:
-        raw = node.value if isinstance(node, yaml.ScalarNode) else None
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.fail(f"expected a number (2, -0.5 or \"1/3\"), not {kind_of(node)}", line_of(node), key)
         try:
-            if not isinstance(raw, str):
-                raise ValueError(raw)
-            return parse_number(raw)
-        except (ValueError, ZeroDivisionError):
-            shown = raw if isinstance(raw, str) else "a " + type(node).__name__.replace("Node", "").lower()
-            raise self.fail(f"{shown!r} is not a number (use 2, -0.5 or \"1/3\")", _line(node), key) from None
+            return parse_number(str(node.value))
+        except ValueError as error:
+            hint = ' (use 2, -0.5 or "1/3")' if str(error) == "not a number" else ""
+            raise self.fail(f"{quoted(str(node.value))} is {error}{hint}", line_of(node), key) from None
 
     def read_nodes(self, node: tuple[yaml.Node, int], values: dict[str, Fraction], nodes: list[Node]) -> None:
         later = list(self.mapping(node[0], "nodes"))
@@ -170,7 +163,7 @@ class _SpecReader:
         try:
             expr = parse_expr_text(str(expr_node.value))
         except ExpressionError as error:
-            raise self.fail(str(error), _line(expr_node), key) from None
+            raise self.fail(str(error), line_of(expr_node), key) from None
         parents = names_in(expr)
         for parent in parents:
             self.check_defined(parent, name, line, key, later)
@@ -178,12 +171,12 @@ class _SpecReader:
 
     def check_defined(self, parent: str, name: str, line: int, key: str, later: set[str]) -> None:
         if parent == name:
-            raise self.fail(f"'{name}' uses itself", line, key)
+            raise self.fail(f"{quoted(name)} uses itself", line, key)
         if parent in self.lines:
             return
         if parent in later:
-            raise self.fail(f"'{parent}' is used before it is defined (nodes are in order)", line, key)
-        raise self.fail(f"'{parent}' is not defined (add it to values or nodes)", line, key)
+            raise self.fail(f"{quoted(parent)} is used before it is defined (nodes are in order)", line, key)
+        raise self.fail(f"{quoted(parent)} is not defined (add it to values or nodes)", line, key)
 
     def read_find(self, node: tuple[yaml.Node, int], graph: Graph) -> Find:
         find_node, line = node
@@ -199,11 +192,16 @@ class _SpecReader:
         if "of" not in fields:
             raise self.fail("'find' needs 'of' (and 'wrt' for a derivative)", line, "find")
         lr = self.number(fields["lr"][0], "find.lr") if "lr" in fields else None
-        find = Find(str(fields["of"][0].value), _text(fields.get("wrt")), lr)
+        wrt = self.name(fields["wrt"], "find.wrt") if "wrt" in fields else None
         try:
-            return check_find(find, graph)
+            return check_find(Find(self.name(fields["of"], "find.of"), wrt, lr), graph)
         except SpecError as error:
             raise self.fail(error.reason, line, "find") from None
+
+    def name(self, item: tuple[yaml.Node, int], key: str) -> str:
+        if not isinstance(item[0], yaml.ScalarNode):
+            raise self.fail(f"expected the name of a value or node, not {kind_of(item[0])}", item[1], key)
+        return str(item[0].value)
 
     def read_layers(self, top: dict[str, tuple[yaml.Node, int]], values: dict[str, Fraction],
                     nodes: list[Node]) -> None:
@@ -212,10 +210,10 @@ class _SpecReader:
             raise self.fail(f"a layer-form spec needs both 'input' and 'layers' ('{missing}' is missing)",
                             next(iter(top.values()))[1])
         try:
-            plain = {"input": _plain(top["input"][0]), "layers": _plain(top["layers"][0])}
-        except SpecError as error:
+            inputs, layers = plain(top["input"][0]), plain(top["layers"][0])
+        except InputError as error:
             raise self.fail(error.reason, error.line, "layers") from None
-        expanded = expand_layers(plain["input"], plain["layers"], self.fail)
+        expanded = expand_layers(inputs, layers, self.fail)
         self.layer_info = expanded.layers
         for name, value in expanded.values.items():
             self.define(name, expanded.lines.get(name, top["input"][1]), "input")
@@ -243,14 +241,14 @@ def parse_find_text(text: str) -> Find:
         text = step.group(1)
         try:
             lr = parse_number(step.group(2))
-        except ValueError:
-            raise SpecError(f"learning rate {step.group(2)!r} is not a number", key="find") from None
+        except ValueError as error:
+            raise SpecError(f"learning rate {quoted(step.group(2))} is {error}", key="find") from None
     match = re.fullmatch(r"[d∂]\s*(\w+)\s*/\s*[d∂]\s*(\w+)", text)
     if match:
         return Find(match.group(1), match.group(2), lr)
     if re.fullmatch(r"\w+", text) and lr is None:
         return Find(text)
-    raise SpecError(f"cannot read {text!r}: write dL/dx for a derivative or L for a value", key="find")
+    raise SpecError(f"cannot read {quoted(text)}: write dL/dx for a derivative or L for a value", key="find")
 
 
 def check_find(find: Find, graph: Graph) -> Find:
@@ -258,13 +256,15 @@ def check_find(find: Find, graph: Graph) -> Find:
     known = set(graph.names())
     for role, name in (("of", find.of), ("wrt", find.wrt)):
         if name is not None and name not in known:
-            raise SpecError(f"{role}: '{name}' names nothing in the network (known: {', '.join(graph.names())})")
+            raise SpecError(f"{role}: {quoted(name)} names nothing in the network (known: {', '.join(graph.names())})")
     if find.lr is not None and find.wrt is None:
         raise SpecError("lr needs wrt: the weight to update")
+    if find.lr is not None and abs(find.lr) > MAX_LR:
+        raise SpecError(f"learning rate {find.lr} is too large (at most {MAX_LR})")
     if find.lr is not None and not graph.is_leaf(find.wrt or ""):
-        raise SpecError(f"a gradient-descent step updates a leaf (a weight), and '{find.wrt}' is a node")
+        raise SpecError(f"a gradient-descent step updates a leaf (a weight), and {quoted(find.wrt or '')} is a node")
     if find.wrt is not None and find.wrt == find.of:
-        raise SpecError(f"of and wrt are both '{find.of}'")
+        raise SpecError(f"of and wrt are both {quoted(find.of)}")
     return find
 
 
@@ -286,7 +286,7 @@ def parse_inline(graph_text: str | None, at_text: str | None, find_text: str | N
     for option, pairs in (("--at", values), ("--graph", nodes)):
         names = [name for name, _ in pairs]
         if len(set(names)) != len(names):
-            raise SpecError(f"'{next(n for n in names if names.count(n) > 1)}' is given twice", source=option)
+            raise SpecError(f"{quoted(next(n for n in names if names.count(n) > 1))} is given twice", source=option)
     try:
         graph = parse_spec(json.dumps(spec), source="--graph" if nodes else "--layers")
     except SpecError as error:  # inline text has no lines worth quoting
@@ -301,27 +301,40 @@ def _inline_layers(text: str) -> dict[str, object]:
     if len(parts) < 2:
         raise SpecError("write the input and at least one layer, e.g. 'x=[1,2] | y=[[1,1]]'", source="--layers")
     stem, _, vector = parts[0].partition("=")
-    spec: dict[str, object] = {"input": {stem.strip(): _json_numbers(vector, parts[0])}, "layers": []}
+    layers: list[dict[str, object]] = []
+    spec: dict[str, object] = {"input": {stem.strip(): _json_numbers(vector, parts[0])}, "layers": layers}
     for part in parts[1:]:
         match = re.fullmatch(r"(\w+)\s*=\s*(?:(\w+)\s*\((.*)\)|(\[.*\]))", part, re.S)
         if not match:
-            raise SpecError(f"cannot read layer {part!r} (expected out=act(W) or out=act(W, b) or out=W)",
+            raise SpecError(f"cannot read layer {quoted(part)} (expected out=act(W) or out=act(W, b) or out=W)",
                             source="--layers")
         out, act, inner, bare = match.groups()
         matrices = _json_numbers(f"[{inner}]" if inner is not None else f"[{bare}]", part)
         layer: dict[str, object] = {"out": out, "W": matrices[0], "act": act or "linear"}
         if len(matrices) > 1:
             layer["b"] = matrices[1]
-        spec["layers"].append(layer)  # type: ignore[union-attr]
+        layers.append(layer)
     return spec
 
 
 def _json_numbers(text: str, part: str) -> list:  # type: ignore[type-arg]
-    """Bracketed numbers read with json (data only, never code), kept as exact text."""
+    """Bracketed numbers read by the one reader (data only, never code, bounded depth), kept as
+    exact text in nested lists."""
     try:
-        return json.loads(text, parse_float=str, parse_int=str)
-    except ValueError:
-        raise SpecError(f"cannot read the numbers in {part!r}", source="--layers") from None
+        root = compose(text, "--layers", SPEC_LIMITS).root
+        return _nested(plain(root)) if isinstance(root, yaml.SequenceNode) else []
+    except InputError as error:
+        raise SpecError(f"cannot read the numbers in {quoted(part)}: {error.reason}", source="--layers") from None
+
+
+def _nested(item: object) -> Any:
+    """Located values back to plain lists, dicts and strings (for the inline form's JSON)."""
+    value = getattr(item, "value", item)
+    if isinstance(value, list):
+        return [_nested(entry) for entry in value]
+    if isinstance(value, dict):
+        return {key: _nested(entry) for key, entry in value.items()}
+    return value
 
 
 def _inline_find(find_text: str, graph: Graph) -> Find:
@@ -336,27 +349,7 @@ def _inline_pairs(text: str, separator: str, option: str) -> list[tuple[str, str
     for part in filter(str.strip, text.split(separator)):
         name, equals, value = part.partition("=")
         if not equals or not name.strip() or not value.strip():
-            raise SpecError(f"expected name = value, got {part.strip()!r}", source=option)
+            raise SpecError(f"expected name = value, got {quoted(part.strip())}", source=option)
         pairs.append((name.strip(), value.strip()))
     return pairs
 
-
-def _text(item: tuple[yaml.Node, int] | None) -> str | None:
-    return None if item is None else str(item[0].value)
-
-
-def _line(node: yaml.Node | None) -> int | None:
-    return node.start_mark.line + 1 if node is not None and node.start_mark else None
-
-
-def _plain(node: yaml.Node) -> _Located:
-    """A composed node as nested plain values, each tagged with its line (for layer errors)."""
-    if isinstance(node, yaml.MappingNode):
-        keys = [str(k.value) for k, _ in node.value]
-        for key_node, _ in node.value:
-            if keys.count(str(key_node.value)) > 1:
-                raise SpecError(f"'{key_node.value}' is given twice", line=_line(key_node))
-        return _Located({str(k.value): _plain(v) for k, v in node.value}, _line(node) or 0)
-    if isinstance(node, yaml.SequenceNode):
-        return _Located([_plain(item) for item in node.value], _line(node) or 0)
-    return _Located(str(node.value), _line(node) or 0)

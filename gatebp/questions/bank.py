@@ -6,8 +6,10 @@ data (a network spec: `values`/`nodes`/`find` or `input`/`layers`/`find`), the q
 (`topic`, `type`, `marks`, `source`); `id` heads the item. The schema is documented in
 question_bank/README.md.
 
-Files are read with `yaml.compose`, as specs are, so every problem points at a file and line and
-numbers stay exact. The network part of an item is handed to gatebp.network.spec's own reader (with the
+Files are read by gatebp.core.reader, as specs are (bounded size and depth, no aliases), so every
+problem points at a file and line and numbers stay exact. Control characters, bidirectional
+overrides and lone surrogates in any text are problems too: they would reach a student's terminal
+or break an export. The network part of an item is handed to gatebp.network.spec's own reader (with the
 item's nodes, so spec errors keep their lines), and the author's key is compared with the solver:
 a NAT answer must lie in the solver's key range, and an option claiming a value is true exactly
 when it is in the key. Every problem in every file is collected; nothing raises past `check_bank`.
@@ -20,15 +22,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sympy as sp
 import yaml
 
-from gatebp.core.errors import BankFileError, GatebpError, SpecError
+from gatebp.core.errors import BankFileError, GatebpError, InputError, SpecError
+from gatebp.core.reader import Limits, compose, key_of, line_of, read_file
+from gatebp.core.text import clip, describe_char, escape_unsafe, quoted
+from gatebp.gate.question import (
+    LABELS,
+    NatMistake,
+    Option,
+    Question,
+    in_key_range,
+    nat_question_text,
+)
 from gatebp.core.step import Step, as_steps
 from gatebp.network.graph import Find, Graph
-from gatebp.gate.question import LABELS, NatMistake, Option, Question, in_key_range, nat_question_text
+
+if TYPE_CHECKING:  # SymPy loads only when an item is solved, so a refused file is refused fast
+    import sympy as sp
 
 ITEM_KEYS = ("id", "values", "nodes", "find", "input", "layers", "text", "options", "answer",
              "rounding", "mistakes", "solution", "topic", "type", "marks", "source")
@@ -40,6 +53,8 @@ TYPES = ("NAT", "MCQ", "MSQ")
 TOPIC_PATTERN = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 MAX_BANK_BYTES = 1_000_000
+BANK_LIMITS = Limits(MAX_BANK_BYTES)
+ROUNDING_PATTERN = re.compile(r"[0-9]{1,2}\Z")
 MAX_ROUNDING = 6
 STR, INT, FLOAT, NULL, BOOL = (f"tag:yaml.org,2002:{t}"
                                for t in ("str", "int", "float", "null", "bool"))
@@ -116,8 +131,8 @@ def _expand(paths: Sequence[Path], report: BankReport) -> list[Path]:
                 report.warnings.append(
                     Problem(str(path), None, "no .yaml or .yml files in this directory"))
             files.extend(found)
-        elif path.is_file():
-            files.append(path)
+        elif path.exists():
+            files.append(path)  # the reader refuses devices, pipes and sockets with a reason
         else:
             report.problems.append(Problem(str(path), None, "no such file or directory"))
     return files
@@ -127,8 +142,7 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _line(node: yaml.Node | None) -> int | None:
-    return node.start_mark.line + 1 if node is not None and node.start_mark else None
+_line = line_of
 
 
 Fields = dict[str, tuple[yaml.Node, int]]
@@ -165,28 +179,25 @@ class _FileReader:
             except _Stop:
                 continue
             except Exception as error:  # noqa: BLE001 - a bank file must never crash the checker
-                self.problem(_line(node),
-                             f"cannot check this question ({type(error).__name__}: {error})")
+                reason = clip(escape_unsafe(str(error), one_line=True), 200)
+                self.problem(_line(node), f"cannot check this question ({type(error).__name__}: {reason})")
                 continue
             if question is not None:
                 self.report.questions.append(question)
 
     def compose(self, path: Path) -> yaml.Node | None:
+        """The file's YAML through the one reader; unsafe characters are listed, not fatal, so
+        the rest of the file is still checked."""
         try:
-            data = path.read_bytes()
-            if len(data) > MAX_BANK_BYTES:
-                self.problem(None, f"file too large ({len(data)} bytes; limit {MAX_BANK_BYTES})")
-                return None
-            root = yaml.compose(data.decode("utf-8"), Loader=yaml.SafeLoader)
-        except (OSError, UnicodeDecodeError) as error:
-            self.problem(None,
-                         f"cannot read the file ({getattr(error, 'strerror', None) or error})")
+            composed = compose(read_file(path, BANK_LIMITS), self.source, BANK_LIMITS,
+                               collect_unsafe=True)
+        except InputError as error:
+            self.problem(error.line, error.reason)
             return None
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            reason = getattr(error, "problem", None) or str(error).splitlines()[0]
-            self.problem(mark.line + 1 if mark else None, f"not valid YAML: {reason}")
-            return None
+        for line, char in composed.unsafe:
+            self.problem(line, f"the text contains {describe_char(char)}; remove it (it would "
+                               "reach the student's terminal or break an export)")
+        root = composed.root
         if root is None:
             self.problem(1, "empty file: expected 'questions:' followed by a list of questions")
         return root
@@ -197,14 +208,14 @@ class _FileReader:
             return []
         found: list[yaml.Node] = []
         for key, value in root.value:
-            if key.value != "questions":
-                self.problem(_line(key),
-                             f"unknown key '{key.value}' (a bank file has only 'questions')")
+            if key_of(key) != "questions":
+                shown = quoted(key_of(key) or "") if key_of(key) is not None else "(a list or mapping)"
+                self.problem(_line(key), f"unknown key {shown} (a bank file has only 'questions')")
             elif not isinstance(value, yaml.SequenceNode) or not value.value:
                 self.problem(_line(value), "'questions' must be a non-empty list of questions")
             else:
                 found = list(value.value)
-        if not found and not any(k.value == "questions" for k, _ in root.value):
+        if not found and not any(key_of(k) == "questions" for k, _ in root.value):
             self.problem(_line(root), "missing 'questions' (a list of questions)")
         return found
 
@@ -262,13 +273,15 @@ class _ItemReader:
     def mapping(self, node: yaml.MappingNode, allowed: Sequence[str], what: str) -> Fields:
         out: Fields = {}
         for key_node, value_node in node.value:
-            key, line = str(key_node.value), _line(key_node) or self.line
-            if key in out:
-                self.problem(line,
-                             f"'{key}' appears twice in this {what} (first on line {out[key][1]})")
+            key, line = key_of(key_node), _line(key_node) or self.line
+            if key is None:
+                self.problem(line, f"a key must be a name, not {_kind(key_node)}")
+            elif key in out:
+                self.problem(line, f"{quoted(key)} appears twice in this {what} "
+                                   f"(first on line {out[key][1]})")
             elif key not in allowed:
-                self.problem(line,
-                             f"unknown key '{key}' in a {what} (expected: {', '.join(allowed)})")
+                self.problem(line, f"unknown key {quoted(key)} in a {what} "
+                                   f"(expected: {', '.join(allowed)})")
             else:
                 out[key] = (value_node, line)
         return out
@@ -298,7 +311,7 @@ class _ItemReader:
             return None
         line = self.fields["id"][1]
         if not ID_PATTERN.match(qid):
-            self.problem(line, f"id {qid!r} must use lowercase letters, digits and hyphens")
+            self.problem(line, f"id {quoted(qid)} must use lowercase letters, digits and hyphens")
             return None
         seen = self.file.seen
         if qid in seen:
@@ -311,7 +324,7 @@ class _ItemReader:
     def read_type(self) -> str | None:
         qtype = self.scalar("type", (STR,), "NAT, MCQ or MSQ")
         if qtype is not None and qtype not in TYPES:
-            self.problem(self.fields["type"][1], f"type {qtype!r} is not NAT, MCQ or MSQ")
+            self.problem(self.fields["type"][1], f"type {quoted(qtype)} is not NAT, MCQ or MSQ")
             return None
         return qtype
 
@@ -319,7 +332,7 @@ class _ItemReader:
         marks = self.scalar("marks", (INT,), "1 or 2")
         if marks is not None and marks not in ("1", "2"):
             self.problem(self.fields["marks"][1],
-                         f"marks {marks} is not 1 or 2 (GATE questions carry 1 or 2)")
+                         f"marks {_bare(marks)} is not 1 or 2 (GATE questions carry 1 or 2)")
         return int(marks) if marks in ("1", "2") else 1
 
     def read_topic(self) -> str:
@@ -328,24 +341,25 @@ class _ItemReader:
             return ""
         line = self.fields["topic"][1]
         if not TOPIC_PATTERN.match(topic):
-            self.problem(line, f"topic {topic!r} must be lowercase words joined by hyphens")
+            self.problem(line, f"topic {quoted(topic)} must be lowercase words joined by hyphens")
         elif topic not in _registered_topics():
-            self.warn(line, f"topic {topic!r} is not a known topic (see `gatebp topics`)")
+            self.warn(line, f"topic {quoted(topic)} is not a known topic (see `gatebp topics`)")
         return topic
 
     def number(self, node: yaml.Node, line: int, what: str) -> tuple[Fraction, int] | None:
         """An exact number and how many decimals the author wrote (0.640 -> 3)."""
         raw = node.value if isinstance(node, yaml.ScalarNode) and node.tag in (INT, FLOAT,
                                        STR) else None
-        try:
-            from gatebp.network.spec import parse_number
+        from gatebp.network.spec import parse_number
 
-            if raw is None:
-                raise ValueError(raw)
+        if raw is None:
+            self.problem(line, f"{what} must be a number (2, -0.5 or \"1/3\"), not {_kind(node)}")
+            return None
+        try:
             value = parse_number(str(raw))
-        except (ValueError, ZeroDivisionError):
-            shown = repr(raw) if raw is not None else _kind(node)
-            self.problem(line, f"{what} must be a number (2, -0.5 or \"1/3\"), not {shown}")
+        except ValueError as error:
+            self.problem(line, f"{what} must be a number (2, -0.5 or \"1/3\"), but "
+                               f"{quoted(str(raw))} is {error}")
             return None
         digits = str(raw).strip().partition(".")[2]
         return value, len(digits) if "/" not in str(raw) else MAX_ROUNDING
@@ -354,9 +368,9 @@ class _ItemReader:
         raw = self.scalar("rounding", (INT,), "a whole number of decimal places")
         if raw is None:
             return 2
-        if not 0 <= int(raw) <= MAX_ROUNDING:
+        if not ROUNDING_PATTERN.match(raw) or int(raw) > MAX_ROUNDING:
             self.problem(self.fields["rounding"][1],
-                         f"rounding {raw} must be 0 to {MAX_ROUNDING} decimal places")
+                         f"rounding {_bare(raw)} must be 0 to {MAX_ROUNDING} decimal places")
             return 2
         return int(raw)
 
@@ -387,7 +401,7 @@ class _ItemReader:
         """The item's network through gatebp.network.spec's reader, so its errors keep their lines."""
         from gatebp.network.spec import graph_from_node
 
-        pairs = [(k, v) for k, v in self.node.value if str(k.value) in SPEC_KEYS]
+        pairs = [(k, v) for k, v in self.node.value if key_of(k) in SPEC_KEYS]
         if not pairs:
             return None
         spec = yaml.MappingNode("tag:yaml.org,2002:map", pairs, self.node.start_mark,
@@ -457,10 +471,12 @@ class _ItemReader:
     def nat_exact(self, graph: Graph | None, typed: tuple[Fraction, int] | None, places: int,
                   line: int) -> sp.Expr | None:
         """The solver's exact answer (checked against the author's), or the author's number."""
-        from gatebp.questions.families.common import nat_answer
         from gatebp.network.steps import equals
+        from gatebp.questions.families.common import nat_answer
 
         if graph is None:
+            import sympy as sp
+
             return None if typed is None else sp.Rational(typed[0].numerator, typed[0].denominator)
         if graph.find is None:
             self.problem(self.line,
@@ -551,15 +567,16 @@ class _ItemReader:
             return None
         letters = [part.strip() for part in str(node.value).split(";")]
         if any(letter not in LABELS or not letter for letter in letters):
-            self.problem(line, f"answer {node.value!r} must be letters A to D separated by ';' "
+            self.problem(line, f"answer {quoted(str(node.value))} must be letters A to D separated by ';' "
                                "(e.g. \"A;C\")")
             return None
         if len(set(letters)) != len(letters):
-            self.problem(line, f"answer {node.value!r} repeats a letter")
+            self.problem(line, f"answer {quoted(str(node.value))} repeats a letter")
             return None
         if qtype == "MCQ" and len(letters) != 1:
             self.problem(line,
-                         f"an MCQ has exactly one correct option, but the answer is {node.value!r}")
+                         f"an MCQ has exactly one correct option, but the answer is "
+                         f"{quoted(str(node.value))}")
             return None
         return sorted(LABELS.index(letter) for letter in letters)
 
@@ -652,6 +669,8 @@ class _ItemReader:
                       "not checked")
 
     def check_claim(self, claim: _Claim, in_key: bool, find: Find, exact: sp.Expr) -> None:
+        import sympy as sp
+
         from gatebp.network.steps import equals
 
         unit = 10.0 ** -claim.places
@@ -685,7 +704,7 @@ def _terminates(exact: sp.Expr, places: int) -> bool:
 def _peek_id(node: yaml.MappingNode) -> str | None:
     """The item's id as written (for message prefixes), before any checking."""
     for key, value in node.value:
-        if key.value == "id" and isinstance(value,
+        if key_of(key) == "id" and isinstance(value,
                                             yaml.ScalarNode) and ID_PATTERN.match(str(value.value)):
             return str(value.value)
     return None
@@ -698,7 +717,12 @@ def _kind(node: yaml.Node) -> str:
         return "a list"
     names = {STR: "text", INT: "a whole number", FLOAT: "a number", NULL: "nothing",
              BOOL: "true/false"}
-    return names.get(node.tag, "a value") + (f" ({node.value!r})" if node.tag != NULL else "")
+    return names.get(node.tag, "a value") + (f" ({quoted(str(node.value))})" if node.tag != NULL else "")
+
+
+def _bare(text: str) -> str:
+    """A short scalar echoed without quotes (marks 3, rounding 9), clipped and escaped."""
+    return escape_unsafe(clip(text, 20), one_line=True)
 
 
 def _num(value: Fraction) -> str:

@@ -31,11 +31,11 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
         if not DEFAULT_DIR.is_dir():
             raise click.UsageError("no PATH given and no question_bank/ directory here")
         paths = (DEFAULT_DIR,)
+    from gatebp.core.text import escape_unsafe
+
     report = check_bank(paths)
-    for problem in report.problems:
-        click.echo(str(problem))
-    for warning in report.warnings:
-        click.echo(warning.tagged("warning"))
-    click.echo(report.summary())
+    lines = [str(p) for p in report.problems] + [w.tagged("warning") for w in report.warnings]
+    for line in lines + [report.summary()]:
+        click.echo(escape_unsafe(line, one_line=True))  # a file name may hold ESC or a newline
     if report.problems or (strict and report.warnings):
-        sys.exit(2)  # not ctx.exit: cli.main runs click with standalone_mode=False
+        sys.exit(2)

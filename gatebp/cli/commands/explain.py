@@ -41,11 +41,20 @@ def explain(spec_file: str | None, graph_text: str | None, at_text: str | None, 
     solution = solve(graph)
     solution = vector_steps(graph, solution)
     if as_json:
-        click.echo(json.dumps(solution.to_dict(), ensure_ascii=False))
+        click.echo(_json_line(solution.to_dict()))
         return
     from gatebp.ui.terminal.working import working_view
 
     console.print(working_view(graph, solution, plain))
+
+
+def _json_line(data: dict[str, object]) -> str:
+    """Strict JSON: a value too large for a float would print as Infinity, which is not JSON."""
+    try:
+        return json.dumps(data, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        raise GatebpError("a result is too large to write as JSON (it overflows a float); "
+                          "use smaller values") from None
 
 
 def _load_graph(spec_file, graph_text, at_text, layers_text, find_text):  # type: ignore[no-untyped-def]
@@ -74,7 +83,7 @@ def _explain_question(question_id: str, console, as_json: bool, plain: bool) -> 
 
     question = question_from_id(question_id)
     if as_json:
-        click.echo(json.dumps(question.to_dict(), ensure_ascii=False))
+        click.echo(_json_line(question.to_dict()))
         return
     from gatebp.ui.terminal.question import question_panel
     from gatebp.ui.terminal.working import question_working

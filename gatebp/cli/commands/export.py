@@ -25,7 +25,8 @@ FORMAT_NAMES = ("json", "md", "html", "pdf", "tex", "anki", "moodle")
 @click.option("--solutions/--no-solutions", default=False, help="Worked solutions in the key.")
 @click.option("--versions", type=click.IntRange(1, 26), default=1, show_default=True,
               help="Versions A, B, ... with the same families but other numbers, each with its key.")
-@click.option("--title", default="GATE DA practice: backpropagation", show_default=True)
+@click.option("--title", default="GATE DA practice: backpropagation", show_default=True,
+              callback=lambda ctx, param, value: _utf8_text(value, "--title"))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (stdout when omitted).")
 def export(count: int, seed: int | None, topics: tuple[str, ...], marks: str | None, bank: str | None, fmt: str,
            answers: str, solutions: bool, versions: int, title: str, output: Path | None) -> None:
@@ -36,8 +37,9 @@ def export(count: int, seed: int | None, topics: tuple[str, ...], marks: str | N
     gatebp export --count 1000 --seed 1 --format json -o set.json
     gatebp export --topic relu-gate --versions 3 --format html -o quiz.html
     """
-    from gatebp.ui.export import ExportOptions, write_export
+    from gatebp.core.text import escape_unsafe
     from gatebp.questions.sets import build_set, version_label, versioned
+    from gatebp.ui.export import ExportOptions, write_export
 
     chosen_seed = random.SystemRandom().randrange(10**6) if seed is None else seed
     if versions > 1 and output is None:
@@ -53,7 +55,7 @@ def export(count: int, seed: int | None, topics: tuple[str, ...], marks: str | N
                                 version=label)
         target = _version_path(output, label)
         for path in write_export(chosen, fmt, options, target, sys.stdout):
-            click.echo(f"wrote {path}", err=True)
+            click.echo(f"wrote {escape_unsafe(str(path), one_line=True)}", err=True)
 
 
 def _version_path(output: Path | None, label: str) -> Path | None:
@@ -62,9 +64,19 @@ def _version_path(output: Path | None, label: str) -> Path | None:
     return output.with_name(f"{output.stem}-{label}{output.suffix}")
 
 
+def _utf8_text(value: str, option: str) -> str:
+    """Refuse text that was not valid UTF-8 on the command line (it arrives as lone surrogates,
+    which no export can encode)."""
+    from gatebp.core.text import has_surrogates
+
+    if has_surrogates(value):
+        raise click.BadParameter("is not valid UTF-8 text", param_hint=option)
+    return value
+
+
 def _progress():  # type: ignore[no-untyped-def]
     """A progress bar on stderr when a person is watching; nothing in pipes and tests."""
-    if not sys.stderr.isatty():
+    if sys.stderr is None or not sys.stderr.isatty():
         return None
     from rich.progress import Progress
 

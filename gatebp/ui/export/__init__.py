@@ -77,10 +77,11 @@ class Rendered(NamedTuple):
 
 def render_export(questions: Sequence[Question], fmt: str, options: ExportOptions) -> Rendered:
     """Render a set in memory (no files): what `write_export` writes."""
-    from gatebp.ui.export.common import check_questions
+    from gatebp.ui.export.common import check_questions, safe_questions, safe_value
 
     spec = _format(fmt)
     check_questions(questions)
+    questions, options = safe_questions(questions), safe_value(options)
     module: Any = importlib.import_module(spec.module)
     separate = options.answers == "separate" and fmt not in KEY_INSIDE
     main = module.render(questions, options, paper=True, key=options.answers == "end")
@@ -148,8 +149,25 @@ def _is_terminal(stream: IO[Any]) -> bool:
 
 
 def _write(path: Path, data: bytes) -> Path:
+    """Write `data` to `path`. The open does not block, so a FIFO that nothing reads is an
+    error at once instead of a hang; the writing itself blocks as usual."""
+    import errno
+    import os
+
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     try:
-        path.write_bytes(data)
+        fd = os.open(path, flags, 0o666)
+        with os.fdopen(fd, "wb") as handle:
+            os.set_blocking(fd, True)
+            handle.write(data)
     except OSError as error:
-        raise ExportError(f"cannot write {path}: {error.strerror or error}") from None
+        reason = ("it is a pipe that nothing is reading" if error.errno == errno.ENXIO
+                  else error.strerror or str(error))
+        raise ExportError(f"cannot write {_shown_path(path)}: {reason}") from None
     return path
+
+
+def _shown_path(path: Path) -> str:
+    from gatebp.core.text import escape_unsafe
+
+    return escape_unsafe(str(path), one_line=True)

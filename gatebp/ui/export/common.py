@@ -1,7 +1,10 @@
 """What every export format shares: input checks, headings, key rows and maths conversion.
 
 The checks run once, before any format renders, so a malformed question becomes one
-`ExportError` line naming the question instead of a KeyError deep inside a template.
+`ExportError` line naming the question instead of a KeyError deep inside a template. Text that
+no format can carry raw (control characters, which XML 1.0 forbids even in CDATA and pdflatex
+cannot set; bidirectional overrides; lone surrogates, which UTF-8 cannot encode) is shown as
+visible escapes (`\x1b`) by `safe_questions`, so every format then escapes only its own syntax.
 Maths conversion goes through the whitelisting parser in gatebp.core.expr; text it refuses is shown
 verbatim (as code) rather than failing the whole export.
 """
@@ -9,12 +12,14 @@ verbatim (as code) rather than failing the whole export.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import fields, is_dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from gatebp.core.errors import GatebpError
 from gatebp.core.step import Step
+from gatebp.core.text import UNSAFE, escape_unsafe
 from gatebp.gate.question import Option, Question
 
 GREEK = frozenset("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi "
@@ -36,6 +41,45 @@ def check_questions(questions: Sequence[Question]) -> None:
             _check_question(question)
         except GatebpError as error:
             raise ExportError(f"question {number} ({question.id!r}): {error}") from None
+
+
+T = TypeVar("T")
+
+
+def safe_questions(questions: Sequence[Question]) -> list[Question]:
+    """The set with unsafe characters escaped; a question without any is kept as it is (so
+    ordinary exports are byte-for-byte unchanged)."""
+    return [safe_value(q) if any(map(UNSAFE.search, _strings(q))) else q for q in questions]
+
+
+def safe_value(value: T) -> T:
+    """`value` (text, a list, a mapping, a Question, an Option) with every string escaped."""
+    if isinstance(value, str):
+        return escape_unsafe(value)  # type: ignore[return-value]
+    if isinstance(value, (list, tuple)):
+        return type(value)(safe_value(item) for item in value)  # type: ignore[return-value]
+    if isinstance(value, dict):
+        return {safe_value(k): safe_value(v) for k, v in value.items()}  # type: ignore[return-value]
+    if is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: safe_value(getattr(value, f.name)) for f in fields(value)}
+        return replace(value, **changes)  # type: ignore[return-value]
+    return value
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string inside `value`, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif is_dataclass(value) and not isinstance(value, type):
+        for f in fields(value):
+            yield from _strings(getattr(value, f.name))
 
 
 def _check_question(q: Question) -> None:

@@ -21,14 +21,15 @@ question's general feedback; a quiz always carries its answers, whatever `answer
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING
 
+from gatebp.gate.question import Question
 from gatebp.ui.export.common import plain_decimal
 from gatebp.ui.export.html import solution_html, stem_html
-from gatebp.gate.question import Question
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
@@ -52,7 +53,20 @@ def render(questions: Sequence[Question], options: ExportOptions, *, paper: bool
              "</question>"]
     parts += [question_xml(q, n, options.solutions) for n, q in enumerate(questions, 1)]
     parts.append("</quiz>")
-    return "\n".join(parts) + "\n"
+    return xml_chars("\n".join(parts) + "\n")
+
+
+# Characters XML 1.0 forbids anywhere, CDATA included (C0 controls but tab, LF and CR,
+# surrogates, U+FFFE and U+FFFF): one would make the whole quiz file unreadable by Moodle.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_chars(document: str) -> str:
+    """The document with any character XML 1.0 forbids shown as a visible escape (`\\x1b`).
+    The export escapes user text before this, so here it is a last guard, normally a no-op."""
+    from gatebp.core.text import escape_char
+
+    return _NOT_XML.sub(lambda match: escape_char(match.group()), document)
 
 
 def question_xml(q: Question, number: int, solutions: bool) -> str:

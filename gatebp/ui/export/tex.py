@@ -11,9 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from gatebp.ui.export.common import (worked_steps, graph_parts, header_line, key_rows, math_name, math_source,
-                                   tag_text, type_hint)
 from gatebp.gate.question import Question
+from gatebp.ui.export.common import (
+    worked_steps,
+    graph_parts,
+    header_line,
+    key_rows,
+    math_name,
+    math_source,
+    tag_text,
+    type_hint,
+)
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
@@ -55,7 +63,8 @@ _UNICODE = {
 
 
 def escape_tex(text: str) -> str:
-    """Plain text to LaTeX text; characters pdflatex cannot set become [U+XXXX].
+    """Plain text to LaTeX text; characters pdflatex cannot set (DEL, C1 controls, most of
+    Unicode) become [U+XXXX], and other control characters are dropped.
 
     Line breaks become \\newline, except at the ends (where LaTeX has "no line here to end").
     """
@@ -69,6 +78,8 @@ def escape_tex(text: str) -> str:
             out.append("\\newline\n")
         elif ord(char) < 32 and char != "\t":
             continue
+        elif 0x7F <= ord(char) <= 0x9F:  # DEL and C1: pdflatex stops on them
+            out.append(f"[U+{ord(char):04X}]")
         elif ord(char) < 0x17F:
             out.append(char)
         else:
