@@ -10,7 +10,7 @@ The leading underscore keeps family discovery from importing this module as a fa
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -82,13 +82,15 @@ def keep_apart(key: tuple[float, ...], slips: Sequence[Named], tol: float, want:
 
 def numeric_mcq(*, topic: str, marks: int, body: str, exact: sp.Expr, slips: Sequence[Named], places: int,
                 steps: Sequence[str], rng: random.Random, graph: Graph | None = None,
-                find: Find | None = None) -> Question:
-    """MCQ with the key and three named slips as fixed-decimal options ("closest to" when rounded)."""
+                find: Find | None = None, fmt: Callable[[float], str] | None = None) -> Question:
+    """MCQ with the key and three named slips as options: fixed decimals ("closest to" when rounded),
+    or `fmt` (e.g. exact short decimals when every option is exact)."""
     key = as_float(exact)
     tol = tolerance(exact, places)
     chosen = keep_apart((key,), slips, tol, 3)
-    choices = [Choice(fixed(key, places), True, round(key, places))]
-    choices += [Choice(fixed(s.value[0], places), False, round(s.value[0], places), s.mistake) for s in chosen]
+    text = fmt or (lambda v: fixed(v, places))
+    choices = [Choice(text(key), True, round(key, places))]
+    choices += [Choice(text(s.value[0]), False, round(s.value[0], places), s.mistake) for s in chosen]
     return choice_question(topic=topic, qtype="MCQ", marks=marks, body=body, choices=choices, steps=steps,
                            rng=rng, graph=graph, find=find)
 
@@ -114,10 +116,12 @@ def vector_text(values: Sequence[float], places: int) -> str:
 
 
 def vector_mcq(*, topic: str, marks: int, body: str, key: Sequence[Number], slips: Sequence[Named],
-               places: int, steps: Sequence[str], rng: random.Random, graph: Graph | None = None) -> Question:
-    """MCQ whose options are vectors printed to `places` decimals; distractors are named slips."""
+               places: int, steps: Sequence[str], rng: random.Random, graph: Graph | None = None,
+               exact: bool = False) -> Question:
+    """MCQ whose options are vectors printed to `places` decimals; distractors are named slips.
+    `exact`: every value has at most `places` decimals, so one unit of the last place is enough."""
     truth = tuple(as_float(v) for v in key)
-    tol = 10.0**-places * 2.001
+    tol = 10.0**-places * (0.999 if exact else 2.001)
     chosen = keep_apart(truth, slips, tol, 3)
     choices = [Choice(vector_text(truth, places), True)]
     choices += [Choice(vector_text(s.value, places), False, mistake=s.mistake) for s in chosen]
