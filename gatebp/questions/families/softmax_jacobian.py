@@ -1,7 +1,7 @@
 """Family `softmax-jacobian`: entries of the softmax Jacobian, ∂p_i/∂z_j = p_i(δ_ij − p_j).
 
-Three logits z with p = softmax(z); δ_ij is 1 when i = j and 0 otherwise (defined in every stem that
-uses it). 1 mark: one entry, on the diagonal p_i(1 − p_i) or off it −p_i p_j. 2 marks: the
+Three logits z with p = softmax(z); δ_ij is 1 when i = j and 0 otherwise (the working defines it; no
+stem uses it). 1 mark: one entry, on the diagonal p_i(1 − p_i) or off it −p_i p_j. 2 marks: the
 vector-Jacobian product a backward pass forms, ∂L/∂z_j = Σ_i g_i ∂p_i/∂z_j = p_j(g_j − Σ_i g_i p_i) for
 a given upstream g = ∂L/∂p (the extra step: a whole column of the Jacobian, weighted and summed).
 Exact values come from SymPy (exp of integers), shown to three decimal places.
@@ -167,8 +167,7 @@ def _product(rng: random.Random, qtype: QuestionType) -> Question:
     steps = [prob_line(p), f"∂L/∂z_j = Σ_i g_i ∂p_i/∂z_j = Σ_i g_i p_i(δ_ij − p_j) = p_j(g_j − Σ_i g_i p_i)",
              f"Σ_i g_i p_i = {fixed(mean, 4)}",
              f"∂L/∂z{j + 1} = {fixed(f[j], 4)} × ({g[j]} − ({fixed(mean, 4)})) = {fixed(vjp(f, g, j), 4)}"]
-    body = (f"{stem(z)} The backward pass has reached g = ∂L/∂p = {vector(g)}. What is ∂L/∂z{j + 1}? "
-            f"(δ_ij is 1 when i = j and 0 otherwise.)")
+    body = f"{stem(z)} The backward pass has reached g = ∂L/∂p = {vector(g)}. What is ∂L/∂z{j + 1}?"
     if qtype == "MSQ":
         return _product_statements(rng, z, p, g, j, steps)
     if qtype == "MCQ":
