@@ -67,6 +67,11 @@ def named(value: Number | Sequence[Number], mistake: str) -> Named:
     return Named(tuple(as_float(v) for v in values), mistake)  # type: ignore[union-attr]
 
 
+def rounded(slip: Named, places: int) -> Named:
+    """The slip as its option prints it (options are compared as the student reads them)."""
+    return Named(tuple(round(v, places) for v in slip.value), slip.mistake)
+
+
 def keep_apart(key: tuple[float, ...], slips: Sequence[Named], tol: float, want: int | None) -> list[Named]:
     """Slips (in order) that stay apart from the key and from each other; `want` of them or resample."""
     kept: list[Named] = []
@@ -87,7 +92,7 @@ def numeric_mcq(*, topic: str, marks: int, body: str, exact: sp.Expr, slips: Seq
     or `fmt` (e.g. exact short decimals when every option is exact)."""
     key = as_float(exact)
     tol = tolerance(exact, places)
-    chosen = keep_apart((key,), slips, tol, 3)
+    chosen = keep_apart((round(key, places),), [rounded(s, places) for s in slips], tol, 3)
     text = fmt or (lambda v: fixed(v, places))
     choices = [Choice(text(key), True, round(key, places))]
     choices += [Choice(text(s.value[0]), False, round(s.value[0], places), s.mistake) for s in chosen]
@@ -120,9 +125,9 @@ def vector_mcq(*, topic: str, marks: int, body: str, key: Sequence[Number], slip
                exact: bool = False) -> Question:
     """MCQ whose options are vectors printed to `places` decimals; distractors are named slips.
     `exact`: every value has at most `places` decimals, so one unit of the last place is enough."""
-    truth = tuple(as_float(v) for v in key)
+    truth = tuple(round(as_float(v), places) for v in key)
     tol = 10.0**-places * (0.999 if exact else 2.001)
-    chosen = keep_apart(truth, slips, tol, 3)
+    chosen = keep_apart(truth, [rounded(s, places) for s in slips], tol, 3)
     choices = [Choice(vector_text(truth, places), True)]
     choices += [Choice(vector_text(s.value, places), False, mistake=s.mistake) for s in chosen]
     require(len({c.text for c in choices}) == 4, "two options print alike")

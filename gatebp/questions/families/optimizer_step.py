@@ -39,6 +39,7 @@ class Step:
     slips: list[Named]
     steps: list[str]
     kind: str
+    data: dict[str, object]
 
 
 def q(value: Fraction) -> sp.Rational:
@@ -76,7 +77,8 @@ def momentum(rng: random.Random, marks: int) -> Step:
     text = (f"A parameter w = {shown(w)} is trained with SGD with momentum: at each step {rule}, then w ← w − ηv, "
             f"with β = {shown(beta)} and η = {shown(eta)}. The velocity starts at {start}, and {grads}. "
             f"What is w after {'the step' if marks == 1 else 'the two steps'}?")
-    return Step(text, run(), slips, _momentum_working(w, v0, g, beta, eta, ema), "momentum")
+    data = {"w": w, "v": v0, "g": g, "beta": beta, "eta": eta, "ema": ema}
+    return Step(text, run(), slips, _momentum_working(w, v0, g, beta, eta, ema), "momentum", data)
 
 
 def _momentum_working(w: sp.Expr, v: sp.Expr, g: list[sp.Expr], beta: sp.Expr, eta: sp.Expr, ema: bool) -> list[str]:
@@ -108,7 +110,7 @@ def rmsprop(rng: random.Random) -> Step:
             f"gradient is g = {shown(g)}. What is w after the step?")
     steps = [f"s = {shown(rho)}·{shown(s0)} + (1 − {shown(rho)})·{_p(g)}² = {_d(s)}",
              f"w = {shown(w)} − {shown(eta)}·{_p(g)}/√{_d(s)} = {_d(exact)}"]
-    return Step(text, exact, slips, steps, "rmsprop")
+    return Step(text, exact, slips, steps, "rmsprop", {"w": w, "g": g, "s": s0, "rho": rho, "eta": eta})
 
 
 ADAM_TEXT = ("Adam with bias correction (m ← β1m + (1 − β1)g, v ← β2v + (1 − β2)g², m̂ = m/(1 − β1^t), "
@@ -131,7 +133,7 @@ def adam_first(rng: random.Random) -> Step:
     steps = [f"m = (1 − {shown(b1)})·{_p(g)} = {_d((1 - b1) * g)}, v = (1 − {shown(b2)})·{_p(g)}² = {_d((1 - b2) * g**2)}",
              f"m̂ = m/(1 − β1) = {shown(g)}, v̂ = v/(1 − β2) = {_d(g**2)}: the step is η·m̂/√v̂ = η·sign(g)",
              f"w = {shown(w)} − {shown(eta)}·({sign}) = {_d(exact)}"]
-    return Step(text, exact, slips, steps, "adam-1")
+    return Step(text, exact, slips, steps, "adam-1", {"w": w, "g": g, "beta1": b1, "beta2": b2, "eta": eta})
 
 
 def adam_second(rng: random.Random) -> Step:
@@ -153,7 +155,8 @@ def adam_second(rng: random.Random) -> Step:
              f"v2 = {shown(b2)}·(1 − {shown(b2)})·{_p(g1)}² + (1 − {shown(b2)})·{_p(g2)}² = {_d(v)}",
              f"m̂ = m2/(1 − β1²) = {_d(m / (1 - b1**2))}, v̂ = v2/(1 − β2²) = {_d(v / (1 - b2**2))}",
              f"w = {shown(w1)} − {shown(eta)}·m̂/√v̂ = {_d(exact)}"]
-    return Step(text, exact, slips, steps, "adam-2")
+    return Step(text, exact, slips, steps, "adam-2",
+                {"w1": w1, "g1": g1, "g2": g2, "beta1": b1, "beta2": b2, "eta": eta})
 
 
 def decay(rng: random.Random, marks: int) -> Step:
@@ -169,7 +172,7 @@ def decay(rng: random.Random, marks: int) -> Step:
                 f"decay: the regularised loss is L + (λ/2)w², with λ = {shown(lam)} and η = {shown(eta)}. What is w after one step?")
         steps = [f"gradient of the regularised loss: g + λw = {shown(g)} + {shown(lam)}·{_p(w)} = {_d(g + lam * w)}",
                  f"w = {shown(w)} − {shown(eta)}·{_p(g + lam * w)} = {_d(exact)}"]
-        return Step(text, exact, slips, steps, "sgd-l2")
+        return Step(text, exact, slips, steps, "sgd-l2", {"w": w, "g": g, "lam": lam, "eta": eta})
     return _adam_decay(rng, w, g, lam, eta)
 
 
@@ -194,7 +197,8 @@ def _adam_decay(rng: random.Random, w: sp.Expr, g: sp.Expr, lam: sp.Expr, eta: s
              f"AdamW: w − η(sign(g) + λw) = {shown(w)} − {shown(eta)}·({sgn(g)} + {_d(lam * w)}) = {_d(adamw)}"
              if decoupled else
              f"L2: g + λw = {_d(g + lam * w)}, so w − η·sign(g + λw) = {shown(w)} − {shown(eta)}·({sgn(g + lam * w)}) = {_d(l2)}"]
-    return Step(text, exact, slips, steps, "adamw" if decoupled else "adam-l2")
+    return Step(text, exact, slips, steps, "adamw" if decoupled else "adam-l2",
+                {"w": w, "g": g, "lam": lam, "eta": eta, "beta1": R(9, 10), "beta2": R(999, 1000)})
 
 
 def _p(value: sp.Expr) -> str:
@@ -237,4 +241,13 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
     body = problem.text + (f" (the options are rounded off to {places} decimal places)" if qtype == "MCQ" and rounded else "")
     question = numeric(qtype, topic=TOPIC, marks=marks, body=body, exact=exact, slips=problem.slips, places=places,
                        steps=problem.steps, **({"rng": rng} if qtype == "MCQ" else {}))
-    return replace(question, extra={"kind": problem.kind})
+    return replace(question, extra={"kind": problem.kind, **{k: _json(v) for k, v in problem.data.items()}})
+
+
+def _json(value: object) -> object:
+    """Exact numbers as text ("0.9", "1/3") for the record; lists of them likewise."""
+    if isinstance(value, list):
+        return [_json(v) for v in value]
+    if isinstance(value, sp.Basic):
+        return str(value)
+    return value

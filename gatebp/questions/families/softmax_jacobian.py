@@ -188,7 +188,7 @@ def _product_statements(rng: random.Random, z: list[int], p: Probs, g: list[int]
         Choice(f"Adding the same number to every entry of g leaves ∂L/∂z unchanged", True)
         if rng.random() < 0.5 else
         Choice("Doubling every entry of g leaves ∂L/∂z unchanged", False,
-               mistake="forgot that ∂L/∂z is linear in g (doubling g doubles it)"),
+               mistake="forgot that ∂L/∂z is linear in g (g → 2g makes ∂L/∂z twice as large)"),
     ]
     body = (f"{stem(z)} The backward pass has reached g = ∂L/∂p = {vector(g)}. Which statements are true? "
             f"(Values are rounded off to three decimal places.)")
