@@ -170,7 +170,8 @@ def _statements(rng: random.Random, marks: int, clip: Clip) -> Question:
     k = rng.randrange(len(truth))
     wrong = slips(clip)[0]
     shown_wrong = wrong.value[k]
-    entry = (Choice(f"After clipping, entry {k + 1} of g is {shown_wrong:.3g}", False, shown_wrong, wrong.mistake)
+    wrong_text = _d(Fraction(shown_wrong).limit_denominator(10**6))
+    entry = (Choice(f"After clipping, entry {k + 1} of g is {wrong_text}", False, shown_wrong, wrong.mistake)
              if rng.random() < 0.5 and apart(shown_wrong, float(truth[k]), 0.002) else
              Choice(f"After clipping, entry {k + 1} of g is {_d(truth[k])}", True, float(truth[k])))
     length = min(clip.norm, clip.c)
