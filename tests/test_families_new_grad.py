@@ -281,6 +281,9 @@ def test_multipath_relu_3(qtype: str, marks: int) -> None:
         x = q.extra["x"]
         assert len(x) == 3 and len(set(x)) == 3 and len(q.extra["layers"]) == marks + 1, q.id
         assert len({tuple(col) for col in zip(*q.extra["layers"][0]["W"])}) == 3, q.id
+        for layer in q.extra["layers"][:-1]:  # no two units equal or mirror images
+            rows = [tuple(map(Fraction, r)) for r in layer["W"]]
+            assert all(a != b and a != tuple(-v for v in b) for i, a in enumerate(rows) for b in rows[i + 1:]), q.id
         if qtype == "MSQ":
             for k, option in enumerate(q.options):
                 if m := re.match(r"∂y1/∂x(\d) = (\S+)$", option.text):

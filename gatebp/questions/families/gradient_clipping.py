@@ -106,7 +106,8 @@ def describe(clip: Clip) -> str:
     if not clip.split:
         return f"A gradient g = {vector(clip.g)} is clipped by norm with threshold c = {shown(clip.c)}: {rule}."
     w, b = clip.g[:clip.split], clip.g[clip.split:]
-    return (f"A layer's gradients are ∂L/∂W = {vector(w)} (its two weights) and ∂L/∂b = {vector(b)}. They are "
+    return (f"A layer's gradients are ∂L/∂W = {vector(w)} (for its two weights w1, w2) and ∂L/∂b = {vector(b)}. "
+            f"They are "
             f"clipped together by the global norm with threshold c = {shown(clip.c)}: g stacks all the entries, and "
             f"{rule}.")
 

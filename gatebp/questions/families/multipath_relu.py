@@ -290,6 +290,15 @@ def masks_and_deltas(x: list[Fraction], layers: list[Layer]) -> list[list[Fracti
     return deltas
 
 
+def mirrored(layers: list[Layer]) -> bool:
+    """Two rows of a hidden matrix equal or opposite: units that mirror each other, a degenerate draw."""
+    for layer in layers[:-1]:
+        rows = [tuple(r) for r in layer["W"]]  # type: ignore[union-attr]
+        if any(a == b or a == tuple(-v for v in b) for i, a in enumerate(rows) for b in rows[i + 1:]):
+            return True
+    return False
+
+
 def input_gradient3(x: list[Fraction], layers: list[Layer]) -> list[Fraction]:
     """W1ᵀ δ(h) with fractions (a cheap screen; the key itself comes from the solver)."""
     delta = masks_and_deltas(x, layers)[0]
@@ -308,6 +317,7 @@ def _network3(rng: random.Random, marks: int, wrt: str) -> tuple[list[Fraction],
     x, layers = draw3(rng, marks, int(wrt[1:]) - 1)
     columns = list(zip(*layers[0]["W"]))  # type: ignore[arg-type]
     require(len(set(columns)) == 3, "two equal columns of W1")
+    require(not mirrored(layers), "two rows equal or opposite (mirror units)")
     require(input_gradient3(x, layers)[int(wrt[1:]) - 1] != 0, "a zero answer")  # screened before the exact solve
     graph = parse_spec(spec_text(x, layers, wrt), source="<generated>")
     solution = solve(graph)
