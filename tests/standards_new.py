@@ -25,10 +25,12 @@ def forms(topic: str) -> list[tuple[str, int]]:
     return [(t, m) for t in fam.types for m in fam.marks]
 
 
-def plan(topic: str, total: int = 300) -> list[tuple[str, int, int]]:
-    """(type, marks, seed) with at least `total` seeds over the family's forms."""
-    per_form = math.ceil(total / len(forms(topic)))
-    return [(t, m, seed) for t, m in forms(topic) for seed in range(per_form)]
+def plan(topic: str, total: int = 300, slow: Sequence[tuple[str, int]] = ()) -> list[tuple[str, int, int]]:
+    """(type, marks, seed) with at least `total` seeds over the family's forms; the `slow` forms
+    (exact solves of deep σ/tanh nets, fresh 3-input searches) get half a share, the rest more."""
+    shares = {form: (0.5 if form in slow else 1.0) for form in forms(topic)}
+    unit = total / sum(shares.values())
+    return [(t, m, seed) for (t, m), share in shares.items() for seed in range(math.ceil(unit * share))]
 
 
 def build(topic: str, qtype: str, marks: int, seed: int) -> Question:

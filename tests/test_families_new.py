@@ -38,8 +38,16 @@ def by_form(topic: str) -> list[tuple[str, int]]:
     return forms(topic)
 
 
+SLOW = {"forward-output": (("NAT", 2), ("MCQ", 2)), "linear-separability": (("MCQ", 2),)}
+
+
 def seeds_for(topic: str, qtype: str, marks: int) -> list[int]:
-    return [s for t, m, s in plan(topic) if (t, m) == (qtype, marks)]
+    return [s for t, m, s in plan(topic, slow=SLOW.get(topic, ())) if (t, m) == (qtype, marks)]
+
+
+@pytest.mark.parametrize("topic", NEW_TOPICS[:4])
+def test_at_least_300_seeds_per_family(topic: str) -> None:
+    assert len(plan(topic, slow=SLOW.get(topic, ()))) >= 300
 
 
 # ---- forward-output: a float forward pass ---------------------------------------------------------------

@@ -18,8 +18,17 @@ from gatebp.gate.question import Question
 from tests.standards_new import build, check_standards, close, forms, key_options, plan, tuple_of
 
 
+SLOW = {"multipath-relu-3": (("MCQ", 2), ("MSQ", 2), ("NAT", 2))}
+TOPICS = ("weight-gradients", "softmax-jacobian", "optimizer-step", "gradient-clipping", "multipath-relu-3")
+
+
 def seeds_for(topic: str, qtype: str, marks: int) -> list[int]:
-    return [s for t, m, s in plan(topic) if (t, m) == (qtype, marks)]
+    return [s for t, m, s in plan(topic, slow=SLOW.get(topic, ())) if (t, m) == (qtype, marks)]
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_at_least_300_seeds_per_family(topic: str) -> None:
+    assert len(plan(topic, slow=SLOW.get(topic, ()))) >= 300
 
 
 def grab(text: str, name: str) -> list:  # type: ignore[type-arg]
