@@ -192,10 +192,12 @@ def test_submit_warns_that_a_selection_is_not_saved() -> None:
 
 
 def test_an_over_long_nat_answer_is_refused_not_a_crash(tmp_path: Path) -> None:
-    qs = generate_set(3, 6)
+    # the first seed whose 6-question set has a NAT (which seed that is depends on the registry)
+    seed = next(s for s in range(3, 60) if any(q.type == "NAT" for q in generate_set(s, 6)))
+    qs = generate_set(seed, 6)
     index = next(i for i, q in enumerate(qs) if q.type == "NAT")
     lines = ["n"] * index + ["9" * 400, "123456789012345678901234567890", "n", "submit", "y"]
-    out = mock(["--exam", "--seed", "3", "--count", "6"], lines, tmp_path)
+    out = mock(["--exam", "--seed", str(seed), "--count", "6"], lines, tmp_path)
     assert flat(out).count("at most 15") == 2 and "Total: 0 out of" in out
     assert len(read_attempts(tmp_path)) == 6
 
