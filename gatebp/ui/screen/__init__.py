@@ -1,0 +1,61 @@
+"""The full-screen GATE mock (Textual), and the rule for when line mode is used instead.
+
+Entry points for the command: `use_line_mode(...)` decides; `run_exam(exam, ...)` runs the screen
+on any object with the `gatebp.gate.exam.Exam` API and returns a `ScreenRun`. Textual is
+imported only inside `run_exam`, so choosing line mode costs nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping
+from typing import IO
+
+from gatebp.core.errors import GatebpError
+from gatebp.gate.exam import ExamResult
+from gatebp.ui.screen.state import ExamLike, ScreenRun
+
+__all__ = ["ExamLike", "ScreenRun", "run_exam", "use_line_mode"]
+
+
+def use_line_mode(*, line: bool = False, plain: bool = False,
+                  env: Mapping[str, str] | None = None, stdin: IO[str] | None = None,
+                  stdout: IO[str] | None = None) -> bool:
+    """Line mode for --line, --plain, NO_COLOR, TERM=dumb and pipes; the screen otherwise."""
+    env = os.environ if env is None else env
+    if line or plain or env.get("NO_COLOR") or env.get("TERM") == "dumb":
+        return True
+    return not (_is_tty(stdin or sys.stdin) and _is_tty(stdout or sys.stdout))
+
+
+def _is_tty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def run_exam(exam: ExamLike, *, clock: Callable[[], float] = time.monotonic,
+             title: str = "GATE mock", on_change: Callable[[ExamLike], None] | None = None,
+             on_submit: Callable[[ExamResult], None] | None = None) -> ScreenRun:
+    """Sit `exam` full screen until it is submitted and the score sheet is closed.
+
+    `clock` must be the one the exam was started with. `on_change(exam)` follows every
+    selection and button; `on_submit(result)` is called exactly once, the moment the paper is
+    submitted (by Submit, at zero, or by Ctrl-C/Ctrl-Q, SIGINT, SIGTERM), before the score
+    sheet is shown. Raises GatebpError, with the exam still open, if the screen itself failed.
+    """
+    from gatebp.ui.screen.app import ExamApp
+
+    app = ExamApp(exam, clock=clock, title=title, on_change=on_change, on_submit=on_submit)
+    try:
+        app.run()
+    except KeyboardInterrupt:
+        pass
+    if app.outcome is not None:
+        return app.outcome
+    if app.return_code:
+        raise GatebpError("the exam screen stopped with an error; your saved answers are kept")
+    return app.submitted(exam.submit(clock()), interrupted=True)
