@@ -48,7 +48,7 @@ class CalculatorPanel(Vertical):
     class Closed(Message):
         """The student closed the calculator (the exam screen puts the focus back)."""
 
-    def __init__(self, calc: Calculator | None = None, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, calc: Calculator | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.calc = calc or Calculator()
 

@@ -31,7 +31,7 @@ KEYPAD_KEYS = frozenset("0123456789.-")
 class KeypadInput(Input):
     """The NAT field: takes only what the GATE keypad types (digits, one '.', a leading '-')."""
 
-    def __init__(self, value: str = "", id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, value: str = "", id: str | None = None) -> None:
         super().__init__(value, placeholder="your answer", restrict=r"-?[0-9]*\.?[0-9]*",
                          max_length=20, compact=True, id=id)
 
@@ -43,7 +43,7 @@ class KeypadInput(Input):
 class QuestionPane(VerticalScroll):
     """Stem, figure and the answer widget of one question; `response()` reads the choice."""
 
-    def __init__(self, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+    def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.question: Question | None = None
 
@@ -138,7 +138,7 @@ class PaletteButton(Button):
 class Palette(VerticalScroll):
     """Every question's button in a grid that scrolls when the screen is short."""
 
-    def __init__(self, total: int, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, total: int, id: str | None = None) -> None:
         super().__init__(id=id)
         self.total = total
 
