@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Checkbox, Footer, Input, RadioSet, Static
+from textual.widgets import Button, Input, Static
 
 from gatebp.core.calculator import Calculator
 from gatebp.core.errors import AnswerFormatError
@@ -33,7 +34,14 @@ from gatebp.ui.screen.widgets import (
     palette_css,
 )
 
-MOVES = ("save_next", "mark_next", "previous")
+# The shortcuts, in one line that never changes: Textual's Footer rebuilds itself on every
+# focus change, which doubled the time of a button press.
+KEYS_HELP = Text.assemble(*(part for key, what in (
+    ("n", "Save & Next"), ("m", "Mark & Next"), ("x", "Clear"), ("p", "Previous"),
+    ("g", "Go to"), ("a-d", "options"), ("=", "Calculator"), ("s", "Submit"), ("^q", "Quit"))
+    for part in ((f" {key} ", "bold reverse"), (f" {what} ", ""))))
+CALC_HELP = Text.assemble((" Esc ", "bold reverse"), " close the calculator · Enter or = "
+                          "evaluates · ans is the last result")
 BUTTONS = {"mark_next": "Mark for Review & Next", "clear": "Clear Response",
            "previous": "Previous", "save_next": "Save & Next"}
 CSS = """
@@ -44,7 +52,7 @@ CSS = """
 QuestionPane { width: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
 .qtitle { color: $accent; }
 .stem, .figure, .help { margin-bottom: 1; }
-#answer { height: auto; margin-bottom: 1; }
+#options, #answer { height: auto; margin-bottom: 1; }
 KeypadInput { width: 24; }
 #side { width: 32; border-left: solid $primary; padding-left: 1; }
 #side.calc-open { width: 40; }
@@ -56,6 +64,7 @@ Palette { height: 1fr; scrollbar-size-vertical: 1; }
 #legend { height: 5; margin-bottom: 1; }
 #side-buttons, #buttons { height: 1; margin-top: 1; }
 #buttons { margin-top: 0; padding-left: 1; }
+#keys { height: 1; background: $panel; }
 #side-buttons Button, #buttons Button { min-width: 0; margin-right: 2; }
 CalculatorPanel { height: auto; border: round $accent; }
 #calc-keys { grid-size: 6; grid-columns: 6; grid-rows: 1; height: auto; }
@@ -109,7 +118,7 @@ class ExamScreen(Screen[None]):
             for name, label in BUTTONS.items():
                 yield Button(label, id=name, compact=True,
                              variant="success" if name == "save_next" else "default")
-        yield Footer()
+        yield Static(KEYS_HELP, id="keys")
 
     async def on_mount(self) -> None:
         self.query_one(CalculatorPanel).display = False
@@ -125,7 +134,7 @@ class ExamScreen(Screen[None]):
         self.query_one("#legend", Static).update(legend_text(exam.counts()))
         pane = self.query_one(QuestionPane)
         saved = exam.slot.saved
-        await pane.show(exam.question, exam.current + 1, exam.total, saved)
+        pane.show(exam.question, exam.current + 1, exam.total, saved)
         if not note and saved is not None:
             note, style = f"Saved answer: {saved.text()}", "green"
         pane.say(note, style)
@@ -137,12 +146,7 @@ class ExamScreen(Screen[None]):
 
     def focus_answer(self) -> None:
         if not self.query_one(CalculatorPanel).display:
-            answer = self.query("#answer")
-            target = answer.first() if answer else None
-            if target is not None and target.can_focus:
-                target.focus()
-            elif target is not None and target.query(Checkbox):
-                target.query(Checkbox).first().focus()
+            self.query_one(QuestionPane).answer_widget().focus(scroll_visible=False)
 
     # -- the buttons -------------------------------------------------------------------------
     async def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -196,6 +200,7 @@ class ExamScreen(Screen[None]):
         for part in (Palette, "#legend", "#side-buttons", "#palette-title"):
             self.query_one(part).display = not opening  # type: ignore[arg-type]
         side.set_class(opening, "calc-open")
+        self.query_one("#keys", Static).update(CALC_HELP if opening else KEYS_HELP)
         if opening:
             panel.open()
         else:
@@ -219,10 +224,7 @@ class ExamScreen(Screen[None]):
                              answered)
 
     # -- choices become selections -----------------------------------------------------------
-    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        self.sync(strict=False)
-
-    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+    def on_question_pane_chosen(self, event: QuestionPane.Chosen) -> None:
         self.sync(strict=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from gatebp.gate.exam import ExamResult
 from gatebp.ui.screen.state import submit_lines
@@ -28,12 +27,10 @@ class SubmitDialog(ModalScreen[bool]):
         self.counts, self.warning = counts, warning
 
     def compose(self) -> ComposeResult:
-        table = Table(box=None, show_header=False, padding=(0, 1))
-        for label, count in submit_lines(self.counts):
-            table.add_row(label, str(count))
+        rows = "\n".join(f"  {label:<20} {count:>3}" for label, count in submit_lines(self.counts))
         with Vertical(classes="dialog"):
             yield Static(Text("Submit the paper?", style="bold"))
-            yield Static(table)
+            yield Static(Text(rows), id="counts")
             if self.warning:
                 yield Static(Text(self.warning, style="yellow"), classes="warning")
             with Horizontal(classes="dialog-buttons"):
@@ -86,9 +83,10 @@ class ScoreScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         from gatebp.ui.terminal.scoresheet import scoresheet
 
+        yield Static(Text.assemble((" q ", "bold reverse"), " leave · arrows and PgUp/PgDn "
+                                   "scroll"), id="keys")
         with VerticalScroll(id="score"):
             yield Static(scoresheet(self.result))
-        yield Footer()
 
     def action_leave(self) -> None:
         self.dismiss(None)

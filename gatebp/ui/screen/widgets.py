@@ -7,17 +7,20 @@ that choice means for the exam (a selection, never a save).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Self
 
 from rich.console import RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Static
 
 from gatebp.gate.exam import PALETTE_STATES, STATE_LABELS
 from gatebp.gate.grade import Response, parse_answer
-from gatebp.gate.question import Question
+from gatebp.gate.question import LABELS, Question
 from gatebp.ui.screen.state import TYPE_HELP, option_labels, question_title
 
 # GATE's palette colours: grey, red, green, purple, purple with a green mark.
@@ -40,20 +43,99 @@ class KeypadInput(Input):
         return character is not None and character in KEYPAD_KEYS
 
 
+class OptionToggle(Checkbox):
+    """One option: a radio button for MCQ (pressing another releases it; it cannot be
+    released by itself, only by Clear Response), a check box for MSQ."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__(label, id=f"opt-{label}", compact=True)
+        self.single = True
+
+    def set_kind(self, single: bool) -> None:
+        self.single = single
+        self.BUTTON_INNER = "●" if single else "X"
+        self.refresh()
+
+    def toggle(self) -> Self:
+        if not (self.single and self.value):
+            self.value = not self.value
+        return self
+
+
 class QuestionPane(VerticalScroll):
-    """Stem, figure and the answer widget of one question; `response()` reads the choice."""
+    """Stem, figure and the answer widgets of one question; `response()` reads the choice.
+
+    The widgets are made once and refilled for each question: remounting them on every
+    button press tripled its time."""
+
+    class Chosen(Message):
+        """The student changed the choice on screen (not yet a selection in the exam)."""
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.question: Question | None = None
+        self.figures: dict[str, RenderableType | None] = {}
 
-    async def show(self, question: Question, number: int, total: int,
-                   saved: Response | None) -> None:
-        """Replace the pane's contents with `question`, showing its saved answer."""
+    def compose(self) -> ComposeResult:
+        yield Static(classes="qtitle", id="qtitle")
+        yield Static(classes="stem", id="stem")
+        yield Static(Text("Network (given values)", style="dim"), id="figure-label")
+        yield Static(classes="figure", id="figure")
+        yield Static(classes="help", id="help")
+        with Vertical(id="options"):
+            for label in LABELS:
+                yield OptionToggle(label)
+        yield KeypadInput(id="answer")
+        yield Static("", id="status")
+
+    def show(self, question: Question, number: int, total: int, saved: Response | None) -> None:
+        """Refill the pane with `question`, showing its saved answer and nothing else."""
         self.question = question
-        await self.remove_children()
-        await self.mount_all(list(_question_widgets(question, number, total, saved)))
+        if question.id not in self.figures:
+            self.figures[question.id] = _figure(question)
+        figure = self.figures[question.id]
+        self._set("#qtitle", Text(question_title(question, number, total), style="bold"))
+        self._set("#stem", Text(question.text))
+        self._set("#figure", figure if figure is not None else "")
+        self.query_one("#figure-label").display = figure is not None
+        self.query_one("#figure").display = figure is not None
+        self._set("#help", Text(TYPE_HELP.get(question.type, ""), style="dim"))
+        with self.prevent(Checkbox.Changed, Input.Changed):
+            self._fill_options(question, saved)
+            nat = self.query_one(KeypadInput)
+            nat.display = question.type == "NAT"
+            nat.value = saved.text() if saved is not None and question.type == "NAT" else ""
+        self.query_one("#options").display = question.type != "NAT"
         self.scroll_home(animate=False)
+
+    def _fill_options(self, question: Question, saved: Response | None) -> None:
+        chosen = saved.choices if saved is not None else frozenset()
+        texts = option_labels(question)
+        for i, toggle in enumerate(self.query(OptionToggle)):
+            toggle.display = i < len(texts)
+            toggle.set_kind(question.type == "MCQ")
+            toggle.label = Content(texts[i] if i < len(texts) else "")
+            toggle.value = i in chosen
+
+    def _set(self, selector: str, content: RenderableType) -> None:
+        self.query_one(selector, Static).update(content)
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        """MCQ options release each other; either way the screen hears of the new choice."""
+        event.stop()
+        toggle = event.control
+        if isinstance(toggle, OptionToggle) and toggle.single and toggle.value:
+            with self.prevent(Checkbox.Changed):
+                for other in self.query(OptionToggle):
+                    if other is not toggle:
+                        other.value = False
+        self.post_message(self.Chosen())
+
+    def answer_widget(self) -> Widget:
+        """Where the focus goes when a question opens."""
+        if self.question is not None and self.question.type == "NAT":
+            return self.query_one(KeypadInput)
+        return self.query(OptionToggle).first()
 
     def response(self) -> Response | None:
         """The widgets' choice; None when nothing is chosen. A bad NAT raises AnswerFormatError."""
@@ -63,51 +145,17 @@ class QuestionPane(VerticalScroll):
         if question.type == "NAT":
             typed = self.query_one(KeypadInput).value.strip()
             return parse_answer(question, typed) if typed else None
-        if question.type == "MCQ":
-            index = self.query_one(RadioSet).pressed_index
-            return Response.pick(index) if index >= 0 else None
-        chosen = [i for i, box in enumerate(self.query(Checkbox)) if box.value]
+        count = len(question.options)
+        chosen = [i for i, box in enumerate(self.query(OptionToggle)) if i < count and box.value]
         return Response.pick(*chosen) if chosen else None
 
     def choose(self, index: int) -> None:
-        """Option key a-d: press that radio button, or toggle that check box."""
-        if self.question is None or index >= len(self.question.options):
-            return
-        if self.question.type == "MCQ":
-            self.query(RadioButton)[index].value = True
-        elif self.question.type == "MSQ":
-            self.query(Checkbox)[index].toggle()
+        """Option key a-d: press that option (MCQ) or toggle it (MSQ)."""
+        if self.question is not None and index < len(self.question.options):
+            self.query(OptionToggle)[index].toggle()
 
     def say(self, text: str, style: str = "") -> None:
         self.query_one("#status", Static).update(Text(text, style=style))
-
-
-def _question_widgets(question: Question, number: int, total: int,
-                      saved: Response | None) -> list[Static | RadioSet | Vertical | Input]:
-    widgets: list[Static | RadioSet | Vertical | Input] = [
-        Static(Text(question_title(question, number, total), style="bold"), classes="qtitle"),
-        Static(Text(question.text), classes="stem")]
-    figure = _figure(question)
-    if figure is not None:
-        widgets += [Static(Text("Network (given values)", style="dim")),
-                    Static(figure, classes="figure")]
-    widgets += [Static(Text(TYPE_HELP.get(question.type, ""), style="dim"), classes="help"),
-                _answer_widget(question, saved), Static("", id="status")]
-    return widgets
-
-
-def _answer_widget(question: Question, saved: Response | None) -> RadioSet | Vertical | Input:
-    chosen = saved.choices if saved is not None else frozenset()
-    pairs = list(zip(question.options, option_labels(question), strict=True))
-    if question.type == "MCQ":
-        return RadioSet(*(RadioButton(Content(text), value=i in chosen, id=f"opt-{o.label}",
-                                      compact=True) for i, (o, text) in enumerate(pairs)),
-                        id="answer", compact=True)
-    if question.type == "MSQ":
-        return Vertical(*(Checkbox(Content(text), value=i in chosen, id=f"opt-{o.label}",
-                                   compact=True) for i, (o, text) in enumerate(pairs)),
-                        id="answer")
-    return KeypadInput(saved.text() if saved is not None else "", id="answer")
 
 
 def _figure(question: Question) -> RenderableType | None:
@@ -126,9 +174,13 @@ class PaletteButton(Button):
     def __init__(self, number: int) -> None:
         super().__init__(f" {number:>2} ", id=f"q{number}", compact=True, classes="pal")
         self.number = number
+        self.shown: tuple[str, bool] | None = None
         self.styles.line_pad = 0  # CSS refuses `line-pad: 0`; the label fills the button
 
     def show_state(self, state: str, current: bool) -> None:
+        if self.shown == (state, current):
+            return  # restyling all 65 buttons on every press is what makes a press slow
+        self.shown = (state, current)
         pointer = ">" if current else " "
         mark = TICK if state == "answered_marked" else " "
         self.label = Content.assemble(f"{pointer}{self.number:>2}", (mark, "bold #69f0ae"))
