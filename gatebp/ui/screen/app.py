@@ -36,10 +36,9 @@ from gatebp.ui.screen.widgets import (
 
 # The shortcuts, in one line that never changes: Textual's Footer rebuilds itself on every
 # focus change, which doubled the time of a button press.
-KEYS_HELP = Text.assemble(*(part for key, what in (
-    ("n", "Save & Next"), ("m", "Mark & Next"), ("x", "Clear"), ("p", "Previous"),
-    ("g", "Go to"), ("a-d", "options"), ("=", "Calculator"), ("s", "Submit"), ("^q", "Quit"))
-    for part in ((f" {key} ", "bold reverse"), (f" {what} ", ""))))
+KEYS_HELP = Text("  ").join(Text.assemble((key, "bold reverse"), f" {what}") for key, what in (
+    ("n", "Save&Next"), ("m", "Mark&Next"), ("x", "Clear"), ("p", "Prev"), ("g", "Go to"),
+    ("=", "Calc"), ("s", "Submit"), ("^q", "Quit")))
 CALC_HELP = Text.assemble((" Esc ", "bold reverse"), " close the calculator · Enter or = "
                           "evaluates · ans is the last result")
 BUTTONS = {"mark_next": "Mark for Review & Next", "clear": "Clear Response",

@@ -28,7 +28,8 @@ from gatebp.gate.question import Question
 SUBMIT_ORDER = (ANSWERED, NOT_ANSWERED, MARKED, ANSWERED_MARKED, NOT_VISITED)
 SECTION = "Section: Data Science and AI"
 TYPE_HELP = {"NAT": "Type a number: digits, one '.', an optional '-' (the GATE keypad).",
-             "MCQ": "Choose one option.", "MSQ": "Choose one or more options."}
+             "MCQ": "Choose one option (click it, or press a-d).",
+             "MSQ": "Choose one or more options (click them, or press a-d)."}
 
 
 class ExamLike(Protocol):

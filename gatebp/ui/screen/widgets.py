@@ -132,10 +132,11 @@ class QuestionPane(VerticalScroll):
         self.post_message(self.Chosen())
 
     def answer_widget(self) -> Widget:
-        """Where the focus goes when a question opens."""
+        """Where the focus goes when a question opens: the field, or the first chosen option."""
         if self.question is not None and self.question.type == "NAT":
             return self.query_one(KeypadInput)
-        return self.query(OptionToggle).first()
+        toggles = list(self.query(OptionToggle))
+        return next((t for t in toggles if t.value), toggles[0])
 
     def response(self) -> Response | None:
         """The widgets' choice; None when nothing is chosen. A bad NAT raises AnswerFormatError."""
@@ -152,7 +153,9 @@ class QuestionPane(VerticalScroll):
     def choose(self, index: int) -> None:
         """Option key a-d: press that option (MCQ) or toggle it (MSQ)."""
         if self.question is not None and index < len(self.question.options):
-            self.query(OptionToggle)[index].toggle()
+            toggle = self.query(OptionToggle)[index]
+            toggle.toggle()
+            toggle.focus(scroll_visible=False)
 
     def say(self, text: str, style: str = "") -> None:
         self.query_one("#status", Static).update(Text(text, style=style))
