@@ -75,3 +75,45 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# -- issue 17: the full-screen mock's first question, against line mode ------------------------
+SCREEN_MOCK = """import time
+from gatebp.app.session import LazyQuestions
+from gatebp.gate.exam import Exam
+from gatebp.questions.paper import plan_paper
+from gatebp.ui.screen import run_exam
+plan = plan_paper(1, 20)
+run_exam(Exam(LazyQuestions(plan.items), plan.minutes * 60, started=time.monotonic()))
+"""
+
+
+def screen_first_question(runs: int = 5) -> None:
+    """Time to "Question 1 of" on a 100x32 pseudo-terminal: the full-screen mock (the same calls
+    `practice --paper` makes for it) against line mode (`practice --paper --plain`)."""
+    import pexpect
+
+    def first(command: str, args: list[str], env: dict) -> float:
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            child = pexpect.spawn(command, args, env=env, encoding="utf-8", timeout=60,
+                                  dimensions=(32, 100))
+            child.expect(r"Question 1 of")
+            times.append(time.perf_counter() - start)
+            child.terminate(force=True)
+        return statistics.median(times)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "GATEBP_HOME": tmp, "TERM": "xterm-256color"}
+        env.pop("NO_COLOR", None)
+        line = first(GATEBP, ["practice", "--paper", "--seed", "1", "--count", "20", "--plain"],
+                     env)
+        screen = first(sys.executable, ["-c", SCREEN_MOCK], env)
+    report("practice --paper: first question, line mode", line, "(reported)", True)
+    report("practice --paper: first question, full screen", screen, "<= 1.5x line mode",
+           screen <= 1.5 * line, f"(ratio {screen / line:.2f})")
+
+
+if __name__ == "__main__" and os.environ.get("GATEBP_BENCH_SCREEN", "1") != "0":
+    screen_first_question()

@@ -97,6 +97,7 @@ class ExamScreen(Screen[None]):
         super().__init__()
         self.exam, self.clock, self.title_text, self.tick = exam, clock, title, tick
         self.calc = Calculator()
+        self.calc_open = False
         self.timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -112,7 +113,6 @@ class ExamScreen(Screen[None]):
                 with Horizontal(id="side-buttons"):
                     yield Button("Calculator", id="calculator", compact=True)
                     yield Button("Submit", id="submit", variant="error", compact=True)
-                yield CalculatorPanel(self.calc, id="calc")
         with Horizontal(id="buttons"):
             for name, label in BUTTONS.items():
                 yield Button(label, id=name, compact=True,
@@ -120,9 +120,12 @@ class ExamScreen(Screen[None]):
         yield Static(KEYS_HELP, id="keys")
 
     async def on_mount(self) -> None:
-        self.query_one(CalculatorPanel).display = False
         await self.refresh_exam()
         self.timer = self.set_interval(self.tick, self.on_tick)
+        self.call_after_refresh(self.fill_palette)
+
+    async def fill_palette(self) -> None:
+        await self.query_one(Palette).fill(self.exam.states(), self.exam.current)
 
     # -- what the student sees ---------------------------------------------------------------
     async def refresh_exam(self, note: str = "", style: str = "") -> None:
@@ -144,7 +147,7 @@ class ExamScreen(Screen[None]):
         self.query_one("#clock", Static).update(f"Time Left: {left}")
 
     def focus_answer(self) -> None:
-        if not self.query_one(CalculatorPanel).display:
+        if not self.calc_open:
             self.query_one(QuestionPane).answer_widget().focus(scroll_visible=False)
 
     # -- the buttons -------------------------------------------------------------------------
@@ -155,7 +158,7 @@ class ExamScreen(Screen[None]):
         elif button.id in BUTTONS:
             await self.action_press(button.id)
         elif button.id == "calculator":
-            self.action_calculator()
+            await self.action_calculator()
         elif button.id == "submit":
             self.action_submit()
 
@@ -193,22 +196,27 @@ class ExamScreen(Screen[None]):
     def action_option(self, index: int) -> None:
         self.query_one(QuestionPane).choose(index)
 
-    def action_calculator(self) -> None:
-        panel, side = self.query_one(CalculatorPanel), self.query_one("#side")
-        opening = not panel.display
+    async def action_calculator(self) -> None:
+        """Open the calculator in place of the palette, or close it. It is made on first use:
+        its 42 keys would add a third to the time before the first question shows."""
+        self.calc_open = opening = not self.calc_open
+        side = self.query_one("#side")
         for part in (Palette, "#legend", "#side-buttons", "#palette-title"):
             self.query_one(part).display = not opening  # type: ignore[arg-type]
         side.set_class(opening, "calc-open")
         self.query_one("#keys", Static).update(CALC_HELP if opening else KEYS_HELP)
+        if opening and not self.query(CalculatorPanel):
+            await side.mount(CalculatorPanel(self.calc, id="calc"))
+        panel = self.query_one(CalculatorPanel)
+        panel.display = opening
         if opening:
             panel.open()
         else:
-            panel.display = False
             self.focus_answer()
 
-    def on_calculator_panel_closed(self, event: CalculatorPanel.Closed) -> None:
-        if self.query_one(CalculatorPanel).display:
-            self.action_calculator()
+    async def on_calculator_panel_closed(self, event: CalculatorPanel.Closed) -> None:
+        if self.calc_open:
+            await self.action_calculator()
 
     def action_submit(self) -> None:
         if not self.still_open():

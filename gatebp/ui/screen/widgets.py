@@ -191,21 +191,27 @@ class PaletteButton(Button):
 
 
 class Palette(VerticalScroll):
-    """Every question's button in a grid that scrolls when the screen is short."""
+    """Every question's button in a grid that scrolls when the screen is short. The buttons
+    are mounted after the first question is on screen (`fill`), so they do not delay it."""
 
     def __init__(self, total: int, id: str | None = None) -> None:
         super().__init__(id=id)
         self.total = total
 
     def compose(self) -> ComposeResult:
-        with Grid(id="palette-grid"):
-            for number in range(1, self.total + 1):
-                yield PaletteButton(number)
+        yield Grid(id="palette-grid")
+
+    async def fill(self, states: Sequence[str], current: int) -> None:
+        buttons = [PaletteButton(number) for number in range(1, self.total + 1)]
+        await self.query_one("#palette-grid").mount_all(buttons)
+        self.show_states(states, current)
 
     def show_states(self, states: Sequence[str], current: int) -> None:
-        for button in self.query(PaletteButton):
+        buttons = list(self.query(PaletteButton))
+        for button in buttons:
             button.show_state(states[button.number - 1], button.number - 1 == current)
-        self.query_one(f"#q{current + 1}").scroll_visible(animate=False)
+        if buttons:
+            buttons[current].scroll_visible(animate=False)
 
 
 def legend_text(counts: dict[str, int]) -> Text:
