@@ -58,6 +58,11 @@ def wrong(q: Question) -> str:
     return next(o.label for i, o in enumerate(q.options) if i not in q.answer["correct"])
 
 
+def short(q: Question) -> str:
+    """A one-digit NAT answer (fewer keys to press), right or wrong."""
+    return next(d for d in "123456789" if d != right(q))
+
+
 class Sitting:
     """One screen run: the app, its pilot, the fake clock and what the callbacks saw."""
 
@@ -317,8 +322,8 @@ def test_80x24_keeps_every_control_on_screen_and_the_palette_scrolls() -> None:
 def test_line_mode_and_screen_give_the_same_result(paper: list[Question]) -> None:
     """One script of actions, typed into line mode and clicked on the screen."""
     script: list[Step] = [
-        (3, wrong(paper[0])), (2, "n"), (4, right(paper[1])), (1, "m"), (5, right(paper[2])),
-        (2, "g 1"), (3, right(paper[0])), (1, "n"), (7, "c"), (2, "g 5"), (2, wrong(paper[4])),
+        (3, wrong(paper[0])), (2, "n"), (4, right(paper[1])), (1, "m"), (5, wrong(paper[2])),
+        (2, "g 1"), (3, right(paper[0])), (1, "n"), (7, "c"), (2, "g 5"), (2, short(paper[4])),
         (1, "m"), (2, "submit"), (4, "y")]
     by_line = _line_mode(paper, script)
 
@@ -388,3 +393,46 @@ def test_choosing_line_mode_does_not_import_textual() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).parent.parent).stdout
     assert out.strip() == "False"
+
+
+DRIVER = """
+import json, signal, sys, time
+from gatebp.app.session import LazyQuestions
+from gatebp.gate.exam import Exam
+from gatebp.questions.paper import plan_paper
+from gatebp.ui.screen import run_exam
+
+def interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+signal.signal(signal.SIGTERM, interrupt)  # what `gatebp practice` does for SIGTERM and SIGHUP
+exam = Exam(LazyQuestions(plan_paper(7, 3).items), 600, started=time.monotonic())
+calls = []
+run = run_exam(exam, on_submit=lambda r: calls.append([x.state for x in r.results]))
+json.dump({"calls": calls, "interrupted": run.interrupted}, open(sys.argv[1], "w"))
+"""
+
+
+def test_run_exam_in_a_terminal_records_once_when_killed(tmp_path: Path) -> None:
+    """On a real pseudo-terminal: answer, save, then SIGTERM. The paper is submitted with what
+    was saved, on_submit runs once, and the terminal is given back (alternate screen left)."""
+    import json
+    import signal
+    import sys
+
+    pexpect = pytest.importorskip("pexpect")
+    script, out = tmp_path / "drive.py", tmp_path / "out.json"
+    script.write_text(DRIVER)
+    child = pexpect.spawn(sys.executable, [str(script), str(out)], encoding="utf-8", timeout=30,
+                          dimensions=(32, 100), cwd=str(Path(__file__).parent.parent),
+                          env={"PATH": "/usr/bin:/bin", "TERM": "xterm-256color"})
+    child.expect("Question 1 of 3")
+    child.send("a")
+    child.send("n")
+    child.expect("Question 2 of 3")
+    child.kill(signal.SIGTERM)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "\x1b[?1049l" in (child.before or "") and child.exitstatus == 0
+    assert json.loads(out.read_text()) == {
+        "calls": [["answered", "not_answered", "not_visited"]], "interrupted": True}

@@ -8,14 +8,20 @@ imported only inside `run_exam`, so choosing line mode costs nothing.
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import time
-from collections.abc import Callable, Mapping
-from typing import IO
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import IO, TYPE_CHECKING
 
 from gatebp.core.errors import GatebpError
 from gatebp.gate.exam import ExamResult
 from gatebp.ui.screen.state import ExamLike, ScreenRun
+
+if TYPE_CHECKING:
+    from gatebp.ui.screen.app import ExamApp
 
 __all__ = ["ExamLike", "ScreenRun", "run_exam", "use_line_mode"]
 
@@ -28,6 +34,29 @@ def use_line_mode(*, line: bool = False, plain: bool = False,
     if line or plain or env.get("NO_COLOR") or env.get("TERM") == "dumb":
         return True
     return not (_is_tty(stdin or sys.stdin) and _is_tty(stdout or sys.stdout))
+
+
+@contextmanager
+def _signals_submit(app: ExamApp) -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP submit the paper like Ctrl-Q. Raised as KeyboardInterrupt
+    inside Textual they would be reported as a crash, so the handler only schedules a message
+    on the app's loop; before the loop runs it raises KeyboardInterrupt (run_exam submits)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        if app.loop is None:
+            raise KeyboardInterrupt
+        app.loop.call_soon_threadsafe(app.post_message, app.Interrupted())
+
+    wanted = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {sig: signal.signal(sig, handler) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def _is_tty(stream: IO[str]) -> bool:
@@ -51,7 +80,8 @@ def run_exam(exam: ExamLike, *, clock: Callable[[], float] = time.monotonic,
 
     app = ExamApp(exam, clock=clock, title=title, on_change=on_change, on_submit=on_submit)
     try:
-        app.run()
+        with _signals_submit(app):
+            app.run()
     except KeyboardInterrupt:
         pass
     if app.outcome is not None:

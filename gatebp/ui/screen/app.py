@@ -8,6 +8,7 @@ choosing only selects, and a jump discards an unsaved choice, as on the real pap
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -15,6 +16,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Static
@@ -336,9 +338,19 @@ class ExamApp(App[ScreenRun], inherit_bindings=False):
         self.on_change, self.on_submit = on_change, on_submit
         self.exam_screen = ExamScreen(exam, clock, title, tick)
         self.outcome: ScreenRun | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    class Interrupted(Message):
+        """A signal (SIGINT, SIGTERM, SIGHUP) asked the paper to end, as Ctrl-Q does."""
 
     def get_default_screen(self) -> Screen[None]:
         return self.exam_screen
+
+    def on_mount(self) -> None:
+        self.loop = asyncio.get_running_loop()
+
+    def on_exam_app_interrupted(self, message: Interrupted) -> None:
+        self.action_interrupt()
 
     def notify_change(self) -> None:
         if self.on_change is not None:

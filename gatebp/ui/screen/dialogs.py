@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
+from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -81,12 +82,26 @@ class ScoreScreen(Screen[None]):
         self.result = result
 
     def compose(self) -> ComposeResult:
-        from gatebp.ui.terminal.scoresheet import scoresheet
+        from gatebp.ui.terminal.scoresheet import question_table, topic_table, totals
 
         yield Static(Text.assemble((" q ", "bold reverse"), " leave · arrows and PgUp/PgDn "
                                    "scroll"), id="keys")
         with VerticalScroll(id="score"):
-            yield Static(scoresheet(self.result))
+            yield Static(Group(totals(self.result), question_table(self.result.results),
+                               topic_table(self.result.results)))
+            yield Static(Text("Preparing the working for the questions you missed...",
+                              style="dim"), id="working")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.show_working)
+
+    def show_working(self) -> None:
+        """The missed questions' working (SymPy, slow for a long paper) after the marks show."""
+        from gatebp.ui.terminal.scoresheet import missed_working
+
+        missed = missed_working(self.result.results)
+        title = Text("Working for the questions you missed", style="bold underline")
+        self.query_one("#working", Static).update(Group(title, *missed) if missed else "")
 
     def action_leave(self) -> None:
         self.dismiss(None)
