@@ -121,8 +121,8 @@ class ExamScreen(Screen[None]):
                              variant="success" if name == "save_next" else "default")
         yield Static(KEYS_HELP, id="keys")
 
-    async def on_mount(self) -> None:
-        await self.refresh_exam()
+    def on_mount(self) -> None:
+        self.refresh_exam()
         self.timer = self.set_interval(self.tick, self.on_tick)
         self.call_after_refresh(self.fill_palette)
 
@@ -130,7 +130,7 @@ class ExamScreen(Screen[None]):
         await self.query_one(Palette).fill(self.exam.states(), self.exam.current)
 
     # -- what the student sees ---------------------------------------------------------------
-    async def refresh_exam(self, note: str = "", style: str = "") -> None:
+    def refresh_exam(self, note: str = "", style: str = "") -> None:
         """Show the exam's state: header clock, palette, legend, and the current question."""
         exam = self.exam
         self.show_clock()
@@ -156,15 +156,15 @@ class ExamScreen(Screen[None]):
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         button = event.button
         if isinstance(button, PaletteButton):
-            await self.action_goto(button.number)
+            self.action_goto(button.number)
         elif button.id in BUTTONS:
-            await self.action_press(button.id)
+            self.action_press(button.id)
         elif button.id == "calculator":
             await self.action_calculator()
         elif button.id == "submit":
             self.action_submit()
 
-    async def action_press(self, name: str) -> None:
+    def action_press(self, name: str) -> None:
         """Save & Next, Mark for Review & Next, Clear Response or Previous, by the exam's rules."""
         if not self.still_open() or not self.sync(strict=name in ("save_next", "mark_next")):
             return
@@ -172,13 +172,13 @@ class ExamScreen(Screen[None]):
         if name == "clear":
             self.exam.clear()
             self.changed()
-            await self.refresh_exam(f"Response cleared for Q{before + 1}.", "yellow")
+            self.refresh_exam(f"Response cleared for Q{before + 1}.", "yellow")
             return
         discarded = getattr(self.exam, name)(self.clock())
         self.changed()
-        await self.refresh_exam(*discard_note(before, bool(discarded)))
+        self.refresh_exam(*discard_note(before, bool(discarded)))
 
-    async def action_goto(self, number: int) -> None:
+    def action_goto(self, number: int) -> None:
         """Open a question from the palette: an unsaved choice on this one is discarded."""
         if not self.still_open():
             return
@@ -186,12 +186,12 @@ class ExamScreen(Screen[None]):
         before = self.exam.current
         discarded = self.exam.goto(number, self.clock())
         self.changed()
-        await self.refresh_exam(*discard_note(before, discarded))
+        self.refresh_exam(*discard_note(before, discarded))
 
     def action_goto_prompt(self) -> None:
-        async def opened(number: int | None) -> None:
+        def opened(number: int | None) -> None:
             if number is not None:
-                await self.action_goto(number)
+                self.action_goto(number)
 
         self.app.push_screen(GotoDialog(self.exam.total), opened)
 
