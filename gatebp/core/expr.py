@@ -27,6 +27,21 @@ CORE_FUNCTIONS = ("relu", "sigmoid", "tanh", "exp", "log")
 EXTRA_FUNCTIONS = ("leaky_relu", "softplus")
 FUNCTIONS = CORE_FUNCTIONS + EXTRA_FUNCTIONS
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+SPEC_NUMBER = re.compile(r"\d+(\.\d*)?|\.\d+")
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """What one parse accepts. The default is the spec grammar; the virtual calculator passes
+    its own function table, a closed set of names, exponent notation and computed exponents."""
+
+    functions: tuple[str, ...] = FUNCTIONS
+    names: tuple[str, ...] | None = None  # None: any valid variable name
+    number: re.Pattern[str] = SPEC_NUMBER
+    constant_exponents: bool = True
+
+
+SPEC_GRAMMAR = Grammar()
 
 
 @dataclass(frozen=True)
@@ -62,7 +77,7 @@ Expr = Union[Num, Name, Neg, BinOp, Call]
 _BINOPS: dict[type, str] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 
 
-def parse_expr_text(text: str) -> Expr:
+def parse_expr_text(text: str, grammar: Grammar = SPEC_GRAMMAR) -> Expr:
     """Parse one expression, refusing anything outside the grammar with a reason and column."""
     if len(text) > MAX_CHARS:
         raise ExpressionError(f"expression too long ({len(text)} characters; the limit is {MAX_CHARS})")
@@ -76,7 +91,7 @@ def parse_expr_text(text: str) -> Expr:
         raise ExpressionError(f"syntax error: {error.msg}", error.offset) from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("expression nested too deeply") from None
-    return _Walker(text.strip()).walk(tree.body, 0)
+    return _Walker(text.strip(), grammar).walk(tree.body, 0)
 
 
 def is_valid_name(name: str) -> bool:
@@ -110,8 +125,8 @@ def _collect(expr: Expr, found: dict[str, None]) -> None:
 class _Walker:
     """Turns a Python AST into an `Expr`, one whitelisted node kind at a time."""
 
-    def __init__(self, text: str):
-        self.text = text
+    def __init__(self, text: str, grammar: Grammar = SPEC_GRAMMAR):
+        self.text, self.grammar = text, grammar
 
     def walk(self, node: ast.AST, depth: int) -> Expr:
         if depth > MAX_DEPTH:
@@ -125,15 +140,18 @@ class _Walker:
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             raise ExpressionError(f"{node.value!r} is not a number", _column(node))
         source = ast.get_source_segment(self.text, node) or repr(node.value)
-        if not re.fullmatch(r"\d+(\.\d*)?|\.\d+", source):
+        if not self.grammar.number.fullmatch(source):
             raise ExpressionError(f"number {source!r} must be written as digits with an optional decimal point",
                                   _column(node))
         return Num(Fraction(source))
 
     def _Name(self, node: ast.Name, depth: int) -> Expr:
-        if node.id in FUNCTIONS:
+        if node.id in self.grammar.functions:
             raise ExpressionError(f"function {node.id} must be called, e.g. {node.id}(z)", _column(node))
-        if not is_valid_name(node.id):
+        known = self.grammar.names
+        if known is not None and node.id not in known:
+            raise ExpressionError(f"unknown name {node.id!r} (known: {', '.join(known)})", _column(node))
+        if not NAME_PATTERN.match(node.id) or node.id in FUNCTIONS:
             raise ExpressionError(f"name {node.id!r} is not allowed", _column(node))
         return Name(node.id)
 
@@ -150,15 +168,15 @@ class _Walker:
         if op is None:
             raise ExpressionError(f"operator {_describe(node.op)} is not allowed", _column(node))
         left, right = self.walk(node.left, depth), self.walk(node.right, depth)
-        if op == "**":
+        if op == "**" and self.grammar.constant_exponents:
             _check_exponent(right, node)
         return BinOp(op, left, right)
 
     def _Call(self, node: ast.Call, depth: int) -> Expr:
         if not isinstance(node.func, ast.Name):
             raise ExpressionError("only the named functions may be called", _column(node))
-        if node.func.id not in FUNCTIONS:
-            known = ", ".join(FUNCTIONS)
+        if node.func.id not in self.grammar.functions:
+            known = ", ".join(self.grammar.functions)
             raise ExpressionError(f"unknown function {node.func.id!r} (known: {known})", _column(node))
         if node.keywords or len(node.args) != 1:
             raise ExpressionError(f"{node.func.id} takes exactly one argument", _column(node))
