@@ -347,7 +347,7 @@ def _line_mode(questions: list[Question], script: list[Step]) -> ExamResult:
     clock, lines = FakeClock(), list(script)
 
     class Reader:
-        def read(self, deadline: float | None = None, _clock: object = None) -> str | None:
+        def read(self, deadline: float | None = None, _clock: object = None, _idle: object = None) -> str | None:
             wait, line = lines.pop(0) if lines else (10**9, "")
             if deadline is not None and clock.now + wait >= deadline:
                 clock.now = deadline
