@@ -96,3 +96,24 @@ def test_spec_grammar_is_unchanged(text: str) -> None:
         return
     with pytest.raises(ExpressionError):
         parse_expr_text(text)
+
+
+def test_a_calculator_line_in_the_drill_prints_the_result_and_is_not_an_answer(runner) -> None:
+    """`= expr` at the drill prompt evaluates with the virtual calculator; the question waits."""
+    from gatebp.cli.main import cli
+
+    result = runner.invoke(cli, ["practice", "--seed", "1", "--count", "1", "--plain"],
+                           input="= 1/(1+exp(-0.585))\ns\n")
+    assert result.exit_code == 0, result.output
+    assert "= 0.642217" in result.output
+    assert "Skipped" in result.output
+
+
+def test_a_calculator_line_in_the_line_mock_is_not_an_answer(runner) -> None:
+    from gatebp.cli.main import cli
+
+    result = runner.invoke(cli, ["practice", "--exam", "--seed", "1", "--count", "2", "--line",
+                                 "--minutes", "5"], input="= 2^10\nsubmit\ny\n")
+    assert result.exit_code == 0, result.output
+    assert "= 1024" in result.output
+    assert "Not accepted" not in result.output

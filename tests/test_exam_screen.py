@@ -3,6 +3,8 @@ into line mode's ExamSession give the same result."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncio
 import io
 from collections.abc import Awaitable, Callable
@@ -136,10 +138,11 @@ def _text(screen: object) -> str:
 
 
 def sit(questions: list[Question], body: Callable[[Sitting], Awaitable[None]],
-        seconds: float = 3600, size: tuple[int, int] = (100, 32)) -> ExamApp:
-    """Run the screen on a fresh exam with a fake clock and let `body` drive it."""
+        seconds: float = 3600, size: tuple[int, int] = (100, 32), exam: Any = None) -> ExamApp:
+    """Run the screen on a fresh exam (or the given exam-like object) with a fake clock and let
+    `body` drive it."""
     clock, submitted, changes = FakeClock(), [], []
-    exam = Exam(questions, seconds, started=0.0)
+    exam = Exam(questions, seconds, started=0.0) if exam is None else exam
     app = ExamApp(exam, clock=clock, on_submit=submitted.append,
                   on_change=lambda e: changes.append(e.current))
 
@@ -340,7 +343,7 @@ def test_line_mode_and_screen_give_the_same_result(paper: list[Question]) -> Non
                                                   "not_answered"]
 
 
-def _line_mode(questions: list[Question], script: list[Step]) -> ExamResult:
+def _line_mode(questions: list[Question], script: list[Step], paper: Any = None) -> ExamResult:
     from gatebp.app.io import Terminal, TimeUp
     from gatebp.app.session import ExamSession
 
@@ -357,7 +360,33 @@ def _line_mode(questions: list[Question], script: list[Step]) -> ExamResult:
 
     console = Console(file=io.StringIO(), width=80, color_system=None)
     term = Terminal(console, Reader(), echo=True, clock=clock)  # type: ignore[arg-type]
-    return ExamSession(term, Exam(questions, 3600, started=0.0), plain=True).run()
+    exam = Exam(questions, 3600, started=0.0) if paper is None else paper
+    return ExamSession(term, exam, plain=True).run()
+
+
+def test_the_screen_and_line_mode_leave_the_same_history(paper: list[Question], tmp_path) -> None:
+    """The same actions through the journaled recorder, on the screen and in line mode: the
+    attempts each leaves in its own history are equal, row for row."""
+    from gatebp.app.history import History
+    from gatebp.app.mock import MockRecorder, RecordedExam
+
+    script: list[Step] = [(3, wrong(paper[0])), (2, "n"), (4, right(paper[1])), (1, "m"),
+                          (2, "g 5"), (2, short(paper[4])), (1, "n"), (2, "submit"), (4, "y")]
+    histories = [History.open(tmp_path / name) for name in ("line", "screen")]
+    line_recorder = MockRecorder.start(histories[0], "paper", 7, paper, 3600, now=0.0)
+    _line_mode(paper, script, paper=line_recorder)
+    screen_recorder = MockRecorder.start(histories[1], "paper", 7, paper, 3600, now=0.0)
+
+    async def body(s: Sitting) -> None:
+        for wait, line in script:
+            await s.step(wait, line)
+        await s.pilot.press("q")
+
+    sit(paper, body, exam=RecordedExam(screen_recorder, lambda: 0.0))
+    rows = [[(a.question_id, a.state, a.response, a.correct, a.marks, a.seconds)
+             for a in history.attempts()] for history in histories]
+    assert rows[0] == rows[1] and len(rows[0]) == len(paper)
+    assert [r[1] for r in rows[0]][:2] == ["answered", "answered_marked"]
 
 
 def _summary(result: ExamResult) -> list[tuple[str, str | None, object, float]]:

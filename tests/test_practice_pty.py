@@ -23,7 +23,7 @@ from test_practice_drill import find_seed, has_named_mcq_slip, right_text, wrong
 pexpect = pytest.importorskip("pexpect")
 
 GATEBP = str(Path(sys.executable).with_name("gatebp"))
-DRILL_PROMPT = "Answer (h hint, s skip, q quit): "
+DRILL_PROMPT = "Answer (h hint, s skip, q quit, = calculator): "
 EXAM_PROMPT = r"Q\d+ \[[0-9:]+ left\] > "
 
 

@@ -154,7 +154,7 @@ def test_the_offer_can_be_declined(tmp_path: Path) -> None:
     child = spawn(tmp_path, "--seed", "1", "--count", "1", "--plain")
     child.expect_exact("Enter leave it for later: ")
     child.sendline("")  # declined: the drill asked for starts, the mock keeps waiting
-    child.expect_exact("Answer (h hint, s skip, q quit): ")
+    child.expect_exact("Answer (h hint, s skip, q quit, = calculator): ")
     child.sendline("q")
     finish(child, 0)
     assert journal.count_unfinished(tmp_path) == 1 and read_attempts(tmp_path) == []
@@ -166,7 +166,7 @@ def test_the_offer_can_submit_it_as_it_stands(tmp_path: Path) -> None:
     child.expect_exact("Enter leave it for later: ")
     child.sendline("s")
     child.expect_exact("Submitted it: 3 saved,")
-    child.expect_exact("Answer (h hint, s skip, q quit): ")
+    child.expect_exact("Answer (h hint, s skip, q quit, = calculator): ")
     child.sendline("q")
     finish(child, 0)
     assert recorded_states(tmp_path)[:3] == SAVED_STATES

@@ -17,7 +17,7 @@ saved. Read the paper (palette, current question, countdown) from `recorder.exam
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from gatebp.app import journal
@@ -181,3 +181,45 @@ class MockRecorder:
             except Exception:  # noqa: BLE001 - a grading bug must not cost the save; submit shows it
                 pass
         return replace(stored, saved=text, correct=correct, score=score)
+
+
+class RecordedExam:
+    """The Exam's own interface over a MockRecorder, for front ends written against Exam (the
+    full-screen mock): every button goes through the recorder, so it is journaled at once, and
+    each countdown tick stores the time left (throttled by the recorder's heartbeat)."""
+
+    def __init__(self, recorder: MockRecorder, clock: Callable[[], float]) -> None:
+        self.recorder, self.clock = recorder, clock
+
+    @property
+    def exam(self) -> Exam:
+        return self.recorder.exam
+
+    def __getattr__(self, name: str) -> object:  # current, result, total, question, slot, states...
+        return getattr(self.recorder.exam, name)
+
+    def time_left(self, now: float) -> float:
+        self.recorder.heartbeat(now)
+        return self.recorder.exam.time_left(now)
+
+    def select(self, response: Response) -> None:
+        self.recorder.select(response)
+
+    def save_next(self, now: float) -> None:
+        self.recorder.save_next(now)
+
+    def mark_next(self, now: float) -> None:
+        self.recorder.mark_next(now)
+
+    def clear(self) -> None:
+        self.recorder.clear(self.clock())
+
+    def goto(self, number: int, now: float) -> bool:
+        return self.recorder.goto(number, now)
+
+    def previous(self, now: float) -> bool:
+        return self.recorder.previous(now)
+
+    def submit(self, now: float, automatic: bool = False) -> ExamResult:
+        self.recorder.submit(now, automatic)
+        return self.recorder.result()

@@ -21,6 +21,7 @@ from fractions import Fraction
 from rich.panel import Panel
 from rich.text import Text
 
+from gatebp.core.calculator import Calculator, calculator_reply
 from gatebp.core.step import HINTABLE
 from gatebp.app.history import Attempt, History, utc_now
 from gatebp.app.io import Terminal, TimeUp, clock_text
@@ -33,7 +34,7 @@ from gatebp.gate.question import Question
 from gatebp.ui.terminal.question import exam_help, frame, palette, question_panel
 from gatebp.ui.terminal.scoresheet import duration, marks_number
 
-DRILL_PROMPT = "Answer (h hint, s skip, q quit): "
+DRILL_PROMPT = "Answer (h hint, s skip, q quit, = calculator): "
 
 
 class LazyQuestions(Sequence[Question]):
@@ -144,6 +145,7 @@ class Drill:
         self.term, self.history, self.session_id = term, history, session_id
         self.plain, self.review, self.now = plain, review, now
         self.summary = DrillSummary()
+        self.calculator = Calculator()
 
     def run(self, questions: Iterable[Question], total: int) -> DrillSummary:
         for number, question in enumerate(questions, start=1):
@@ -171,6 +173,10 @@ class Drill:
                 continue
             if command == "s":
                 return self._finish(question, None, started, hints)
+            reply = calculator_reply(self.calculator, line)
+            if reply is not None:
+                self.term.say(reply, "cyan")
+                continue
             try:
                 response = parse_answer(question, line)
             except AnswerFormatError as error:
@@ -255,7 +261,7 @@ def drill_summary(summary: DrillSummary, plain: bool = False) -> Panel:
 
 
 # -------------------------------------------------------------------------------------- exam
-EXAM_COMMANDS = "type an answer, or n, m, c, g N, p, submit"
+EXAM_COMMANDS = "type an answer, or n, m, c, g N, p, submit, = 2*0.5 for the calculator"
 # Button commands, any case; `c` is the exception (lower case only: a capital C is option C).
 _BUTTONS = {"n": "next", "m": "mark", "p": "previous", "submit": "submit", "q": "submit"}
 _GOTO = re.compile(r"g(?:o(?:to)?)?(?:\s+(.*)|([0-9].*))?", re.IGNORECASE | re.ASCII)
@@ -271,6 +277,7 @@ class ExamSession:
         self.term, self.plain = term, plain
         self.paper = paper if isinstance(paper, MockRecorder) else MockRecorder(paper)
         self.interrupted = False
+        self.calculator = Calculator()
 
     @property
     def exam(self) -> Exam:
@@ -334,7 +341,12 @@ class ExamSession:
                          automatic=True)
 
     def handle(self, line: str) -> ExamResult | None:
-        """Act on one typed line; returns the result once the paper is submitted."""
+        """Act on one typed line; returns the result once the paper is submitted. A line
+        starting with `=` is the virtual calculator's, never an answer."""
+        reply = calculator_reply(self.calculator, line)
+        if reply is not None:
+            self.term.say(reply, "cyan")
+            return None
         paper, now = self.paper, self.now()
         button = _BUTTONS.get(line.lower())
         goto = _GOTO.fullmatch(line)

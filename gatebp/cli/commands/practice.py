@@ -60,12 +60,15 @@ def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> 
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the history lives (default: $GATEBP_HOME or the user data dir).")
 @click.option("--plain", is_flag=True, help="No colour, ASCII boxes (also when NO_COLOR is set).")
+@click.option("--line", is_flag=True,
+              help="Sit a mock in line mode (the default for pipes, --plain, NO_COLOR and dumb "
+                   "terminals); otherwise a mock opens the full-screen exam.")
 @click.option("--resume", is_flag=True,
               help="Continue the unfinished mock at its question, with its answers, marks and "
                    "time left.")
 def practice(topics: tuple[str, ...], count: int | None, seed: int | None, marks: str | None,
              exam: bool, minutes: float | None, paper: bool, bank: str | None, bank_only: bool,
-             data_dir: Path | None, plain: bool, resume: bool) -> None:
+             data_dir: Path | None, plain: bool, line: bool, resume: bool) -> None:
     """Drill questions, or sit a timed GATE-style mock (--exam, --paper).
 
     Drill: answer a NAT with a number (6, -0.11, .5), an MCQ with a letter, an MSQ with letters
@@ -89,15 +92,15 @@ def practice(topics: tuple[str, ...], count: int | None, seed: int | None, marks
     mode = "paper" if paper else "exam" if exam else "drill"
     run = Run(mode=mode, topics=topics, count=count or (PAPER_COUNT if paper else DRILL_COUNT),
               seed=seed, marks=int(marks) if marks else None, minutes=minutes, bank=bank, bank_only=bank_only,
-              plain=plain or bool(os.environ.get("NO_COLOR")))
+              plain=plain or bool(os.environ.get("NO_COLOR")), line=line)
     console = make_console(run.plain)
     directory = resolve_dir(data_dir)
     term = Terminal(console)
     # A closed terminal, a kill (SIGTERM, SIGQUIT) or Ctrl-C: KeyboardInterrupt, then held.
     with History.open(directory) as history, catching():
         if resume:
-            _resume(console, term, history, directory, _waiting(history, directory), run.plain)
-        elif not _offer(console, term, history, directory, run.plain):
+            _resume(console, term, history, directory, _waiting(history, directory), run)
+        elif not _offer(console, term, history, directory, run):
             (_drill if mode == "drill" else _mock)(console, term, history, directory, run)
 
 
@@ -126,6 +129,7 @@ class Run:
     bank: str | None
     bank_only: bool
     plain: bool
+    line: bool = False
     chosen_seed: bool = False
     adaptive: bool = field(init=False)
 
@@ -223,17 +227,22 @@ def _mock(console: Console, term: Terminal, history: History, directory: Path,
                   style="bold", highlight=False, markup=False)
     recorder = MockRecorder.start(history, run.mode, run.seed, questions, allowed * 60,
                                   term.clock())
-    _sit(console, term, directory, recorder, run.plain)
+    _sit(console, term, directory, recorder, run)
 
 
 def _sit(console: Console, term: Terminal, directory: Path, recorder: MockRecorder,
-         plain: bool) -> None:
-    """Run a mock to its end; whatever stops it, what was saved is recorded before anything
-    else happens (even the message saying so)."""
+         run: Run) -> None:
+    """Run a mock to its end, full screen on a terminal or line by line; whatever stops it,
+    what was saved is recorded before anything else happens (even the message saying so)."""
     from gatebp.app.history import DB_NAME
     from gatebp.app.session import ExamSession
+    from gatebp.ui.screen import use_line_mode
     from gatebp.ui.terminal.scoresheet import scoresheet
 
+    if not use_line_mode(line=run.line, plain=run.plain):
+        _sit_screen(console, term, directory, recorder, run)
+        return
+    plain = run.plain
     runner = ExamSession(term, recorder, plain)
     try:
         result = runner.run()
@@ -248,6 +257,27 @@ def _sit(console: Console, term: Terminal, directory: Path, recorder: MockRecord
     term.show(scoresheet(result, plain))
     term.say(f"History: {directory / DB_NAME} (see `gatebp stats`)")
     if runner.interrupted:
+        raise SystemExit(130)
+
+
+def _sit_screen(console: Console, term: Terminal, directory: Path, recorder: MockRecorder,
+                run: Run) -> None:
+    """The full-screen mock (Textual): it drives the same journaled recorder as line mode."""
+    from gatebp.app.history import DB_NAME
+    from gatebp.app.mock import RecordedExam
+    from gatebp.gate.marking import exact_total
+    from gatebp.ui.screen import run_exam
+
+    title = "GATE mock paper" if run.mode == "paper" else "GATE mock exam"
+    try:
+        outcome = run_exam(RecordedExam(recorder, term.clock), clock=term.clock, title=title)
+    except BaseException:
+        recorder.salvage(term.clock())
+        raise
+    result = outcome.result
+    console.print(f"Score {exact_total(result.score)} out of {result.max_score}. "
+                  f"History: {directory / DB_NAME} (see `gatebp stats`)", markup=False)
+    if outcome.interrupted:
         raise SystemExit(130)
 
 
@@ -278,7 +308,7 @@ def _waiting(history: History, directory: Path) -> MockJournal:
 
 
 def _offer(console: Console, term: Terminal, history: History, directory: Path,
-           plain: bool) -> bool:
+           run: Run) -> bool:
     """Name an unfinished mock before a new practice; on a terminal offer to resume (r) or
     submit (s) it. True when it was resumed (that is the session, then)."""
     from gatebp.app.journal import unfinished
@@ -293,7 +323,7 @@ def _offer(console: Console, term: Terminal, history: History, directory: Path,
         return False
     choice = (term.ask(f"You have {what}.\n{OFFER}") or "").strip().lower()
     if choice in ("r", "resume"):
-        _resume(console, term, history, directory, free[0], plain)
+        _resume(console, term, history, directory, free[0], run)
         return True
     if choice in ("s", "submit"):
         _submit_stored(console, history, free[0])
@@ -301,13 +331,13 @@ def _offer(console: Console, term: Terminal, history: History, directory: Path,
 
 
 def _resume(console: Console, term: Terminal, history: History, directory: Path,
-            stored: MockJournal, plain: bool) -> None:
+            stored: MockJournal, run: Run) -> None:
     from gatebp.app.mock import MockRecorder
 
     console.print(f"Resuming {_describe(stored)}.", style="bold", markup=False,
                   highlight=False)
     recorder = MockRecorder.resume(history, stored, term.clock())
-    _sit(console, term, directory, recorder, plain)
+    _sit(console, term, directory, recorder, run)
 
 
 def _submit_stored(console: Console, history: History, stored: MockJournal) -> None:
