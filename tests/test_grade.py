@@ -182,7 +182,7 @@ def test_grade_is_a_plain_value() -> None:
 
 
 def test_grade_imports_neither_rich_nor_click_nor_sympy() -> None:
-    code = ("import sys, gatebp.gate.grade, gatebp.app.history, gatebp.app.stats; "
+    code = ("import sys, gatebp.gate.grade, gatebp.app.history, gatebp.gate.stats; "
             "print([m for m in ('rich', 'click', 'sympy') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

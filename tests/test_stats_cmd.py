@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from gatebp.cli.main import cli
 from gatebp.app.history import Attempt, History
-from gatebp.app.stats import summarize
+from gatebp.gate.stats import summarize
 
 NOW = datetime.now(timezone.utc)
 

@@ -25,12 +25,12 @@ from types import TracebackType
 from typing import Any
 
 from gatebp.app.signals import held
+from gatebp.gate.attempt import STATES, Attempt, utc_now
 from gatebp.core.errors import GatebpError
 
 SCHEMA_VERSION = 2
 DB_NAME = "history.sqlite3"
 MODES = ("drill", "exam", "paper")
-STATES = ("answered", "answered_marked", "marked", "not_answered", "not_visited", "skipped")
 BUSY_TIMEOUT_MS = 10_000
 
 # Version 1: sessions, attempts, cards. Version 2 adds the mock journal (mocks, mock_slots):
@@ -108,10 +108,6 @@ class HistoryError(GatebpError):
     """The history file cannot be read or written; the message names it and the remedy."""
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 def iso(moment: datetime) -> str:
     """The history's time format: UTC ISO text; naive datetimes are taken to be UTC already."""
     if moment.tzinfo is None:
@@ -120,29 +116,6 @@ def iso(moment: datetime) -> str:
 
 
 _iso = iso
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """One question answered (or skipped, or left) in a session; `marks` are GATE marks."""
-
-    session_id: int | None
-    question_id: str
-    topic: str
-    qtype: str
-    marks_possible: int
-    response: str | None
-    correct: bool | None
-    marks: float
-    seconds: float
-    hints: int = 0
-    state: str = "answered"
-    at: datetime = field(default_factory=utc_now)
-    id: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.state not in STATES:
-            raise ValueError(f"unknown attempt state {self.state!r}; expected one of {STATES}")
 
 
 @dataclass(frozen=True)

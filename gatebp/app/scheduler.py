@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from fsrs import Card, Rating, Scheduler
 
 from gatebp.app.history import History, HistoryError
-from gatebp.app.stats import summarize
+from gatebp.gate.stats import summarize
 
 FAST_SECONDS = {1: 60.0, 2: 120.0}
 SLOW_SECONDS = {1: 180.0, 2: 300.0}

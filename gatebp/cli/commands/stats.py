@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from gatebp.app.stats import Summary
+    from gatebp.gate.stats import Summary
 
 
 @click.command()
@@ -32,7 +32,7 @@ def stats(data_dir: Path | None, as_json: bool, plain: bool, days: int | None) -
     from gatebp.app.history import data_dir as resolve_dir
     from gatebp.app.history import read_attempts
     from gatebp.app.journal import count_unfinished
-    from gatebp.app.stats import TREND_DAYS, summarize
+    from gatebp.gate.stats import TREND_DAYS, summarize
 
     directory = resolve_dir(data_dir)
     today = datetime.now().astimezone().date()

@@ -15,7 +15,7 @@ from rich.text import Text
 from gatebp.gate.exam import STATE_LABELS as PALETTE_LABELS
 from gatebp.gate.marking import summary_marks as marks_text
 from gatebp.ui.terminal.scoresheet import duration as duration_text
-from gatebp.app.stats import ATTEMPT_STATES, DayStats, Summary
+from gatebp.gate.stats import ATTEMPT_STATES, DayStats, Summary
 
 BAR_WIDTH = 24
 # The exam palette's words, and the drill's skip; only the answered states count as attempts.

@@ -15,7 +15,7 @@ from datetime import date, timedelta, tzinfo
 from fractions import Fraction
 from typing import Any
 
-from gatebp.app.history import STATES, Attempt
+from gatebp.gate.attempt import STATES, Attempt
 
 TREND_DAYS = 14
 # The states in which a question was answered (and evaluated); every other state is not an attempt.
