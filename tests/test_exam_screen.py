@@ -465,3 +465,17 @@ def test_run_exam_in_a_terminal_records_once_when_killed(tmp_path: Path) -> None
     assert "\x1b[?1049l" in (child.before or "") and child.exitstatus == 0
     assert json.loads(out.read_text()) == {
         "calls": [["answered", "not_answered", "not_visited"]], "interrupted": True}
+
+
+def test_at_80_columns_the_figure_sets_its_matrices_out_instead_of_being_cut() -> None:
+    """The 80x24 screen leaves the pane about 44 columns: a 2-3-2-1 network's figure must fit
+    them, with the weights given as matrices rather than on the edges."""
+    from gatebp.ui.screen.widgets import pane_width
+    from gatebp.ui.terminal.working import question_diagram
+
+    width = pane_width(80)
+    question = build_question("multipath-relu", "NAT", 2, 5)
+    figure = question_diagram(question, width=width)
+    lines = figure.plain.splitlines()  # type: ignore[union-attr]
+    assert max(len(line) for line in lines) <= width
+    assert any("W₁ =" in line for line in lines) and any("ReLU" in line or "relu" in line for line in lines)

@@ -91,9 +91,11 @@ class QuestionPane(VerticalScroll):
     def show(self, question: Question, number: int, total: int, saved: Response | None) -> None:
         """Refill the pane with `question`, showing its saved answer and nothing else."""
         self.question = question
-        if question.id not in self.figures:
-            self.figures[question.id] = _figure(question)
-        figure = self.figures[question.id]
+        width = pane_width(self.app.size.width)
+        key = f"{question.id}@{width}"
+        if key not in self.figures:
+            self.figures[key] = _figure(question, width)
+        figure = self.figures[key]
         self._set("#qtitle", Text(question_title(question, number, total), style="bold"))
         self._set("#stem", Text(question.text))
         self._set("#figure", figure if figure is not None else "")
@@ -161,12 +163,21 @@ class QuestionPane(VerticalScroll):
         self.query_one("#status", Static).update(Text(text, style=style))
 
 
-def _figure(question: Question) -> RenderableType | None:
+SIDE_COLUMNS = 36  # the palette column and the pane's padding and scroll bar
+
+
+def pane_width(screen_columns: int) -> int:
+    """Columns the question pane can give a figure: a narrow screen (80x24) gets the figure
+    with its weight matrices set out below instead of on the edges, never cut."""
+    return max(30, screen_columns - SIDE_COLUMNS)
+
+
+def _figure(question: Question, width: int) -> RenderableType | None:
     """The network with its given values; a convenience, so a failure shows no figure."""
     from gatebp.ui.terminal.working import question_diagram
 
     try:
-        return question_diagram(question)
+        return question_diagram(question, width=width)
     except Exception:  # noqa: BLE001 - the stem already gives every value
         return None
 

@@ -12,6 +12,7 @@ from rich import box
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
+from rich.cells import cell_len
 from rich.text import Text
 from rich.tree import Tree
 
@@ -154,12 +155,31 @@ def question_diagram(question: Question, plain: bool = False, width: int = 76) -
         return None
     figure = build_figure(graph)
     if isinstance(figure, LayeredFigure):
-        return Text("\n".join(figure_lines(figure, plain, width)), no_wrap=True, overflow="crop")
+        lines = figure_lines(figure, plain, width)
+        if max(map(cell_len, lines)) > width:
+            lines = _matrices_only(figure, lines, plain)
+        return Text("\n".join(lines), no_wrap=True, overflow="crop")
     import sympy as sp
 
     leaves = {k: sp.Rational(v.numerator, v.denominator) for k, v in graph.values.items()}
     root = question.find["of"] if question.find else None
     return network_tree(graph, leaves, root=root, plain=plain)
+
+
+def _matrices_only(figure: LayeredFigure, lines: list[str], plain: bool) -> list[str]:
+    """Too narrow for the drawing: the input and each layer in words, then the weight matrices
+    (the drawing's own lines below its first blank line), as the paper gives a network."""
+    from gatebp.core.maths import render_name, render_number
+    from gatebp.ui.terminal.figure import PLAIN_TITLES, TITLES
+
+    target = "ascii" if plain else "unicode"
+    titles = PLAIN_TITLES if plain else TITLES
+    inputs = ", ".join(f"{render_name(u.name, target)} = {render_number(u.value, target)}"
+                       for u in figure.columns[0].units)
+    layers = [f"{c.stem or 'layer'}: {len(c.units)} {titles.get(c.act, c.act)} "
+              f"unit{'s' if len(c.units) > 1 else ''}" for c in figure.columns[1:]]
+    matrices = lines[lines.index("") + 1:] if "" in lines else []
+    return [f"input: {inputs}", *layers, "", *matrices]
 
 
 def question_graph(question: Question) -> Graph | None:
