@@ -16,7 +16,7 @@ from gatebp.cli.main import cli
 from gatebp.questions.generate import generate_set
 from gatebp.gate.grade import grade, parse_answer
 from gatebp.app.history import History, read_attempts
-from gatebp.app.session import hint_steps
+from gatebp.app.drill import hint_steps
 from gatebp.gate.question import Question
 from gatebp.ui.terminal.scoresheet import marks_number
 

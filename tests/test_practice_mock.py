@@ -277,7 +277,7 @@ def test_minutes_must_be_a_number(tmp_path: Path) -> None:
 
 def test_a_data_dir_with_rich_markup_in_its_name_is_shown_as_it_is(tmp_path: Path,
                                                                     monkeypatch) -> None:
-    from gatebp.app.session import Drill
+    from gatebp.app.drill import Drill
 
     def interrupted(self, questions, total):  # type: ignore[no-untyped-def]
         raise KeyboardInterrupt

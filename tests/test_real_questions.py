@@ -13,7 +13,8 @@ import pytest
 
 from gatebp.questions.bank import load_bank
 from gatebp.questions.families import linear_separability as sep
-from gatebp.questions.families import perceptron as per
+from gatebp.questions.families import perceptron_output as per_out
+from gatebp.questions.families import perceptron_training as per_train
 from tests.test_families_new import SEPARABLE, retrain
 
 BANK = Path(__file__).resolve().parents[1] / "question_bank" / "real_questions.yaml"
@@ -26,17 +27,17 @@ def bank_key(item_id: str) -> list[str]:
 
 
 def test_sign_perceptron_outputs_minus_one() -> None:
-    unit = per.Unit("sign", (F("0.4"), F("-0.3"), F("0.1")), (F("0.2"), F("0.6"), F("0.5")), F(0))
+    unit = per_out.Unit("sign", (F("0.4"), F("-0.3"), F("0.1")), (F("0.2"), F("0.6"), F("0.5")), F(0))
     assert unit.net == F("-0.05") and unit.out(unit.net) == -1
     independent = sum(a * b for a, b in zip((F("0.4"), F("-0.3"), F("0.1")), (F("0.2"), F("0.6"), F("0.5"))))
     assert independent == F("-0.05")
-    slips = dict((why, v) for v, why in per.unit_slips(unit))
+    slips = dict((why, v) for v, why in per_out.unit_slips(unit))
     assert slips["reported the weighted sum itself, not the unit's output"] == F("-0.05")  # the telling option
     assert bank_key("real-ugc-2017-sign-perceptron") == ["−1"]
 
 
 def test_threshold_unit_outputs_zero() -> None:
-    unit = per.Unit("threshold", (F("-3.9"), F("1.1")), (F("1.3"), F("2.2")), F("0.3"))
+    unit = per_out.Unit("threshold", (F("-3.9"), F("1.1")), (F("1.3"), F("2.2")), F("0.3"))
     assert unit.net == F("-2.65") and unit.out(unit.net) == 0
     assert F("-3.9") * F("1.3") + F("1.1") * F("2.2") < F("0.3")
     assert bank_key("real-ugc-2016-threshold-unit") == ["0"]
@@ -44,14 +45,14 @@ def test_threshold_unit_outputs_zero() -> None:
 
 def test_training_with_the_tie_rule_gives_point_one_point_one() -> None:
     samples = tuple(((F(a), F(b)), t) for (a, b), t in (((0, 0), 0), ((0, 1), 1), ((1, 0), 1), ((1, 1), 1)))
-    problem = per.Training("01", samples, (F(0), F(0)), None, F(1, 10), 0, 1)
-    run = per.train(problem)
+    problem = per_train.Training("01", samples, (F(0), F(0)), None, F(1, 10), 0, 1)
+    run = per_train.train(problem)
     assert run.w == (F(1, 10), F(1, 10))
     assert [s for s, _, _ in run.log].count(0) == 3  # three scores of exactly 0: the tie rule is the point
     extra = {"form": "01", "samples": [[[str(v) for v in x], t] for x, t in samples], "w0": ["0", "0"], "b0": None,
              "eta": "1/10", "tie": 0, "epochs": 1}
     assert retrain(extra)[0] == [F(1, 10), F(1, 10)]  # the independent re-run
-    assert per.train(problem, tie=1).w != run.w  # the other tie rule gives another answer
+    assert per_train.train(problem, tie=1).w != run.w  # the other tie rule gives another answer
     assert bank_key("real-ugc-2025-perceptron-training") == ["(0.1, 0.1)"]
 
 

@@ -18,118 +18,41 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from gatebp.app.history_rows import (
+    _ATTEMPT_COLUMNS,
+    _INSERT_ATTEMPT,
+    _SCHEMA,
+    HistoryError,
+    Session,
+    _attempt_from_row,
+    _iso,
+    attempt_row,
+    bad_row,
+    explain,
+    iso,
+    parse_time,
+    session_from_row,
+)
 from gatebp.app.signals import held
 from gatebp.gate.attempt import STATES, Attempt, utc_now
-from gatebp.core.errors import GatebpError
+
+# Re-exported: callers read the history's records and errors from this module.
+__all__ = ["DB_NAME", "SCHEMA_VERSION", "STATES", "Attempt", "History", "HistoryError", "Session",
+           "attempt_row", "bad_row", "data_dir", "explain", "iso", "parse_time", "read_attempts",
+           "session_from_row", "utc_now"]
 
 SCHEMA_VERSION = 2
 DB_NAME = "history.sqlite3"
 MODES = ("drill", "exam", "paper")
 BUSY_TIMEOUT_MS = 10_000
 
-# Version 1: sessions, attempts, cards. Version 2 adds the mock journal (mocks, mock_slots):
-# one row per unfinished or finished mock and one per question, updated as the student works.
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS sessions (
-    id INTEGER PRIMARY KEY,
-    started_at TEXT NOT NULL,
-    mode TEXT NOT NULL CHECK (mode IN ('drill', 'exam', 'paper')),
-    seed INTEGER,
-    count INTEGER NOT NULL,
-    finished_at TEXT,
-    score REAL,
-    max_score REAL
-);
-CREATE TABLE IF NOT EXISTS attempts (
-    id INTEGER PRIMARY KEY,
-    session_id INTEGER REFERENCES sessions(id),
-    question_id TEXT NOT NULL,
-    topic TEXT NOT NULL,
-    qtype TEXT NOT NULL,
-    marks_possible INTEGER NOT NULL,
-    response TEXT,
-    correct INTEGER,
-    marks REAL NOT NULL,
-    seconds REAL NOT NULL,
-    hints INTEGER NOT NULL DEFAULT 0,
-    state TEXT NOT NULL,
-    at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS attempts_at ON attempts(at);
-CREATE INDEX IF NOT EXISTS attempts_topic ON attempts(topic);
-CREATE TABLE IF NOT EXISTS cards (
-    topic TEXT PRIMARY KEY,
-    card_json TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS mocks (
-    session_id INTEGER PRIMARY KEY REFERENCES sessions(id),
-    seconds_allowed REAL NOT NULL,
-    seconds_left REAL NOT NULL,
-    current INTEGER NOT NULL,
-    open INTEGER NOT NULL DEFAULT 1,
-    pid INTEGER,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS mock_slots (
-    session_id INTEGER NOT NULL REFERENCES mocks(session_id),
-    number INTEGER NOT NULL,
-    question_id TEXT NOT NULL,
-    topic TEXT NOT NULL,
-    qtype TEXT NOT NULL,
-    marks_possible INTEGER NOT NULL,
-    question_json TEXT,
-    saved TEXT,
-    correct INTEGER,
-    marks REAL NOT NULL DEFAULT 0,
-    marked INTEGER NOT NULL DEFAULT 0,
-    visited INTEGER NOT NULL DEFAULT 0,
-    seconds REAL NOT NULL DEFAULT 0,
-    PRIMARY KEY (session_id, number)
-);
-"""
-
-_ATTEMPT_COLUMNS = (
-    "session_id, question_id, topic, qtype, marks_possible, response, correct, marks, "
-    "seconds, hints, state, at"
-)
-_INSERT_ATTEMPT = f"INSERT INTO attempts ({_ATTEMPT_COLUMNS}) VALUES ({', '.join('?' * 12)})"
 # Programming errors stay exceptions (a bug); everything else SQLite says is about the file.
 _BUGS = (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError)
-
-
-class HistoryError(GatebpError):
-    """The history file cannot be read or written; the message names it and the remedy."""
-
-
-def iso(moment: datetime) -> str:
-    """The history's time format: UTC ISO text; naive datetimes are taken to be UTC already."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat()
-
-
-_iso = iso
-
-
-@dataclass(frozen=True)
-class Session:
-    """A drill, exam or paper run; `finished_at` stays None if it was abandoned."""
-
-    id: int
-    started_at: datetime
-    mode: str
-    seed: int | None
-    count: int
-    finished_at: datetime | None
-    score: float | None
-    max_score: float | None
 
 
 def data_dir(explicit: Path | None = None) -> Path:
@@ -152,73 +75,6 @@ def read_attempts(directory: Path, since: datetime | None = None) -> list[Attemp
         return []
     with history:
         return history.attempts(since)
-
-
-def explain(path: Path, error: BaseException) -> str:
-    """One line for a failed open, read or write: what is wrong with `path` and what to do."""
-    text, path = str(error), Path(path)
-    low = text.lower()
-    if "full" in low or (_io_failure(low) and _no_space(path.parent)):
-        return (f"{path}: disk full, so the history cannot be written ({text}); everything "
-                "saved before is kept: free some space and run it again "
-                "(`gatebp practice --resume` continues a mock)")
-    if "readonly" in low or "read-only" in low or (_io_failure(low) and _read_only(path)):
-        return (f"{path}: the history is read-only ({text}); make the file and its folder "
-                "writable, or use another folder with --data-dir")
-    if "locked" in low or "busy" in low:
-        return (f"{path}: the history is locked by another program ({text}); close the other "
-                "gatebp, or wait a moment, and try again")
-    if path.is_dir():
-        return (f"{path}: this is a folder, not a history file; move it aside, or use another "
-                "folder with --data-dir")
-    if _io_failure(low):
-        return (f"{path}: cannot open the history ({text}); check that its folder exists and "
-                "is readable and writable, or use another folder with --data-dir")
-    return (f"{path}: the history file cannot be read ({text}); it is left as it is: move it "
-            f"aside (e.g. rename it to {path.name}.broken) to start a new history")
-
-
-def _io_failure(message: str) -> bool:
-    """SQLite's words when the file system, not the file, failed it."""
-    return "unable to open" in message or "disk i/o" in message
-
-
-def _no_space(folder: Path) -> bool:
-    try:
-        stats = os.statvfs(folder)
-    except OSError:
-        return False
-    return stats.f_bavail * stats.f_frsize < 64 * 1024
-
-
-def _read_only(path: Path) -> bool:
-    """The file or its folder cannot be written (a read-only mount refuses even root)."""
-    folder = path.parent
-    return (folder.is_dir() and not os.access(folder, os.W_OK)) or (
-        path.is_file() and not os.access(path, os.W_OK))
-
-
-def _clip(value: object, limit: int = 40) -> str:
-    """A stored value quoted for a message: repr (control characters escaped), at most `limit`."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _parse_time(value: object) -> datetime:
-    if not isinstance(value, str):
-        raise ValueError(f"bad time {_clip(value)}")
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"bad time {_clip(value)}") from None
-
-
-def bad_row(path: Path, table: str, row_id: object, reason: object) -> HistoryError:
-    """A row that cannot be read: the file was edited or damaged; say which row and how out."""
-    return HistoryError(
-        f"{path}: row {_clip(row_id)} of {table} cannot be read ({reason}); the file was edited "
-        f"or damaged: delete that row (sqlite3 {path.name} \"DELETE FROM {table} WHERE "
-        f"rowid = {_clip(row_id)}\") or move the file aside to start a new history")
 
 
 class History:
@@ -480,40 +336,3 @@ def _check_folder(directory: Path) -> None:
     if directory.exists() and not directory.is_dir():
         raise HistoryError(f"{directory}: this is a file, not a folder for the history; use "
                            "another folder with --data-dir or GATEBP_HOME")
-
-
-def attempt_row(a: Attempt) -> tuple[Any, ...]:
-    correct = None if a.correct is None else int(a.correct)
-    return (a.session_id, a.question_id, a.topic, a.qtype, a.marks_possible, a.response,
-            correct, a.marks, a.seconds, a.hints, a.state, _iso(a.at))
-
-
-def parse_time(path: Path, table: str, row_id: object, value: object) -> datetime:
-    """A stored time, or a HistoryError naming the row when it is not one."""
-    try:
-        return _parse_time(value)
-    except ValueError as error:
-        raise bad_row(path, table, row_id, error) from None
-
-
-def _attempt_from_row(path: Path, row: Any) -> Attempt:
-    (session_id, question_id, topic, qtype, marks_possible, response, correct, marks,
-     seconds, hints, state, at, row_id) = row
-    if state not in STATES:
-        raise bad_row(path, "attempts", row_id, f"unknown state {_clip(state)}")
-    return Attempt(
-        session_id=session_id, question_id=question_id, topic=topic, qtype=qtype,
-        marks_possible=marks_possible, response=response,
-        correct=None if correct is None else bool(correct), marks=marks, seconds=seconds,
-        hints=hints, state=state, at=parse_time(path, "attempts", row_id, at), id=row_id,
-    )
-
-
-def session_from_row(path: Path, row: Any) -> Session:
-    sid, started, mode, seed, count, finished, score, max_score = row
-    return Session(
-        id=sid, started_at=parse_time(path, "sessions", sid, started), mode=mode, seed=seed,
-        count=count,
-        finished_at=None if finished is None else parse_time(path, "sessions", sid, finished),
-        score=score, max_score=max_score,
-    )
