@@ -410,3 +410,116 @@ def test_the_checker_catches_a_wrong_claim() -> None:
     sigma_half = {"kind": "activation", "activation": "sigmoid", "property": "derivative-at-most", "bound": "1/2",
                   "holds": True}
     assert activation_truth(sigma_half)  # the weaker bound is TRUE (the wrong key of issue 11)
+
+
+# ---- NAT keys --------------------------------------------------------------------------------------
+
+NAT_FORMS = [(f.name, m) for f in families_by_name(TOPICS) if "NAT" in f.types for m in f.marks]
+
+
+@pytest.mark.parametrize(("topic", "marks"), NAT_FORMS)
+def test_nat_keys_hold_the_independent_answer(topic: str, marks: int) -> None:
+    for q in questions(topic, "NAT", marks):
+        lo, hi = q.answer["range"]
+        value = asked_value(q)
+        assert lo - 1e-9 <= float(value) <= hi + 1e-9, (q.id, float(value), q.answer)
+        assert "rounded off" in q.text or "integer" in q.text
+
+
+# ---- the number and distractor standards -------------------------------------------------------------
+
+FILLERS = ("doubled the result", "halved the result", "added 1", "subtracted 1", "made a sign slip",
+           "tripled the result", "added 2")
+ALL_FORMS = [(f.name, t, m) for f in families_by_name(TOPICS) for t in f.types for m in f.marks]
+
+
+def _shown_places(q: Question) -> int:
+    return max(len(o.text.split(".")[1]) if "." in o.text else 0 for o in q.options)
+
+
+@pytest.mark.parametrize(("topic", "qtype", "marks"), [f for f in FORMS if f[1] == "MCQ"])
+def test_numeric_options_are_five_percent_apart(topic: str, qtype: str, marks: int) -> None:
+    """Options differ from the key and from each other by 5% of the larger and by more than the NAT
+    tolerance (two units of the last place), so rounding a step never lands on a distractor."""
+    for q in questions(topic, qtype, marks):
+        if q.options[0].claim["kind"] != "answer":
+            continue
+        values, unit = [o.claim["value"] for o in q.options], 10.0 ** -_shown_places(q)
+        for i, a in enumerate(values):
+            for b in values[i + 1:]:
+                assert abs(a - b) >= 0.05 * max(abs(a), abs(b)) - 1e-12 and abs(a - b) >= 2 * unit - 1e-12, (q.id, values)
+
+
+@pytest.mark.parametrize(("topic", "qtype", "marks"), ALL_FORMS)
+def test_every_distractor_is_a_named_slip(topic: str, qtype: str, marks: int) -> None:
+    for q in questions(topic, qtype, marks):
+        slips = [m.mistake for m in q.mistakes] + [o.mistake or "" for i, o in enumerate(q.options)
+                                                   if i not in q.answer.get("correct", [])]
+        assert all(slips), q.id
+        assert not [s for s in slips if s.startswith(FILLERS)], (q.id, slips)
+        if q.type == "MCQ" and q.options[0].claim["kind"] == "answer":
+            truth = asked_value(q)
+            exact = abs(mpmath.mpf(truth) - mpmath.nint(mpmath.mpf(truth) * 10 ** _shown_places(q))
+                        / 10 ** _shown_places(q)) < 1e-12
+            assert exact or "rounded off" in q.text, q.id  # rounded options say so
+
+
+def _sigmoid_defined(q: Question) -> bool:
+    return "σ(" not in q.text or "1/(1 + e^(−z))" in q.text
+
+
+DEGENERATE: dict[str, Callable[[Question], bool]] = {
+    "vanishing": lambda q: all(Fraction(a) != Fraction(1, 2) for a in q.extra.get("outputs", [])) and
+    len(set(q.extra.get("outputs", []))) == len(q.extra.get("outputs", [])),
+    "finite-difference": lambda q: q.type == "MSQ" or (derivative(q.graph, "L", "w")[0] != 0 and
+                                                        fd_estimate(q.graph, "forward", mpmath.mpf("0.1")) != 0),
+    "derivative-from-output": lambda q: Fraction(q.extra["output"]) != {"sigmoid": Fraction(1, 2), "tanh": 0}[
+        q.extra["activation"]] and
+    all(abs(Fraction(q.extra[k])) != 1 for k in ("x", "upstream") if k in q.extra),
+    "sgd-steps": lambda q: all(mp(q.extra["w"]) * mp(x) + mp(q.extra["b"] or 0) != mp(t) for x, t in q.extra["examples"])
+    and len({x for x, _ in q.extra["examples"]}) == len(q.extra["examples"]) and descend(q.extra) != mp(
+        q.extra[q.extra["asked"]]),
+    "dead-relu": lambda q: q.graph["values"]["x1"] != q.graph["values"]["x2"] and
+    len({(q.graph["values"][f"w{k}1"], q.graph["values"][f"w{k}2"]) for k in "123" if f"w{k}1" in q.graph["values"]})
+    == sum(1 for k in "123" if f"w{k}1" in q.graph["values"]) and evaluate(q.graph)["y"] != evaluate(q.graph)["t"],
+    "backward-cache": lambda q: "relu" not in str(q.graph["nodes"]) or all(
+        evaluate(q.graph)[n] > 0 for n in q.graph["nodes"] if n.startswith("z") and f"a{n[1:]}" in q.graph["nodes"]),
+    "grad-shapes": lambda q: len(set(q.extra["dims"].values())) == len(q.extra["dims"]),
+    "ad-modes": lambda q: "n" not in q.extra or q.extra["n"] != q.extra["m"],
+}
+
+
+@pytest.mark.parametrize(("topic", "qtype", "marks"), ALL_FORMS)
+def test_no_degenerate_draws(topic: str, qtype: str, marks: int) -> None:
+    for q in questions(topic, qtype, marks):
+        assert _sigmoid_defined(q), q.id
+        assert "ReLU(" not in q.text or "max(0, z)" in q.text, q.id
+        if topic in DEGENERATE:
+            assert DEGENERATE[topic](q), q.id
+
+
+def _claims(q: Question) -> list[Claim]:
+    return [o.claim for o in q.options]
+
+
+EXTRA_STEP: dict[str, Callable[[Question], bool]] = {
+    "vanishing": lambda q: bool(q.extra.get("weights")) or any(c.get("weights") for c in _claims(q)),
+    "finite-difference": lambda q: "h" in q.graph["nodes"],
+    "derivative-from-output": lambda q: "x" in q.extra or any(c["kind"] == "output-weight-gradient" for c in _claims(q)),
+    "param-count": lambda q: len(q.extra["sizes"]) == 4 or "widen" in q.extra,
+    "sgd-steps": lambda q: q.extra["steps"] * len(q.extra["examples"]) * (1 + (q.extra["b"] is not None)) >= 4,
+    "grad-shapes": lambda q: q.extra.get("net") == "two-layer" or q.extra.get("asked") == "cost" or any(
+        c["kind"] == "grad-formula" for c in _claims(q)),
+    "ad-modes": lambda q: "n_in" in q.extra or any(c["kind"] == "jacobian-shape" for c in _claims(q)),
+    "backward-cache": lambda q: "a2" in q.graph["nodes"],
+    "dead-relu": lambda q: "b1" in q.graph["values"],
+    "activation-properties": lambda q: any(c.get("property") in ("sup-ratio", "chain-bound") for c in _claims(q)),
+}
+
+
+@pytest.mark.parametrize(("topic", "qtype", "marks"), ALL_FORMS)
+def test_two_mark_items_take_one_more_step(topic: str, qtype: str, marks: int) -> None:
+    """Each family's docstring names the extra step of its 2-mark forms; here it is present in every
+    2-mark item and absent from every 1-mark one."""
+    for q in questions(topic, qtype, marks):
+        assert EXTRA_STEP[topic](q) == (marks == 2), q.id

@@ -575,19 +575,20 @@ def _pick(groups: list[list[Statement]], qtype: QuestionType, marks: int, rng: r
 
 def _stem(names: list[str], qtype: QuestionType) -> str:
     defined = " and ".join(DEFINITIONS[n] for n in names)
-    ask = ("Which one of the following statements is TRUE?" if qtype == "MCQ"
-           else "Which of the following statements is/are TRUE?")
+    ask = ("Which one of the following statements is correct?" if qtype == "MCQ"
+           else "Which of the following statements is/are correct?")
     return f"Consider {defined}, for z ∈ ℝ. {ask}"
 
 
 def _working(names: list[str], picked: list[Statement]) -> list[Step | str]:
-    """One fact per property the options touch, activation by activation."""
+    """One fact per property the options touch, activation by activation (typed `verdict`: each
+    settles an option, so hints never show it)."""
     lines: list[Step | str] = []
     for statement in sorted(picked, key=lambda s: (s.group == "derived", names.index(str(s.claim["activation"])))):
         fact = truth(statement.claim)[1]
         line = (fact[0].upper() + fact[1:] if fact.startswith(("the ", "each ")) else fact) + "."
-        if line not in lines:
-            lines.append(line)
+        if line not in [step.text for step in lines if isinstance(step, Step)]:
+            lines.append(Step("verdict", line))  # a fact that settles an option: never shown as a hint
     return lines
 
 

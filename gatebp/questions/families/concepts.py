@@ -234,7 +234,7 @@ def _shape_statements(rng: random.Random, m: int, n: int, batch: int) -> Problem
         options = _shape_options(target, m, n, batch)
         shape, mistake = options[0] if rng.random() < 0.5 else rng.choice(options[1:])
         choices.append(_shape_choice("affine", dims, target, shape, mistake))
-    body = f"{_layer_text(m, n, batch)} Which of the following statements is/are TRUE?"
+    body = f"{_layer_text(m, n, batch)} Which of the following statements is/are correct?"
     return fixed_choices(topic=SHAPES, qtype="MSQ", marks=1, body=body, choices=_some_true(choices),
                          extra=_affine(m, n, batch),
                          steps=SHAPE_STEPS + [f"∂L/∂W: {m} × {n}; ∂L/∂b: {m} entries; ∂L/∂X: {n} × {batch}; "
@@ -261,9 +261,10 @@ def _two_layer_statements(rng: random.Random) -> Problem:
     for target in rng.sample(sorted(wrong), 4):
         shape, mistake = (truth[target], None) if rng.random() < 0.5 else rng.choice(wrong[target])
         choices.append(_shape_choice("two-layer", dims, target, shape, mistake))
-    body = (f"A two-layer network computes Z1 = W1 X + b1, A1 = ReLU(Z1), Z2 = W2 A1 + b2 on a mini-batch X whose "
+    body = (f"A two-layer network computes Z1 = W1 X + b1, A1 = ReLU(Z1) (entrywise, ReLU(z) = max(0, z)), "
+            f"Z2 = W2 A1 + b2 on a mini-batch X whose "
             f"{batch} columns are examples; it has {n} inputs, {h} hidden units and {m} outputs, and L is a scalar loss "
-            f"computed from Z2. Which of the following statements is/are TRUE?")
+            f"computed from Z2. Which of the following statements is/are correct?")
     steps = ["Z = W·(input) with the examples as columns, so each W is (units of its layer) × (units feeding it).",
              f"W1: {h} × {n}; b1: {h} entries; Z1 and A1: {h} × {batch}; W2: {m} × {h}; Z2: {m} × {batch}; X: {n} × {batch}.",
              "A gradient of the scalar L has the shape of what it differentiates."]
@@ -450,7 +451,7 @@ def _mode_statements(rng: random.Random, marks: int, n: int, m: int) -> Problem:
         pool = rng.sample(pool, 2) + _jacobian_statements(rng, n, k, m)
         steps = steps + [f"J_h is {k} × {n}, J_g is {m} × {k}, and J_f = J_g·J_h is {m} × {n}."]
     return fixed_choices(topic=MODES, qtype="MSQ", marks=marks, body=f"{body} Which of the following statements "
-                         f"is/are TRUE?", choices=_some_true(rng.sample(pool, 4)), steps=steps,
+                         f"is/are correct?", choices=_some_true(rng.sample(pool, 4)), steps=steps,
                          extra={"n": n, "m": m})
 
 
@@ -589,7 +590,7 @@ def build_cache(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     read = read_by_backward_pass(graph, wrt)
     needed, unneeded = [k for k in items if k in read], [k for k in items if k not in read]
     act = graph.node("a1").text.split("(")[0]
-    phi = {"relu": "ReLU", "sigmoid": "σ", "tanh": "tanh"}[act]
+    phi = {"relu": "ReLU, ReLU(z) = max(0, z)", "sigmoid": "σ, σ(z) = 1/(1 + e^(−z))", "tanh": "tanh"}[act]
     units = "one hidden unit" if marks == 1 else "two hidden units in a chain"
     text = (f"A network with {units} computes {_math(graph)}, where a_k = φ(z_k) with φ = {phi}. The backward pass "
             f"computes ∂L/∂{wrt} from values kept from the forward pass and the parameters.")

@@ -58,7 +58,7 @@ def local_slips(act: str, f: sp.Expr) -> list[Slip]:
             Slip(1 - sp.tanh(f) ** 2, f"treated the output as the input: computed tanh'({shown(f)}) "
                                       f"instead of 1 − f²"),
             Slip(f * (1 - f), "used the sigmoid's rule f(1 − f) for tanh"),
-            Slip(1 + f**2, "made a sign slip: 1 + f² instead of 1 − f²")]
+            Slip(1 + f**2, "wrote 1 + f² instead of 1 − f²")]
 
 
 # ---- claims: SymPy at the input z = f⁻¹(output) --------------------------------------------------
@@ -203,7 +203,7 @@ def _statements(rng: random.Random, act: str, f: sp.Expr, marks: int) -> Stateme
         steps.append(f"∂L/∂w = ∂L/∂f · f'(z) · x = {_product(upstream, local, x)} = {shown(upstream * local * x)}")
     steps += [_compare_line(act, c.claim) for c in pool if c.claim and c.claim["kind"] == "derivative-compare"]
     require(len(pool) == 4 and any(c.correct for c in pool) and not all(c.correct for c in pool), "all four alike")
-    return Statements(body=f"{body} Which of the following statements is/are TRUE?", choices=pool, steps=steps)
+    return Statements(body=f"{body} Which of the following statements is/are correct?", choices=pool, steps=steps)
 
 
 def _sign(rng: random.Random, act: str, f: sp.Expr) -> Choice:

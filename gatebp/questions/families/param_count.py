@@ -211,7 +211,7 @@ def _statements(rng: random.Random, sizes: list[int], with_biases: bool) -> Stat
                claim=lambda v: count_claim(sizes, with_biases, bias_what, v)),
     ]
     require(any(c.correct for c in choices) and not all(c.correct for c in choices), "all four alike")
-    body = f"{describe(sizes, with_biases)} Which of the following statements is/are TRUE?"
+    body = f"{describe(sizes, with_biases)} Which of the following statements is/are correct?"
     steps = working(sizes, with_biases) + [f"output layer: {sizes[-2]} × {sizes[-1]}"
                                            + (f" + {sizes[-1]} = {out_params}" if with_biases else f" = {out_params}")]
     return Statements(body=body, choices=choices, steps=steps)

@@ -26,7 +26,7 @@ from gatebp.core.functions import sigmoid
 from gatebp.gate.question import QuestionType
 from gatebp.network.slips import Slip
 from gatebp.questions.claims import Context, Verdict, decider
-from gatebp.questions.families._claimkit import claimed, exact, frac, spaced, valued
+from gatebp.questions.families._claimkit import claimed, exact, frac, rounding_note, spaced, valued
 from gatebp.questions.families.activation_props import activation_claim, chain_statements, truth
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import Choice, decimal, nonzero, require
@@ -116,8 +116,8 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     if qtype == "MSQ":
         return Problem(topic=TOPIC, marks=marks, statements=lambda r: _statements(r, marks))
     if marks == 2:
-        return _weighted(rng)
-    return _bound(rng) if rng.random() < 0.4 else _plain_product(rng)
+        return _weighted(rng, qtype)
+    return _bound(rng) if rng.random() < 0.4 else _plain_product(rng, qtype)
 
 
 def _bound(rng: random.Random) -> Problem:
@@ -127,8 +127,8 @@ def _bound(rng: random.Random) -> Problem:
              Slip(sp.Integer(4) ** (k - 1), f"counted {k - 1} σ' factors instead of {k}"),
              Slip(sp.Integer(4 * k), "added the layers' factors instead of multiplying them"),
              Slip(sp.Integer(4) ** (k + 1), f"counted {k + 1} σ' factors instead of {k}")]
-    body = (f"A chain of {k} sigmoid layers computes a_i = σ(z_i) with z_(i+1) = w_(i+1)·a_i + b_(i+1), and every "
-            f"weight has |w| ≤ 1. What is the largest N for which |∂a{k}/∂z1| ≤ 1/N holds whatever the "
+    body = (f"A chain of {k} sigmoid layers computes a_i = σ(z_i), σ(z) = 1/(1 + e^(−z)), with "
+            f"z_(i+1) = w_(i+1)·a_i + b_(i+1), and every weight has |w| ≤ 1. What is the largest N for which |∂a{k}/∂z1| ≤ 1/N holds whatever the "
             f"inputs and biases?")
     steps = ["σ'(z) = σ(z)(1 − σ(z)) is largest at z = 0, where it is 1/4, so every σ' factor is at most 1/4.",
              f"∂a{k}/∂z1 multiplies {k} σ' factors and {k - 1} weights of magnitude at most 1.",
@@ -138,19 +138,20 @@ def _bound(rng: random.Random) -> Problem:
                    extra={"form": "bound", "layers": k})
 
 
-def _plain_product(rng: random.Random) -> Problem:
+def _plain_product(rng: random.Random, qtype: QuestionType) -> Problem:
     outputs = _outputs(rng, 2)
     answer = _product([_prime(a) for a in outputs])
     body = (f"Two sigmoid units in a chain (z2 = w2·a1 + b2) gave the outputs {_listing('a', outputs)} "
-            f"(a_i = σ(z_i)) in the forward pass. What is the product σ'(z1)·σ'(z2) of their local derivatives?")
+            f"(a_i = σ(z_i), σ(z) = 1/(1 + e^(−z))) in the forward pass. What is the product σ'(z1)·σ'(z2) of their local derivatives?")
     steps = _factor_steps(outputs) + [f"σ'(z1)·σ'(z2) = {decimal(_prime(outputs[0]))} × {decimal(_prime(outputs[1]))} "
                                       f"= {decimal(answer)}"]
-    return Problem(topic=TOPIC, marks=1, body=body, exact=answer, steps=steps,
-                   slips=spaced(answer, _output_slips(outputs, sp.S.One), 4), places=4,
+    slips = spaced(answer, _output_slips(outputs, sp.S.One), 4)
+    return Problem(topic=TOPIC, marks=1, body=rounding_note(body, answer, slips, 4, qtype), exact=answer, steps=steps,
+                   slips=slips, places=4,
                    extra={"form": "product", "outputs": [frac(a) for a in outputs], "weights": []})
 
 
-def _weighted(rng: random.Random) -> Problem:
+def _weighted(rng: random.Random, qtype: QuestionType) -> Problem:
     outputs = _outputs(rng, 3)
     weights = [sp.Integer(rng.choice((-3, -2, 2, 3))), sp.Integer(nonzero(rng, -3, 3))]
     w = _product(weights)
@@ -161,14 +162,15 @@ def _weighted(rng: random.Random) -> Problem:
              *_output_slips(outputs, w)]
     if min(weights) < 0:
         slips.insert(2, Slip(-answer, "dropped the minus sign of a negative weight"))
-    body = (f"Three sigmoid layers compute a_i = σ(z_i) with z2 = w2·a1 + b2 and z3 = w3·a2 + b3, where "
+    body = (f"Three sigmoid layers compute a_i = σ(z_i), σ(z) = 1/(1 + e^(−z)), with z2 = w2·a1 + b2 and z3 = w3·a2 + b3, where "
             f"{_listing('w', weights, 2)}. The forward pass gave {_listing('a', outputs)}. What is ∂a3/∂z1?")
     steps = _factor_steps(outputs) + [
         "∂a3/∂z1 = σ'(z3)·w3·σ'(z2)·w2·σ'(z1)",
         f"= {' × '.join(decimal(v) for v in (primes[2], weights[1], primes[1], weights[0], primes[0]))} "
         f"= {decimal(answer)}"]
-    return Problem(topic=TOPIC, marks=2, body=body, exact=answer, steps=steps, places=4,
-                   slips=spaced(answer, slips, 4),
+    slips = spaced(answer, slips, 4)
+    return Problem(topic=TOPIC, marks=2, body=rounding_note(body, answer, slips, 4, qtype), exact=answer,
+                   steps=steps, places=4, slips=slips,
                    extra={"form": "gradient", "outputs": [frac(a) for a in outputs], "weights": [frac(v) for v in weights]})
 
 
@@ -182,12 +184,12 @@ def _statements(rng: random.Random, marks: int) -> Statements:
     require(not weights or abs(_product(weights)) != 1, "weights of magnitude 1 would not change the product")
     pool = [_gradient_statement(rng, outputs, weights), _largest_statement(rng, outputs),
             _peak_statement(rng), _tanh_statement(rng), _bound_statement(rng, k)]
-    choices = rng.sample(pool, 4)
+    choices = rng.sample(pool, 4) if marks == 1 else [pool[0], *rng.sample(pool[1:], 3)]  # 2 marks: ∂ak/∂z1 always
     require(any(c.correct for c in choices) and not all(c.correct for c in choices), "all four alike")
     given = f", the weights are {_listing('w', weights, 2)}" if weights else ""
     body = (f"A chain of {k} sigmoid layers computes a_i = σ(z_i) with z_(i+1) = w_(i+1)·a_i + b_(i+1), where "
             f"σ(z) = 1/(1 + e^(−z)){given}, and the forward pass gave {_listing('a', outputs)}. "
-            f"Which of the following statements is/are TRUE?")
+            f"Which of the following statements is/are correct?")
     return Statements(body=body, choices=choices, steps=_msq_steps(outputs, weights))
 
 
