@@ -178,6 +178,7 @@ def _shape_choice(net: str, dims: dict[str, int], target: str, shape: Shape, mis
 
 @family(SHAPES, "Shapes of ∂L/∂W, ∂L/∂b, ∂L/∂X for an affine layer", ("NAT", "MCQ", "MSQ"), (1, 2))
 def build_shapes(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
+    """1 mark: one shape or entry count; 2 marks: the cost, the formula, or a two-layer MSQ."""
     m, n, batch = _sizes(rng)
     if qtype == "MSQ":
         return _two_layer_statements(rng) if marks == 2 else _shape_statements(rng, m, n, batch)
@@ -213,6 +214,7 @@ def _shape_cost(m: int, n: int, batch: int) -> Problem:
 
 
 def _shape_formula(m: int, n: int, batch: int) -> Problem:
+    """Which expression is ∂L/∂W: G Xᵀ, or the transpose, ∂L/∂X or ∂L/∂b by mistake."""
     wrong = {"X Gᵀ": f"took the transpose (X Gᵀ is {n} × {m}, the shape of Wᵀ)",
              "Wᵀ G": "gave ∂L/∂X instead of ∂L/∂W", "Σ columns of G": "gave ∂L/∂b instead of ∂L/∂W"}
     shapes = {"G Xᵀ": f"{m} × {n}", "X Gᵀ": f"{n} × {m}", "Wᵀ G": f"{n} × {batch}", "Σ columns of G": f"{m} entries"}
@@ -376,6 +378,7 @@ def _mode_steps(n: int, m: int) -> list[str]:
 
 @family(MODES, "Forward- vs reverse-mode differentiation: passes needed", ("NAT", "MCQ", "MSQ"), (1, 2))
 def build_modes(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
+    """Passes for a Jacobian (1 mark) or for a network's whole gradient (2 marks)."""
     if marks == 2 and qtype != "MSQ":
         return _parameter_passes(rng)
     n, m = _dims(rng)
@@ -423,6 +426,7 @@ def _parameter_passes(rng: random.Random) -> Problem:
 
 
 def _mode_statements(rng: random.Random, marks: int, n: int, m: int) -> Problem:
+    """Pass counts, the cheaper mode and JVP vs VJP; 2 marks adds the Jacobians of f = g∘h."""
     def count(mode: str) -> Choice:
         right = n if mode == "forward" else m
         shown_count = right if rng.random() < 0.5 else (m if mode == "forward" else n)
@@ -585,6 +589,7 @@ def _unneeded_mistake(item: str, wrt: str) -> str:
 
 @family(CACHE, "What the backward pass needs from the forward pass", ("MCQ", "MSQ"), (1, 2))
 def build_cache(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
+    """Which values the backward pass for ∂L/∂wrt reads (MSQ) or does not read (MCQ)."""
     graph, wrt = _cache_net(rng, marks)
     items = {k: v for k, v in _items(marks).items() if k in graph.values or any(n.name == k for n in graph.nodes)}
     read = read_by_backward_pass(graph, wrt)
@@ -647,6 +652,7 @@ def _given(values: Mapping[str, object]) -> str:
 
 @family(DEAD, "Which weights get zero gradient behind a closed ReLU", ("MCQ", "MSQ"), (1, 2))
 def build_dead(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
+    """Which weights a closed ReLU gate leaves with a zero gradient; every option a `zero` claim."""
     units = 2 if marks == 1 else 3
     values, nodes = _dead_net(rng, units, biased=marks == 2)
     graph, solution = solved(values, nodes, Find("L", "y"))

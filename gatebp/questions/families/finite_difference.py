@@ -173,6 +173,7 @@ def _error_slips(graph: Graph, scheme: str, g: sp.Expr) -> list[Slip]:
 
 @family(TOPIC, "Finite-difference gradient check vs backprop", ("NAT", "MCQ", "MSQ"), (1, 2))
 def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
+    """Forward estimate (1 mark); central estimate or its error E (2 marks); MSQ statements."""
     values, nodes, model = _network(rng, marks)
     graph, solution = solved(values, nodes, Find("L", "w"))
     g = solution.exact

@@ -226,6 +226,8 @@ def _other_output(act: str, f: sp.Expr, kind: str) -> sp.Expr | None:
 
 
 def _compare(rng: random.Random, act: str, f: sp.Expr, kind: str) -> Choice | None:
+    """Another output's derivative compared with this one's: the mirror output (equal), one
+    nearer saturation (smaller) or one nearer f(0) (larger); the claimed relation is the truth or a slip."""
     other = _other_output(act, f, kind)
     if other is None:
         return None

@@ -68,6 +68,7 @@ def _matrices(sizes: Sequence[int], with_biases: bool) -> list[tuple[list[list[i
 
 
 def counted(claim: Mapping[str, Any]) -> int:
+    """The count a claim names, from the (W, b) of each layer: entries of W, of b, or both."""
     sizes, with_biases, what = list(claim["sizes"]), bool(claim["biases"]), str(claim["what"])
     layers = _matrices(sizes, with_biases or what == "biases-if-added")
     entries = [(sum(len(row) for row in w), len(b)) for w, b in layers]
@@ -149,6 +150,7 @@ def working(sizes: Sequence[int], with_biases: bool) -> list[str]:
 
 @family(TOPIC, "Counting the parameters of an MLP", ("NAT", "MCQ", "MSQ"), (1, 2), group="paper")
 def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
+    """Total parameters (1 and 2 marks) or, for half the 2-mark numeric items, a widened layer."""
     sizes, with_biases = sizes_for(rng, marks), rng.random() < 0.7
     if marks == 2 and qtype != "MSQ" and rng.random() < 0.5:
         return _widened(rng, sizes, with_biases)

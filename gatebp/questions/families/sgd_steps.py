@@ -98,6 +98,7 @@ def pick(task: Task, params: Params) -> sp.Expr:
 
 
 def slips(task: Task) -> list[Slip]:
+    """Each named slip redone on the same task, so every distractor is what that slip gives."""
     other_c = Fraction(2) if task.half else Fraction(1)
     out = [Slip(pick(task, descend(task, direction=1)), "added the gradient step (w + η·g) instead of subtracting it"),
            Slip(pick(task, descend(task, coefficient=other_c)),
@@ -119,6 +120,7 @@ def slips(task: Task) -> list[Slip]:
 
 
 def _nodes(task: Task) -> tuple[dict[str, Fraction], dict[str, str]]:
+    """The spec of the loss (for the solver's cross-check of the first step)."""
     values: dict[str, Fraction] = {}
     nodes: dict[str, str] = {}
     terms = []
@@ -137,6 +139,7 @@ def _nodes(task: Task) -> tuple[dict[str, Fraction], dict[str, str]]:
 
 
 def _describe(task: Task) -> str:
+    """The stem: model, data, loss, start, the update rule and the number of steps."""
     model = "ŷ = w·x" + (" + b" if task.b is not None else "")
     per = "½(ŷ − t)²" if task.half else "(ŷ − t)²"
     if len(task.examples) == 1:
@@ -183,6 +186,7 @@ def _paren(value: Fraction) -> str:
 
 @family(TOPIC, "Gradient-descent steps on a tiny model", ("NAT", "MCQ"), (1, 2), group="paper")
 def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
+    """Draw a task, cross-check step 1 with the solver, refuse degenerate draws, write every step."""
     task = draw(rng, marks)
     values, nodes = _nodes(task)
     graph, solution = solved(values, nodes, Find("L", task.asked, task.lr))

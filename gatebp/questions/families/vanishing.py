@@ -121,6 +121,7 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
 
 
 def _bound(rng: random.Random) -> Problem:
+    """1 mark: the largest N with |∂ak/∂z1| ≤ 1/N, (1/4)^k being the tightest bound."""
     k = rng.randint(2, 5)
     answer = sp.Integer(4) ** k
     slips = [Slip(sp.Integer(2) ** k, "bounded σ' by 1/2 instead of 1/4"),
@@ -152,6 +153,7 @@ def _plain_product(rng: random.Random, qtype: QuestionType) -> Problem:
 
 
 def _weighted(rng: random.Random, qtype: QuestionType) -> Problem:
+    """2 marks: three layers with the weights on the way back (they enter the product and its sign)."""
     outputs = _outputs(rng, 3)
     weights = [sp.Integer(rng.choice((-3, -2, 2, 3))), sp.Integer(nonzero(rng, -3, 3))]
     w = _product(weights)
@@ -194,6 +196,7 @@ def _statements(rng: random.Random, marks: int) -> Statements:
 
 
 def _msq_steps(outputs: list[sp.Expr], weights: list[sp.Expr]) -> list[str]:
+    """Every factor, the largest one and the product: each statement's number appears here."""
     primes = [_prime(a) for a in outputs]
     k = len(outputs)
     best = max(range(k), key=lambda i: primes[i])
