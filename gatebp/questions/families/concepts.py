@@ -371,9 +371,9 @@ def _function(n: int, m: int) -> str:
 def _mode_steps(n: int, m: int) -> list[str]:
     return [f"The Jacobian of f is {m} × {n} (one row per output, one column per input).",
             f"A forward-mode pass pushes one direction v through f and returns J·v, one column: "
-            f"{n} columns need {plural(n, 'pass', 'passes')}.",
+            f"{plural(n, 'column')} take {plural(n, 'pass', 'passes')}.",
             f"A reverse-mode pass pulls one output's sensitivity u back and returns uᵀJ, one row: "
-            f"{m} rows need {plural(m, 'pass', 'passes')}."]
+            f"{plural(m, 'row')} take {plural(m, 'pass', 'passes')}."]
 
 
 @family(MODES, "Forward- vs reverse-mode differentiation: passes needed", ("NAT", "MCQ", "MSQ"), (1, 2))
