@@ -105,9 +105,17 @@ def test_param_count(seed: int) -> None:
         check_shape(q)
         sizes, with_biases = q.extra["sizes"], q.extra["biases"]
         count = leaves_of(sizes, with_biases)
+        assert "layer 0" not in q.text.lower() and not any("layer 0" in step.text for step in q.solution)
+        if "widen" in q.extra:
+            i, d = q.extra["widen"]["layer"], q.extra["widen"]["by"]
+            wider = sizes[:i] + [sizes[i] + d] + sizes[i + 1:]
+            assert correct_value(q) == leaves_of(wider, with_biases) - count
+            continue
         if q.type != "MSQ":
             assert correct_value(q) == count
             continue
+        mistakes = [o.mistake for o in q.options if o.mistake]
+        assert len(mistakes) == len(set(mistakes))  # no two statements test the same slip
         for option, right in _options(q):
             found = re.fullmatch(r"The network has (\d+) trainable parameters in all", option.text)
             if found:
@@ -180,9 +188,31 @@ def slope(f, z, side: int = 0):  # type: ignore[no-untyped-def]
     return (f(z + side * EPS) - f(z)) / (side * EPS)
 
 
+PRIMES = {"leaky ReLU'(z)": "leaky ReLU", "ReLU'(z)": "ReLU", "σ'(z)": "σ", "tanh'(z)": "tanh",
+          "the identity's slope": "the identity"}
+
+
+def _name(text: str) -> str:
+    return next(n for n in ACTS if text.startswith(n) or f" {n} " in text or f" {n}'" in text)
+
+
+def _peak(name: str):  # type: ignore[no-untyped-def]
+    f = ACTS[name]
+    return max(slope(f, z) for z in GRID + [mpmath.mpf(0)])
+
+
 def numeric_truth(text: str) -> bool | None:
-    """The truth of one statement by numerics, independent of SymPy; None for a form it does not know."""
-    name = next(n for n in ACTS if text.startswith(n) or f" {n} " in text or f" {n}'" in text)
+    """The truth of one statement read from its TEXT by numerics, independent of SymPy and of the
+    option's claim; None for a form it does not know."""
+    ratio = re.fullmatch(r"The largest value of (.+) is (\S+) times the largest value of (.+)", text)
+    if ratio:
+        first, second = PRIMES[ratio[1]], PRIMES[ratio[3]]
+        return abs(_peak(first) / _peak(second) - _mp(ratio[2])) < 1e-9
+    chain = re.fullmatch(r"In a chain of (\d) .* with every \|w\| ≤ 1, (\S+) is (the smallest|a) bound on .*", text)
+    if chain:
+        best = _peak(_name(text)) ** int(chain[1])
+        return abs(best - _mp(chain[2])) < 1e-9 if chain[3] == "the smallest" else best <= _mp(chain[2]) + 1e-12
+    name = _name(text)
     f = ACTS[name]
     zero = mpmath.mpf(0)
     if text.endswith("is continuous at z = 0") or text.endswith("is discontinuous at z = 0"):
@@ -191,19 +221,18 @@ def numeric_truth(text: str) -> bool | None:
     if "differentiable at z = 0" in text:
         same = abs(slope(f, zero, 1) - slope(f, zero, -1)) < 1e-12
         return same if "not" not in text else not same
-    if text.startswith("Every output"):
+    if text.startswith("The set of outputs"):
         return _range_truth(f, text)
     if "strictly increasing" in text:
         return all(slope(f, z) > 0 for z in GRID)
     if "non-decreasing" in text:
         return all(slope(f, z) >= 0 for z in GRID)
-    bound = re.search(r"(?:≤|is) (\d+(?:/\d+)?)(?: wherever|$)", text)
-    derivative_max = max(slope(f, z) for z in GRID + [zero + EPS * 10**10]) if bound else None
-    if "wherever the derivative exists" in text and bound:
-        return derivative_max <= mpmath.mpf(Fraction(bound[1]).numerator) / Fraction(bound[1]).denominator + 1e-12
-    if text.startswith("The largest value") and bound:
-        value = Fraction(bound[1])
-        return abs(derivative_max - mpmath.mpf(value.numerator) / value.denominator) < 1e-9
+    bound = re.search(r"≤ (\d+(?:/\d+)?) for every z", text)
+    if bound:
+        return _peak(name) <= _mp(bound[1]) + 1e-12
+    largest = re.fullmatch(r"The largest value of .+ is (\d+(?:/\d+)?)", text)
+    if largest:
+        return abs(_peak(name) - _mp(largest[1])) < 1e-9
     if "saturates" in text:
         plus, minus = abs(slope(f, mpmath.mpf(60))) < 1e-20, abs(slope(f, mpmath.mpf(-60))) < 1e-20
         return plus and minus if "both" in text else plus if "+∞" in text else minus
@@ -213,7 +242,7 @@ def numeric_truth(text: str) -> bool | None:
 
 
 def _range_truth(f, text: str) -> bool:  # type: ignore[no-untyped-def]
-    found = re.search(r"lies in ([\[(])(\S+), (\S+)([\])])", text)
+    found = re.search(r"exactly ([\[(])(\S+), (\S+)([\])])", text)
     assert found
     far = [f(mpmath.mpf(-10**6)), f(mpmath.mpf(10**6))]
     ends = [-mpmath.inf if far[0] < -1000 else mpmath.nint(far[0] * 1000) / 1000,
@@ -263,12 +292,15 @@ def test_derivative_from_output(seed: int) -> None:
             z, f = mpmath.atanh(out), ACTS["tanh"]
         local = slope(f, z)
         if q.type == "MSQ":
+            assert any(o.claim["kind"] == "output-weight-gradient" for o in q.options) == (marks == 2)
             for option, right in _options(q):
-                found = re.fullmatch(r"The derivative at that input is (-?[\d.]+)", option.text)
+                found = re.fullmatch(r"The derivative df/dz at that input is (-?[\d.]+)", option.text)
                 if found:
                     assert right == (abs(local - mpmath.mpf(found[1])) < 5e-5)
-                if option.text == "The input z is positive":
-                    assert right == (z > 0)
+                sign = re.fullmatch(r"The input z is (positive|negative)", option.text)
+                if sign:
+                    assert right == ((z > 0) == (sign[1] == "positive"))
+                assert "at most" not in option.text  # no arbitrary thresholds (issue 11)
             continue
         expected = local if marks == 1 else local * _mp(q.extra["upstream"]) * _mp(q.extra["x"])
         if q.type == "NAT":
@@ -314,8 +346,11 @@ def test_sgd_steps(seed: int) -> None:
             assert q.rounding == 2
         else:
             assert abs(correct_value(q) - expected) <= 0.005 + 1e-12
-        if q.extra["steps"] == 1:
-            assert q.find is not None and q.find["lr"] == float(Fraction(q.extra["lr"]))
+        assert "at every step" not in q.text or q.extra["steps"] > 1
+        evaluations = q.extra["steps"] * len(q.extra["examples"]) * (2 if q.extra["b"] is not None else 1)
+        assert evaluations == 2 if marks == 1 else evaluations >= 4  # the 2-mark extra step
+        step_lines = [s.text for s in q.solution if s.text.strip().startswith("∂L/∂w")]
+        assert len(step_lines) == q.extra["steps"]  # every step's gradient is written out
 
 
 # ---- multipath-relu: exact finite differences on the matrices -----------------------------------------

@@ -1,146 +1,268 @@
 """Family 12: the finite-difference gradient check against the backprop value.
 
-The estimate is computed the way a student would, from forward values at w ± ε, exactly (the
-losses are polynomials in w, so every value is a rational). The one-sided estimate is off by
-about ½·L''(w)·ε; the central one is exact for a quadratic and off by about L'''(w)·ε²/6 otherwise.
+The estimates are computed the way a student would, from forward values at w − ε, w and w + ε,
+exactly (the losses are polynomials in w, so every value is a rational). Every stem says what is
+estimated (∂L/∂w), which difference is meant (the forward difference (L(w + ε) − L(w))/ε or the
+central one (L(w + ε) − L(w − ε))/(2ε)) and what the error is (estimate − the exact backprop ∂L/∂w).
+
+1 mark: L = (w·x − t)², quadratic in w, and the forward estimate. 2 marks: w is used twice
+(h = w·x, y = w·h, L = ½(y − t)², quartic in w), so every loss value is a two-node forward pass,
+and half the items also subtract the backprop value (the error of the estimate): the extra step.
+MSQ statements are claims decided by evaluating the loss of this very graph: `fd-estimate`,
+`fd-error`, `fd-exact` (the estimate equals ∂L/∂w), `fd-error-ratio` (what halving ε does to the
+error, evaluated at ε and ε/2) and `fd-closer` (which estimate is nearer ∂L/∂w).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import random
+from collections.abc import Mapping
 from fractions import Fraction
+from typing import Any
 
 import sympy as sp
 
-from gatebp.questions.families.base import Resample, family
-from gatebp.questions.families.common import (Choice, computes, decimal, fact, given, nonzero, places_for, solved,
-                                              some_true, statement, working)
-from gatebp.questions.problem import Problem, Statements
+from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
-from gatebp.gate.question import QuestionType
-from gatebp.network.solve import forward_pass
+from gatebp.network.solve import forward_pass, solve
+from gatebp.questions.claims import ClaimError, Context, Verdict, decider
+from gatebp.questions.families._claimkit import claimed, exact, frac, rounding_note, spaced, valued
+from gatebp.questions.families.base import Resample, family
+from gatebp.questions.families.common import Choice, decimal, places_for, require, solved, working
+from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "finite-difference"
-EPS = Fraction(1, 10)
+EPS = sp.Rational(1, 10)
+NAMES = {"forward": "forward-difference", "central": "central-difference"}
+FORMULA = {"forward": "(L(w + ε) − L(w))/ε", "central": "(L(w + ε) − L(w − ε))/(2ε)",
+           "backward": "(L(w) − L(w − ε))/ε"}
 
 
-def _network(rng: random.Random, marks: int) -> tuple[dict[str, int], dict[str, str]]:
-    """1 mark: L = (w·x − t)², quadratic in w. 2 marks: w used twice, L = (w·w·x − t)²/2, quartic."""
-    values = {"x": nonzero(rng, -2, 2), "w": nonzero(rng, -2, 2), "t": rng.randint(-3, 3)}
+def loss_at(graph: Graph, w: sp.Expr) -> sp.Expr:
+    """L with the leaf w replaced by `w` (an exact forward pass)."""
+    return forward_pass(Graph(dict(graph.values, w=Fraction(str(w))), graph.nodes))["L"]
+
+
+def estimate(graph: Graph, scheme: str, eps: sp.Expr) -> sp.Expr:
+    """The forward, backward or central difference quotient of L in w, exactly."""
+    w = sp.Rational(str(graph.values["w"]))
+    if scheme == "forward":
+        return (loss_at(graph, w + eps) - loss_at(graph, w)) / eps
+    if scheme == "backward":
+        return (loss_at(graph, w) - loss_at(graph, w - eps)) / eps
+    return (loss_at(graph, w + eps) - loss_at(graph, w - eps)) / (2 * eps)
+
+
+# ---- claims -------------------------------------------------------------------------------------
+
+def _graph(context: Context) -> Graph:
+    if context.graph is None:
+        raise ClaimError("a finite-difference claim needs the question's graph")
+    return context.graph
+
+
+def _gradient(context: Context) -> sp.Expr:
+    return solve(_graph(context), Find("L", "w")).exact
+
+
+@decider("fd-estimate")
+def _decide_estimate(claim: Mapping[str, Any], context: Context) -> Verdict:
+    value = estimate(_graph(context), str(claim["scheme"]), exact(claim["eps"]))
+    return Verdict(value == exact(claim["value"]), f"the {claim['scheme']} difference gives {decimal(value)}")
+
+
+@decider("fd-error")
+def _decide_error(claim: Mapping[str, Any], context: Context) -> Verdict:
+    value = estimate(_graph(context), str(claim["scheme"]), exact(claim["eps"])) - _gradient(context)
+    g = _gradient(context)
+    return Verdict(value == exact(claim["value"]), f"estimate − ∂L/∂w = {decimal(value + g)} − {_paren(g)} = {decimal(value)}")
+
+
+@decider("fd-exact")
+def _decide_exact(claim: Mapping[str, Any], context: Context) -> Verdict:
+    value, g = estimate(_graph(context), str(claim["scheme"]), exact(claim["eps"])), _gradient(context)
+    return Verdict(value == g, f"the {claim['scheme']} estimate is {decimal(value)} and ∂L/∂w = {decimal(g)}")
+
+
+@decider("fd-error-ratio")
+def _decide_ratio(claim: Mapping[str, Any], context: Context) -> Verdict:
+    """Halving ε multiplies the error (estimate − ∂L/∂w) by exactly `ratio`: both errors evaluated."""
+    eps, g = exact(claim["eps"]), _gradient(context)
+    before = estimate(_graph(context), str(claim["scheme"]), eps) - g
+    after = estimate(_graph(context), str(claim["scheme"]), eps / 2) - g
+    if before == 0:
+        return Verdict(False, f"the {claim['scheme']} estimate has no error at ε = {decimal(eps)}")
+    ratio = after / before
+    return Verdict(ratio == exact(claim["ratio"]), f"the {claim['scheme']} error is {decimal(before)} at ε = "
+                   f"{decimal(eps)} and {decimal(after)} at ε = {decimal(eps / 2)}: a ratio of {_ratio_text(ratio)}")
+
+
+@decider("fd-closer")
+def _decide_closer(claim: Mapping[str, Any], context: Context) -> Verdict:
+    eps, g = exact(claim["eps"]), _gradient(context)
+    errors = {s: abs(estimate(_graph(context), s, eps) - g) for s in ("forward", "central")}
+    other = "forward" if claim["closer"] == "central" else "central"
+    return Verdict(errors[str(claim["closer"])] < errors[other],
+                   f"|forward − ∂L/∂w| = {decimal(errors['forward'])}, |central − ∂L/∂w| = {decimal(errors['central'])}")
+
+
+def _paren(value: sp.Expr) -> str:
+    """A subtrahend as written after a minus sign: 4, or (−16)."""
+    return f"({decimal(value)})" if value < 0 else decimal(value)
+
+
+def _ratio_text(ratio: sp.Expr) -> str:
+    return decimal(ratio) if (ratio * 10**6).is_Integer else sp.sstr(ratio)
+
+
+# ---- the family ---------------------------------------------------------------------------------
+
+def _network(rng: random.Random, marks: int) -> tuple[dict[str, Fraction], dict[str, str], str]:
+    """1 mark: L = (w·x − t)², quadratic in w. 2 marks: w used twice, L = ½(w·w·x − t)², quartic."""
+    t = Fraction(rng.randint(-3, 3))
     if marks == 1:
-        return values, {"y": "w*x", "L": "(y - t)**2"}
-    return values, {"h": "w*x", "y": "w*h", "L": "(y - t)**2/2"}
+        values = {"x": Fraction(rng.choice((-3, -2, -1, 1, 2, 3))), "t": t,
+                  "w": Fraction(rng.choice((-4, -3, -2, -1, 1, 2, 3, 4)), 2)}
+        return values, {"y": "w*x", "L": "(y - t)**2"}, "ŷ = w·x and the loss L = (ŷ − t)²"
+    values = {"x": Fraction(rng.choice((-2, -1, 1, 2))), "t": t, "w": Fraction(rng.choice((-2, -1, 1, 2)))}
+    return values, {"h": "w*x", "y": "w*h", "L": "(y - t)**2/2"}, "h = w·x, ŷ = w·h and the loss L = ½(ŷ − t)²"
 
 
-class Check:
-    """The forward values at w − ε, w, w + ε and both estimates, all exact."""
-
-    def __init__(self, graph: Graph, gradient: sp.Expr):
-        w = graph.values["w"]
-        self.at = {shift: self._loss(graph, w + shift) for shift in (-EPS, 0, EPS)}
-        self.gradient = gradient
-        eps = sp.Rational(EPS.numerator, EPS.denominator)
-        self.eps = eps
-        self.rise = self.at[EPS] - self.at[0]
-        self.span = self.at[EPS] - self.at[-EPS]
-        self.one_sided = self.rise / eps
-        self.central = self.span / (2 * eps)
-
-    @staticmethod
-    def _loss(graph: Graph, w: Fraction) -> sp.Expr:
-        return forward_pass(Graph(dict(graph.values, w=w), graph.nodes))["L"]
-
-    def lines(self, w: Fraction) -> list[str]:
-        return [f"L(w − ε) = L({decimal(w - EPS)}) = {decimal(self.at[-EPS])}",
-                f"L(w) = L({decimal(w)}) = {decimal(self.at[0])}",
-                f"L(w + ε) = L({decimal(w + EPS)}) = {decimal(self.at[EPS])}",
-                f"one-sided: (L(w + ε) − L(w))/ε = {decimal(self.rise)}/{decimal(self.eps)} = "
-                f"{decimal(self.one_sided)}",
-                f"central: (L(w + ε) − L(w − ε))/(2ε) = {decimal(self.span)}/{decimal(2 * self.eps)} = "
-                f"{decimal(self.central)}",
-                f"backprop: ∂L/∂w = {decimal(self.gradient)}"]
+def _given(values: dict[str, Fraction]) -> str:
+    return f"x = {decimal(sp.Rational(str(values['x'])))}, t = {decimal(sp.Rational(str(values['t'])))} and " \
+           f"w = {decimal(sp.Rational(str(values['w'])))}"
 
 
-def _estimate_slips(check: Check, kind: str) -> list[Slip]:
-    g = check.gradient
-    backprop = Slip(g, "gave the backprop value ∂L/∂w instead of the finite-difference estimate")
-    if kind == "one-sided":
-        return [backprop, Slip(check.rise, "forgot to divide by ε"),
-                Slip(check.rise / (2 * check.eps), "divided the one-sided difference by 2ε"),
-                Slip(check.central, "used the central difference instead of the one-sided one"),
-                Slip(-check.one_sided, "subtracted in the wrong order (L(w) − L(w + ε))")]
-    return [backprop, Slip(check.span / check.eps, "divided the central difference by ε instead of 2ε"),
-            Slip(check.one_sided, "used the one-sided difference instead of the central one"),
-            Slip(check.span, "forgot to divide by 2ε")]
+def _lines(graph: Graph) -> list[str]:
+    """The three loss values and both estimates, as a student computes them."""
+    w = sp.Rational(str(graph.values["w"]))
+    at = {shift: loss_at(graph, w + shift) for shift in (-EPS, 0, EPS)}
+    return [f"L(w − ε) = L({decimal(w - EPS)}) = {decimal(at[-EPS])}",
+            f"L(w) = L({decimal(w)}) = {decimal(at[0])}",
+            f"L(w + ε) = L({decimal(w + EPS)}) = {decimal(at[EPS])}",
+            f"forward: (L(w + ε) − L(w))/ε = {decimal(at[EPS] - at[0])}/{decimal(EPS)} = "
+            f"{decimal(estimate(graph, 'forward', EPS))}",
+            f"central: (L(w + ε) − L(w − ε))/(2ε) = {decimal(at[EPS] - at[-EPS])}/{decimal(2 * EPS)} = "
+            f"{decimal(estimate(graph, 'central', EPS))}"]
 
 
-def _gap_slips(check: Check, kind: str) -> list[Slip]:
-    estimate, other = (check.one_sided, check.central) if kind == "one-sided" else (check.central, check.one_sided)
-    other_kind = "central" if kind == "one-sided" else "one-sided"
-    return [Slip(check.gradient - estimate, "subtracted the other way (backprop − estimate)"),
-            Slip(estimate, "gave the estimate itself, not its difference from backprop"),
-            Slip(other - check.gradient, f"used the {other_kind} difference instead of the {kind} one"),
-            Slip(check.span / check.eps - check.gradient if kind == "central" else check.rise - check.gradient,
-                 "forgot the division by 2ε" if kind == "central" else "forgot to divide by ε")]
+def _estimate_slips(graph: Graph, scheme: str, g: sp.Expr) -> list[Slip]:
+    forward, central = estimate(graph, "forward", EPS), estimate(graph, "central", EPS)
+    if scheme == "forward":
+        return [Slip(g, "gave the backprop value ∂L/∂w instead of the finite-difference estimate"),
+                Slip(forward * EPS, "forgot to divide by ε"),
+                Slip(forward / 2, "divided the forward difference by 2ε"),
+                Slip(estimate(graph, "backward", EPS), "used the backward difference (L(w) − L(w − ε))/ε"),
+                Slip(-forward, "subtracted in the wrong order (L(w) − L(w + ε))")]
+    return [Slip(g, "gave the backprop value ∂L/∂w instead of the finite-difference estimate"),
+            Slip(central * 2, "divided the central difference by ε instead of 2ε"),
+            Slip(forward, "used the forward difference instead of the central one"),
+            Slip(central * 2 * EPS, "forgot to divide by 2ε")]
 
 
-def _body(graph: Graph, ask: str) -> str:
-    return f"A model computes {computes(graph)} with {given(graph)}. {ask}"
-
-
-FORMULA = {"one-sided": "(L(w + ε) − L(w))/ε", "central": "(L(w + ε) − L(w − ε))/(2ε)"}
+def _error_slips(graph: Graph, scheme: str, g: sp.Expr) -> list[Slip]:
+    mine = estimate(graph, scheme, EPS)
+    other = "central" if scheme == "forward" else "forward"
+    return [Slip(g - mine, "subtracted the other way (backprop − estimate)"),
+            Slip(mine, "gave the estimate itself, not its difference from backprop"),
+            Slip(estimate(graph, other, EPS) - g, f"used the {other} difference instead of the {scheme} one"),
+            Slip(mine * (2 * EPS if scheme == "central" else EPS) - g,
+                 "forgot the division by 2ε" if scheme == "central" else "forgot to divide by ε")]
 
 
 @family(TOPIC, "Finite-difference gradient check vs backprop", ("NAT", "MCQ", "MSQ"), (1, 2))
 def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
-    values, nodes = _network(rng, marks)
+    """Forward estimate (1 mark); central estimate or its error E (2 marks); MSQ statements."""
+    values, nodes, model = _network(rng, marks)
     graph, solution = solved(values, nodes, Find("L", "w"))
-    check = Check(graph, solution.exact)
-    if solution.exact == 0 or check.central == 0 or check.one_sided == 0:
+    g = solution.exact
+    if g == 0 or estimate(graph, "central", EPS) == 0 or estimate(graph, "forward", EPS) == 0:
         raise Resample("a zero gradient or estimate")
-    working_find = {"working_find": graph.find.to_dict()} if graph.find else {}
+    intro = f"A model computes {model}, with {_given(values)}."
     if qtype == "MSQ":
-        return Problem(topic=TOPIC, marks=marks, extra=working_find,
-                       statements=lambda r: _statements(r, graph, check, working(solution)))
-    kind = "one-sided" if marks == 1 else rng.choice(("one-sided", "central"))
-    ask_gap = marks == 2 and rng.random() < 0.5 and not (kind == "central" and check.central == check.gradient)
-    estimate = check.one_sided if kind == "one-sided" else check.central
-    if ask_gap:
-        exact, slips = estimate - check.gradient, _gap_slips(check, kind)
-        ask = (f"With ε = 0.1, what is the {kind} finite-difference estimate {FORMULA[kind]} of ∂L/∂w minus the "
-               f"backprop value of ∂L/∂w?")
+        return Problem(topic=TOPIC, marks=marks, graph=graph, extra={"eps": frac(EPS)},
+                       statements=lambda r: _statements(r, graph, g, intro, marks))
+    scheme = "forward" if marks == 1 else rng.choice(("forward", "central"))
+    asked = "error" if marks == 2 and rng.random() < 0.5 and estimate(graph, scheme, EPS) != g else "estimate"
+    if asked == "error":
+        answer, slips = estimate(graph, scheme, EPS) - g, _error_slips(graph, scheme, g)
+        ask = (f"Let E = ({NAMES[scheme]} estimate) − (backprop value), where the {NAMES[scheme]} estimate of ∂L/∂w "
+               f"is {FORMULA[scheme]} with ε = 0.1 and the backprop value is the exact ∂L/∂w. What is E?")
     else:
-        exact, slips = estimate, _estimate_slips(check, kind)
-        ask = f"With ε = 0.1, what is the {kind} finite-difference estimate {FORMULA[kind]} of ∂L/∂w?"
-    places = places_for(exact, 3)
-    return Problem(topic=TOPIC, marks=marks, body=_body(graph, ask), exact=exact,
-                   steps=working(solution) + check.lines(graph.values["w"]), slips=slips, graph=graph,
-                   places=places, extra=working_find)
+        answer, slips = estimate(graph, scheme, EPS), _estimate_slips(graph, scheme, g)
+        ask = f"With ε = 0.1, what is the {NAMES[scheme]} estimate {FORMULA[scheme]} of ∂L/∂w?"
+    places = places_for(answer, 3)
+    steps = working(solution) + _lines(graph) + ([f"E = {decimal(answer + g)} − {_paren(g)} = {decimal(answer)}"]
+                                                  if asked == "error" else [])
+    slips = spaced(answer, slips, places)
+    return Problem(topic=TOPIC, marks=marks, body=rounding_note(f"{intro} {ask}", answer, slips, places, qtype),
+                   exact=answer, steps=steps, slips=slips, graph=graph, places=places,
+                   extra={"scheme": scheme, "asked": asked, "eps": frac(EPS)})
 
 
-def _statements(rng: random.Random, graph: Graph, check: Check, steps: list) -> Statements:  # type: ignore[type-arg]
-    exact_central = check.central == check.gradient
-    choices = [
-        statement("with ε = 0.1 the one-sided estimate is {}", check.one_sided,
-                  Slip(check.rise / (2 * check.eps), "divided the one-sided difference by 2ε"), rng,
-                  fmt=decimal),
-        statement("with ε = 0.1 the central estimate is {}", check.central,
-                  Slip(check.span / check.eps, "divided the central difference by ε instead of 2ε"), rng,
-                  fmt=decimal),
-        _central_exact(exact_central),
-        fact("halving ε roughly halves the one-sided estimate's error but quarters the central one's",
-             "halving ε roughly halves the error of both estimates",
-             "took the central difference's error as first order in ε (it is second order)", rng),
-    ]
-    return Statements(body=_body(graph, "Which statements are true?"), choices=some_true(choices),
-                      steps=steps + check.lines(graph.values["w"]), graph=graph)
+def _statements(rng: random.Random, graph: Graph, g: sp.Expr, intro: str, marks: int) -> Statements:
+    """Four statements about F, C and their errors; 2 marks adds the error value and 'closer'."""
+    forward, central = estimate(graph, "forward", EPS), estimate(graph, "central", EPS)
+    pool = [_value(rng, "forward", forward, Slip(estimate(graph, "backward", EPS),
+                                                 "used the backward difference (L(w) − L(w − ε))/ε")),
+            _value(rng, "central", central, Slip(central * 2, "divided by ε instead of 2ε")),
+            _exactness(rng, central == g),
+            _halving(rng, "forward" if marks == 1 else "central")]
+    if marks == 2:
+        typical = abs(forward - g) > abs(central - g)  # rarely the forward error is the smaller: no such claim then
+        pool += [_closer(rng)] if typical else []
+        pool += [valued("C − g = {}", central - g, Slip(g - central, "subtracted the other way (g − C)"), rng,
+                        fmt=decimal, claim=lambda v: {"kind": "fd-error", "scheme": "central", "eps": frac(EPS),
+                                                      "value": frac(v)})]
+    choices = rng.sample(pool, 4)
+    require(any(c.correct for c in choices) and not all(c.correct for c in choices), "all four alike")
+    body = (f"{intro} Let g = ∂L/∂w be the exact (backprop) derivative, and with ε = 0.1 let "
+            f"F = (L(w + ε) − L(w))/ε be the forward-difference estimate and C = (L(w + ε) − L(w − ε))/(2ε) the "
+            f"central-difference estimate of g. Which of the following statements is/are correct?")
+    return Statements(body=body, choices=choices, steps=_msq_steps(graph, g), graph=graph)
 
 
-def _central_exact(exact_central: bool) -> Choice:
-    """True for the quadratic loss (the central difference cancels the ε² term), false otherwise."""
-    mistake = None if exact_central else "assumed the central difference is exact for every loss (only for quadratics)"
-    return Choice("here the central estimate equals the backprop value exactly", exact_central, mistake=mistake)
+def _msq_steps(graph: Graph, g: sp.Expr) -> list[str]:
+    half = EPS / 2
+    errors = {s: (estimate(graph, s, EPS) - g, estimate(graph, s, half) - g) for s in ("forward", "central")}
+    return [f"backprop: g = ∂L/∂w = {decimal(g)}", *_lines(graph),
+            f"errors at ε = 0.1: F − g = {decimal(errors['forward'][0])}, C − g = {decimal(errors['central'][0])}",
+            f"errors at ε = 0.05: F − g = {decimal(errors['forward'][1])}, C − g = {decimal(errors['central'][1])}",
+            "The forward error is ½L''(w)·ε + (terms in ε², ε³); the central one has no ε term: "
+            "(L'''(w)/6)·ε² + …, which is 0 for a quadratic loss."]
 
+
+def _value(rng: random.Random, scheme: str, truth: sp.Expr, slip: Slip) -> Choice:
+    letter = "F" if scheme == "forward" else "C"
+    return valued(f"{letter} = {{}}", truth, slip, rng, fmt=decimal,
+                  claim=lambda v: {"kind": "fd-estimate", "scheme": scheme, "eps": frac(EPS), "value": frac(v)})
+
+
+def _exactness(rng: random.Random, central_exact: bool) -> Choice:
+    """'C = g exactly' (true for a quadratic loss only), or 'F = g exactly' (never here)."""
+    if rng.random() < 0.5:
+        return claimed("C = g exactly", {"kind": "fd-exact", "scheme": "central", "eps": frac(EPS)}, central_exact,
+                       "assumed the central difference is exact for every loss (only up to a quadratic)")
+    return claimed("F = g exactly", {"kind": "fd-exact", "scheme": "forward", "eps": frac(EPS)}, False,
+                   "forgot that the forward difference is off by about ½L''(w)·ε")
+
+
+def _halving(rng: random.Random, scheme: str) -> Choice:
+    """What halving ε does to the error: ×1/2 for the forward difference of a quadratic, ×1/4 for the
+    central difference of a quartic (both exact here); the other factor is the slip."""
+    letter, right = ("F", sp.Rational(1, 2)) if scheme == "forward" else ("C", sp.Rational(1, 4))
+    ratio = right if rng.random() < 0.5 else (sp.Rational(1, 4) if scheme == "forward" else sp.Rational(1, 2))
+    word = {sp.Rational(1, 2): "half", sp.Rational(1, 4): "a quarter"}[ratio]
+    mistake = ("gave the forward difference the central one's second-order error" if scheme == "forward"
+               else "took the central difference's error as first order in ε (it is second order)")
+    return claimed(f"with ε = 0.05 instead of 0.1, the error {letter} − g becomes exactly {word} as large",
+                   {"kind": "fd-error-ratio", "scheme": scheme, "eps": frac(EPS), "ratio": frac(ratio)},
+                   ratio == right, mistake)
+
+
+def _closer(rng: random.Random) -> Choice:
+    closer = "central" if rng.random() < 0.6 else "forward"
+    text = "C is closer to g than F is" if closer == "central" else "F is closer to g than C is"
+    return claimed(text, {"kind": "fd-closer", "closer": closer, "eps": frac(EPS)}, closer == "central",
+                   "thought the one-sided difference is the more accurate (its error is first order in ε)")

@@ -1,26 +1,33 @@
-"""Family `sgd-steps`: one to three gradient-descent steps on a tiny linear model with squared loss.
+"""Family `sgd-steps`: several gradient-descent steps, or one step on a two-example batch, for a tiny
+linear model with squared loss (descent-step drills the single step on a single example).
 
-The paper asks for a weight after gradient descent on ŷ = w·x (+ b) with a squared loss, on one
-example or two, rounded to two decimals. The first step is the solver's (Find with lr, so its
-working is the chain rule); later steps are computed with exact fractions in the builder.
-Slips: stopping after one step, w + η·g, dropping the 2 of the squared loss (or keeping it under
-a ½), a mean where the loss is a sum (or the reverse), forgetting η, freezing b between steps.
+The paper asks for a weight after gradient descent on ŷ = w·x (+ b) with a squared loss, rounded
+to two decimals. Every step is computed with exact fractions and written out (residual, gradient,
+update); the first step is cross-checked against the solver (Find with lr).
+
+1 mark: two gradient evaluations: two steps on one example, or one step on two examples (their
+gradients summed or averaged); w only. 2 marks: four: two steps on one example with a bias (w and b
+both move, so the second step's residual uses both new values), or two steps on two examples.
+Slips: stopping after one step, reusing the first step's gradient, w + η·g, dropping the 2 of the
+squared loss (or keeping it under a ½), a mean where the loss is a sum (or the reverse), one
+example only, forgetting η, freezing b between steps.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy as sp
 
-from gatebp.questions.families.base import family
-from gatebp.questions.families.common import rational, require, shown, solved, working
-from gatebp.questions.problem import Problem
+from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find
 from gatebp.network.slips import Slip
-from gatebp.gate.question import QuestionType
+from gatebp.questions.families._claimkit import not_a_tie, rounding_note, spaced
+from gatebp.questions.families.base import family
+from gatebp.questions.families.common import rational, require, shown, solved
+from gatebp.questions.problem import Problem
 
 TOPIC = "sgd-steps"
 RATES = (Fraction(1, 10), Fraction(1, 20), Fraction(1, 5), Fraction(1, 4))
@@ -39,22 +46,35 @@ class Task:
     mean: bool  # average over the examples (only with two)
     asked: str  # "w" or "b"
 
+    @property
+    def coefficient(self) -> Fraction:
+        """d/dŷ of the per-example loss is c·(ŷ − t): c = 1 under a ½, else 2."""
+        return Fraction(1) if self.half else Fraction(2)
 
-def descend(task: Task, *, steps: int | None = None, coefficient: Fraction | None = None,
-            mean: bool | None = None, direction: int = -1, lr: Fraction | None = None,
-            freeze_b: bool = False) -> tuple[Fraction, Fraction | None]:
-    """(w, b) after the steps; each keyword replaces one part of the rule (to compute a slip)."""
-    c = coefficient if coefficient is not None else (Fraction(1) if task.half else Fraction(2))
-    averaged = task.mean if mean is None else mean
+
+Params = tuple[Fraction, Fraction | None]
+
+
+def gradient(task: Task, w: Fraction, b: Fraction | None, *, coefficient: Fraction | None = None,
+             mean: bool | None = None, examples: int | None = None) -> tuple[Fraction, Fraction]:
+    """(∂L/∂w, ∂L/∂b) at (w, b); each keyword replaces one part of the rule (to compute a slip)."""
+    c = task.coefficient if coefficient is None else coefficient
+    used = task.examples[: examples or len(task.examples)]
+    gw = sum((c * (w * x + (b or 0) - t) * x for x, t in used), Fraction(0))
+    gb = sum((c * (w * x + (b or 0) - t) for x, t in used), Fraction(0))
+    if task.mean if mean is None else mean:
+        gw, gb = gw / len(used), gb / len(used)
+    return gw, gb
+
+
+def descend(task: Task, *, steps: int | None = None, direction: int = -1, lr: Fraction | None = None,
+            freeze_b: bool = False, stale: bool = False, **rule: object) -> Params:
+    """(w, b) after the steps; `stale` reuses the first step's gradient (a slip), `rule` goes to gradient."""
     rate = task.lr if lr is None else lr
     w, b = task.w, task.b
+    first = gradient(task, w, b, **rule)  # type: ignore[arg-type]
     for _ in range(task.steps if steps is None else steps):
-        gw, gb = Fraction(0), Fraction(0)
-        for x, t in task.examples:
-            residual = w * x + (b or 0) - t
-            gw, gb = gw + c * residual * x, gb + c * residual
-        if averaged:
-            gw, gb = gw / len(task.examples), gb / len(task.examples)
+        gw, gb = first if stale else gradient(task, w, b, **rule)  # type: ignore[arg-type]
         w = w + direction * rate * gw
         if b is not None and not freeze_b:
             b = b + direction * rate * gb
@@ -62,23 +82,23 @@ def descend(task: Task, *, steps: int | None = None, coefficient: Fraction | Non
 
 
 def draw(rng: random.Random, marks: int) -> Task:
-    two = marks == 2 and rng.random() < 0.5
-    count = 2 if two else 1
-    xs = rng.sample([Fraction(v) for v in (1, 2, -1, -2, 3)] + [Fraction(1, 2)], count)
+    two = rng.random() < 0.5
+    xs = rng.sample([Fraction(v) for v in (1, 2, -1, -2, 3)] + [Fraction(1, 2)], 2 if two else 1)
     examples = tuple((x, Fraction(rng.randint(-3, 4))) for x in xs)
-    with_b = rng.random() < (0.3 if marks == 1 else 0.5)
-    steps = 1 if marks == 1 or two else rng.choice((2, 2, 3))
+    with_b = marks == 2 and not two
+    steps = 2 if marks == 2 or not two else 1
     return Task(examples=examples, w=Fraction(rng.randint(-4, 8), 2 if rng.random() < 0.3 else 1),
                 b=Fraction(rng.randint(-2, 2)) if with_b else None, lr=rng.choice(RATES), steps=steps,
                 half=rng.random() < 0.5, mean=two and rng.random() < 0.5,
                 asked="b" if with_b and rng.random() < 0.3 else "w")
 
 
-def pick(task: Task, params: tuple[Fraction, Fraction | None]) -> sp.Expr:
+def pick(task: Task, params: Params) -> sp.Expr:
     return rational(params[0] if task.asked == "w" else params[1] or 0)
 
 
 def slips(task: Task) -> list[Slip]:
+    """Each named slip redone on the same task, so every distractor is what that slip gives."""
     other_c = Fraction(2) if task.half else Fraction(1)
     out = [Slip(pick(task, descend(task, direction=1)), "added the gradient step (w + η·g) instead of subtracting it"),
            Slip(pick(task, descend(task, coefficient=other_c)),
@@ -86,18 +106,21 @@ def slips(task: Task) -> list[Slip]:
                 else "dropped the 2 from differentiating the square")]
     if task.steps > 1:
         out.insert(0, Slip(pick(task, descend(task, steps=1)), "stopped after one step"))
-        out.append(Slip(pick(task, descend(task, steps=task.steps - 1)), "did one step too few"))
+        out.insert(1, Slip(pick(task, descend(task, stale=True)),
+                           "reused the first step's gradient instead of recomputing it at the new weights"))
         if task.b is not None and task.asked == "w":
             out.append(Slip(pick(task, descend(task, freeze_b=True)), "did not update b between the steps"))
     if len(task.examples) == 2:
         out.insert(0, Slip(pick(task, descend(task, mean=not task.mean)),
                            "summed the two examples' gradients where the loss is their mean" if task.mean
                            else "averaged the two examples' gradients where the loss is their sum"))
+        out.append(Slip(pick(task, descend(task, examples=1)), "used only the first example's gradient"))
     out.append(Slip(pick(task, descend(task, lr=Fraction(1))), "forgot to multiply the gradient by η"))
     return out
 
 
 def _nodes(task: Task) -> tuple[dict[str, Fraction], dict[str, str]]:
+    """The spec of the loss (for the solver's cross-check of the first step)."""
     values: dict[str, Fraction] = {}
     nodes: dict[str, str] = {}
     terms = []
@@ -116,6 +139,7 @@ def _nodes(task: Task) -> tuple[dict[str, Fraction], dict[str, str]]:
 
 
 def _describe(task: Task) -> str:
+    """The stem: model, data, loss, start, the update rule and the number of steps."""
     model = "ŷ = w·x" + (" + b" if task.b is not None else "")
     per = "½(ŷ − t)²" if task.half else "(ŷ − t)²"
     if len(task.examples) == 1:
@@ -127,43 +151,57 @@ def _describe(task: Task) -> str:
         data = (f"two examples (x = {shown(x1)}, t = {shown(t1)}) and (x = {shown(x2)}, t = {shown(t2)}), "
                 f"with loss L equal to {how} of {per} over the two")
     start = f"w = {shown(task.w)}" + (f" and b = {shown(task.b)}" if task.b is not None else "")
-    steps = "one step" if task.steps == 1 else f"{task.steps} steps"
-    trained = "w and b are both updated" if task.b is not None else "w is updated"
-    verb = "is" if task.steps == 1 else "are"
-    return (f"A model {model} is trained on {data}. Starting from {start}, {steps} of gradient descent with "
-            f"learning rate η = {shown(task.lr)} {verb} taken ({trained} at every step). "
-            f"What is {task.asked} afterwards?")
+    if task.steps == 1:
+        how_many = "one step of (full-batch) gradient descent, w ← w − η·∂L/∂w, is taken"
+    else:
+        rule = "w ← w − η·∂L/∂w and b ← b − η·∂L/∂b" if task.b is not None else "w ← w − η·∂L/∂w"
+        how_many = f"{task.steps} steps of gradient descent, {rule} at every step, are taken"
+    return (f"A model {model} is trained on {data}. Starting from {start}, {how_many} with learning rate "
+            f"η = {shown(task.lr)}. What is {task.asked} afterwards?")
 
 
-def _later_steps(task: Task) -> list[str]:
-    lines = []
-    for k in range(2, task.steps + 1):
-        w, b = descend(task, steps=k)
-        lines.append(f"step {k}: w = {shown(w)}" + (f", b = {shown(b)}" if b is not None else ""))
+def _step_lines(task: Task) -> list[str]:
+    """Each step's residuals, gradient and update, as a student writes them."""
+    lines, w, b = [], task.w, task.b
+    c = "" if task.half else "2·"
+    two = len(task.examples) == 2
+    total = ("½Σ " if task.mean else "Σ ") if two else ""
+    for k in range(1, task.steps + 1):
+        residuals = [w * x + (b or 0) - t for x, t in task.examples]
+        gw, gb = gradient(task, w, b)
+        tags = ("1", "2") if two else ("",)
+        lines.append(f"step {k}: " + ", ".join(f"ŷ{i} − t{i} = {shown(r)}" for i, r in zip(tags, residuals)))
+        lines.append(f"  ∂L/∂w = {total}{c}(ŷ − t)·x = {shown(gw)}"
+                     + (f", ∂L/∂b = {total}{c}(ŷ − t) = {shown(gb)}" if b is not None else ""))
+        new_w, new_b = w - task.lr * gw, (b - task.lr * gb if b is not None else None)
+        lines.append(f"  w = {shown(w)} − {shown(task.lr)} × {_paren(gw)} = {shown(new_w)}"
+                     + (f"; b = {shown(b)} − {shown(task.lr)} × {_paren(gb)} = {shown(new_b)}" if b is not None else ""))
+        w, b = new_w, new_b
     return lines
+
+
+def _paren(value: Fraction) -> str:
+    return f"({shown(value)})" if value < 0 else shown(value)
 
 
 @family(TOPIC, "Gradient-descent steps on a tiny model", ("NAT", "MCQ"), (1, 2), group="paper")
 def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
+    """Draw a task, cross-check step 1 with the solver, refuse degenerate draws, write every step."""
     task = draw(rng, marks)
     values, nodes = _nodes(task)
     graph, solution = solved(values, nodes, Find("L", task.asked, task.lr))
     first = descend(task, steps=1)
     assert solution.exact == pick(task, first), "the solver's first step disagrees with the fractions"
-    final = descend(task)
-    exact = pick(task, final)
+    answer = pick(task, descend(task))
     start = task.w if task.asked == "w" else task.b
-    require(exact != rational(start or 0) and exact != 0 and abs(exact) <= 50, "no visible change")
-    steps = working(solution)
-    if task.steps > 1:
-        other = "b" if task.asked == "w" else "w"
-        if task.b is not None:
-            value = first[0] if other == "w" else first[1] or 0
-            steps.append(f"step 1 also updates {other}: {other} = {shown(value)}")
-        steps += _later_steps(task)
-    steps.append(f"{task.asked} after {task.steps} step{'s' if task.steps > 1 else ''} = {shown(exact)}")
-    return Problem(topic=TOPIC, marks=marks, body=_describe(task), exact=exact, steps=steps, slips=slips(task),
-                   graph=graph, find=graph.find if task.steps == 1 else None, places=2, extra=_extra(task))
+    require(answer != rational(start or 0) and answer != 0 and abs(answer) <= 50, "no visible change")
+    require(all(task.w * x + (task.b or 0) != t for x, t in task.examples), "a zero residual")
+    require(not_a_tie(answer, 2), "an answer exactly half-way between two roundings")
+    spaced_slips = spaced(answer, slips(task), 2)
+    steps = _step_lines(task) + [f"{task.asked} after {task.steps} step{'s' if task.steps > 1 else ''} = {shown(answer)}"]
+    return Problem(topic=TOPIC, marks=marks, body=rounding_note(_describe(task), answer, spaced_slips, 2, qtype),
+                   exact=answer, steps=steps, slips=spaced_slips, graph=graph,
+                   places=2, extra=_extra(task))
 
 
 def _extra(task: Task) -> dict[str, object]:

@@ -3,27 +3,44 @@
 Each sigmoid layer multiplies the backward signal by σ'(z) = a(1 − a) ≤ 1/4, so k layers shrink it
 by at least 4^k (weights of magnitude at most 1). The numbers are given as outputs a, the form
 GATE asks ("a sigmoid's derivative given its output"), so every answer is an exact decimal.
+
+1 mark: the product of two σ' factors, or the largest N with |∂ak/∂z1| ≤ 1/N; the MSQ has k = 2
+or 3 layers and no weights. 2 marks: three layers with weights w2, w3 on the way back (the
+extra step: the weights enter the product and its sign), and the MSQ's gradient statement is
+∂ak/∂z1 with the weights. MSQ statements are claims decided by computation: `sigmoid-chain`
+(the product, from σ' at z = logit(a) by SymPy), `largest-local` (which layer's σ' is largest,
+drawn only when it is unique), `activation` (σ' and tanh' facts, decided in activation_props)
+and `activation`/`chain-bound` (the bound k layers put on |∂ak/∂z1|).
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
 
 import sympy as sp
 
-from gatebp.questions.families.base import family
-from gatebp.questions.families.common import Choice, decimal, fact, nonzero, some_true, statement
-from gatebp.questions.problem import Problem, Statements
 from gatebp.core.functions import sigmoid
-from gatebp.network.slips import Slip
 from gatebp.gate.question import QuestionType
+from gatebp.network.slips import Slip
+from gatebp.questions.claims import Context, Verdict, decider
+from gatebp.questions.families._claimkit import claimed, exact, frac, rounding_note, spaced, valued
+from gatebp.questions.families.activation_props import activation_claim, chain_statements, truth
+from gatebp.questions.families.base import family
+from gatebp.questions.families.common import Choice, decimal, nonzero, require
+from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "vanishing"
 QUARTER = sp.Rational(1, 4)
+HALF = sp.Rational(1, 2)
+Z = sp.Symbol("z", real=True)
 
 
 def _outputs(rng: random.Random, k: int) -> list[sp.Rational]:
-    return [sp.Rational(rng.randint(1, 9), 10) for _ in range(k)]
+    """k different outputs a = σ(z) in tenths, never 0.5 (z = 0 makes σ' = 1/4, the bound itself)."""
+    return [sp.Rational(n, 10) for n in rng.sample((1, 2, 3, 4, 6, 7, 8, 9), k)]
 
 
 def _prime(a: sp.Expr) -> sp.Expr:
@@ -36,10 +53,6 @@ def _product(values: list[sp.Expr]) -> sp.Expr:
 
 def _listing(name: str, values: list[sp.Expr], start: int = 1) -> str:
     return ", ".join(f"{name}{i} = {decimal(v)}" for i, v in enumerate(values, start))
-
-
-def _factors(k: int) -> str:
-    return "·".join(f"σ'(z{i})" for i in range(1, k + 1))
 
 
 def _factor_steps(outputs: list[sp.Expr]) -> list[str]:
@@ -60,83 +73,187 @@ def _output_slips(outputs: list[sp.Expr], weights: sp.Expr) -> list[Slip]:
     ]
 
 
+# ---- claims -------------------------------------------------------------------------------------
+
+def sigma_prime_at_output(a: sp.Expr) -> sp.Expr:
+    """σ'(z) at the z with σ(z) = a: differentiate σ and substitute z = log(a/(1 − a)) (SymPy)."""
+    return _sigma_prime(frac(a))
+
+
+@lru_cache(maxsize=None)
+def _sigma_prime(a: str) -> sp.Expr:
+    derivative = sp.diff(1 / (1 + sp.exp(-Z)), Z)
+    return sp.nsimplify(sp.simplify(derivative.subs(Z, sp.log(exact(a) / (1 - exact(a))))))
+
+
+def _chain_value(claim: Mapping[str, Any]) -> sp.Expr:
+    primes = [sigma_prime_at_output(exact(a)) for a in claim["outputs"]]
+    return _product(primes) * _product([exact(w) for w in claim.get("weights", [])])
+
+
+@decider("sigmoid-chain")
+def _decide_chain(claim: Mapping[str, Any], context: Context) -> Verdict:
+    """∂ak/∂z1 (or the product of the σ' factors when no weights are given) equals `value`."""
+    value = _chain_value(claim)
+    what = "∂a{0}/∂z1".format(len(claim["outputs"])) if claim.get("weights") else "the product of the σ' factors"
+    return Verdict(value == exact(claim["value"]), f"{what} = {decimal(value)}")
+
+
+@decider("largest-local")
+def _decide_largest(claim: Mapping[str, Any], context: Context) -> Verdict:
+    """Layer `layer` (1-based) has the strictly largest local derivative σ'(z_layer)."""
+    primes = [sigma_prime_at_output(exact(a)) for a in claim["outputs"]]
+    best = max(range(len(primes)), key=lambda i: primes[i])
+    unique = sum(p == primes[best] for p in primes) == 1
+    return Verdict(unique and best + 1 == int(claim["layer"]),
+                   f"the largest factor is σ'(z{best + 1}) = {decimal(primes[best])} (σ' = a(1 − a) peaks at a = 0.5)")
+
+
+# ---- the family ---------------------------------------------------------------------------------
+
 @family(TOPIC, "Vanishing gradients: products of sigmoid derivatives", ("NAT", "MCQ", "MSQ"), (1, 2))
 def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     if qtype == "MSQ":
         return Problem(topic=TOPIC, marks=marks, statements=lambda r: _statements(r, marks))
     if marks == 2:
-        return _weighted(rng)
-    return _bound(rng) if rng.random() < 0.4 else _plain_product(rng)
+        return _weighted(rng, qtype)
+    return _bound(rng) if rng.random() < 0.4 else _plain_product(rng, qtype)
 
 
 def _bound(rng: random.Random) -> Problem:
+    """1 mark: the largest N with |∂ak/∂z1| ≤ 1/N, (1/4)^k being the tightest bound."""
     k = rng.randint(2, 5)
-    exact = sp.Integer(4) ** k
+    answer = sp.Integer(4) ** k
     slips = [Slip(sp.Integer(2) ** k, "bounded σ' by 1/2 instead of 1/4"),
              Slip(sp.Integer(4) ** (k - 1), f"counted {k - 1} σ' factors instead of {k}"),
              Slip(sp.Integer(4 * k), "added the layers' factors instead of multiplying them"),
              Slip(sp.Integer(4) ** (k + 1), f"counted {k + 1} σ' factors instead of {k}")]
-    body = (f"A chain of {k} sigmoid layers computes a_i = σ(z_i) with z_(i+1) = w_(i+1)·a_i + b_(i+1), and every "
-            f"weight has |w| ≤ 1. What is the largest N for which |∂a{k}/∂z1| ≤ 1/N holds whatever the "
+    body = (f"A chain of {k} sigmoid layers computes a_i = σ(z_i), σ(z) = 1/(1 + e^(−z)), with "
+            f"z_(i+1) = w_(i+1)·a_i + b_(i+1), and every weight has |w| ≤ 1. What is the largest N for which |∂a{k}/∂z1| ≤ 1/N holds whatever the "
             f"inputs and biases?")
     steps = ["σ'(z) = σ(z)(1 − σ(z)) is largest at z = 0, where it is 1/4, so every σ' factor is at most 1/4.",
              f"∂a{k}/∂z1 multiplies {k} σ' factors and {k - 1} weights of magnitude at most 1.",
              f"So |∂a{k}/∂z1| ≤ (1/4)^{k} = 1/{4**k}, and the bound is reached when every z_i = 0 and "
              f"|w| = 1, so no larger N is guaranteed: N = {4**k}."]
-    return Problem(topic=TOPIC, marks=1, body=body, exact=exact, steps=steps, slips=slips)
+    return Problem(topic=TOPIC, marks=1, body=body, exact=answer, steps=steps, slips=spaced(answer, slips, 0),
+                   extra={"form": "bound", "layers": k})
 
 
-def _plain_product(rng: random.Random) -> Problem:
+def _plain_product(rng: random.Random, qtype: QuestionType) -> Problem:
     outputs = _outputs(rng, 2)
-    exact = _product([_prime(a) for a in outputs])
-    body = (f"Two stacked sigmoid layers gave the outputs {_listing('a', outputs)} (a_i = σ(z_i)) in the forward "
-            f"pass. What is the product σ'(z1)·σ'(z2) of their local derivatives?")
-    steps = _factor_steps(outputs) + [f"σ'(z1)·σ'(z2) = {decimal(exact)}"]
-    return Problem(topic=TOPIC, marks=1, body=body, exact=exact, steps=steps,
-                   slips=_output_slips(outputs, sp.S.One), places=4)
+    answer = _product([_prime(a) for a in outputs])
+    body = (f"Two sigmoid units in a chain (z2 = w2·a1 + b2) gave the outputs {_listing('a', outputs)} "
+            f"(a_i = σ(z_i), σ(z) = 1/(1 + e^(−z))) in the forward pass. What is the product σ'(z1)·σ'(z2) of their local derivatives?")
+    steps = _factor_steps(outputs) + [f"σ'(z1)·σ'(z2) = {decimal(_prime(outputs[0]))} × {decimal(_prime(outputs[1]))} "
+                                      f"= {decimal(answer)}"]
+    slips = spaced(answer, _output_slips(outputs, sp.S.One), 4)
+    return Problem(topic=TOPIC, marks=1, body=rounding_note(body, answer, slips, 4, qtype), exact=answer, steps=steps,
+                   slips=slips, places=4,
+                   extra={"form": "product", "outputs": [frac(a) for a in outputs], "weights": []})
 
 
-def _weighted(rng: random.Random) -> Problem:
+def _weighted(rng: random.Random, qtype: QuestionType) -> Problem:
+    """2 marks: three layers with the weights on the way back (they enter the product and its sign)."""
     outputs = _outputs(rng, 3)
-    weights = [sp.Integer(nonzero(rng, -3, 3)) for _ in range(2)]
+    weights = [sp.Integer(rng.choice((-3, -2, 2, 3))), sp.Integer(nonzero(rng, -3, 3))]
     w = _product(weights)
     primes = [_prime(a) for a in outputs]
-    exact = w * _product(primes)
+    answer = w * _product(primes)
     slips = [Slip(_product(primes), "forgot the weights w2 and w3 on the way back"),
              Slip(w * primes[1] * primes[2], "stopped at z2: left out σ'(z1)"),
              *_output_slips(outputs, w)]
-    body = (f"Three sigmoid layers compute a_i = σ(z_i) with z2 = w2·a1 + b2 and z3 = w3·a2 + b3, where "
+    if min(weights) < 0:
+        slips.insert(2, Slip(-answer, "dropped the minus sign of a negative weight"))
+    body = (f"Three sigmoid layers compute a_i = σ(z_i), σ(z) = 1/(1 + e^(−z)), with z2 = w2·a1 + b2 and z3 = w3·a2 + b3, where "
             f"{_listing('w', weights, 2)}. The forward pass gave {_listing('a', outputs)}. What is ∂a3/∂z1?")
     steps = _factor_steps(outputs) + [
         "∂a3/∂z1 = σ'(z3)·w3·σ'(z2)·w2·σ'(z1)",
         f"= {' × '.join(decimal(v) for v in (primes[2], weights[1], primes[1], weights[0], primes[0]))} "
-        f"= {decimal(exact)}"]
-    return Problem(topic=TOPIC, marks=2, body=body, exact=exact, steps=steps, slips=slips, places=4)
+        f"= {decimal(answer)}"]
+    slips = spaced(answer, slips, 4)
+    return Problem(topic=TOPIC, marks=2, body=rounding_note(body, answer, slips, 4, qtype), exact=answer,
+                   steps=steps, places=4, slips=slips,
+                   extra={"form": "gradient", "outputs": [frac(a) for a in outputs], "weights": [frac(v) for v in weights]})
 
 
 def _statements(rng: random.Random, marks: int) -> Statements:
-    k = rng.randint(2, 3) if marks == 1 else rng.randint(3, 4)
+    """Four statements from five kinds; 2 marks adds weights to the gradient statement."""
+    k = rng.randint(2, 3) if marks == 1 else 3
     outputs = _outputs(rng, k)
     primes = [_prime(a) for a in outputs]
-    product = _product(primes)
-    j = rng.randrange(k)
-    largest = primes[j] == max(primes)
-    pool = [
-        statement(f"the product {_factors(k)} is {{}}", product,
-                  rng.choice(_output_slips(outputs, sp.S.One)[:3]), rng, fmt=decimal),
-        Choice(f"no layer has a larger local derivative than layer {j + 1}'s σ'(z{j + 1})", largest,
-               mistake=None if largest else "compared the outputs a instead of a(1 − a) (it peaks at a = 0.5)"),
-        fact("the largest value of σ'(z) is 1/4, at z = 0", "the largest value of σ'(z) is 1/2, at z = 0",
-             "took σ(0) = 1/2 for the peak of σ' (σ'(0) = 1/4)", rng),
-        fact("tanh'(z) can be as large as 1, so tanh layers shrink the gradient less than sigmoid layers",
-             "tanh'(z) is also at most 1/4", "gave tanh the sigmoid's bound (tanh'(0) = 1)", rng),
-        fact(f"with every |w| ≤ 1, the smallest bound on |∂a{k}/∂z1| that holds for every input is (1/4)^{k}",
-             f"with every |w| ≤ 1, the smallest bound on |∂a{k}/∂z1| that holds for every input is "
-             f"(1/4)^{k - 1}", f"counted {k - 1} σ' factors instead of {k}", rng),
-    ]
-    choices = some_true(rng.sample(pool, 4))
-    body = (f"A chain of {k} sigmoid layers computes a_i = σ(z_i) with z_(i+1) = w_(i+1)·a_i + b_(i+1); the "
-            f"forward pass gave {_listing('a', outputs)}. Which statements are true?")
-    steps = _factor_steps(outputs) + [f"product = {decimal(product)}",
-                                      "σ'(z) = a(1 − a) ≤ 1/4 (at a = 0.5); tanh'(z) = 1 − a² ≤ 1 (at a = 0)"]
-    return Statements(body=body, choices=choices, steps=steps)
+    require(len(set(primes)) == k, "two layers with the same σ' (a and 1 − a): the largest is a tie")
+    weights = [rng.choice((-1, -HALF, HALF, 1)) for _ in range(k - 1)] if marks == 2 else []
+    require(not weights or abs(_product(weights)) != 1, "weights of magnitude 1 would not change the product")
+    pool = [_gradient_statement(rng, outputs, weights), _largest_statement(rng, outputs),
+            _peak_statement(rng), _tanh_statement(rng), _bound_statement(rng, k)]
+    choices = rng.sample(pool, 4) if marks == 1 else [pool[0], *rng.sample(pool[1:], 3)]  # 2 marks: ∂ak/∂z1 always
+    require(any(c.correct for c in choices) and not all(c.correct for c in choices), "all four alike")
+    given = f", the weights are {_listing('w', weights, 2)}" if weights else ""
+    body = (f"A chain of {k} sigmoid layers computes a_i = σ(z_i) with z_(i+1) = w_(i+1)·a_i + b_(i+1), where "
+            f"σ(z) = 1/(1 + e^(−z)){given}, and the forward pass gave {_listing('a', outputs)}. "
+            f"Which of the following statements is/are correct?")
+    return Statements(body=body, choices=choices, steps=_msq_steps(outputs, weights))
+
+
+def _msq_steps(outputs: list[sp.Expr], weights: list[sp.Expr]) -> list[str]:
+    """Every factor, the largest one and the product: each statement's number appears here."""
+    primes = [_prime(a) for a in outputs]
+    k = len(outputs)
+    best = max(range(k), key=lambda i: primes[i])
+    value = _product(primes) * _product(weights)
+    lines = _factor_steps(outputs)
+    lines.append(f"largest factor: σ'(z{best + 1}) = {decimal(primes[best])} (the output nearest 0.5)")
+    if weights:
+        lines.append(f"∂a{k}/∂z1 = (product of the σ' factors) × (product of the weights) = "
+                     f"{decimal(_product(primes))} × {decimal(_product(weights))} = {decimal(value)}")
+    else:
+        lines.append(f"product of the σ' factors = {' × '.join(decimal(p) for p in primes)} = {decimal(value)}")
+    lines += ["σ'(z) = a(1 − a) is largest at a = 0.5 (z = 0), where it is 1/4; tanh'(z) = 1 − tanh²(z) is "
+              "largest at z = 0, where it is 1.",
+              f"With every |w| ≤ 1, |∂a{k}/∂z1| ≤ (1/4)^{k} = 1/{4**k}, reached when every z_i = 0 and |w| = 1."]
+    return lines
+
+
+def _gradient_statement(rng: random.Random, outputs: list[sp.Expr], weights: list[sp.Expr]) -> Choice:
+    k, w = len(outputs), _product(weights)
+    truth_value = w * _product([_prime(a) for a in outputs])
+    slips = _output_slips(outputs, w)[:3] + ([Slip(truth_value / w, "forgot the weights on the way back")]
+                                             if weights else [])
+    template = (f"∂a{k}/∂z1 = {{}}" if weights
+                else f"the product {'·'.join(f'σ′(z{i})' for i in range(1, k + 1))} is {{}}").replace("′", "'")
+    return valued(template, truth_value, rng.choice(slips), rng, fmt=decimal,
+                  claim=lambda v: {"kind": "sigmoid-chain", "outputs": [frac(a) for a in outputs],
+                                   "weights": [frac(x) for x in weights], "value": frac(v)})
+
+
+def _largest_statement(rng: random.Random, outputs: list[sp.Expr]) -> Choice:
+    """The layer with the largest σ' (true), or the layer with the largest output a (the slip)."""
+    primes = [_prime(a) for a in outputs]
+    best = max(range(len(outputs)), key=lambda i: primes[i])
+    biggest_a = max(range(len(outputs)), key=lambda i: outputs[i])
+    layer, correct = (best, True) if biggest_a == best or rng.random() < 0.5 else (biggest_a, False)
+    claim = {"kind": "largest-local", "outputs": [frac(a) for a in outputs], "layer": layer + 1}
+    return claimed(f"of the {len(outputs)} local derivatives σ'(z_i), σ'(z{layer + 1}) is the largest", claim,
+                   correct, "picked the layer with the largest output a; σ' = a(1 − a) peaks at a = 0.5")
+
+
+def _peak_statement(rng: random.Random) -> Choice:
+    value, correct = (QUARTER, True) if rng.random() < 0.5 else (sp.Rational(1, 2), False)
+    return claimed(f"the largest value of σ'(z) is {value}, at z = 0",
+                   activation_claim("sigmoid", "derivative-max", value=str(value)), correct,
+                   "took σ(0) = 1/2 for the peak of σ' (σ'(0) = σ(0)(1 − σ(0)) = 1/4)")
+
+
+def _tanh_statement(rng: random.Random) -> Choice:
+    if rng.random() < 0.5:
+        return claimed("tanh'(z) reaches 1 (at z = 0), so tanh layers can shrink the gradient less than sigmoid layers",
+                       activation_claim("tanh", "derivative-max", value="1"), True)
+    return claimed("tanh'(z) ≤ 1/4 for every z, like σ'(z)", activation_claim("tanh", "derivative-at-most", bound="1/4"),
+                   False, "gave tanh the sigmoid's bound (tanh'(0) = 1)")
+
+
+def _bound_statement(rng: random.Random, k: int) -> Choice:
+    """A bound on |∂ak/∂z1| with every |w| ≤ 1: tight, weaker but true, or one of its slips."""
+    statement = rng.choice(chain_statements("sigmoid", k))
+    return claimed(f"with every |w| ≤ 1, {statement.text.split('|w| ≤ 1, ')[1]}", statement.claim,
+                   truth(statement.claim)[0], statement.mistake)
