@@ -15,7 +15,7 @@ import mpmath
 import sympy as sp
 
 DIGITS = 50  # significant digits of a value that is no longer exact
-MAX_EXACT_SIZE = 120  # tree nodes of an exact value worth keeping (family answers stay below ~60)
+MAX_EXACT_SIZE = 120  # tree nodes of an exact value worth keeping (family values reach 73)
 MAX_NESTING = 2  # log(1/(1 + exp(-z))) is as deep as a family goes; deeper forms are no hand work
 MAX_RATIONAL_BITS = 400  # a fraction longer than ~120 digits serves no student: it becomes a decimal
 UNDEFINED = (sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I)
