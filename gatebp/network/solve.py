@@ -38,6 +38,7 @@ from gatebp.network.values import (
 )
 
 MAX_MAGNITUDE = 10**15  # a node value (or the argument of exp, sigmoid, tanh, softplus) beyond this is refused
+WRAPPING = ("exp", "sigmoid", "tanh", "softplus")  # put their argument inside exp or tanh (relu, log do not)
 MAX_LISTED_PATHS = 64  # more paths than this are counted, not listed: the δ recursion is the working
 Values = dict[str, sp.Expr]
 
@@ -90,7 +91,8 @@ class _Evaluator:
         if isinstance(expr, Neg):
             return -self.eval(expr.operand)
         if isinstance(expr, Call):
-            return self.tame(self.call(expr.func, *operands(self.eval(expr.arg), depth=1)))
+            deeper = int(expr.func in WRAPPING)
+            return self.tame(self.call(expr.func, *operands(self.eval(expr.arg), depth=deeper)))
         left, right = operands(self.eval(expr.left), self.eval(expr.right))
         return self.tame(self.binary(expr.op, left, right))
 
@@ -113,7 +115,7 @@ class _Evaluator:
     def call(self, func: str, arg: sp.Expr) -> sp.Expr:
         if func == "log" and not is_positive(arg):
             raise self.fail(f"log of a non-positive number ({short(arg)})")
-        if func in ("exp", "softplus", "sigmoid", "tanh") and magnitude(arg) > MAX_MAGNITUDE:
+        if func in WRAPPING and magnitude(arg) > MAX_MAGNITUDE:
             raise self.fail(f"{func} of a number too large ({short(arg)})")
         return SYMPY_FUNCTIONS[func](arg)
 
@@ -162,7 +164,7 @@ class _Numeric(_Evaluator):
     def apply(self, func: str, arg: mpmath.mpf) -> mpmath.mpf:
         if func == "log" and arg <= 0:
             raise self.fail(f"log of a non-positive number ({short(decimal(arg))})")
-        if func in ("exp", "softplus", "sigmoid", "tanh") and abs(arg) > MAX_MAGNITUDE:
+        if func in WRAPPING and abs(arg) > MAX_MAGNITUDE:
             raise self.fail(f"{func} of a number too large ({short(decimal(arg))})")
         return MP_FUNCTIONS[func](arg)
 

@@ -15,8 +15,8 @@ import mpmath
 import sympy as sp
 
 DIGITS = 50  # significant digits of a value that is no longer exact
-MAX_EXACT_SIZE = 120  # tree nodes of an exact value worth keeping (family answers stay below ~60)
-MAX_NESTING = 2  # log(1/(1 + exp(-z))) is as deep as a family goes; deeper forms are no hand work
+MAX_EXACT_SIZE = 120  # tree nodes of an exact value worth keeping (family values reach 73)
+MAX_NESTING = 1  # an activation of an activation, 1/(1 + exp(-tanh(1))), is no hand work: a decimal
 MAX_RATIONAL_BITS = 400  # a fraction longer than ~120 digits serves no student: it becomes a decimal
 UNDEFINED = (sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I)
 WORK = mpmath.MPContext()
@@ -31,10 +31,13 @@ MP_FUNCTIONS = {  # gatebp's functions (and ReLU's gate) on mpmath numbers, by S
 
 @lru_cache(maxsize=65536)
 def _shape(expr: sp.Basic) -> tuple[int, int]:
-    """(size written out as a tree, depth of functions inside functions), linear in the shared form."""
+    """(size written out as a tree, depth of exp/tanh inside exp/tanh), linear in the shared form.
+
+    log does not count: the loss log(1/(1 + exp(-z))) is as short as the sigmoid it reads."""
     parts = [_shape(arg) for arg in expr.args]
     size = 1 + sum(s for s, _ in parts)
-    depth = max((d for _, d in parts), default=0) + int(isinstance(expr, sp.Function))
+    wraps = isinstance(expr, sp.Function) and not isinstance(expr, sp.log)
+    depth = max((d for _, d in parts), default=0) + int(wraps)
     return size, depth
 
 
@@ -44,12 +47,12 @@ def tree_size(expr: sp.Basic) -> int:
 
 
 def nesting(expr: sp.Basic) -> int:
-    """How deep functions sit inside functions: 1 for 1/(1 + exp(-1)), 2 for log(1/(1 + exp(-1)))."""
+    """How deep exp and tanh sit inside each other: 1 for 1/(1 + exp(-1)) and log(1/(1 + exp(-1)))."""
     return _shape(expr)[1]
 
 
 def is_short(value: sp.Expr) -> bool:
-    """An exact form a student would write: small, and functions at most MAX_NESTING deep."""
+    """An exact form a student would write: small, and activations not inside activations."""
     size, depth = _shape(value)
     return size <= MAX_EXACT_SIZE and depth <= MAX_NESTING
 
