@@ -35,7 +35,7 @@ from typing import Any
 import sympy as sp
 
 from gatebp.network.graph import Find, Graph
-from gatebp.network.steps import short
+from gatebp.network.steps import factor, short
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,9 @@ def rounds_to(value: float, exact: sp.Expr, places: int) -> bool:
 
 
 def label(find: Mapping[str, Any]) -> str:
-    """∂y/∂w1, or y for a forward value."""
+    """∂y/∂w1, y for a forward value, or "the new w" for a descent step."""
+    if find.get("lr") is not None:
+        return f"the new {find['wrt']} (after one step with learning rate {find['lr']:g})"
     return f"∂{find['of']}/∂{find['wrt']}" if find.get("wrt") else str(find["of"])
 
 
@@ -229,7 +231,8 @@ def _sum(claim: Mapping[str, Any], context: Context) -> Verdict:
     gradients = _gradients(claim, context)
     total = sp.Add(*gradients.values())
     holds = rounds_to(float(claim["value"]), total, _places(claim))
-    return Verdict(holds, f"{' + '.join(short(g) for g in gradients.values())} = {short(total)}")
+    terms = " + ".join(factor(g) for g in gradients.values())
+    return Verdict(holds, f"{terms} = {short(sp.nsimplify(round(float(sp.N(total, 30)), 10)))}")
 
 
 @decider("largest")

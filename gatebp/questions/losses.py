@@ -104,7 +104,7 @@ def softmax_slips(p: Sequence[sp.Expr], e: Sequence[sp.Expr], c: int, k: int, be
     """Slips on (p_k − y_k)·below, most telling first."""
     g = softmax_delta(p, c, k)
     slips = [Slip(p[k - 1] * below, "left out the −y_k term (used p_k for the true class)") if k == c
-             else Slip((p[k - 1] - 1) * below, f"subtracted 1 at class {k}, which is not the true class"),
+             else Slip((p[k - 1] - 1) * below, f"took y{k} = 1 at class {k}, which is not the true class"),
              Slip(-g * below, "used y_k − p_k instead of p_k − y_k (a sign slip)"),
              Slip(g * p[k - 1] * (1 - p[k - 1]) * below, "multiplied by p_k(1 − p_k) again (an extra softmax factor)"),
              Slip((e[k - 1] - (1 if k == c else 0)) * below,
@@ -112,7 +112,7 @@ def softmax_slips(p: Sequence[sp.Expr], e: Sequence[sp.Expr], c: int, k: int, be
     if k == c:
         slips.append(Slip(-below / p[c - 1], "stopped at ∂L/∂p_c = −1/p_c"))
     else:
-        slips.append(Slip((p[c - 1] - 0) * below, f"used the true class's p{c} instead of p{k}"))
+        slips.append(Slip(p[c - 1] * below, f"used the true class's p{c} instead of p{k}"))
     if below != 1:
         slips.append(Slip(g, "stopped at ∂L/∂z_k = p_k − y_k (left out the factor x)"))
     return evaluated(slips)

@@ -96,8 +96,8 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     values, nodes = _batch(rng, size, kind)
     lr = Fraction(1, 10) if kind == "update" else None
     graph, solution = solved(values, nodes, Find("L", "b", lr))
-    if solution.gradient == 0:
-        raise Resample("a zero bias gradient")
+    if solution.gradient == 0 or solution.exact == 0:
+        raise Resample("a zero bias gradient, or a new b of 0 (a guessable key)")
     if qtype == "MSQ":
         return Problem(topic=TOPIC, marks=marks, statements=lambda r: _statements(r, graph, solution, size))
     if lr is None:
