@@ -1,9 +1,9 @@
 """Family `activation-path`: one path through a sigmoid or tanh unit.
 
 The skill is the local derivative written with the unit's output a: σ'(z) = a(1 − a) and
-tanh'(z) = 1 − a². 1 mark: y = v·φ(w·x + b), so ∂y/∂w = v·φ'(z)·x. 2 marks: a squared-error loss
-on φ(w1·x1 + w2·x2 + b), so ∂L/∂w_k = ∂L/∂a·φ'(z)·x_k: the extra reasoning step is the loss's own
-derivative (and a two-input forward pass). The telling slips are evaluating φ' at the output a
+tanh'(z) = 1 − a². 1 mark: y = v·φ(w·x + b), so ∂y/∂w = v·φ'(z)·x. 2 marks: the same unit with two
+inputs under a squared-error loss on y = v·a, so ∂L/∂w_k = ∂L/∂y·v·φ'(z)·x_k: the extra reasoning
+step is the loss's own derivative (which needs y from the forward pass) on top of the 1-mark chain. The telling slips are evaluating φ' at the output a
 instead of the input z, putting z into the a-formula, using a itself as the derivative, or
 treating the unit as linear.
 
@@ -44,14 +44,15 @@ def _one_unit(rng: random.Random) -> tuple[Values, dict[str, str], Find]:
 
 
 def _two_inputs(rng: random.Random) -> tuple[Values, dict[str, str], Find]:
-    """z = w1·x1 + w2·x2 + b, a = φ(z), L = squared error: the loss, φ' and an input on the path."""
+    """z = w1·x1 + w2·x2 + b, a = φ(z), y = v·a, L = squared error: four factors on the path."""
     act = rng.choice(ACTIVATIONS)
     k = rng.choice((1, 2))
     xs = {k: rng.choice((-3, -2, 2, 3)), 3 - k: nonzero(rng, -3, 3)}
     values: Values = {"x1": xs[1], "x2": xs[2], "w1": tenths(rng, -0.6, 0.6), "w2": tenths(rng, -0.6, 0.6),
-                      "b": tenths(rng, -0.5, 0.5, nonzero_only=False),
-                      "t": rng.randint(0, 1) if act == "sigmoid" else rng.randint(-1, 1)}
-    nodes = {"z": "w1*x1 + w2*x2 + b", "a": f"{act}(z)", "L": squared_error("a", half=rng.random() < 0.5)}
+                      "b": tenths(rng, -0.5, 0.5, nonzero_only=False), "v": rng.choice((-2, 2)),
+                      "t": rng.randint(-1, 1)}
+    nodes = {"z": "w1*x1 + w2*x2 + b", "a": f"{act}(z)", "y": "v*a",
+             "L": squared_error("y", half=rng.random() < 0.5)}
     return values, nodes, Find("L", f"w{k}")
 
 
@@ -62,7 +63,7 @@ def activation_slips(graph: Graph, solution: Solution) -> list[Slip]:
     for edge in (e for e in solution.edges if e.activation in ACTIVATIONS):
         slips.extend(Slip(swap_factors(solution, _only(edge, value)), why) for value, why in _local_slips(solution, edge))
     if "L" in solution.forward:
-        slips.append(mse_factor_slip(solution.exact, half=is_half(graph), out="a"))
+        slips.append(mse_factor_slip(solution.exact, half=is_half(graph), out="y"))
     return evaluated(slips + [Slip(-solution.exact, "misjudged the sign of the product of the factors")])
 
 
@@ -135,11 +136,10 @@ def _statements(rng: random.Random, graph: Graph, solution: Solution) -> Stateme
 
 
 def _second(graph: Graph, solution: Solution) -> tuple[str, dict[str, object], sp.Expr, Slip]:
-    """A second quantity: ∂y/∂b (1 mark; x mixed in is the slip) or ∂L/∂a (2 marks; the loss's 2)."""
+    """A second quantity: ∂y/∂b (1 mark; x mixed in is the slip) or ∂L/∂a = ∂L/∂y·v (2 marks; v left out)."""
     fwd = solution.forward
     if "L" not in fwd:
         value = solve(graph, Find("y", "b")).exact
         return "∂y/∂b", {"of": "y", "wrt": "b"}, value, Slip(value * fwd["x"], "multiplied by x as if b were w")
-    half = is_half(graph)
-    value = mse_delta(fwd["a"], fwd["t"], half=half)
-    return "∂L/∂a", {"of": "L", "wrt": "a"}, value, mse_factor_slip(value, half=half, out="a")
+    delta = mse_delta(fwd["y"], fwd["t"], half=is_half(graph))
+    return "∂L/∂a", {"of": "L", "wrt": "a"}, delta * fwd["v"], Slip(delta, "left out the factor v = ∂y/∂a")

@@ -56,10 +56,10 @@ def _target(rng: random.Random, marks: int, hidden: int) -> str:
 
 
 def _plain(values: dict[str, int], hidden: int) -> bool:
-    """No coincidences: distinct rows and columns, distinct |inputs|, not every weight ±1."""
+    """No coincidences: distinct rows and columns, distinct |inputs|, not every hidden weight ±1."""
     rows = [(values[f"w{j}1"], values[f"w{j}2"]) for j in range(1, hidden + 1)]
     columns = [tuple(r[k] for r in rows) for k in (0, 1)]
-    weights = [w for r in rows for w in r] + [values[f"v{j}"] for j in range(1, hidden + 1)]
+    weights = [w for r in rows for w in r]
     return (len(set(rows)) == hidden and columns[0] != columns[1] and abs(values["x1"]) != abs(values["x2"])
             and any(abs(w) != 1 for w in weights))
 
