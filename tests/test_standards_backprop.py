@@ -16,11 +16,11 @@ import mpmath
 import pytest
 import sympy as sp
 
+from gatebp.network.slips import Slip
 from gatebp.network.spec import graph_from_dict
 from gatebp.questions.families.base import Resample
 from gatebp.questions.families.common import numeric_choices
 from gatebp.questions.generate import build_question, families_by_name
-from gatebp.network.slips import Slip
 from tests.reference import derivative, evaluate
 
 FAMILIES = ("relu-gate", "merges", "residual", "two-layer-mse", "batch-bias", "delta-recursion",
@@ -40,6 +40,14 @@ def _built(topic: str, qtype: str, marks: int, seeds: range) -> list[Any]:
 def _values(q: Any) -> dict[str, mpmath.mpf]:
     """Every leaf and node value of the exported graph, by the mpmath reference."""
     return dict(evaluate(q.graph))
+
+
+def _reference(graph: dict[str, Any], find: dict[str, Any]) -> mpmath.mpf:
+    """∂of/∂wrt by central differences, or the weight after one descent step."""
+    slope, _ = derivative(graph, find["of"], find["wrt"])
+    if find.get("lr") is None:
+        return slope
+    return evaluate(graph)[find["wrt"]] - mpmath.mpf(str(find["lr"])) * slope
 
 
 # --- options stand apart -------------------------------------------------------------------------
@@ -101,9 +109,7 @@ def _quantity_truths(q: Any) -> dict[tuple[Any, ...], mpmath.mpf]:
         if claim.get("kind") == "quantity":
             find = claim["find"]
             key = (find["of"], find.get("wrt"), find.get("lr"))
-            slope, _ = derivative(q.graph, find["of"], find["wrt"])
-            value = slope if find.get("lr") is None else evaluate(q.graph)[find["wrt"]] - mpmath.mpf(str(find["lr"])) * slope
-            found[key] = value
+            found[key] = _reference(q.graph, find)
     return found
 
 
@@ -272,8 +278,5 @@ def test_rounded_options_say_how_they_are_rounded(topic: str) -> None:
                     assert "rounded off to" in q.text, q.id
                 if qtype == "MCQ":
                     key = q.options[q.answer["correct"][0]]
-                    slope, _ = derivative(q.graph, q.find["of"], q.find["wrt"])
-                    exact = slope if "lr" not in q.find else evaluate(q.graph)[q.find["wrt"]] - mpmath.mpf(
-                        str(q.find["lr"])) * slope
-                    if abs(key.value - exact) > 1e-9:
+                    if abs(key.value - _reference(q.graph, q.find)) > 1e-9:
                         assert "rounded off to" in q.text, (q.id, key.text)

@@ -20,7 +20,8 @@ BCE = "-(t*log(p) + (1 - t)*log(1 - p))"
 BCE_WHERE = "binary cross-entropy, natural log"
 BCE_SHORTCUT = ("BCE with a sigmoid output: ∂L/∂z = p − t (the factors −t/p + (1 − t)/(1 − p) and "
                 "σ'(z) = p(1 − p) cancel)")
-SOFTMAX_SHORTCUT = "softmax with cross-entropy: ∂L/∂z_k = p_k − y_k (p_c − 1 at the true class c, p_k elsewhere)"
+SOFTMAX_SHORTCUT = ("softmax with cross-entropy: ∂L/∂z_k = p_k − y_k "
+                    "(p_c − 1 at the true class c, p_k elsewhere)")
 CLASSES = (1, 2, 3)
 
 
@@ -106,7 +107,8 @@ def softmax_slips(p: Sequence[sp.Expr], e: Sequence[sp.Expr], c: int, k: int, be
     slips = [Slip(p[k - 1] * below, "left out the −y_k term (used p_k for the true class)") if k == c
              else Slip((p[k - 1] - 1) * below, f"took y{k} = 1 at class {k}, which is not the true class"),
              Slip(-g * below, "used y_k − p_k instead of p_k − y_k (a sign slip)"),
-             Slip(g * p[k - 1] * (1 - p[k - 1]) * below, "multiplied by p_k(1 − p_k) again (an extra softmax factor)"),
+             Slip(g * p[k - 1] * (1 - p[k - 1]) * below,
+                  "multiplied by p_k(1 − p_k) again (an extra softmax factor)"),
              Slip((e[k - 1] - (1 if k == c else 0)) * below,
                   "used exp(z_k) without dividing by the sum (forgot to normalise)")]
     if k == c:

@@ -24,9 +24,23 @@ from gatebp.network.slips import Slip, derivative_at_output, evaluated, swap_fac
 from gatebp.network.solve import solve
 from gatebp.network.steps import Edge, Solution
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import (Choice, answer_places, asked, claim_choice, computes, distinct, given,
-                                              nonzero, pick_statements, quantity_choice, require, rounded_note,
-                                              solved, tenths, working)
+from gatebp.questions.families.common import (
+    Choice,
+    answer_places,
+    asked,
+    claim_choice,
+    computes,
+    distinct,
+    given,
+    nonzero,
+    pick_statements,
+    quantity_choice,
+    require,
+    rounded_note,
+    solved,
+    tenths,
+    working,
+)
 from gatebp.questions.losses import is_half, mse_delta, mse_factor_slip, squared_error
 from gatebp.questions.problem import Problem, Statements
 
@@ -61,7 +75,8 @@ def activation_slips(graph: Graph, solution: Solution) -> list[Slip]:
     loss's 2, a sign slip."""
     slips = derivative_at_output(solution)
     for edge in (e for e in solution.edges if e.activation in ACTIVATIONS):
-        slips.extend(Slip(swap_factors(solution, _only(edge, value)), why) for value, why in _local_slips(solution, edge))
+        slips.extend(Slip(swap_factors(solution, _only(edge, value)), why)
+                     for value, why in _local_slips(solution, edge))
     if "L" in solution.forward:
         slips.append(mse_factor_slip(solution.exact, half=is_half(graph), out="y"))
     return evaluated(slips + [Slip(-solution.exact, "misjudged the sign of the product of the factors")])
@@ -130,13 +145,15 @@ def _statements(rng: random.Random, graph: Graph, solution: Solution) -> Stateme
             _sign_choice(rng, of, wrt, solution.exact),
             quantity_choice(second[0], second[1], second[2], second[3], rng)]
     choices = pick_statements(rng, pool)
-    body = f"A network computes {computes(graph)} with {given(graph)}, where {_where(graph)}. Which statements are true?"
+    body = (f"A network computes {computes(graph)} with {given(graph)}, where {_where(graph)}. "
+            f"Which statements are true?")
     return Statements(body=rounded_note(body, choices), choices=choices, steps=working(solution), graph=graph,
                       find=graph.find)
 
 
 def _second(graph: Graph, solution: Solution) -> tuple[str, dict[str, object], sp.Expr, Slip]:
-    """A second quantity: ∂y/∂b (1 mark; x mixed in is the slip) or ∂L/∂a = ∂L/∂y·v (2 marks; v left out)."""
+    """A second quantity: ∂y/∂b (1 mark; x mixed in is the slip) or ∂L/∂a = ∂L/∂y·v (2 marks;
+    v left out)."""
     fwd = solution.forward
     if "L" not in fwd:
         value = solve(graph, Find("y", "b")).exact

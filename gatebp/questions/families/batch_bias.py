@@ -23,9 +23,24 @@ from gatebp.network.slips import Slip, backprop_slips, wrong_update_direction
 from gatebp.network.solve import solve
 from gatebp.network.steps import Solution
 from gatebp.questions.families.base import Resample, family
-from gatebp.questions.families.common import (Choice, apart, asked, claim_choice, computes, distinct, given, nonzero,
-                                              path_sum, pick_statements, places_covering, quantity_choice,
-                                              rounded_note, solved, stated, working)
+from gatebp.questions.families.common import (
+    Choice,
+    apart,
+    asked,
+    claim_choice,
+    computes,
+    distinct,
+    figure,
+    given,
+    nonzero,
+    path_sum,
+    pick_statements,
+    places_covering,
+    quantity_choice,
+    rounded_note,
+    solved,
+    working,
+)
 from gatebp.questions.losses import mse_factor_slip, squared_error
 from gatebp.questions.problem import Problem, Statements
 
@@ -117,7 +132,7 @@ def _share_choice(rng: random.Random, solution: Solution, k: int) -> Choice:
     wrong = rng.random() < 0.5 and apart(float(share), float(whole))
     value = whole if wrong else share
     claim = {"kind": "share", "of": "L", "wrt": "b", "through": f"L{k}", "value": float(value), "places": 4}
-    return Choice(f"example {k} contributes {stated(value).removeprefix('= ')} to ∂L/∂b", not wrong, float(value),
+    return Choice(f"example {k} contributes {figure(value)} to ∂L/∂b", not wrong, float(value),
                   "gave the whole batch's gradient as one example's share" if wrong else None, claim=claim)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -17,13 +17,13 @@ import sympy as sp
 
 from gatebp.core.expr import format_number
 from gatebp.core.step import Step, as_steps
-from gatebp.questions.families.base import Resample
+from gatebp.gate.question import LABELS, NatMistake, Option, Question, QuestionType, key_range, nat_question_text
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
-from gatebp.gate.question import LABELS, NatMistake, Option, Question, QuestionType, key_range, nat_question_text
 from gatebp.network.solve import solve
 from gatebp.network.spec import parse_spec
 from gatebp.network.steps import Solution, as_float, equals, short
+from gatebp.questions.families.base import Resample
 
 
 def nonzero(rng: random.Random, low: int, high: int) -> int:
@@ -76,15 +76,15 @@ def require(condition: bool, why: str = "numbers do not suit") -> None:
         raise Resample(why)
 
 
-def build_graph(values: dict[str, Fraction | int], nodes: dict[str, str], find: Find) -> Graph:
+def build_graph(values: Mapping[str, Fraction | int], nodes: Mapping[str, str], find: Find) -> Graph:
     """A sampled network through the same checked path as a user's spec file."""
-    spec = {"values": {k: num(v) for k, v in values.items()}, "nodes": nodes, "find": find.to_dict()}
+    spec = {"values": {k: num(v) for k, v in values.items()}, "nodes": dict(nodes), "find": find.to_dict()}
     if find.lr is not None:
         spec["find"]["lr"] = num(find.lr)
     return parse_spec(json.dumps(spec), source="<generated>")
 
 
-def solved(values: dict[str, Fraction | int], nodes: dict[str, str], find: Find) -> tuple[Graph, Solution]:
+def solved(values: Mapping[str, Fraction | int], nodes: Mapping[str, str], find: Find) -> tuple[Graph, Solution]:
     graph = build_graph(values, nodes, find)
     return graph, solve(graph)
 
@@ -163,6 +163,11 @@ def stated(value: sp.Expr, places: int = QUANTITY_PLACES) -> str:
     return equals(sp.S(value), places)
 
 
+def figure(value: sp.Expr, places: int = QUANTITY_PLACES) -> str:
+    """"4" or "≈ 0.235": a value inside a sentence ("contributes ≈ 0.235")."""
+    return stated(value, places).removeprefix("= ")
+
+
 def quantity_choice(label: str, find: dict[str, object], exact: sp.Expr, slip: Slip | None, rng: random.Random,
                     *, p_true: float = 0.5, places: int = QUANTITY_PLACES) -> Choice:
     """The statement "label = value" about a graph quantity: the true value or, by a coin, a named
@@ -180,10 +185,10 @@ def quantity_choice(label: str, find: dict[str, object], exact: sp.Expr, slip: S
                   dict(find), claim)
 
 
-def claim_choice(text: str, claim: dict[str, object], correct: bool, mistake: str | None = None) -> Choice:
+def claim_choice(text: str, claim: Mapping[str, object], correct: bool, mistake: str | None = None) -> Choice:
     """A statement whose claim the code decides (a gate, a sign, a count, a formula); a false
     one names the slip that makes a student believe it."""
-    return Choice(text, correct, mistake=None if correct else mistake, claim=claim)
+    return Choice(text, correct, mistake=None if correct else mistake, claim=dict(claim))
 
 
 def distinct(values: Sequence[sp.Expr | float]) -> None:

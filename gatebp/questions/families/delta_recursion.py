@@ -14,6 +14,7 @@ The slips are the classic ones: the row of W2 instead of its column (W2 for W2áµ
 from __future__ import annotations
 
 import random
+from fractions import Fraction
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,11 +24,24 @@ from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, backprop_slips, evaluated
 from gatebp.network.steps import Solution, factor, short
-from gatebp.questions.claims import ClaimError, Context, Verdict, decider, rounds_to
+from gatebp.questions.claims import ClaimError, Context, Verdict, decider
 from gatebp.questions.families.base import Resample, family
-from gatebp.questions.families.common import (Choice, apart, asked, claim_choice, computes, distinct, given, nonzero,
-                                              pick_statements, quantity_choice, rounded_note, solved, stated, tenths,
-                                              working)
+from gatebp.questions.families.common import (
+    Choice,
+    asked,
+    claim_choice,
+    computes,
+    distinct,
+    given,
+    nonzero,
+    pick_statements,
+    quantity_choice,
+    rounded_note,
+    solved,
+    stated,
+    tenths,
+    working,
+)
 from gatebp.questions.losses import mse_sign_slip, squared_error
 from gatebp.questions.problem import Problem, Statements
 
@@ -47,8 +61,9 @@ def _network(rng: random.Random, marks: int) -> tuple[dict[str, object], dict[st
         for j in (1, 2):
             values[f"w{i}{j}"] = nonzero(rng, -3, 3)
     w = {k: values[k] for k in ("w11", "w12", "w21", "w22")}
+    u1, u2 = Fraction(str(values["u1"])), Fraction(str(values["u2"]))
     if (w["w12"] == w["w21"] or (w["w11"], w["w12"]) == (w["w21"], w["w22"])
-            or (w["w11"], w["w21"]) == (w["w12"], w["w22"]) or abs(values["u1"]) == abs(values["u2"])):
+            or (w["w11"], w["w21"]) == (w["w12"], w["w22"]) or abs(u1) == abs(u2)):
         raise Resample("a symmetric W2, equal rows or columns, or mirrored hidden units")
     nodes = {"z1": "u1*x", "z2": "u2*x", "a1": f"{act}(z1)", "a2": f"{act}(z2)",
              "o1": "w11*a1 + w12*a2", "o2": "w21*a1 + w22*a2"}

@@ -19,11 +19,35 @@ from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, backprop_slips, update_slips, wrong_update_direction
 from gatebp.network.steps import Solution
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import (Choice, asked, claim_choice, computes, distinct, given, nonzero,
-                                              pick_statements, places_for, quantity_choice, require, rounded_note,
-                                              solved, tenths, working)
-from gatebp.questions.losses import (BCE, BCE_SHORTCUT, BCE_WHERE, bce_delta, bce_slips, is_half, mse_delta,
-                                     mse_factor_slip, mse_line, squared_error)
+from gatebp.questions.families.common import (
+    Choice,
+    asked,
+    claim_choice,
+    computes,
+    distinct,
+    given,
+    nonzero,
+    pick_statements,
+    places_for,
+    quantity_choice,
+    require,
+    rounded_note,
+    solved,
+    tenths,
+    working,
+)
+from gatebp.questions.losses import (
+    BCE,
+    BCE_SHORTCUT,
+    BCE_WHERE,
+    bce_delta,
+    bce_slips,
+    is_half,
+    mse_delta,
+    mse_factor_slip,
+    mse_line,
+    squared_error,
+)
 from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "descent-step"

@@ -24,8 +24,21 @@ from gatebp.network.slips import Slip, backprop_slips
 from gatebp.network.solve import solve
 from gatebp.network.steps import Path, Solution
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import (Choice, apart, asked, claim_choice, computes, distinct, given,
-                                              quantity_choice, require, rounded_note, solved, stated, working)
+from gatebp.questions.families.common import (
+    Choice,
+    apart,
+    asked,
+    claim_choice,
+    computes,
+    distinct,
+    figure,
+    given,
+    quantity_choice,
+    require,
+    rounded_note,
+    solved,
+    working,
+)
 from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "merges"
@@ -109,7 +122,7 @@ def _path_choice(rng: random.Random, wrt: str, solution: Solution) -> Choice:
     wrong = rng.random() < 0.5 and apart(float(solution.exact), float(path.product))
     value = solution.exact if wrong else path.product
     claim = {"kind": "path", "of": "L", "wrt": wrt, "route": list(path.names), "value": float(value), "places": 4}
-    return Choice(f"the path {_route(path)} contributes {stated(value).removeprefix('= ')}", not wrong,
+    return Choice(f"the path {_route(path)} contributes {figure(value)}", not wrong,
                   float(value), "gave the whole gradient (the sum over paths) as one path's share" if wrong else None,
                   claim=claim)
 
@@ -127,6 +140,6 @@ def _statements(rng: random.Random, template: Template, graph: Graph, solution: 
     require(any(c.correct for c in choices) and not all(c.correct for c in choices), "one truth value only")
     body = (f"A scalar L is computed as {computes(graph)}, at {given(graph)}. "
             f"Which statements about its gradients are true?")
-    steps = working(solution) + [f"for {other}: {s.text}" for s in working(second) if s.kind in ("path", "sum")] + [
+    steps = working(solution) + [f"for {other}: {s.text}" for s in second.steps if s.kind in ("path", "sum")] + [
         f"∂L/∂{other} = {second.exact}"]
     return Statements(body=rounded_note(body, choices), choices=choices, steps=steps, graph=graph, find=graph.find)

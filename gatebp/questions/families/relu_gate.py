@@ -22,8 +22,20 @@ from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
 from gatebp.network.steps import Solution
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import (Choice, asked, claim_choice, computes, distinct, given, nonzero,
-                                              quantity_choice, require, rounded_note, solved, working)
+from gatebp.questions.families.common import (
+    Choice,
+    asked,
+    claim_choice,
+    computes,
+    distinct,
+    given,
+    nonzero,
+    quantity_choice,
+    require,
+    rounded_note,
+    solved,
+    working,
+)
 from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "relu-gate"

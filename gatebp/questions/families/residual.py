@@ -22,9 +22,23 @@ from gatebp.network.slips import Slip, ignored_gate
 from gatebp.network.solve import solve
 from gatebp.network.steps import Solution
 from gatebp.questions.families.base import Resample, family
-from gatebp.questions.families.common import (Choice, apart, asked, claim_choice, computes, distinct, given, nonzero,
-                                              pick_statements, quantity_choice, rounded_note, solved, stated,
-                                              working)
+from gatebp.questions.families.common import (
+    Choice,
+    apart,
+    asked,
+    claim_choice,
+    computes,
+    distinct,
+    figure,
+    given,
+    nonzero,
+    pick_statements,
+    quantity_choice,
+    rounded_note,
+    solved,
+    stated,
+    working,
+)
 from gatebp.questions.losses import mse_factor_slip, squared_error
 from gatebp.questions.problem import Problem, Statements
 
@@ -92,7 +106,7 @@ def _share_choice(rng: random.Random, top: str, solution: Solution, identity: sp
     wrong = rng.random() < 0.5 and apart(float(slips[0].number), float(share))
     value = slips[0].value if wrong else share
     claim = {"kind": "share", "of": top, "wrt": "x", "through": "f", "value": float(value), "places": 4}
-    return Choice(f"the path through F contributes {stated(value).removeprefix('= ')} to ∂{top}/∂x", not wrong,
+    return Choice(f"the path through F contributes {figure(value)} to ∂{top}/∂x", not wrong,
                   float(value), slips[0].mistake if wrong else None, claim=claim)
 
 
@@ -102,7 +116,8 @@ def _skip_choice(rng: random.Random, top: str, identity: sp.Expr) -> Choice:
     wrong = rng.random() < 0.5
     value = sp.S.One if wrong else identity
     claim = {"kind": "path", "of": top, "wrt": "x", "route": route, "value": float(value), "places": 4}
-    return Choice(f"the skip path {' ← '.join(route)} contributes {stated(value).removeprefix('= ')} to ∂{top}/∂x",
+    text = f"the skip path {' ← '.join(route)} contributes {figure(value)} to ∂{top}/∂x"
+    return Choice(text,
                   not wrong, float(value), "took the skip path's share as 1 (forgot the upstream δ(h))" if wrong
                   else None, claim=claim)
 
@@ -130,6 +145,6 @@ def _statements(rng: random.Random, graph: Graph, solution: Solution, top: str) 
     choices = pick_statements(rng, pool)
     steps = working(solution) + [f"∂h/∂x = 1 + ∂F/∂x {stated(local, 4)}",
                                  f"skip path: δ(h) × 1 {stated(identity, 4)}; "
-                                 f"path through F: {stated(solution.exact - identity, 4).removeprefix('= ')}"]
+                                 f"path through F: {figure(solution.exact - identity, 4)}"]
     return Statements(body=rounded_note(_body(graph, "Which statements are true?"), choices), choices=choices,
                       steps=steps, graph=graph, find=graph.find)

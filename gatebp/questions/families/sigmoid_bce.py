@@ -22,9 +22,24 @@ from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
 from gatebp.network.steps import Solution, factor
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import (Choice, answer_places, asked, claim_choice, computes, distinct, given,
-                                              pick_statements, quantity_choice, require, rounded_note, shown, solved,
-                                              stated, tenths, working)
+from gatebp.questions.families.common import (
+    Choice,
+    answer_places,
+    asked,
+    claim_choice,
+    computes,
+    distinct,
+    given,
+    pick_statements,
+    quantity_choice,
+    require,
+    rounded_note,
+    shown,
+    solved,
+    stated,
+    tenths,
+    working,
+)
 from gatebp.questions.losses import BCE, BCE_SHORTCUT, BCE_WHERE, bce_delta, bce_slips
 from gatebp.questions.problem import Problem, Statements
 
@@ -72,7 +87,8 @@ def _intro(graph: Graph) -> str:
 def _steps(solution: Solution) -> list:  # type: ignore[type-arg]
     fwd, below = solution.forward, _below(solution)
     delta = bce_delta(fwd["p"], fwd["t"])
-    return working(solution) + [BCE_SHORTCUT, f"∂L/∂z = p − t = {shown(fwd['p'])} − {fwd['t']} {stated(delta, 4)}",
+    return working(solution) + [BCE_SHORTCUT,
+                                f"∂L/∂z = p − t = {shown(fwd['p'])} − {fwd['t']} {stated(delta, 4)}",
                                 f"so ∂L/∂{solution.paths[0].names[-1]} = (p − t) × {factor(below)} "
                                 f"{stated(solution.exact, 4)}"]
 

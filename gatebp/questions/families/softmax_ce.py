@@ -22,10 +22,31 @@ from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
 from gatebp.network.steps import Solution
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import (Choice, answer_places, asked, claim_choice, computes, distinct, given,
-                                              pick_statements, quantity_choice, require, rounded_note, solved, stated,
-                                              tenths, working)
-from gatebp.questions.losses import CLASSES, SOFTMAX_SHORTCUT, probabilities, softmax_delta, softmax_nodes, softmax_slips
+from gatebp.questions.families.common import (
+    Choice,
+    answer_places,
+    asked,
+    claim_choice,
+    computes,
+    distinct,
+    given,
+    pick_statements,
+    quantity_choice,
+    require,
+    rounded_note,
+    solved,
+    stated,
+    tenths,
+    working,
+)
+from gatebp.questions.losses import (
+    CLASSES,
+    SOFTMAX_SHORTCUT,
+    probabilities,
+    softmax_delta,
+    softmax_nodes,
+    softmax_slips,
+)
 from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "softmax-ce"
@@ -108,7 +129,7 @@ def _sum_choice(rng: random.Random) -> Choice:
 
 
 def _statements(rng: random.Random, graph: Graph, solution: Solution, c: int) -> Statements:
-    assert graph.find is not None
+    assert graph.find is not None and graph.find.wrt is not None
     fwd, p = solution.forward, probabilities(solution.forward)
     e = [fwd[f"e{j}"] for j in CLASSES]
     j = rng.choice(CLASSES)

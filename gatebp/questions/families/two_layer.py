@@ -19,13 +19,26 @@ import sympy as sp
 from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, backprop_slips, sign_slip
-from gatebp.network.solve import solve
 from gatebp.network.steps import Solution
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import (Choice, asked, claim_choice, computes, distinct, given, nonzero,
-                                              pick_statements, quantity_choice, require, rounded_note, shown, solved,
-                                              stated, working)
-from gatebp.questions.losses import is_half, mse_delta, mse_factor_slip, mse_line, mse_sign_slip, squared_error
+from gatebp.questions.families.common import (
+    Choice,
+    asked,
+    claim_choice,
+    computes,
+    distinct,
+    given,
+    nonzero,
+    pick_statements,
+    quantity_choice,
+    require,
+    rounded_note,
+    shown,
+    solved,
+    stated,
+    working,
+)
+from gatebp.questions.losses import mse_delta, mse_factor_slip, mse_line, mse_sign_slip, squared_error
 from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "two-layer-mse"
