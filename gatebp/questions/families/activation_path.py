@@ -36,6 +36,7 @@ from gatebp.questions.families.common import (
     pick_statements,
     quantity_choice,
     require,
+    rounded_answer,
     rounded_note,
     solved,
     tenths,
@@ -102,7 +103,7 @@ def _problem(rng: random.Random, marks: int) -> tuple[Graph, Solution]:
     values, nodes, find = (_one_unit if marks == 1 else _two_inputs)(rng)
     graph, solution = solved(values, nodes, find)
     z = solution.forward["z"]
-    require(z != 0 and abs(float(z)) <= 2, "z at 0 or a saturated unit")
+    require(0.2 <= abs(float(z)) <= 2, "z near 0 (φ' at its bound) or a saturated unit")
     require(abs(solution.value) >= 0.05, "an answer too small to compute by hand")
     return graph, solution
 
@@ -120,7 +121,8 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     places = answer_places(solution.exact)
     body = asked(f"A network computes {computes(graph)} with {given(graph)}, where {_where(graph)}. "
                  f"What is ∂{graph.find.of}/∂{graph.find.wrt}?", qtype, solution.exact, places)
-    return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, steps=working(solution),
+    return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact,
+                   steps=working(solution) + rounded_answer(solution.exact, places),
                    slips=activation_slips(graph, solution), graph=graph, find=graph.find, places=places,
                    statements=lambda r: _statements(r, graph, solution))
 

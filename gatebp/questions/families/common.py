@@ -210,6 +210,15 @@ def rounded_note(body: str, choices: Sequence[Choice], places: int = QUANTITY_PL
 _PLACES_WORD = {1: "one", 2: "two", 3: "three", 4: "four"}
 
 
+def rounded_answer(exact: sp.Expr, places: int) -> list[Step]:
+    """The working's last line at the key's rounding ("rounded off to three decimal places: 0.667"),
+    so the working ends at the value the key asks for, not at ≈ 0.6666."""
+    if exact.is_Rational and (exact * 10**places).is_Integer:
+        return []
+    value = _fmt(float(sp.N(exact, 30)), places)
+    return [Step("note", f"rounded off to {_PLACES_WORD.get(places, places)} decimal places: {value}")]
+
+
 def asked(body: str, qtype: QuestionType, exact: sp.Expr, places: int) -> str:
     """An MCQ whose options are rounded says so (the NAT form adds its own rounding sentence)."""
     if qtype != "MCQ" or (exact.is_Rational and (exact * 10**places).is_Integer):

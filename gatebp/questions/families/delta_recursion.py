@@ -14,8 +14,8 @@ The slips are the classic ones: the row of W2 instead of its column (W2 for W2�
 from __future__ import annotations
 
 import random
-from fractions import Fraction
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any
 
 import sympy as sp
@@ -36,6 +36,7 @@ from gatebp.questions.families.common import (
     nonzero,
     pick_statements,
     quantity_choice,
+    rounded_answer,
     rounded_note,
     solved,
     stated,
@@ -134,8 +135,8 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     places = _places(solution.exact)
     ask = asked(f"What is δ(z{j}) = ∂L/∂z{j}?", qtype, solution.exact, places)
     return Problem(topic=TOPIC, marks=marks, body=_body(graph, marks, ask), exact=solution.exact,
-                   steps=_steps(graph, solution, j), slips=_slips(graph, solution, j), graph=graph,
-                   find=graph.find, places=places)
+                   steps=_steps(graph, solution, j) + rounded_answer(solution.exact, places),
+                   slips=_slips(graph, solution, j), graph=graph, find=graph.find, places=places)
 
 
 def _steps(graph: Graph, solution: Solution, j: int) -> list:  # type: ignore[type-arg]

@@ -31,8 +31,10 @@ from gatebp.questions.families.common import (
     places_for,
     quantity_choice,
     require,
+    rounded_answer,
     rounded_note,
     solved,
+    stated,
     tenths,
     working,
 )
@@ -111,7 +113,9 @@ def step_slips(graph: Graph, solution: Solution) -> list[Slip]:
     assert graph.find is not None and graph.find.wrt is not None and graph.find.lr is not None
     weight = solution.forward[graph.find.wrt]
     lr = sp.Rational(graph.find.lr.numerator, graph.find.lr.denominator)
-    return wrong_update_direction(solution, weight, lr) + update_slips(gradient_slips(graph, solution), weight, lr)
+    direction = wrong_update_direction(solution, weight, lr)  # w + lr·g, no lr, the step itself
+    carried = update_slips(gradient_slips(graph, solution), weight, lr)  # the lost 2, an extra σ'
+    return [direction[0], *carried[:1], direction[2], direction[1], *carried[1:]]
 
 
 def _places(exact: sp.Expr) -> int:
@@ -130,7 +134,7 @@ def _intro(graph: Graph) -> str:
 def _steps(graph: Graph, solution: Solution) -> list:  # type: ignore[type-arg]
     label, _, delta, _ = _output_delta(graph, solution)
     if "p" in solution.forward:
-        return working(solution) + [BCE_SHORTCUT, f"{label} = {delta}"]
+        return working(solution) + [BCE_SHORTCUT, f"{label} {stated(delta, 4)}"]
     return working(solution) + [mse_line("ŷ", delta, half=is_half(graph))]
 
 
@@ -140,7 +144,8 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     assert graph.find is not None
     places = _places(solution.exact)
     body = asked(f"{_intro(graph)} What is the new value of {graph.find.wrt}?", qtype, solution.exact, places)
-    return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, steps=_steps(graph, solution),
+    return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact,
+                   steps=_steps(graph, solution) + rounded_answer(solution.exact, places),
                    slips=step_slips(graph, solution), graph=graph, find=graph.find, places=places,
                    statements=lambda r: _statements(r, graph, solution))
 

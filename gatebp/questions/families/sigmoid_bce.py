@@ -33,6 +33,7 @@ from gatebp.questions.families.common import (
     pick_statements,
     quantity_choice,
     require,
+    rounded_answer,
     rounded_note,
     shown,
     solved,
@@ -99,7 +100,7 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     assert graph.find is not None
     places = answer_places(solution.exact)
     body = asked(f"{_intro(graph)} What is ∂L/∂{graph.find.wrt}?", qtype, solution.exact, places)
-    return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, steps=_steps(solution),
+    return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, steps=_steps(solution) + rounded_answer(solution.exact, places),
                    slips=_slips(solution), graph=graph, find=graph.find, places=places,
                    statements=lambda r: _statements(r, graph, solution))
 

@@ -33,6 +33,7 @@ from gatebp.questions.families.common import (
     pick_statements,
     quantity_choice,
     require,
+    rounded_answer,
     rounded_note,
     solved,
     stated,
@@ -86,9 +87,12 @@ def _slips(solution: Solution, c: int, k: int) -> list[Slip]:
 
 
 def _steps(solution: Solution, c: int) -> list:  # type: ignore[type-arg]
-    p = probabilities(solution.forward)
-    return working(solution) + [SOFTMAX_SHORTCUT] + [f"p{j} = e{j}/s {stated(p[j - 1], 4)}" for j in CLASSES] + [
+    p, wrt = probabilities(solution.forward), solution.paths[0].names[-1]
+    lines = [SOFTMAX_SHORTCUT] + [f"p{j} = e{j}/s {stated(p[j - 1], 4)}" for j in CLASSES] + [
         f"∂L/∂z{j} = p{j} − y{j} {stated(softmax_delta(p, c, j), 4)}" for j in CLASSES]
+    if wrt.startswith("w"):
+        lines.append(f"∂L/∂{wrt} = (p{wrt[1]} − y{wrt[1]})·x {stated(solution.exact, 4)}")
+    return working(solution) + lines
 
 
 @family(TOPIC, "Softmax with cross-entropy (3 classes)", ("NAT", "MCQ", "MSQ"), (1, 2))
@@ -97,7 +101,8 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     assert graph.find is not None
     places = answer_places(solution.exact)
     body = asked(f"{_intro(graph, c)} What is ∂L/∂{graph.find.wrt}?", qtype, solution.exact, places)
-    return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, steps=_steps(solution, c),
+    return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact,
+                   steps=_steps(solution, c) + rounded_answer(solution.exact, places),
                    slips=_slips(solution, c, k), graph=graph, find=graph.find, places=places,
                    statements=lambda r: _statements(r, graph, solution, c))
 
