@@ -3,12 +3,12 @@
 The skill is the local derivative written with the unit's output a: σ'(z) = a(1 − a) and
 tanh'(z) = 1 − a². 1 mark: y = v·φ(w·x + b), so ∂y/∂w = v·φ'(z)·x. 2 marks: the same unit with two
 inputs under a squared-error loss on y = v·a, so ∂L/∂w_k = ∂L/∂y·v·φ'(z)·x_k: the extra reasoning
-step is the loss's own derivative (which needs y from the forward pass) on top of the 1-mark chain. The telling slips are evaluating φ' at the output a
-instead of the input z, putting z into the a-formula, using a itself as the derivative, or
-treating the unit as linear.
+step is the loss's own derivative (which needs y from the forward pass) on top of the 1-mark chain.
+The telling slips are evaluating φ' at the output a instead of the input z, putting z into the
+a-formula, using a itself as the derivative, or treating the unit as linear.
 
-Draws keep |z| ≤ 2 (a saturated unit gives answers of about 0.01), no factor ±1 on the asked
-path, and answers of at least 0.05 in size.
+Draws keep 0.2 ≤ |z| ≤ 2 (a saturated unit gives answers of about 0.01; near 0, σ' is within
+rounding of its bound 1/4), no factor ±1 on the asked path, and answers of at least 0.05.
 """
 
 from __future__ import annotations

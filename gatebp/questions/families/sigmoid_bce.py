@@ -100,7 +100,8 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     assert graph.find is not None
     places = answer_places(solution.exact)
     body = asked(f"{_intro(graph)} What is ∂L/∂{graph.find.wrt}?", qtype, solution.exact, places)
-    return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, steps=_steps(solution) + rounded_answer(solution.exact, places),
+    return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact,
+                   steps=_steps(solution) + rounded_answer(solution.exact, places),
                    slips=_slips(solution), graph=graph, find=graph.find, places=places,
                    statements=lambda r: _statements(r, graph, solution))
 
