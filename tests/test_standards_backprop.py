@@ -115,11 +115,12 @@ def _quantity_truths(q: Any) -> dict[tuple[Any, ...], mpmath.mpf]:
 
 @pytest.mark.parametrize("topic", FAMILIES)
 def test_msq_quantities_never_coincide(topic: str) -> None:
-    """x = w1 = w2 = 2 made ∂y/∂w1 = ∂y/∂x = ∂y/∂w2: a mix-up landed on a true value. Two
-    different quantities in one MSQ now differ by 5% (two exact zeros of a closed gate may agree)."""
+    """x = w1 = w2 = 2 made ∂y/∂w1 = ∂y/∂x = ∂y/∂w2 (a mix-up landed on a true value), and x = −1
+    made ∂L/∂w and ∂L/∂z mirror images. Two different quantities in one MSQ now differ in size
+    by 5% (two exact zeros of a closed gate may agree)."""
     for marks in (1, 2):
         for q in _built(topic, "MSQ", marks, _seeds(topic)):
-            values = list(_quantity_truths(q).values())
+            values = [abs(v) for v in _quantity_truths(q).values()]  # mirror images count too
             for i, a in enumerate(values):
                 for b in values[i + 1:]:
                     both_zero = abs(a) < 1e-12 and abs(b) < 1e-12

@@ -121,7 +121,7 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
         slips = _update_slips(solution, sp.Integer(values["b"]), sp.Rational(1, 10), size)
         ask = "After one gradient-descent step on L with learning rate 0.1, what is the new value of b?"
     places = places_covering(solution.exact, slips)
-    return Problem(topic=TOPIC, marks=marks, body=asked(_body(graph, size, ask), qtype, solution.exact, places),
+    return Problem(topic=TOPIC, marks=marks, body=asked(_body(graph, size, ask), qtype, solution.exact, places, slips),
                    exact=solution.exact, steps=working(solution), slips=slips, graph=graph, find=graph.find,
                    places=None if qtype == "NAT" else places)
 

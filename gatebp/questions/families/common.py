@@ -192,10 +192,11 @@ def claim_choice(text: str, claim: Mapping[str, object], correct: bool, mistake:
 
 
 def distinct(values: Sequence[sp.Expr | float]) -> None:
-    """The true values of the quantities one question states differ by 5%, so a student who
-    mixes up two variables cannot land on a true value by coincidence (x = w1 = w2 = 2); two
-    exact zeros (the point of a closed gate) may agree. Otherwise the draw is made again."""
-    numbers = [float(sp.N(v, 30)) for v in values]
+    """The true values of the quantities one question states differ in size by 5%, so a student
+    who mixes up two variables cannot land on a true value by coincidence (x = w1 = w2 = 2), nor
+    are two statements mirror images (a factor −1 between them); two exact zeros (the point of a
+    closed gate) may agree. Otherwise the draw is made again."""
+    numbers = [abs(float(sp.N(v, 30))) for v in values]
     for i, a in enumerate(numbers):
         require(all(apart(a, b) or a == b == 0 for b in numbers[i + 1:]), "two quantities share a value")
 
@@ -219,9 +220,11 @@ def rounded_answer(exact: sp.Expr, places: int) -> list[Step]:
     return [Step("note", f"rounded off to {_PLACES_WORD.get(places, places)} decimal places: {value}")]
 
 
-def asked(body: str, qtype: QuestionType, exact: sp.Expr, places: int) -> str:
-    """An MCQ whose options are rounded says so (the NAT form adds its own rounding sentence)."""
-    if qtype != "MCQ" or (exact.is_Rational and (exact * 10**places).is_Integer):
+def asked(body: str, qtype: QuestionType, exact: sp.Expr, places: int, slips: Sequence[Slip] = ()) -> str:
+    """An MCQ whose options are rounded says so (the NAT form adds its own rounding sentence):
+    when the key or any slip that may become an option is not exact at `places`."""
+    values = [sp.S(exact)] + [sp.S(s.value) for s in slips]
+    if qtype != "MCQ" or all(v.is_Rational and (v * 10**places).is_Integer for v in values):
         return body
     return f"{body} (options rounded off to {_PLACES_WORD.get(places, places)} decimal places)"
 

@@ -28,7 +28,7 @@ from gatebp.questions.families.common import (
     given,
     nonzero,
     pick_statements,
-    places_for,
+    places_covering,
     quantity_choice,
     require,
     rounded_answer,
@@ -118,8 +118,10 @@ def step_slips(graph: Graph, solution: Solution) -> list[Slip]:
     return [direction[0], *carried[:1], direction[2], direction[1], *carried[1:]]
 
 
-def _places(exact: sp.Expr) -> int:
-    return places_for(exact, 3) if exact.is_Rational else 3
+def _places(exact: sp.Expr, slips: list[Slip]) -> int:
+    """Exact decimals (up to 3) covering the key and its first slips, so a rational distractor is
+    shown as the slip gives it; 3 places for exp/log answers."""
+    return places_covering(exact, slips[:4], 3) if exact.is_Rational else 3
 
 
 def _intro(graph: Graph) -> str:
@@ -142,11 +144,12 @@ def _steps(graph: Graph, solution: Solution) -> list:  # type: ignore[type-arg]
 def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     graph, solution = _draw(rng, marks)
     assert graph.find is not None
-    places = _places(solution.exact)
-    body = asked(f"{_intro(graph)} What is the new value of {graph.find.wrt}?", qtype, solution.exact, places)
+    slips = step_slips(graph, solution)
+    places = _places(solution.exact, slips)
+    body = asked(f"{_intro(graph)} What is the new value of {graph.find.wrt}?", qtype, solution.exact, places, slips)
     return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact,
                    steps=_steps(graph, solution) + rounded_answer(solution.exact, places),
-                   slips=step_slips(graph, solution), graph=graph, find=graph.find, places=places,
+                   slips=slips, graph=graph, find=graph.find, places=places,
                    statements=lambda r: _statements(r, graph, solution))
 
 

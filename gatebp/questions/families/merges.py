@@ -55,9 +55,9 @@ class Template:
     square: str | None = None  # the node whose square is the loss, for the "forgot the 2" slip
 
 
-ONE_MARK = (
-    Template((("u", "x*y"), ("L", "u*y")), "y", "x"),
-    Template((("u", "w1*x"), ("v", "w2*x"), ("L", "u*v")), "x", "w1"),
+ONE_MARK = (  # two paths whose products differ (u = x·y, L = u·y would give x·y twice: no slip to tell)
+    Template((("u", "x - y"), ("L", "u*y")), "y", "x"),
+    Template((("u", "y - x"), ("L", "u*x")), "x", "y"),
     Template((("u", "x + y"), ("L", "u*x")), "x", "y"),
 )
 TWO_MARK = (

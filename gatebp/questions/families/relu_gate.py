@@ -70,11 +70,12 @@ def _forward(v: Values, marks: int) -> list[int]:
 
 
 def _network(rng: random.Random, marks: int, gates: tuple[bool, ...]) -> tuple[Values, dict[str, str]]:
-    """Numbers whose gates match `gates`, with no gate input at 0."""
+    """Numbers whose gates match `gates`, with no gate input at 0, and x ≠ w1 (and x ≠ w2), so
+    mixing up x and w1 (or leaving out w2 rather than x) is never the same number as another slip."""
     for _ in range(60):
         v = _values(rng, marks)
         zs = _forward(v, marks)
-        if all(z != 0 and (z > 0) == g for z, g in zip(zs, gates)):
+        if all(z != 0 and (z > 0) == g for z, g in zip(zs, gates)) and v["x"] not in (v["w1"], v.get("w2")):
             break
     else:
         require(False, "no numbers for these gates")

@@ -90,9 +90,12 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     graph, solution = solved(values, nodes, Find(top, "x"))
     if solution.exact == 0 or solution.forward.get("h") == solution.forward.get("t"):
         raise Resample("a zero gradient or a zero residual")
-    if _identity(solution) == solution.exact and rng.random() < 0.5:
+    identity = _identity(solution)
+    if identity == solution.exact and rng.random() < 0.5:
         raise Resample("(too often) a closed gate")
-    body = asked(_body(graph, f"What is ∂{top}/∂x?"), qtype, solution.exact, 0)
+    if abs(solution.exact - identity) == abs(identity):
+        raise Resample("∂F/∂x = ±1: dropping either path gives the same number")
+    body = asked(_body(graph, f"What is ∂{top}/∂x?"), qtype, solution.exact, 0, _slips(solution, top))
     return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, steps=working(solution),
                    slips=_slips(solution, top), graph=graph, find=graph.find, places=0,
                    statements=lambda r: _statements(r, graph, solution, top))

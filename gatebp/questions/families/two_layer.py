@@ -79,7 +79,11 @@ def _plain(values: dict[str, int], hidden: int) -> bool:
 
 def _suits(values: dict[str, int], hidden: int, wrt: str) -> bool:
     """Integer forward pass before solving: no ReLU input at 0, ŷ ≠ t, open units of distinct
-    outputs, and a nonzero answer that (for an input) sums over at least two open units."""
+    outputs, no output weight ±1 on the asked path (nor all of them ±1), and a nonzero answer
+    that (for an input) sums over at least two open units."""
+    outputs = [abs(values[f"v{j}"]) for j in range(1, hidden + 1)]
+    if set(outputs) == {1} or (wrt.startswith("w") and outputs[int(wrt[1]) - 1] == 1):
+        return False
     z = [values[f"w{j}1"] * values["x1"] + values[f"w{j}2"] * values["x2"] for j in range(1, hidden + 1)]
     h = [max(0, v) for v in z]
     error = sum(values[f"v{j}"] * h[j - 1] for j in range(1, hidden + 1)) - values["t"]
@@ -96,7 +100,7 @@ def _draw(rng: random.Random, marks: int) -> tuple[Graph, Solution, bool]:
     hidden = 2 if marks == 1 else rng.choice((2, 3))
     half = rng.random() < 0.5
     wrt = _target(rng, marks, hidden)
-    for _ in range(200):
+    for _ in range(400):
         values, nodes = _network(rng, hidden, half)
         if _suits(values, hidden, wrt):
             break
@@ -134,9 +138,10 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     graph, solution, half = _draw(rng, marks)
     assert graph.find is not None
     hidden = sum(1 for n in graph.nodes if n.name.startswith("h"))
-    body = asked(f"{_describe(graph, hidden)} What is ∂L/∂{graph.find.wrt}?", qtype, solution.exact, 0)
+    slips = mse_slips(graph, solution, half)
+    body = asked(f"{_describe(graph, hidden)} What is ∂L/∂{graph.find.wrt}?", qtype, solution.exact, 0, slips)
     return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, steps=_steps(solution, half),
-                   slips=mse_slips(graph, solution, half), graph=graph, find=graph.find, places=0,
+                   slips=slips, graph=graph, find=graph.find, places=0,
                    statements=lambda r: _statements(r, graph, solution, half, hidden))
 
 
