@@ -245,7 +245,11 @@ def statement(template: str, value: sp.Expr, slip: Slip | None, rng: random.Rand
 
 def fact(true_text: str, false_text: str, false_mistake: str, rng: random.Random,
          p_true: float = 0.5) -> Choice:
-    """A conceptual MSQ statement: the true wording, or its false twin named by the slip behind it."""
+    """A conceptual MSQ statement: the true wording, or its false twin named by the slip behind it.
+
+    Keyed by intent, not decided by computation: the graph families no longer use it (their
+    statements carry claims, see `quantity_choice` and `claim_choice`); kept for the concept
+    families until they move to claims."""
     if rng.random() < p_true:
         return Choice(true_text, True)
     return Choice(false_text, False, mistake=false_mistake)
