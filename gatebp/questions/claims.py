@@ -12,7 +12,15 @@ Generic kinds (any family with a network may use them):
 - `gate`: `{unit, pre, open}`: the ReLU gate of `unit` (input node `pre`) is open / closed;
 - `zero`: `{find, zero}`: the gradient `find` is (or is not) exactly 0;
 - `sign`: `{find, sign}`: the gradient `find` is "positive" or "negative";
-- `paths`: `{of, wrt, count, live}`: the number of paths (with a nonzero product, if `live`).
+- `paths`: `{of, wrt, count, live}`: the number of paths (with a nonzero product, if `live`);
+- `path`: `{of, wrt, route, value, places}`: the product along one path (`route` from `of` back to
+  `wrt`) equals `value`; a two-name route is one edge's local partial;
+- `share`: `{of, wrt, through | avoid, value, places}`: the paths that pass through (or avoid) a node
+  together carry `value` (the identity path of a residual block, one example of a batch);
+- `compare`: `{find, relation, than}`: the quantity is greater (">") or less ("<") than `than`;
+- `sum`: `{of, wrt: [..], value, places}`: the gradients with respect to several variables add to `value`;
+- `largest`: `{of, wrt: [..], at}`: of those gradients the one with respect to `at` is the largest;
+- `combine`: `{find, parts: [find, ..], how}`: the quantity is the "sum" (or "mean") of the parts.
 
 A family with its own kind of claim registers a decider with `@decider("kind")`.
 """
@@ -27,7 +35,7 @@ from typing import Any
 import sympy as sp
 
 from gatebp.network.graph import Find, Graph
-from gatebp.network.steps import short
+from gatebp.network.steps import factor, short
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,7 @@ class Context:
     find: Find | None = None
     extra: Mapping[str, Any] | None = None
     _solved: dict[tuple[Any, ...], sp.Expr] = field(default_factory=dict)
+    _walks: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.find is not None and self.exact is not None:
@@ -67,6 +76,17 @@ class Context:
             target = Find(str(find["of"]), find.get("wrt"), None if lr is None else Fraction(str(lr)))
             self._solved[key] = solve(self.graph, target).exact
         return self._solved[key]
+
+
+    def walk(self, of: str, wrt: str) -> Any:
+        """The full Solution (paths and their products) of ∂of/∂wrt, solved once."""
+        from gatebp.network.solve import solve
+
+        if self.graph is None:
+            raise ClaimError("a claim about paths needs the question's graph")
+        if (of, wrt) not in self._walks:
+            self._walks[(of, wrt)] = solve(self.graph, Find(of, wrt))
+        return self._walks[(of, wrt)]
 
 
 def _key(find: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -104,7 +124,9 @@ def rounds_to(value: float, exact: sp.Expr, places: int) -> bool:
 
 
 def label(find: Mapping[str, Any]) -> str:
-    """∂y/∂w1, or y for a forward value."""
+    """∂y/∂w1, y for a forward value, or "the new w" for a descent step."""
+    if find.get("lr") is not None:
+        return f"the new {find['wrt']} (after one step with learning rate {find['lr']:g})"
     return f"∂{find['of']}/∂{find['wrt']}" if find.get("wrt") else str(find["of"])
 
 
@@ -150,12 +172,85 @@ def _sign(claim: Mapping[str, Any], context: Context) -> Verdict:
 
 @decider("paths")
 def _paths(claim: Mapping[str, Any], context: Context) -> Verdict:
-    from gatebp.network.solve import solve
-
-    if context.graph is None:
-        raise ClaimError("a path claim needs the question's graph")
-    solution = solve(context.graph, Find(str(claim["of"]), str(claim["wrt"])))
+    solution = context.walk(str(claim["of"]), str(claim["wrt"]))
     live = bool(claim.get("live"))
     count = sum(1 for p in solution.paths if not live or p.product != 0)
     what = "paths with a nonzero product" if live else "paths"
     return Verdict(count == int(claim["count"]), f"{count} {what} lead from {claim['wrt']} to {claim['of']}")
+
+
+def _places(claim: Mapping[str, Any]) -> int:
+    return int(claim.get("places", 4))
+
+
+@decider("path")
+def _path(claim: Mapping[str, Any], context: Context) -> Verdict:
+    route = tuple(str(n) for n in claim["route"])
+    solution = context.walk(str(claim["of"]), str(claim["wrt"]))
+    found = [p for p in solution.paths if p.names == route]
+    if not found:
+        return Verdict(False, f"there is no path {' ← '.join(route)}")
+    product = found[0].product
+    holds = rounds_to(float(claim["value"]), product, _places(claim))
+    return Verdict(holds, f"the path {' ← '.join(route)} carries {short(product)}")
+
+
+@decider("share")
+def _share(claim: Mapping[str, Any], context: Context) -> Verdict:
+    solution = context.walk(str(claim["of"]), str(claim["wrt"]))
+    through, avoid = claim.get("through"), claim.get("avoid")
+    if (through is None) == (avoid is None):
+        raise ClaimError("a share claim names exactly one of through / avoid")
+    node = str(through or avoid)
+    kept = [p.product for p in solution.paths if (node in p.names) == (through is not None)]
+    total = sp.Add(*kept)
+    which = f"through {node}" if through is not None else f"that avoid{'s' if len(kept) == 1 else ''} {node}"
+    holds = rounds_to(float(claim["value"]), total, _places(claim))
+    paths = "the path" if len(kept) == 1 else f"the {len(kept)} paths"
+    return Verdict(holds, f"{paths} {which} carr{'ies' if len(kept) == 1 else 'y'} {short(total)}")
+
+
+@decider("compare")
+def _compare(claim: Mapping[str, Any], context: Context) -> Verdict:
+    exact = context.solve(claim["find"])
+    than = sp.Rational(str(claim["than"]))
+    relation = str(claim["relation"])
+    if relation not in (">", "<"):
+        raise ClaimError(f"unknown relation {relation!r}")
+    holds = bool(exact > than) if relation == ">" else bool(exact < than)
+    sign = ">" if exact > than else "<" if exact < than else "="
+    return Verdict(holds, f"{label(claim['find'])} = {short(exact)} {sign} {short(than)}")
+
+
+def _gradients(claim: Mapping[str, Any], context: Context) -> dict[str, sp.Expr]:
+    return {str(w): context.solve({"of": claim["of"], "wrt": w}) for w in claim["wrt"]}
+
+
+@decider("sum")
+def _sum(claim: Mapping[str, Any], context: Context) -> Verdict:
+    gradients = _gradients(claim, context)
+    total = sp.Add(*gradients.values())
+    holds = rounds_to(float(claim["value"]), total, _places(claim))
+    terms = " + ".join(factor(g) for g in gradients.values())
+    return Verdict(holds, f"{terms} = {short(sp.nsimplify(round(float(sp.N(total, 30)), 10)))}")
+
+
+@decider("largest")
+def _largest(claim: Mapping[str, Any], context: Context) -> Verdict:
+    gradients = {w: float(sp.N(g, 30)) for w, g in _gradients(claim, context).items()}
+    top = max(gradients, key=lambda w: gradients[w])
+    unique = sum(1 for g in gradients.values() if g == gradients[top]) == 1
+    listed = ", ".join(f"∂{claim['of']}/∂{w} = {short(sp.Float(g, 30))}" for w, g in gradients.items())
+    return Verdict(unique and top == claim["at"], f"{listed}: the largest is at {top}")
+
+
+@decider("combine")
+def _combine(claim: Mapping[str, Any], context: Context) -> Verdict:
+    whole = context.solve(claim["find"])
+    parts = [context.solve(part) for part in claim["parts"]]
+    how = str(claim["how"])
+    if how not in ("sum", "mean"):
+        raise ClaimError(f"unknown combination {how!r}")
+    combined = sp.Add(*parts) if how == "sum" else sp.Add(*parts) / len(parts)
+    holds = abs(float(sp.N(whole - combined, 30))) < 1e-20
+    return Verdict(holds, f"{label(claim['find'])} = {short(whole)}; the {how} of the parts is {short(combined)}")

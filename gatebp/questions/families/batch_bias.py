@@ -1,8 +1,13 @@
-"""Family 8: the bias gradient over a mini-batch, where one shared b collects a sum over examples.
+"""Family `batch-bias`: the bias gradient over a mini-batch, where one shared b collects a sum.
 
 The bias is reused by every example's unit, so its gradient is a merge: the per-example
-sensitivities add. The telling slips are averaging instead of summing and stopping after the
-first example, both computed from the solver's paths.
+sensitivities add. 1 mark: two examples with ½(z − t)², so ∂L/∂b = Σ(z_k − t_k). 2 marks add a
+step: a ReLU on each example (a gate per example), the plain square (the 2 of its derivative)
+over three or four examples, or one gradient step on b. The telling slips are averaging instead
+of summing and stopping after the first example, both computed from the solver's paths.
+
+Draws with a zero residual (an example that contributes nothing), repeated inputs (so
+∂L/∂w is a multiple of ∂L/∂b) or more than one closed ReLU are rejected.
 """
 
 from __future__ import annotations
@@ -12,33 +17,57 @@ from fractions import Fraction
 
 import sympy as sp
 
-from gatebp.questions.families.base import Resample, family
-from gatebp.questions.families.common import (computes, fact, given, nonzero, path_sum, places_covering, shown,
-                                              solved, some_true, statement, working)
-from gatebp.questions.problem import Problem, Statements
+from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, backprop_slips, wrong_update_direction
-from gatebp.gate.question import QuestionType
 from gatebp.network.solve import solve
 from gatebp.network.steps import Solution
+from gatebp.questions.families.base import Resample, family
+from gatebp.questions.families.common import (
+    Choice,
+    apart,
+    asked,
+    claim_choice,
+    computes,
+    distinct,
+    figure,
+    given,
+    nonzero,
+    path_sum,
+    pick_statements,
+    places_covering,
+    quantity_choice,
+    rounded_note,
+    solved,
+    working,
+)
+from gatebp.questions.losses import mse_factor_slip, squared_error
+from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "batch-bias"
 KINDS_2 = ("relu", "square", "update")
 
 
 def _batch(rng: random.Random, size: int, kind: str) -> tuple[dict[str, int], dict[str, str]]:
-    """Each example k: z_k = w*x_k + b (through a ReLU for kind relu) and its squared error."""
+    """Each example k: z_k = w·x_k + b (through a ReLU for kind relu) and its squared error."""
     values = {"w": nonzero(rng, -2, 2), "b": nonzero(rng, -2, 2)}
     nodes: dict[str, str] = {}
+    inputs = rng.sample([-3, -2, -1, 1, 2, 3], size)  # distinct inputs: no example repeats another
+    closed = 0
     for k in range(1, size + 1):
-        values[f"x{k}"], values[f"t{k}"] = nonzero(rng, -3, 3), rng.randint(-3, 3)
-        if values["w"] * values[f"x{k}"] + values["b"] == 0:
-            raise Resample("a pre-activation of 0")
+        values[f"x{k}"], values[f"t{k}"] = inputs[k - 1], rng.randint(-3, 3)
+        z = values["w"] * values[f"x{k}"] + values["b"]
+        out = max(z, 0) if kind == "relu" else z
+        if z == 0 or out == values[f"t{k}"]:
+            raise Resample("a pre-activation of 0 or a zero residual")
+        closed += kind == "relu" and z < 0
         nodes[f"z{k}"] = f"w*x{k} + b"
-        out = f"z{k}"
+        node = f"z{k}"
         if kind == "relu":
-            nodes[f"h{k}"], out = f"relu(z{k})", f"h{k}"
-        nodes[f"L{k}"] = f"({out} - t{k})**2" if kind == "square" else f"({out} - t{k})**2/2"
+            nodes[f"h{k}"], node = f"relu(z{k})", f"h{k}"
+        nodes[f"L{k}"] = squared_error(node, f"t{k}", half=kind != "square")
+    if closed > 1:
+        raise Resample("more than one closed gate")
     nodes["L"] = " + ".join(f"L{k}" for k in range(1, size + 1))
     return values, nodes
 
@@ -58,8 +87,9 @@ def _slips(solution: Solution, size: int, kind: str) -> list[Slip]:
                                    f"(L adds the per-example losses)"),
              Slip(path_sum(solution, "L1"), "used only the first example's gradient (forgot to sum over the batch)")]
     if kind == "square":
-        slips.append(Slip(gradient / 2, "dropped the 2 from the derivative of (z − t)²"))
-    return slips + backprop_slips(solution)
+        slips.append(mse_factor_slip(gradient, half=False, out="z_k"))
+    return slips + [s for s in backprop_slips(solution) if "sign" not in s.mistake] + [
+        Slip(-gradient, "used t_k − z_k instead of z_k − t_k (a sign slip)")]
 
 
 def _update_slips(solution: Solution, b: sp.Expr, lr: sp.Expr, size: int) -> list[Slip]:
@@ -70,9 +100,9 @@ def _update_slips(solution: Solution, b: sp.Expr, lr: sp.Expr, size: int) -> lis
 
 
 def _body(graph: Graph, size: int, ask: str) -> str:
+    relu = ", where ReLU(z) = max(0, z) and ReLU'(0) = 0" if "h1" in graph.names() else ""
     return (f"A mini-batch of {size} examples shares one weight w and one bias b. The network computes "
-            f"{computes(graph)}, so L is the sum of the per-example losses, with {given(graph)}"
-            f"{', where relu(z) = max(0, z)' if 'h1' in graph.names() else ''}. {ask}")
+            f"{computes(graph)}, so L is the sum of the per-example losses L_k, with {given(graph)}{relu}. {ask}")
 
 
 @family(TOPIC, "Bias gradient over a mini-batch (sum over examples)", ("NAT", "MCQ", "MSQ"), (1, 2))
@@ -81,36 +111,62 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     values, nodes = _batch(rng, size, kind)
     lr = Fraction(1, 10) if kind == "update" else None
     graph, solution = solved(values, nodes, Find("L", "b", lr))
-    if solution.gradient == 0:
-        raise Resample("a zero bias gradient")
-    statements = lambda r: _statements(r, graph, solution, size)  # noqa: E731
+    if solution.gradient == 0 or solution.exact == 0:
+        raise Resample("a zero bias gradient, or a new b of 0 (a guessable key)")
     if qtype == "MSQ":
-        return Problem(topic=TOPIC, marks=marks, statements=statements)
+        return Problem(topic=TOPIC, marks=marks, statements=lambda r: _statements(r, graph, solution, size))
     if lr is None:
         slips, ask = _slips(solution, size, kind), "What is ∂L/∂b?"
     else:
         slips = _update_slips(solution, sp.Integer(values["b"]), sp.Rational(1, 10), size)
         ask = "After one gradient-descent step on L with learning rate 0.1, what is the new value of b?"
-    places = None if qtype == "NAT" else places_covering(solution.exact, slips)
-    return Problem(topic=TOPIC, marks=marks, body=_body(graph, size, ask), exact=solution.exact,
-                   steps=working(solution), slips=slips, graph=graph, find=graph.find, places=places)
+    places = places_covering(solution.exact, slips)
+    return Problem(topic=TOPIC, marks=marks, body=asked(_body(graph, size, ask), qtype, solution.exact, places, slips),
+                   exact=solution.exact, steps=working(solution), slips=slips, graph=graph, find=graph.find,
+                   places=None if qtype == "NAT" else places)
+
+
+def _share_choice(rng: random.Random, solution: Solution, k: int) -> Choice:
+    """Example k's part of ∂L/∂b (the paths through L_k), or (false) the whole batch's gradient."""
+    share, whole = path_sum(solution, f"L{k}"), solution.exact if solution.gradient is None else solution.gradient
+    wrong = rng.random() < 0.5 and apart(float(share), float(whole))
+    value = whole if wrong else share
+    claim = {"kind": "share", "of": "L", "wrt": "b", "through": f"L{k}", "value": float(value), "places": 4}
+    return Choice(f"example {k} contributes {figure(value)} to ∂L/∂b", not wrong, float(value),
+                  "gave the whole batch's gradient as one example's share" if wrong else None, claim=claim)
+
+
+def _combine_choice(rng: random.Random, size: int) -> Choice:
+    """∂L/∂b is the sum (true) or the mean (false) of the per-example gradients: decided by solving both."""
+    how = rng.choice(("sum", "mean"))
+    parts = [{"of": f"L{k}", "wrt": "b"} for k in range(1, size + 1)]
+    claim = {"kind": "combine", "find": {"of": "L", "wrt": "b"}, "parts": parts, "how": how}
+    return claim_choice(f"∂L/∂b is the {how} of the per-example gradients ∂L_k/∂b", claim, how == "sum",
+                        "took the mean instead of the batch sum (L adds the per-example losses)")
+
+
+def _gate_choice(rng: random.Random, solution: Solution, size: int) -> Choice:
+    k = rng.randint(1, size)
+    said_open, z = rng.random() < 0.5, solution.forward[f"z{k}"]
+    return claim_choice(f"the ReLU gate of example {k} is {'open' if said_open else 'closed'}",
+                        {"kind": "gate", "unit": f"h{k}", "pre": f"z{k}", "open": said_open},
+                        said_open == bool(z > 0), f"misread the sign of z{k} = {z}")
 
 
 def _statements(rng: random.Random, graph: Graph, solution: Solution, size: int) -> Statements:
     by_w = solve(graph, Find("L", "w"))
-    gradient = solution.exact
-    first = path_sum(solution, "L1")
-    choices = [
-        statement("∂L/∂b = {}", gradient,
-                  Slip(gradient / size, "took the mean instead of the batch sum"), rng),
-        statement("the first example alone contributes {} to ∂L/∂b", first,
-                  Slip(gradient, "gave the whole batch's gradient as the first example's share"), rng),
-        statement("∂L/∂w = {}", by_w.exact,
-                  Slip(gradient, "forgot the factor x_k on each example (that is ∂L/∂b)"), rng),
-        fact("∂L/∂b is the sum over the examples of ∂L_k/∂z_k",
-             "∂L/∂b is the mean over the examples of ∂L_k/∂z_k", "took the mean instead of the batch sum", rng),
-    ]
-    steps = working(solution) + [f"the first example's share (the path through L1): {shown(first)}"] + \
+    gradient, k = solution.exact, rng.randint(1, size)
+    distinct([gradient, by_w.exact, path_sum(solution, f"L{k}")])
+    pool = [quantity_choice("∂L/∂b", {"of": "L", "wrt": "b"}, gradient,
+                            Slip(gradient / size, "took the mean instead of the batch sum"), rng),
+            _share_choice(rng, solution, k),
+            quantity_choice("∂L/∂w", {"of": "L", "wrt": "w"}, by_w.exact,
+                            Slip(gradient, "forgot the factor x_k on each example (that is ∂L/∂b)"), rng),
+            _combine_choice(rng, size)]
+    if "h1" in graph.names():
+        pool.append(_gate_choice(rng, solution, size))
+    choices = pick_statements(rng, pool)
+    steps = working(solution) + [f"example {k}'s share (the path through L{k}): {path_sum(solution, f'L{k}')}"] + \
         [f"for w: {s.text}" for s in by_w.steps if s.kind in ("path", "sum", "answer")]
-    return Statements(body=_body(graph, size, "Which statements are true?"), choices=some_true(choices),
+    return Statements(body=rounded_note(_body(graph, size, "Which statements are true?"), choices), choices=choices,
                       steps=steps, graph=graph, find=graph.find)

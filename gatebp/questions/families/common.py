@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -16,13 +17,13 @@ import sympy as sp
 
 from gatebp.core.expr import format_number
 from gatebp.core.step import Step, as_steps
-from gatebp.questions.families.base import Resample
+from gatebp.gate.question import LABELS, NatMistake, Option, Question, QuestionType, key_range, nat_question_text
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
-from gatebp.gate.question import LABELS, NatMistake, Option, Question, QuestionType, key_range, nat_question_text
 from gatebp.network.solve import solve
 from gatebp.network.spec import parse_spec
-from gatebp.network.steps import Solution, as_float, short
+from gatebp.network.steps import Solution, as_float, equals, short
+from gatebp.questions.families.base import Resample
 
 
 def nonzero(rng: random.Random, low: int, high: int) -> int:
@@ -75,15 +76,15 @@ def require(condition: bool, why: str = "numbers do not suit") -> None:
         raise Resample(why)
 
 
-def build_graph(values: dict[str, Fraction | int], nodes: dict[str, str], find: Find) -> Graph:
+def build_graph(values: Mapping[str, Fraction | int], nodes: Mapping[str, str], find: Find) -> Graph:
     """A sampled network through the same checked path as a user's spec file."""
-    spec = {"values": {k: num(v) for k, v in values.items()}, "nodes": nodes, "find": find.to_dict()}
+    spec = {"values": {k: num(v) for k, v in values.items()}, "nodes": dict(nodes), "find": find.to_dict()}
     if find.lr is not None:
         spec["find"]["lr"] = num(find.lr)
     return parse_spec(json.dumps(spec), source="<generated>")
 
 
-def solved(values: dict[str, Fraction | int], nodes: dict[str, str], find: Find) -> tuple[Graph, Solution]:
+def solved(values: Mapping[str, Fraction | int], nodes: Mapping[str, str], find: Find) -> tuple[Graph, Solution]:
     graph = build_graph(values, nodes, find)
     return graph, solve(graph)
 
@@ -154,6 +155,80 @@ def quantity(of: str, wrt: str | None, value: sp.Expr, places: int = 4) -> dict[
     return {"kind": "quantity", "find": find, "value": round(float(sp.N(value, 30)), places), "places": places}
 
 
+QUANTITY_PLACES = 3  # an MSQ statement shows a non-terminating value to three decimal places
+
+
+def stated(value: sp.Expr, places: int = QUANTITY_PLACES) -> str:
+    """"= 6", "= -0.75" or "≈ 0.235": a value as a statement writes it."""
+    return equals(sp.S(value), places)
+
+
+def figure(value: sp.Expr, places: int = QUANTITY_PLACES) -> str:
+    """"4" or "≈ 0.235": a value inside a sentence ("contributes ≈ 0.235")."""
+    return stated(value, places).removeprefix("= ")
+
+
+def quantity_choice(label: str, find: dict[str, object], exact: sp.Expr, slip: Slip | None, rng: random.Random,
+                    *, p_true: float = 0.5, places: int = QUANTITY_PLACES) -> Choice:
+    """The statement "label = value" about a graph quantity: the true value or, by a coin, a named
+    slip's value. Its claim is the quantity `find` (decided by solving the graph, never by intent);
+    a slip a student could not tell from the true value (`apart`) keeps the statement true."""
+    exact = sp.S(exact)
+    value = exact
+    if slip is not None and rng.random() >= p_true and apart(slip.number, float(sp.N(exact, 30)),
+                                                             10.0**-places * 2.001):
+        value = sp.S(slip.value)
+    number = round(float(sp.N(value, 30)), places)
+    claim = {"kind": "quantity", "find": dict(find), "value": number, "places": places}
+    wrong = value is not exact
+    return Choice(f"{label} {stated(value, places)}", not wrong, number, slip.mistake if wrong and slip else None,
+                  dict(find), claim)
+
+
+def claim_choice(text: str, claim: Mapping[str, object], correct: bool, mistake: str | None = None) -> Choice:
+    """A statement whose claim the code decides (a gate, a sign, a count, a formula); a false
+    one names the slip that makes a student believe it."""
+    return Choice(text, correct, mistake=None if correct else mistake, claim=dict(claim))
+
+
+def distinct(values: Sequence[sp.Expr | float]) -> None:
+    """The true values of the quantities one question states differ in size by 5%, so a student
+    who mixes up two variables cannot land on a true value by coincidence (x = w1 = w2 = 2), nor
+    are two statements mirror images (a factor −1 between them); two exact zeros (the point of a
+    closed gate) may agree. Otherwise the draw is made again."""
+    numbers = [abs(float(sp.N(v, 30))) for v in values]
+    for i, a in enumerate(numbers):
+        require(all(apart(a, b) or a == b == 0 for b in numbers[i + 1:]), "two quantities share a value")
+
+
+def rounded_note(body: str, choices: Sequence[Choice], places: int = QUANTITY_PLACES) -> str:
+    """The MSQ stem says how its "≈" values are rounded, as GATE states every rounding."""
+    if any("≈" in c.text for c in choices):
+        return f"{body} (values marked ≈ are rounded off to {_PLACES_WORD.get(places, places)} decimal places)"
+    return body
+
+
+_PLACES_WORD = {1: "one", 2: "two", 3: "three", 4: "four"}
+
+
+def rounded_answer(exact: sp.Expr, places: int) -> list[Step]:
+    """The working's last line at the key's rounding ("rounded off to three decimal places: 0.667"),
+    so the working ends at the value the key asks for, not at ≈ 0.6666."""
+    if exact.is_Rational and (exact * 10**places).is_Integer:
+        return []
+    value = _fmt(float(sp.N(exact, 30)), places)
+    return [Step("note", f"rounded off to {_PLACES_WORD.get(places, places)} decimal places: {value}")]
+
+
+def asked(body: str, qtype: QuestionType, exact: sp.Expr, places: int, slips: Sequence[Slip] = ()) -> str:
+    """An MCQ whose options are rounded says so (the NAT form adds its own rounding sentence):
+    when the key or any slip that may become an option is not exact at `places`."""
+    values = [sp.S(exact)] + [sp.S(s.value) for s in slips]
+    if qtype != "MCQ" or all(v.is_Rational and (v * 10**places).is_Integer for v in values):
+        return body
+    return f"{body} (options rounded off to {_PLACES_WORD.get(places, places)} decimal places)"
+
+
 def statement(template: str, value: sp.Expr, slip: Slip | None, rng: random.Random, p_true: float = 0.5,
               fmt: Callable[[sp.Expr], str] = shown) -> Choice:
     """An MSQ statement `template.format(v)`: the true value, or (by a coin) a named slip's value.
@@ -170,7 +245,11 @@ def statement(template: str, value: sp.Expr, slip: Slip | None, rng: random.Rand
 
 def fact(true_text: str, false_text: str, false_mistake: str, rng: random.Random,
          p_true: float = 0.5) -> Choice:
-    """A conceptual MSQ statement: the true wording, or its false twin named by the slip behind it."""
+    """A conceptual MSQ statement: the true wording, or its false twin named by the slip behind it.
+
+    Keyed by intent, not decided by computation: the graph families no longer use it (their
+    statements carry claims, see `quantity_choice` and `claim_choice`); kept for the concept
+    families until they move to claims."""
     if rng.random() < p_true:
         return Choice(true_text, True)
     return Choice(false_text, False, mistake=false_mistake)
@@ -228,20 +307,33 @@ def nat_question(*, topic: str, marks: int, body: str, exact: sp.Expr, steps: Se
 
 
 def numeric_choices(exact: sp.Expr, slips: Sequence[Slip], places: int, rng: random.Random) -> list[Choice]:
-    """The answer and three slips, all at least 1.5 units of the last place apart.
+    """The answer and the first three named slips that stand apart from it and from each other.
 
-    Named slips come first; when fewer than three stay distinct, labelled arithmetic slips
-    (doubling, halving, an off-by-one) fill in, so every distractor still records a mistake.
+    Apart (`apart`) means at least 5% of the larger value and beyond the key's rounding, so no
+    option is a rounding of another. Every distractor is a named, plausible slip: a draw with
+    fewer than three such slips is drawn again (a filler "doubled the result" teaches nothing).
+    `rng` is kept for callers; the order of `slips` (most telling first) decides.
     """
     answer = float(sp.N(exact, 30))
     chosen = [Choice(_fmt(answer, places), True, round(answer, places))]
     gap = min_gap(exact, places)
-    for slip in list(_distinct_slips(slips, exact, places)) + _fallback_slips(exact, rng):
+    for slip in slips:
         if len(chosen) == 4:
             break
-        if all(abs(slip.number - c.value) >= gap for c in chosen if c.value is not None):
-            chosen.append(Choice(_fmt(slip.number, places), False, round(slip.number, places), slip.mistake))
+        shown_value = round(slip.number, places)
+        if all(apart(shown_value, c.value, gap) for c in chosen if c.value is not None):
+            chosen.append(Choice(_fmt(slip.number, places), False, shown_value, slip.mistake))
+    require(len(chosen) == 4, "fewer than three named slips stand apart from the key")
     return chosen
+
+
+RELATIVE_GAP = 0.05  # options differ by at least 5% of the larger one
+
+
+def apart(a: float, b: float, gap: float = 0.0) -> bool:
+    """Two option values a student cannot confuse: 5% of the larger apart, and at least `gap`."""
+    difference = abs(a - b)
+    return difference >= gap and difference >= RELATIVE_GAP * max(abs(a), abs(b)) - 1e-12
 
 
 def min_gap(exact: sp.Expr, places: int) -> float:
@@ -249,18 +341,6 @@ def min_gap(exact: sp.Expr, places: int) -> float:
     (a key range spans one unit either side of the rounded answer)."""
     step = 10.0**-places
     return step * (0.999 if exact.is_Rational and (exact * 10**places).is_Integer else 2.001)
-
-
-def _fallback_slips(exact: sp.Expr, rng: random.Random) -> list[Slip]:
-    slips = [Slip(exact * 2, "doubled the result (an extra factor of 2)"),
-             Slip(exact / 2, "halved the result (a stray factor of 1/2)"),
-             Slip(exact + 1, "added 1 (kept an identity path that is not there)"),
-             Slip(exact - 1, "subtracted 1 (an arithmetic slip)"),
-             Slip(-exact, "made a sign slip"),
-             Slip(exact * 3, "tripled the result (counted a path three times)"),
-             Slip(exact + 2, "added 2 (an arithmetic slip)")]
-    rng.shuffle(slips)
-    return slips
 
 
 def _distinct_slips(slips: Sequence[Slip], exact: sp.Expr, places: int) -> list[Slip]:
@@ -324,5 +404,34 @@ def _find_dict(find: Find | None) -> dict[str, object] | None:
 
 
 def working(solution: Solution) -> list[Step | str]:
-    """The solver's typed steps (what the Question's solution carries); a family may add lines."""
-    return list(solution.steps)
+    """The solver's typed steps (what the Question's solution carries); a family may add lines.
+
+    A local partial whose label is also a total derivative (L = u·x with u = x + y: the edge
+    L ← x is one of two routes) is written ∂L/∂x|direct, so the working never prints two values
+    for one symbol (review B9)."""
+    renamed = _direct_edges(solution)
+    if not renamed:
+        return list(solution.steps)
+    return [_relabel(step, renamed) for step in solution.steps]
+
+
+def _direct_edges(solution: Solution) -> list[str]:
+    """Labels ∂node/∂parent of edges that are not the only route from parent to node."""
+    labels = []
+    for edge in solution.edges:
+        longer = any(edge.node in p.names and edge.parent in p.names
+                     and p.names.index(edge.parent) - p.names.index(edge.node) > 1 for p in solution.paths)
+        if longer:
+            labels.append(edge.label)
+    return labels
+
+
+def _relabel(step: Step, labels: Sequence[str]) -> Step:
+    if step.kind not in ("local", "delta", "path"):
+        return step
+    text = step.text
+    for label in labels:
+        text = re.sub(re.escape(label) + r"(?![\w|])", f"{label}|direct", text)
+    if step.kind == "local" and text != step.text:
+        text += " (this edge alone, the other inputs held fixed)"
+    return Step(step.kind, text)

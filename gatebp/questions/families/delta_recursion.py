@@ -1,39 +1,71 @@
-"""Family 11: the delta recursion δ1 = (W2ᵀ δ2) ⊙ φ'(z1) for one hidden unit.
+"""Family `delta-recursion`: the hidden sensitivity δ(z_j) = (W2ᵀ δ_out)_j · φ'(z_j).
 
-The output sensitivities δ2 come from a real loss on real outputs, and the hidden sensitivity is
-asked as ∂L/∂z_j with z_j a node, so the solver's reverse walk is exactly the recursion. The
-slips are the classic ones: the row of W2 instead of its column (W2 for W2ᵀ), φ'(a) for φ'(z),
-and stopping at ∂L/∂a (forgetting φ').
+The network is x → z_j = u_j·x → a_j = φ(z_j) → o = W2·a → L, and every stem defines its
+symbols: δ_out = (∂L/∂o1, ∂L/∂o2), δ(z_j) = ∂L/∂z_j for hidden unit j, φ the hidden activation
+and φ' its derivative. 1 mark: L is linear in the outputs, so δ_out = (g1, g2) is given and the
+work is one column of W2 times δ_out, times φ'(z_j). 2 marks: L is half the squared error, so
+δ_out = o − t must first be computed from a forward pass (the extra reasoning step).
+
+The slips are the classic ones: the row of W2 instead of its column (W2 for W2ᵀ), φ'(a) for
+φ'(z), and stopping at ∂L/∂a (forgetting φ'). The MSQ's recursion statements are claims of kind
+`delta-recursion`, decided by evaluating the stated formula and comparing it with the solved δ.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
 
 import sympy as sp
 
-from gatebp.questions.families.base import Resample, family
-from gatebp.questions.families.common import (computes, fact, given, nonzero, shown, solved, some_true, statement,
-                                              tenths, working)
-from gatebp.questions.problem import Problem, Statements
+from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, backprop_slips, evaluated
-from gatebp.gate.question import QuestionType
-from gatebp.network.steps import Solution
+from gatebp.network.steps import Solution, factor, short
+from gatebp.questions.claims import ClaimError, Context, Verdict, decider
+from gatebp.questions.families.base import Resample, family
+from gatebp.questions.families.common import (
+    Choice,
+    asked,
+    claim_choice,
+    computes,
+    distinct,
+    given,
+    nonzero,
+    pick_statements,
+    quantity_choice,
+    rounded_answer,
+    rounded_note,
+    solved,
+    stated,
+    tenths,
+    working,
+)
+from gatebp.questions.losses import mse_sign_slip, squared_error
+from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "delta-recursion"
 TRANSPOSED = "used W2 instead of W2ᵀ (the row of unit {j} in W2, not its column)"
+PRIMES = {"sigmoid": lambda v: sp.exp(-v) / (1 + sp.exp(-v)) ** 2, "tanh": lambda v: 1 - sp.tanh(v) ** 2}
+NAMES = {"sigmoid": "σ (the sigmoid)", "tanh": "tanh"}
 
 
 def _network(rng: random.Random, marks: int) -> tuple[dict[str, object], dict[str, str]]:
-    """x → z_j = u_j·x → a_j = φ(z_j) → o = W2·a → L (linear in o for 1 mark, half MSE for 2)."""
+    """x → z_j = u_j·x → a_j = φ(z_j) → o = W2·a → L (linear in o for 1 mark, half MSE for 2).
+
+    W2 has distinct rows and distinct columns and w12 ≠ w21 (a symmetric W2 hides the transpose slip)."""
     act = rng.choice(("sigmoid", "tanh")) if marks == 1 else "sigmoid"  # tanh with MSE is slow to cross-check
     values: dict[str, object] = {"x": nonzero(rng, -2, 2), "u1": tenths(rng, -1, 1), "u2": tenths(rng, -1, 1)}
     for i in (1, 2):
         for j in (1, 2):
             values[f"w{i}{j}"] = nonzero(rng, -3, 3)
-    if values["w12"] == values["w21"]:
-        raise Resample("a symmetric W2 hides the transpose slip")
+    w = {k: values[k] for k in ("w11", "w12", "w21", "w22")}
+    u1, u2 = Fraction(str(values["u1"])), Fraction(str(values["u2"]))
+    if (w["w12"] == w["w21"] or (w["w11"], w["w12"]) == (w["w21"], w["w22"])
+            or (w["w11"], w["w21"]) == (w["w12"], w["w22"]) or abs(u1) == abs(u2)):
+        raise Resample("a symmetric W2, equal rows or columns, or mirrored hidden units")
     nodes = {"z1": "u1*x", "z2": "u2*x", "a1": f"{act}(z1)", "a2": f"{act}(z2)",
              "o1": "w11*a1 + w12*a2", "o2": "w21*a1 + w22*a2"}
     if marks == 1:
@@ -41,25 +73,40 @@ def _network(rng: random.Random, marks: int) -> tuple[dict[str, object], dict[st
         nodes["L"] = "g1*o1 + g2*o2"
     else:
         values["t1"], values["t2"] = rng.randint(-2, 2), rng.randint(-2, 2)
-        nodes["L"] = "(o1 - t1)**2/2 + (o2 - t2)**2/2"
+        nodes["L"] = f"{squared_error('o1', 't1', half=True)} + {squared_error('o2', 't2', half=True)}"
     return values, nodes  # type: ignore[return-value]
 
 
-def _parts(graph: Graph, solution: Solution, j: int) -> tuple[list[sp.Expr], sp.Expr]:
+def _activation(graph: Graph, j: int) -> str:
+    return graph.node(f"a{j}").text.split("(")[0]
+
+
+def _parts(solution: Solution, j: int) -> tuple[list[sp.Expr], sp.Expr]:
     """δ(o1), δ(o2) from the solver, and φ'(z_j) (the local derivative on a_j ← z_j)."""
     deltas = [solution.sensitivities[f"o{i}"] for i in (1, 2)]
     prime = next(e.value for e in solution.edges if (e.node, e.parent) == (f"a{j}", f"z{j}"))
     return deltas, prime
 
 
+def _weights(graph: Graph) -> dict[str, sp.Rational]:
+    return {name: sp.Rational(v.numerator, v.denominator) for name, v in graph.values.items()}
+
+
+def _products(graph: Graph, solution: Solution, j: int) -> tuple[sp.Expr, sp.Expr]:
+    """(W2ᵀ δ_out)_j (column j of W2) and the transposed slip's (W2 δ_out)_j (row j)."""
+    deltas, _ = _parts(solution, j)
+    w = _weights(graph)
+    return (sum(w[f"w{i}{j}"] * deltas[i - 1] for i in (1, 2)), sum(w[f"w{j}{i}"] * deltas[i - 1] for i in (1, 2)))
+
+
 def _slips(graph: Graph, solution: Solution, j: int) -> list[Slip]:
-    deltas, prime = _parts(graph, solution, j)
-    w = {name: sp.Rational(v.numerator, v.denominator) for name, v in graph.values.items()}
-    column = sum(w[f"w{i}{j}"] * deltas[i - 1] for i in (1, 2))
-    row = sum(w[f"w{j}{i}"] * deltas[i - 1] for i in (1, 2))
+    _, prime = _parts(solution, j)
+    column, row = _products(graph, solution, j)
+    at_a = PRIMES[_activation(graph, j)](solution.forward[f"a{j}"])
     return evaluated([Slip(row * prime, TRANSPOSED.format(j=j)),
                       Slip(column, "forgot the factor φ'(z) (stopped at ∂L/∂a)"),
-                      *backprop_slips(solution)])
+                      Slip(column * at_a, f"used φ'(a{j}) instead of φ'(z{j}) (the derivative at the output)"),
+                      *[s for s in backprop_slips(solution) if "φ" not in s.mistake]])
 
 
 def _places(value: sp.Expr) -> int:
@@ -67,41 +114,89 @@ def _places(value: sp.Expr) -> int:
 
 
 def _body(graph: Graph, marks: int, ask: str) -> str:
-    loss = ("The loss is linear in the outputs, so ∂L/∂o1 = g1 and ∂L/∂o2 = g2. " if marks == 1
+    act = _activation(graph, 1)
+    loss = ("The loss is linear in the outputs, so δ_out = (g1, g2). " if marks == 1
             else "The loss is half the squared error of the outputs. ")
     return (f"A network computes {computes(graph)} with {given(graph)}; the output layer is o = W2·a with "
-            f"W2 = [[w11, w12], [w21, w22]]. {loss}{ask}")
+            f"W2 = [[w11, w12], [w21, w22]] and the hidden activation is φ = {NAMES[act]}. Write "
+            f"δ_out = (∂L/∂o1, ∂L/∂o2) and, for hidden unit j, δ(z_j) = ∂L/∂z_j. {loss}{ask}")
 
 
-@family(TOPIC, "The delta recursion δ1 = (W2ᵀ δ2) ⊙ φ'(z1)", ("NAT", "MCQ", "MSQ"), (1, 2))
+@family(TOPIC, "The delta recursion δ(z) = (W2ᵀ δ_out) ⊙ φ'(z)", ("NAT", "MCQ", "MSQ"), (1, 2))
 def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     values, nodes = _network(rng, marks)
     j = rng.choice((1, 2))
     graph, solution = solved(values, nodes, Find("L", f"z{j}"))  # type: ignore[arg-type]
-    if abs(solution.value) < 0.01:
-        raise Resample("a hidden sensitivity too close to 0")
+    deltas, _ = _parts(solution, j)
+    if abs(solution.value) < 0.05 or any(abs(float(d)) < 0.2 for d in deltas):
+        raise Resample("a sensitivity too close to 0")
     if qtype == "MSQ":
         return Problem(topic=TOPIC, marks=marks, statements=lambda r: _statements(r, marks, graph, solution, j))
-    ask = f"What is the hidden sensitivity δ{j} = ∂L/∂z{j}?"
+    places = _places(solution.exact)
+    ask = asked(f"What is δ(z{j}) = ∂L/∂z{j}?", qtype, solution.exact, places)
     return Problem(topic=TOPIC, marks=marks, body=_body(graph, marks, ask), exact=solution.exact,
-                   steps=working(solution), slips=_slips(graph, solution, j), graph=graph, find=graph.find,
-                   places=_places(solution.exact))
+                   steps=_steps(graph, solution, j) + rounded_answer(solution.exact, places),
+                   slips=_slips(graph, solution, j), graph=graph, find=graph.find, places=places)
+
+
+def _steps(graph: Graph, solution: Solution, j: int) -> list:  # type: ignore[type-arg]
+    deltas, prime = _parts(solution, j)
+    w = _weights(graph)
+    column = " + ".join(f"{factor(w[f'w{i}{j}'])} × {factor(deltas[i - 1])}" for i in (1, 2))
+    upstream = solution.exact / prime
+    return working(solution) + [
+        f"the recursion: (W2ᵀ δ_out)_{j} = w1{j}·δ(o1) + w2{j}·δ(o2) = {column} {stated(upstream, 4)}",
+        f"δ(z{j}) = (W2ᵀ δ_out)_{j} · φ'(z{j}) = {short(upstream)} × {short(prime)} {stated(solution.exact, 4)}"]
+
+
+FORMULAS = {("W2ᵀ", "z"): None, ("W2", "z"): TRANSPOSED, ("W2ᵀ", "a"): "used φ'(a) instead of φ'(z)",
+            ("W2ᵀ", ""): "forgot the factor φ'(z) (stopped at ∂L/∂a)"}
+
+
+def _formula_choice(rng: random.Random, j: int) -> Choice:
+    """One statement of the recursion: the right one or a classic slip, decided by evaluating it."""
+    matrix, at = rng.choice(list(FORMULAS))
+    prime = f" · φ'({at}{j})" if at else ""
+    text = f"δ(z{j}) = ({matrix} δ_out)_{j}{prime}"
+    claim = {"kind": "delta-recursion", "unit": j, "matrix": matrix, "at": at}
+    mistake = FORMULAS[(matrix, at)]
+    return claim_choice(text, claim, mistake is None, (mistake or "").format(j=j))
 
 
 def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution, j: int) -> Statements:
-    deltas, prime = _parts(graph, solution, j)
+    deltas, prime = _parts(solution, j)
     slips = _slips(graph, solution, j)
-    upstream = solution.exact / prime
-    pool = [
-        statement(f"δ{j} = ∂L/∂z{j} = {{}}", solution.exact, slips[0], rng),
-        statement(f"∂L/∂a{j} = (W2ᵀ δ_out)_{j} = {{}}", upstream,
-                  Slip(slips[0].value / prime, TRANSPOSED.format(j=j)), rng),
-        statement("∂L/∂o1 = {}", deltas[0],
-                  Slip(-deltas[0], "took t − o instead of o − t (a sign slip)"), rng),
-        fact(f"δ{j} = (W2ᵀ δ_out)_{j} · φ'(z{j})", f"δ{j} = (W2 δ_out)_{j} · φ'(z{j})", TRANSPOSED.format(j=j), rng),
-        fact(f"φ' in the recursion is evaluated at the pre-activation z{j}",
-             f"φ' in the recursion is evaluated at the activation a{j}", "used φ'(a) instead of φ'(z)", rng),
-    ]
-    steps = working(solution) + [f"∂L/∂a{j} = {shown(upstream)}; φ'(z{j}) = {shown(prime)}"]
-    return Statements(body=_body(graph, marks, "Which statements are true?"),
-                      choices=some_true(rng.sample(pool, 4)), steps=steps, graph=graph, find=graph.find)
+    upstream, row = _products(graph, solution, j)
+    at_a = PRIMES[_activation(graph, j)](solution.forward[f"a{j}"])
+    distinct([solution.exact, upstream, prime] + (deltas[:1] if marks == 2 else []))
+    pool = [quantity_choice(f"δ(z{j})", {"of": "L", "wrt": f"z{j}"}, solution.exact, rng.choice(slips[:3]), rng),
+            quantity_choice(f"(W2ᵀ δ_out)_{j} = ∂L/∂a{j}", {"of": "L", "wrt": f"a{j}"}, upstream,
+                            Slip(row, TRANSPOSED.format(j=j)), rng),
+            quantity_choice(f"φ'(z{j})", {"of": f"a{j}", "wrt": f"z{j}"}, prime,
+                            Slip(sp.N(at_a, 30), f"evaluated φ' at a{j} instead of z{j}"), rng),
+            _formula_choice(rng, j)]
+    if marks == 2:
+        pool.append(quantity_choice("∂L/∂o1 = o1 − t1", {"of": "L", "wrt": "o1"}, deltas[0],
+                                    mse_sign_slip(deltas[0], out="o1"), rng))
+    choices = pick_statements(rng, pool)
+    return Statements(body=rounded_note(_body(graph, marks, "Which statements are true?"), choices),
+                      choices=choices, steps=_steps(graph, solution, j), graph=graph, find=graph.find)
+
+
+@decider("delta-recursion")
+def _recursion(claim: Mapping[str, Any], context: Context) -> Verdict:
+    """Evaluate the stated formula at the network's numbers and compare it with the solved δ(z_j)."""
+    if context.graph is None:
+        raise ClaimError("a recursion claim needs the question's graph")
+    j, matrix, at = int(claim["unit"]), str(claim["matrix"]), str(claim.get("at") or "")
+    from gatebp.network.solve import forward_pass
+
+    forward, w = forward_pass(context.graph), _weights(context.graph)
+    deltas = [context.solve({"of": "L", "wrt": f"o{i}"}) for i in (1, 2)]
+    entry = (lambda i: w[f"w{i}{j}"]) if matrix == "W2ᵀ" else (lambda i: w[f"w{j}{i}"])
+    value = sum(entry(i) * deltas[i - 1] for i in (1, 2))
+    if at:
+        value *= PRIMES[_activation(context.graph, j)](forward[f"{at}{j}"])
+    truth = context.solve({"of": "L", "wrt": f"z{j}"})
+    holds = abs(float(sp.N(value - truth, 30))) < 1e-15
+    return Verdict(holds, f"the formula gives {short(sp.N(value, 30))}; δ(z{j}) = ∂L/∂z{j} = {short(truth)}")

@@ -1,8 +1,10 @@
 """Family `descent-step`: one gradient-descent step, w ← w − lr·∂L/∂w, on a tiny model.
 
-The solver finds the gradient and the new weight (Find(of, wrt, lr)). Slips: the update's own
-(w + lr·g, no learning rate, the step instead of the new weight) and a wrong gradient carried
-through a correct update (the lost 2 of MSE, a sign slip, an extra σ').
+1 mark: a linear model ŷ = w·x + b with a squared error, so ∂L/∂w = ∂L/∂ŷ·x. 2 marks add a step
+before the update: a ReLU unit (ŷ = w2·ReLU(w1·x), two more chain factors through the gate) or a
+sigmoid with cross-entropy (a forward pass through σ and the shortcut ∂L/∂z = p − t).
+Slips: the update's own (w + lr·g, no learning rate, the step instead of the new weight) and a
+wrong gradient carried through a correct update (the lost 2 of MSE, an extra σ').
 """
 
 from __future__ import annotations
@@ -12,15 +14,43 @@ from fractions import Fraction
 
 import sympy as sp
 
-from gatebp.questions.families.base import family
-from gatebp.questions.families.common import (Choice, computes, given, nonzero, pick_statements, places_for,
-                                              require, solved, tenths, working)
-from gatebp.questions.problem import Problem, Statements
-from gatebp.questions.families.sigmoid_bce import BCE, bce_slips
+from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, backprop_slips, update_slips, wrong_update_direction
-from gatebp.gate.question import QuestionType
-from gatebp.network.steps import Solution, equals
+from gatebp.network.steps import Solution
+from gatebp.questions.families.base import family
+from gatebp.questions.families.common import (
+    Choice,
+    asked,
+    claim_choice,
+    computes,
+    distinct,
+    given,
+    nonzero,
+    pick_statements,
+    places_covering,
+    quantity_choice,
+    require,
+    rounded_answer,
+    rounded_note,
+    solved,
+    stated,
+    tenths,
+    working,
+)
+from gatebp.questions.losses import (
+    BCE,
+    BCE_SHORTCUT,
+    BCE_WHERE,
+    bce_delta,
+    bce_slips,
+    is_half,
+    mse_delta,
+    mse_factor_slip,
+    mse_line,
+    squared_error,
+)
+from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "descent-step"
 RATES = (Fraction(1, 10), Fraction(1, 20), Fraction(1, 100), Fraction(1, 2))
@@ -28,21 +58,21 @@ Values = dict[str, Fraction | int]
 
 
 def _linear(rng: random.Random) -> tuple[Values, dict[str, str], str]:
-    values: Values = {"x": nonzero(rng, -3, 3), "w": nonzero(rng, -2, 2), "b": rng.randint(-2, 2),
+    """No ±1 input: then ∂L/∂w and ∂L/∂ŷ would be one fact."""
+    values: Values = {"x": rng.choice((-3, -2, 2, 3)), "w": nonzero(rng, -2, 2), "b": rng.randint(-2, 2),
                       "t": rng.randint(-3, 3)}
-    loss = rng.choice(("(yhat - t)**2", "(yhat - t)**2/2"))
-    return values, {"yhat": "w*x + b", "L": loss}, "w"
+    return values, {"yhat": "w*x + b", "L": squared_error("yhat", half=rng.random() < 0.5)}, "w"
 
 
 def _relu(rng: random.Random) -> tuple[Values, dict[str, str], str]:
-    x, w1 = nonzero(rng, -2, 2), nonzero(rng, -2, 2)
-    values: Values = {"x": x, "w1": w1 if w1 * x > 0 else -w1, "w2": nonzero(rng, -2, 2), "t": rng.randint(-2, 3)}
-    loss = rng.choice(("(yhat - t)**2", "(yhat - t)**2/2"))
-    return values, {"z": "w1*x", "h": "relu(z)", "yhat": "w2*h", "L": loss}, "w1"
+    x, w1 = rng.choice((-2, 2)), nonzero(rng, -2, 2)
+    values: Values = {"x": x, "w1": w1 if w1 * x > 0 else -w1, "w2": rng.choice((-2, 2)), "t": rng.randint(-2, 3)}
+    nodes = {"z": "w1*x", "h": "relu(z)", "yhat": "w2*h", "L": squared_error("yhat", half=rng.random() < 0.5)}
+    return values, nodes, "w1"
 
 
 def _sigmoid(rng: random.Random) -> tuple[Values, dict[str, str], str]:
-    values: Values = {"x": nonzero(rng, -2, 2), "w": tenths(rng, -1, 1),
+    values: Values = {"x": rng.choice((-2, 2)), "w": tenths(rng, -0.9, 0.9),
                       "b": tenths(rng, -0.5, 0.5, nonzero_only=False), "t": rng.randint(0, 1)}
     return values, {"z": "w*x + b", "p": "sigmoid(z)", "L": BCE}, "w"
 
@@ -53,19 +83,29 @@ def _draw(rng: random.Random, marks: int) -> tuple[Graph, Solution]:
     lr = rng.choice(RATES[:3] if maker is not _linear else RATES)
     graph, solution = solved(values, nodes, Find("L", wrt, lr))
     assert solution.gradient is not None
-    require(solution.gradient != 0 and abs(float(solution.gradient)) <= 40)
+    require(solution.gradient != 0 and abs(float(solution.gradient)) <= 40 and solution.exact != 0)
     require(abs(float(solution.gradient * sp.Rational(lr.numerator, lr.denominator))) >= 0.005)
     return graph, solution
 
 
+def _output_delta(graph: Graph, solution: Solution) -> tuple[str, str, sp.Expr, Slip]:
+    """The loss's own derivative: ∂L/∂ŷ (squared error) or ∂L/∂z = p − t (cross-entropy), with its slip."""
+    fwd = solution.forward
+    if "p" in fwd:
+        delta = bce_delta(fwd["p"], fwd["t"])
+        return "∂L/∂z = p − t", "z", delta, Slip(-delta, "used t − p instead of p − t (a sign slip)")
+    half = is_half(graph)
+    delta = mse_delta(fwd["yhat"], fwd["t"], half=half)
+    return "∂L/∂ŷ", "yhat", delta, mse_factor_slip(delta, half=half)
+
+
 def gradient_slips(graph: Graph, solution: Solution) -> list[Slip]:
     """The gradient a student might get wrong before stepping."""
-    if "p" in solution.forward:
-        return bce_slips(solution)[:1]
-    loss = graph.node("L").text
     assert solution.gradient is not None
-    slips = [Slip(solution.gradient * 2, "forgot the ½ of the loss") if loss.endswith("/ 2")
-             else Slip(solution.gradient / 2, "dropped the 2 of the squared error")]
+    fwd = solution.forward
+    if "p" in fwd:
+        return bce_slips(fwd["p"], fwd["t"], fwd["x"])[:1]
+    slips = [mse_factor_slip(solution.gradient, half=is_half(graph))]
     return slips + [s for s in backprop_slips(solution) if "sign" not in s.mistake]
 
 
@@ -73,44 +113,67 @@ def step_slips(graph: Graph, solution: Solution) -> list[Slip]:
     assert graph.find is not None and graph.find.wrt is not None and graph.find.lr is not None
     weight = solution.forward[graph.find.wrt]
     lr = sp.Rational(graph.find.lr.numerator, graph.find.lr.denominator)
-    return wrong_update_direction(solution, weight, lr) + update_slips(gradient_slips(graph, solution), weight, lr)
+    direction = wrong_update_direction(solution, weight, lr)  # w + lr·g, no lr, the step itself
+    carried = update_slips(gradient_slips(graph, solution), weight, lr)  # the lost 2, an extra σ'
+    return [direction[0], *carried[:1], direction[2], direction[1], *carried[1:]]
 
 
-def _places(exact: sp.Expr) -> int:
-    return places_for(exact, 3) if exact.is_Rational else 3
+def _places(exact: sp.Expr, slips: list[Slip]) -> int:
+    """Exact decimals (up to 3) covering the key and its first slips, so a rational distractor is
+    shown as the slip gives it; 3 places for exp/log answers."""
+    return places_covering(exact, slips[:4], 3) if exact.is_Rational else 3
 
 
 def _intro(graph: Graph) -> str:
     assert graph.find is not None and graph.find.lr is not None
-    extra = " (binary cross-entropy, natural log)" if "p" in graph.names() else ""
-    return (f"A model computes {computes(graph)}{extra} with {given(graph)}. One step of gradient descent on L "
-            f"with learning rate {float(graph.find.lr):g} updates {graph.find.wrt}.")
+    names = graph.names()
+    extra = f" ({BCE_WHERE}, σ(z) = 1/(1 + e^(−z)))" if "p" in names else " (yhat is the prediction ŷ)"
+    relu = ", ReLU(z) = max(0, z)" if "h" in names else ""
+    return (f"A model computes {computes(graph)}{extra} with {given(graph)}{relu}. One step of gradient descent "
+            f"on L with learning rate {float(graph.find.lr):g} updates {graph.find.wrt}.")
+
+
+def _steps(graph: Graph, solution: Solution) -> list:  # type: ignore[type-arg]
+    label, _, delta, _ = _output_delta(graph, solution)
+    if "p" in solution.forward:
+        return working(solution) + [BCE_SHORTCUT, f"{label} {stated(delta, 4)}"]
+    return working(solution) + [mse_line("ŷ", delta, half=is_half(graph))]
 
 
 @family(TOPIC, "One gradient-descent step", ("NAT", "MCQ", "MSQ"), (1, 2))
 def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     graph, solution = _draw(rng, marks)
     assert graph.find is not None
-    return Problem(topic=TOPIC, marks=marks, body=f"{_intro(graph)} What is the new value of {graph.find.wrt}?",
-                   exact=solution.exact, steps=working(solution), slips=step_slips(graph, solution),
-                   graph=graph, find=graph.find, places=_places(solution.exact),
+    slips = step_slips(graph, solution)
+    places = _places(solution.exact, slips)
+    body = asked(f"{_intro(graph)} What is the new value of {graph.find.wrt}?", qtype, solution.exact, places, slips)
+    return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact,
+                   steps=_steps(graph, solution) + rounded_answer(solution.exact, places),
+                   slips=slips, graph=graph, find=graph.find, places=places,
                    statements=lambda r: _statements(r, graph, solution))
+
+
+def _direction_choice(rng: random.Random, graph: Graph, solution: Solution) -> Choice:
+    """"The step increases (decreases) w": the new w compared with the old, decided by solving."""
+    assert graph.find is not None and graph.find.wrt is not None
+    w, up = graph.find.wrt, rng.random() < 0.5
+    old = graph.values[w]
+    claim = {"kind": "compare", "find": graph.find.to_dict(), "relation": ">" if up else "<", "than": str(old)}
+    return claim_choice(f"the step {'increases' if up else 'decreases'} {w}", claim,
+                        (solution.exact > sp.Rational(old.numerator, old.denominator)) == up,
+                        "moved the weight along the gradient instead of against it")
 
 
 def _statements(rng: random.Random, graph: Graph, solution: Solution) -> Statements:
     assert graph.find is not None and graph.find.wrt is not None and solution.gradient is not None
     w, g = graph.find.wrt, solution.gradient
-    plus = step_slips(graph, solution)[0]
-    wrong_g = gradient_slips(graph, solution)[0]
-    grows = bool(g < 0)
-    grad_find = {"of": "L", "wrt": w}
-    pool = [
-        Choice(f"the new {w} {equals(solution.exact)}", True, solution.value, find=graph.find.to_dict()),
-        Choice(f"the new {w} {equals(plus.value)}", False, plus.number, plus.mistake, graph.find.to_dict()),
-        Choice(f"∂L/∂{w} {equals(g)}", True, float(g), find=grad_find),
-        Choice(f"∂L/∂{w} {equals(wrong_g.value)}", False, wrong_g.number, wrong_g.mistake, grad_find),
-        Choice(f"the step increases {w}", grows, mistake=None if grows else "moved the weight along the gradient"),
-    ]
-    require(abs(plus.number - solution.value) > 0.01 and abs(wrong_g.number - float(g)) > 0.01)
-    return Statements(body=f"{_intro(graph)} Which statements are true?", choices=pick_statements(rng, pool),
-                      steps=working(solution), graph=graph, find=graph.find)
+    label, node, delta, delta_slip = _output_delta(graph, solution)
+    distinct([solution.exact, g, delta])
+    pool = [quantity_choice(f"the new {w}", graph.find.to_dict(), solution.exact,
+                            rng.choice(step_slips(graph, solution)[:3]), rng, places=4),
+            quantity_choice(f"∂L/∂{w}", {"of": "L", "wrt": w}, g, gradient_slips(graph, solution)[0], rng),
+            quantity_choice(label, {"of": "L", "wrt": node}, delta, delta_slip, rng),
+            _direction_choice(rng, graph, solution)]
+    choices = pick_statements(rng, pool)
+    return Statements(body=rounded_note(f"{_intro(graph)} Which statements are true?", choices), choices=choices,
+                      steps=_steps(graph, solution), graph=graph, find=graph.find)

@@ -1,9 +1,13 @@
 """Family `sigmoid-bce`: a sigmoid output with binary cross-entropy, where δ = ∂L/∂z = p − t.
 
-The local factors −t/p + (1 − t)/(1 − p) and p(1 − p) cancel to p − t; the solver's working
-shows both, and the named slips are multiplying by σ'(z) once more, the sign slip t − p, the
-squared-error derivative in place of cross-entropy, dropping the (1 − t) term, and stopping at
-∂L/∂z without the factors below it.
+The local factors −t/p + (1 − t)/(1 − p) and p(1 − p) cancel to p − t; the working states that
+shortcut (losses.BCE_SHORTCUT) and uses it. 1 mark: z = w·x + b, so ∂L/∂w = (p − t)·x. 2 marks
+put a ReLU unit below the output, h = ReLU(u·x), z = w·h + b, and ask ∂L/∂u = (p − t)·w·relu'·x:
+two more chain factors (the weight above h and its gate) are the extra reasoning step.
+
+Slips (losses.bce_slips): σ'(z) multiplied in once more, t − p, the squared-error derivative,
+σ'(p) for σ'(z), the (1 − t) term dropped, stopping at p − t. No factor below z is ±1 (then
+∂L/∂w and ∂L/∂z would be one fact), and |z| ≤ 2 keeps p away from 0 and 1.
 """
 
 from __future__ import annotations
@@ -13,98 +17,119 @@ from fractions import Fraction
 
 import sympy as sp
 
-from gatebp.questions.families.base import family
-from gatebp.questions.families.common import (Choice, answer_places, computes, given, nonzero, pick_statements,
-                                              require, shown, solved, tenths, working)
-from gatebp.questions.problem import Problem, Statements
-from gatebp.network.graph import Find, Graph
-from gatebp.network.slips import Slip, evaluated
 from gatebp.gate.question import QuestionType
-from gatebp.network.steps import Solution, equals
+from gatebp.network.graph import Find, Graph
+from gatebp.network.slips import Slip
+from gatebp.network.steps import Solution, factor
+from gatebp.questions.families.base import family
+from gatebp.questions.families.common import (
+    Choice,
+    answer_places,
+    asked,
+    claim_choice,
+    computes,
+    distinct,
+    given,
+    pick_statements,
+    quantity_choice,
+    require,
+    rounded_answer,
+    rounded_note,
+    shown,
+    solved,
+    stated,
+    tenths,
+    working,
+)
+from gatebp.questions.losses import BCE, BCE_SHORTCUT, BCE_WHERE, bce_delta, bce_slips
+from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "sigmoid-bce"
-BCE = "-(t*log(p) + (1 - t)*log(1 - p))"
 Values = dict[str, Fraction | int]
 
 
 def _one_input(rng: random.Random) -> tuple[Values, dict[str, str], str]:
-    values: Values = {"x": nonzero(rng, -2, 2), "w": tenths(rng, -1, 1),
+    values: Values = {"x": rng.choice((-3, -2, 2, 3)), "w": tenths(rng, -0.6, 0.6),
                       "b": tenths(rng, -0.5, 0.5, nonzero_only=False), "t": rng.randint(0, 1)}
     return values, {"z": "w*x + b", "p": "sigmoid(z)", "L": BCE}, "w"
 
 
-def _two_inputs(rng: random.Random) -> tuple[Values, dict[str, str], str]:
-    values: Values = {"x1": nonzero(rng, -2, 2), "x2": nonzero(rng, -2, 2), "w1": tenths(rng, -1, 1),
-                      "w2": tenths(rng, -1, 1), "b": tenths(rng, -0.5, 0.5, nonzero_only=False),
-                      "t": rng.randint(0, 1)}
-    return values, {"z": "w1*x1 + w2*x2 + b", "p": "sigmoid(z)", "L": BCE}, rng.choice(("w1", "w2"))
-
-
 def _hidden_unit(rng: random.Random) -> tuple[Values, dict[str, str], str]:
     """A ReLU unit below the output: ∂L/∂u = (p − t)·w·gate·x."""
-    values: Values = {"x": nonzero(rng, 1, 2), "u": tenths(rng, 0.2, 1), "w": tenths(rng, -1.5, 1.5),
+    values: Values = {"x": rng.choice((2, 3)), "u": tenths(rng, 0.2, 0.8),
+                      "w": rng.choice([Fraction(n, 2) for n in (-3, -1, 1, 3)]),  # never ±1
                       "b": tenths(rng, -0.5, 0.5, nonzero_only=False), "t": rng.randint(0, 1)}
     nodes = {"h": "relu(u*x)", "z": "w*h + b", "p": "sigmoid(z)", "L": BCE}
     return values, nodes, "u"
 
 
 def _draw(rng: random.Random, marks: int) -> tuple[Graph, Solution]:
-    maker = _one_input if marks == 1 else rng.choice((_two_inputs, _hidden_unit))
-    values, nodes, wrt = maker(rng)
+    values, nodes, wrt = (_one_input if marks == 1 else _hidden_unit)(rng)
     graph, solution = solved(values, nodes, Find("L", wrt))
-    require(abs(float(solution.forward["z"])) <= 2.5 and abs(solution.value) >= 0.01)
+    require(abs(float(solution.forward["z"])) <= 2 and abs(solution.value) >= 0.05)
+    require(abs(_below(solution)) != 1, "a factor ±1 below z")
     return graph, solution
 
 
-def bce_slips(solution: Solution) -> list[Slip]:
-    """Slips built from p, t and the factors below z: the answer is (p − t)·below.
+def _below(solution: Solution) -> sp.Expr:
+    """The product of the factors under z on the asked path (x, or w·gate·x)."""
+    return sp.Mul(*solution.paths[0].factors[2:])  # the path is L ← p ← z ← ... ← wrt
 
-    They are written from the short forms of p and the factors (not the solver's long exact
-    expression) so that evaluating them stays cheap.
-    """
-    p, t = solution.forward["p"], solution.forward["t"]
-    below = sp.Mul(*solution.paths[0].factors[2:])  # the path is L ← p ← z ← ... ← wrt
-    answer = (p - t) * below
-    slips = [Slip(answer * p * (1 - p), "multiplied by σ'(z) = p(1 − p) again "
-                                        "(the cross-entropy derivative already cancels it)"),
-             Slip(-answer, "used t − p instead of p − t (a sign slip)"),
-             Slip(2 * answer * p * (1 - p), "used the squared-error derivative 2(p − t)·p(1 − p)")]
-    sigma_at_p = sp.exp(-p) / (1 + sp.exp(-p)) ** 2
-    slips.append(Slip(answer / (p * (1 - p)) * sigma_at_p,
-                      "used σ'(p) instead of σ'(z) (the derivative at the output, not the input)"))
-    slips.append(Slip(-t * (1 - p) * below, "kept only −t/p for ∂L/∂p (dropped the (1 − t) term)"))
-    if below != 1:
-        slips.append(Slip(p - t, "stopped at ∂L/∂z = p − t (left out the factors below z)"))
-    return evaluated(slips)
+
+def _slips(solution: Solution) -> list:  # type: ignore[type-arg]
+    return bce_slips(solution.forward["p"], solution.forward["t"], _below(solution))
+
+
+def _intro(graph: Graph) -> str:
+    return (f"A classifier computes {computes(graph)} ({BCE_WHERE}, sigmoid(z) = σ(z) = 1/(1 + e^(−z))"
+            f"{', ReLU(v) = max(0, v)' if 'h' in graph.names() else ''}) with {given(graph)}.")
+
+
+def _steps(solution: Solution) -> list:  # type: ignore[type-arg]
+    fwd, below = solution.forward, _below(solution)
+    delta = bce_delta(fwd["p"], fwd["t"])
+    return working(solution) + [BCE_SHORTCUT,
+                                f"∂L/∂z = p − t = {shown(fwd['p'])} − {fwd['t']} {stated(delta, 4)}",
+                                f"so ∂L/∂{solution.paths[0].names[-1]} = (p − t) × {factor(below)} "
+                                f"{stated(solution.exact, 4)}"]
 
 
 @family(TOPIC, "Sigmoid output with binary cross-entropy", ("NAT", "MCQ", "MSQ"), (1, 2))
 def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     graph, solution = _draw(rng, marks)
     assert graph.find is not None
-    intro = (f"A classifier computes {computes(graph)} (binary cross-entropy, natural log, "
-             f"sigmoid(z) = 1/(1 + e^(−z))) with {given(graph)}.")
-    return Problem(topic=TOPIC, marks=marks, body=f"{intro} What is ∂L/∂{graph.find.wrt}?",
-                   exact=solution.exact, steps=working(solution), slips=bce_slips(solution), graph=graph,
-                   find=graph.find, places=answer_places(solution.exact),
-                   statements=lambda r: _statements(r, graph, solution, intro))
+    places = answer_places(solution.exact)
+    body = asked(f"{_intro(graph)} What is ∂L/∂{graph.find.wrt}?", qtype, solution.exact, places)
+    return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact,
+                   steps=_steps(solution) + rounded_answer(solution.exact, places),
+                   slips=_slips(solution), graph=graph, find=graph.find, places=places,
+                   statements=lambda r: _statements(r, graph, solution))
 
 
-def _statements(rng: random.Random, graph: Graph, solution: Solution, intro: str) -> Statements:
-    assert graph.find is not None
+def _sign_choice(rng: random.Random, wrt: str, value: sp.Expr) -> Choice:
+    """"a small increase in wrt lowers (raises) L": the sign of ∂L/∂wrt, worded by a coin."""
+    lowers = rng.random() < 0.5
+    claim = {"kind": "sign", "find": {"of": "L", "wrt": wrt}, "sign": "negative" if lowers else "positive"}
+    return claim_choice(f"a small increase in {wrt} {'lowers' if lowers else 'raises'} L", claim,
+                        (value < 0) == lowers, f"read the sign of ∂L/∂{wrt} backwards")
+
+
+def _statements(rng: random.Random, graph: Graph, solution: Solution) -> Statements:
+    assert graph.find is not None and graph.find.wrt is not None
     wrt, fwd = graph.find.wrt, solution.forward
-    delta = fwd["p"] - fwd["t"]
-    extra = bce_slips(solution)[0]
-    require(abs(extra.number - solution.value) > 0.01)
-    negative, lowers = bool(delta < 0), solution.value < 0
-    pool = [
-        Choice(f"∂L/∂z = p − t {equals(delta)}", True, float(delta), find={"of": "L", "wrt": "z"}),
-        Choice(f"∂L/∂{wrt} {equals(solution.exact)}", True, solution.value, find=graph.find.to_dict()),
-        Choice(f"∂L/∂{wrt} {equals(extra.value)}", False, extra.number, extra.mistake, graph.find.to_dict()),
-        Choice("∂L/∂z is negative", negative, mistake=None if negative else "took δ = t − p (a sign slip)"),
-        Choice(f"a small increase in {wrt} lowers L", lowers,
-               mistake=None if lowers else f"read the sign of ∂L/∂{wrt} backwards"),
-    ]
-    steps = working(solution) + [f"∂L/∂z = p − t = {shown(fwd['p'])} − {fwd['t']} {equals(delta)}"]
-    return Statements(body=f"{intro} Which statements are true?", choices=pick_statements(rng, pool),
-                      steps=steps, graph=graph, find=graph.find)
+    delta = bce_delta(fwd["p"], fwd["t"])
+    slips = _slips(solution)
+    distinct([delta, solution.exact] + ([delta * fwd["w"]] if "h" in fwd else []))
+    pool = [quantity_choice("∂L/∂z = p − t", {"of": "L", "wrt": "z"}, delta,
+                            Slip(-delta, "used t − p instead of p − t (a sign slip)"), rng),
+            quantity_choice(f"∂L/∂{wrt}", graph.find.to_dict(), solution.exact, rng.choice(slips[:4]), rng),
+            claim_choice(f"∂L/∂z is {'negative' if (said := rng.random() < 0.5) else 'positive'}",
+                         {"kind": "sign", "find": {"of": "L", "wrt": "z"}, "sign": "negative" if said else "positive"},
+                         (delta < 0) == said, "took δ = t − p (a sign slip)"),
+            _sign_choice(rng, wrt, solution.exact)]
+    if "h" in fwd:
+        extra = Slip(delta * fwd["w"] * fwd["p"] * (1 - fwd["p"]), slips[0].mistake)  # σ'(z) once more
+        pool.append(quantity_choice("∂L/∂h", {"of": "L", "wrt": "h"}, delta * fwd["w"], extra, rng))
+    choices = pick_statements(rng, pool)
+    return Statements(body=rounded_note(f"{_intro(graph)} Which statements are true?", choices), choices=choices,
+                      steps=_steps(solution), graph=graph, find=graph.find)

@@ -1,9 +1,13 @@
 """Family `two-layer-mse`: a 2-2-1 or 2-3-1 ReLU network with a squared-error loss.
 
-An output weight has one path (∂L/∂ŷ · h_j); a first-layer weight w_jk reaches L through its
-own hidden unit only (∂L/∂ŷ · v_j · gate_j · x_k); an input fans out to every hidden unit, so
-∂L/∂x1 sums over them and closed gates drop out. Slips: the 2 (or ½) of MSE, a dropped hidden
-unit, an ignored ReLU gate, a sign slip, a weight's indices mixed up.
+1 mark asks an output weight, ∂L/∂v_j = ∂L/∂ŷ · h_j (two factors). 2 marks ask a first-layer
+weight, ∂L/∂w_jk = ∂L/∂ŷ · v_j · relu'(z_j) · x_k, or an input, which fans out to every hidden
+unit so ∂L/∂x_k sums over them: the extra reasoning steps are the gate and the weight below the
+output (or the sum over units). Slips: the 2 (or ½) of MSE, a dropped hidden unit, an ignored
+ReLU gate, a weight's indices mixed up, stopping at ∂L/∂ŷ, a sign slip.
+
+Draws with equal hidden rows or columns, repeated inputs, all weights ±1 or two open units of
+equal output are rejected: they let a wrong reasoning land on a true value.
 """
 
 from __future__ import annotations
@@ -12,21 +16,38 @@ import random
 
 import sympy as sp
 
-from gatebp.questions.families.base import family
-from gatebp.questions.families.common import (Choice, computes, given, nonzero, pick_statements, require, shown,
-                                              solved, working)
-from gatebp.questions.problem import Problem, Statements
+from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, backprop_slips, sign_slip
-from gatebp.gate.question import QuestionType
-from gatebp.network.steps import Solution, equals
+from gatebp.network.steps import Solution
+from gatebp.questions.families.base import family
+from gatebp.questions.families.common import (
+    Choice,
+    asked,
+    claim_choice,
+    computes,
+    distinct,
+    given,
+    nonzero,
+    pick_statements,
+    quantity_choice,
+    require,
+    rounded_note,
+    shown,
+    solved,
+    stated,
+    working,
+)
+from gatebp.questions.losses import mse_delta, mse_factor_slip, mse_line, mse_sign_slip, squared_error
+from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "two-layer-mse"
+WHERE = "where ReLU(z) = max(0, z) and ReLU'(0) = 0"
 
 
 def _network(rng: random.Random, hidden: int, half: bool) -> tuple[dict[str, int], dict[str, str]]:
-    """Inputs x1, x2; hidden units h_j = relu(w_j1*x1 + w_j2*x2); ŷ = Σ v_j h_j; L = MSE."""
-    values = {"x1": nonzero(rng, -2, 2), "x2": nonzero(rng, -2, 2)}
+    """Inputs x1, x2; hidden units h_j = ReLU(w_j1·x1 + w_j2·x2); ŷ = Σ v_j h_j; L = squared error."""
+    values = {"x1": nonzero(rng, -3, 3), "x2": nonzero(rng, -3, 3)}
     nodes = {}
     for j in range(1, hidden + 1):
         values[f"w{j}1"], values[f"w{j}2"] = nonzero(rng, -2, 2), nonzero(rng, -2, 2)
@@ -37,7 +58,7 @@ def _network(rng: random.Random, hidden: int, half: bool) -> tuple[dict[str, int
         nodes[f"z{j}"] = f"w{j}1*x1 + w{j}2*x2"
         nodes[f"h{j}"] = f"relu(z{j})"
     nodes["yhat"] = " + ".join(f"v{j}*h{j}" for j in range(1, hidden + 1))
-    nodes["L"] = "(yhat - t)**2/2" if half else "(yhat - t)**2"
+    nodes["L"] = squared_error("yhat", half=half)
     return values, nodes
 
 
@@ -47,17 +68,29 @@ def _target(rng: random.Random, marks: int, hidden: int) -> str:
     return rng.choice([f"w{rng.randint(1, hidden)}{rng.randint(1, 2)}", "x1", "x2"])
 
 
+def _plain(values: dict[str, int], hidden: int) -> bool:
+    """No coincidences: distinct rows and columns, distinct |inputs|, not every hidden weight ±1."""
+    rows = [(values[f"w{j}1"], values[f"w{j}2"]) for j in range(1, hidden + 1)]
+    columns = [tuple(r[k] for r in rows) for k in (0, 1)]
+    weights = [w for r in rows for w in r]
+    return (len(set(rows)) == hidden and columns[0] != columns[1] and abs(values["x1"]) != abs(values["x2"])
+            and any(abs(w) != 1 for w in weights))
+
+
 def _suits(values: dict[str, int], hidden: int, wrt: str) -> bool:
-    """Integer forward pass before solving: no ReLU input at 0, ŷ ≠ t, and a non-zero answer
-    that (for an input) sums over at least two open hidden units."""
+    """Integer forward pass before solving: no ReLU input at 0, ŷ ≠ t, open units of distinct
+    outputs, no output weight ±1 on the asked path (nor all of them ±1), and a nonzero answer
+    that (for an input) sums over at least two open units."""
+    outputs = [abs(values[f"v{j}"]) for j in range(1, hidden + 1)]
+    if set(outputs) == {1} or (wrt.startswith("w") and outputs[int(wrt[1]) - 1] == 1):
+        return False
     z = [values[f"w{j}1"] * values["x1"] + values[f"w{j}2"] * values["x2"] for j in range(1, hidden + 1)]
     h = [max(0, v) for v in z]
     error = sum(values[f"v{j}"] * h[j - 1] for j in range(1, hidden + 1)) - values["t"]
-    if 0 in z or error == 0 or abs(error) > 10:
+    opened = [v for v in h if v > 0]
+    if 0 in z or error == 0 or abs(error) > 10 or len(set(opened)) < len(opened) or not _plain(values, hidden):
         return False
-    if wrt.startswith("v"):
-        return h[int(wrt[1]) - 1] > 0
-    if wrt.startswith("w"):
+    if wrt[0] in "vw":
         return h[int(wrt[1]) - 1] > 0
     terms = [values[f"v{j}"] * values[f"w{j}{wrt[1]}"] for j in range(1, hidden + 1) if h[j - 1] > 0]
     return len(terms) >= 2 and sum(terms) != 0
@@ -67,10 +100,12 @@ def _draw(rng: random.Random, marks: int) -> tuple[Graph, Solution, bool]:
     hidden = 2 if marks == 1 else rng.choice((2, 3))
     half = rng.random() < 0.5
     wrt = _target(rng, marks, hidden)
-    for _ in range(200):
+    for _ in range(400):
         values, nodes = _network(rng, hidden, half)
         if _suits(values, hidden, wrt):
             break
+    else:
+        require(False, "no suitable numbers")
     graph, solution = solved(values, nodes, Find("L", wrt))
     require(solution.exact != 0 and abs(solution.value) <= 100)
     if wrt in ("x1", "x2"):
@@ -79,26 +114,23 @@ def _draw(rng: random.Random, marks: int) -> tuple[Graph, Solution, bool]:
 
 
 def mse_slips(graph: Graph, solution: Solution, half: bool) -> list[Slip]:
-    """The loss-specific slips first, then the generic ones (gates, dropped units, sign)."""
+    """The loss's own slip first, then the generic ones (gates, dropped units), the indices, the sign."""
     assert graph.find is not None and graph.find.wrt is not None
-    wrt = graph.find.wrt
-    slips = [Slip(solution.exact * 2, "forgot the ½ of the loss (used 2(ŷ − t) for ∂L/∂ŷ)") if half
-             else Slip(solution.exact / 2, "dropped the 2 of the squared error (used ŷ − t for ∂L/∂ŷ)")]
+    wrt, fwd = graph.find.wrt, solution.forward
+    slips = [mse_factor_slip(solution.exact, half=half)]
     slips += [s for s in backprop_slips(solution) if s not in sign_slip(solution)]
     if wrt.startswith("w"):
         k, other = wrt[2], "2" if wrt[2] == "1" else "1"
-        fwd = solution.forward
         slips.append(Slip(solution.exact / fwd[f"x{k}"] * fwd[f"x{other}"],
                           f"used x{other} instead of x{k} (mixed up the indices of {wrt})"))
     if wrt.startswith("v"):
-        slips.append(Slip(solution.exact / solution.forward[f"h{wrt[1]}"],
-                          f"stopped at ∂L/∂ŷ (left out the factor h{wrt[1]})"))
-    return slips + sign_slip(solution)
+        slips.append(Slip(solution.exact / fwd[f"h{wrt[1]}"], f"stopped at ∂L/∂ŷ (left out the factor h{wrt[1]})"))
+    return slips + [mse_sign_slip(solution.exact)]
 
 
 def _describe(graph: Graph, hidden: int) -> str:
     return (f"A 2-{hidden}-1 network with ReLU hidden units and a squared-error loss computes "
-            f"{computes(graph)}, with {given(graph)}.")
+            f"{computes(graph)} (yhat is the prediction ŷ), with {given(graph)}, {WHERE}.")
 
 
 @family(TOPIC, "Two-layer ReLU network with MSE", ("NAT", "MCQ", "MSQ"), (1, 2))
@@ -106,32 +138,47 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     graph, solution, half = _draw(rng, marks)
     assert graph.find is not None
     hidden = sum(1 for n in graph.nodes if n.name.startswith("h"))
-    body = f"{_describe(graph, hidden)} What is ∂L/∂{graph.find.wrt}?"
-    return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, steps=working(solution),
-                   slips=mse_slips(graph, solution, half), graph=graph, find=graph.find,
+    slips = mse_slips(graph, solution, half)
+    body = asked(f"{_describe(graph, hidden)} What is ∂L/∂{graph.find.wrt}?", qtype, solution.exact, 0, slips)
+    return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, steps=_steps(solution, half),
+                   slips=slips, graph=graph, find=graph.find, places=0,
                    statements=lambda r: _statements(r, graph, solution, half, hidden))
+
+
+def _steps(solution: Solution, half: bool) -> list:  # type: ignore[type-arg]
+    fwd = solution.forward
+    return working(solution) + [mse_line("ŷ", mse_delta(fwd["yhat"], fwd["t"], half=half), half=half)]
+
+
+def _unit_choice(rng: random.Random, solution: Solution, j: int, d_yhat: sp.Expr) -> Choice:
+    """∂L/∂v_j = ∂L/∂ŷ · h_j, or the slip that fits the unit (an ignored gate, a dropped h_j)."""
+    fwd = solution.forward
+    slip = (Slip(d_yhat * fwd[f"z{j}"], f"took h{j} = z{j}, ignoring its closed ReLU gate") if fwd[f"h{j}"] == 0
+            else Slip(d_yhat, f"stopped at ∂L/∂ŷ (left out the factor h{j})"))
+    return quantity_choice(f"∂L/∂v{j}", {"of": "L", "wrt": f"v{j}"}, d_yhat * fwd[f"h{j}"], slip, rng)
+
+
+def _gate_choice(rng: random.Random, solution: Solution, j: int) -> Choice:
+    said_open, z = rng.random() < 0.5, solution.forward[f"z{j}"]
+    text = f"the ReLU gate of h{j} is {'open' if said_open else 'closed'}"
+    return claim_choice(text, {"kind": "gate", "unit": f"h{j}", "pre": f"z{j}", "open": said_open},
+                        said_open == bool(z > 0), f"misread the sign of z{j} = {shown(z)}")
 
 
 def _statements(rng: random.Random, graph: Graph, solution: Solution, half: bool,
                 hidden: int) -> Statements:
     assert graph.find is not None and graph.find.wrt is not None
     fwd, wrt = solution.forward, graph.find.wrt
-    factor = sp.S.One if half else sp.S(2)
-    d_yhat = factor * (fwd["yhat"] - fwd["t"])
-    j = rng.randint(1, hidden)
-    closed = fwd[f'h{j}'] == 0
-    wrong = mse_slips(graph, solution, half)[0]
-    pool = [
-        Choice(f"∂L/∂{wrt} {equals(solution.exact)}", True, solution.value, find=graph.find.to_dict()),
-        Choice(f"∂L/∂{wrt} {equals(wrong.value)}", False, wrong.number, wrong.mistake, graph.find.to_dict()),
-        Choice(f"∂L/∂yhat {equals(d_yhat)}", True, float(d_yhat), find={"of": "L", "wrt": "yhat"}),
-        Choice(f"∂L/∂v{j} = 0", closed, 0.0, None if closed else f"took h{j} = relu(z{j}) as 0 (its gate is open)",
-               {"of": "L", "wrt": f"v{j}"}),
-        Choice(f"the ReLU gate of h{j} is open", not closed,
-               mistake=f"misread the sign of z{j} = {shown(fwd[f'z{j}'])}" if closed else None),
-    ]
-    chosen = pick_statements(rng, pool)
-    product = f"{shown(d_yhat)} × {shown(fwd[f'h{j}'])} {equals(d_yhat * fwd[f'h{j}'])}"
-    steps = working(solution) + [f"∂L/∂v{j} = ∂L/∂yhat · h{j} = {product}"]
-    return Statements(body=f"{_describe(graph, hidden)} Which statements are true?", choices=chosen,
-                      steps=steps, graph=graph, find=graph.find)
+    d_yhat = mse_delta(fwd["yhat"], fwd["t"], half=half)
+    j = rng.choice([i for i in range(1, hidden + 1) if f"v{i}" != wrt])
+    distinct([solution.exact, d_yhat, d_yhat * fwd[f"h{j}"]])
+    own = mse_slips(graph, solution, half)[:3]
+    pool = [quantity_choice(f"∂L/∂{wrt}", graph.find.to_dict(), solution.exact, rng.choice(own), rng),
+            quantity_choice("∂L/∂ŷ", {"of": "L", "wrt": "yhat"}, d_yhat,
+                            mse_factor_slip(d_yhat, half=half), rng),
+            _unit_choice(rng, solution, j, d_yhat), _gate_choice(rng, solution, rng.randint(1, hidden))]
+    choices = pick_statements(rng, pool)
+    steps = _steps(solution, half) + [
+        f"∂L/∂v{j} = ∂L/∂ŷ · h{j} = {shown(d_yhat)} × {shown(fwd[f'h{j}'])} {stated(d_yhat * fwd[f'h{j}'])}"]
+    return Statements(body=rounded_note(f"{_describe(graph, hidden)} Which statements are true?", choices),
+                      choices=choices, steps=steps, graph=graph, find=graph.find)

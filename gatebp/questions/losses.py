@@ -1,0 +1,120 @@
+"""The losses of the backprop families in one home: squared error, binary cross-entropy on a
+sigmoid, and softmax cross-entropy.
+
+For each: its expression (a graph node's text), the derivative at the output a student writes
+first (∂L/∂ŷ = ŷ − t or 2(ŷ − t), ∂L/∂z = p − t, ∂L/∂z_k = p_k − y_k), the working line that
+states it, and the named slips on it. Seven families use these, so one fact and one slip are
+worded one way everywhere, and no family imports another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import sympy as sp
+
+from gatebp.network.graph import Graph
+from gatebp.network.slips import Slip, evaluated
+
+BCE = "-(t*log(p) + (1 - t)*log(1 - p))"
+BCE_WHERE = "binary cross-entropy, natural log"
+BCE_SHORTCUT = ("BCE with a sigmoid output: ∂L/∂z = p − t (the factors −t/p + (1 − t)/(1 − p) and "
+                "σ'(z) = p(1 − p) cancel)")
+SOFTMAX_SHORTCUT = ("softmax with cross-entropy: ∂L/∂z_k = p_k − y_k "
+                    "(p_c − 1 at the true class c, p_k elsewhere)")
+CLASSES = (1, 2, 3)
+
+
+def squared_error(out: str, target: str = "t", *, half: bool = False) -> str:
+    """(out − target)², or half of it: the node text of a squared-error loss."""
+    return f"({out} - {target})**2/2" if half else f"({out} - {target})**2"
+
+
+def is_half(graph: Graph, node: str = "L") -> bool:
+    """Whether the loss node is ½(…)² (its derivative has no factor 2)."""
+    return graph.node(node).text.replace(" ", "").endswith("/2")
+
+
+def mse_delta(out: sp.Expr, target: sp.Expr, *, half: bool) -> sp.Expr:
+    """∂L/∂out of a squared error: out − t for ½(out − t)², 2(out − t) for (out − t)²."""
+    return (out - target) * (1 if half else 2)
+
+
+def mse_line(out: str, value: sp.Expr, *, half: bool) -> str:
+    """The working line for the loss's own derivative."""
+    from gatebp.network.steps import equals
+
+    rule = f"{out} − t" if half else f"2({out} − t)"
+    return f"squared error: ∂L/∂{out} = {rule} {equals(value)}"
+
+
+def mse_factor_slip(gradient: sp.Expr, *, half: bool, out: str = "ŷ") -> Slip:
+    """The 2 of a squared error lost, or a ½ forgotten: the loss's own slip."""
+    if half:
+        return Slip(gradient * 2, f"forgot the ½ of the loss (used 2({out} − t) for ∂L/∂{out})")
+    return Slip(gradient / 2, f"dropped the 2 of the squared error (used {out} − t for ∂L/∂{out})")
+
+
+def mse_sign_slip(gradient: sp.Expr, out: str = "ŷ") -> Slip:
+    return Slip(-gradient, f"used t − {out} instead of {out} − t (a sign slip)")
+
+
+def bce_delta(p: sp.Expr, t: sp.Expr) -> sp.Expr:
+    """∂L/∂z for BCE on a sigmoid output p = σ(z): p − t."""
+    return p - t
+
+
+def bce_slips(p: sp.Expr, t: sp.Expr, below: sp.Expr) -> list[Slip]:
+    """Slips on (p − t)·below, where `below` is the product of the factors under z.
+
+    Written from p and t (not the solver's long exact form) so evaluating them stays cheap."""
+    answer = (p - t) * below
+    sigma_at_p = sp.exp(-p) / (1 + sp.exp(-p)) ** 2
+    slips = [Slip(answer * p * (1 - p), "multiplied by σ'(z) = p(1 − p) again "
+                                        "(the cross-entropy derivative already cancels it)"),
+             Slip(-answer, "used t − p instead of p − t (a sign slip)"),
+             Slip(2 * answer * p * (1 - p), "used the squared-error derivative 2(p − t)·p(1 − p)"),
+             Slip(answer / (p * (1 - p)) * sigma_at_p,
+                  "used σ'(p) instead of σ'(z) (the derivative at the output, not the input)"),
+             Slip(-t * (1 - p) * below, "kept only −t/p for ∂L/∂p (dropped the (1 − t) term)")]
+    if below != 1:
+        slips.append(Slip(p - t, "stopped at ∂L/∂z = p − t (left out the factors below z)"))
+    return evaluated(slips)
+
+
+def softmax_nodes(true_class: int) -> dict[str, str]:
+    """Softmax over three logits written out, with −log of the true class's probability."""
+    nodes = {f"e{k}": f"exp(z{k})" for k in CLASSES}
+    nodes["s"] = "e1 + e2 + e3"
+    nodes["p"] = f"e{true_class}/s"
+    nodes["L"] = "-log(p)"
+    return nodes
+
+
+def probabilities(forward: Mapping[str, sp.Expr]) -> list[sp.Expr]:
+    """p_k = e_k / s from a softmax graph's forward values."""
+    return [forward[f"e{k}"] / forward["s"] for k in CLASSES]
+
+
+def softmax_delta(p: Sequence[sp.Expr], c: int, k: int) -> sp.Expr:
+    """∂L/∂z_k = p_k − y_k with the one-hot target at class c."""
+    return p[k - 1] - (1 if k == c else 0)
+
+
+def softmax_slips(p: Sequence[sp.Expr], e: Sequence[sp.Expr], c: int, k: int, below: sp.Expr) -> list[Slip]:
+    """Slips on (p_k − y_k)·below, most telling first."""
+    g = softmax_delta(p, c, k)
+    slips = [Slip(p[k - 1] * below, "left out the −y_k term (used p_k for the true class)") if k == c
+             else Slip((p[k - 1] - 1) * below, f"took y{k} = 1 at class {k}, which is not the true class"),
+             Slip(-g * below, "used y_k − p_k instead of p_k − y_k (a sign slip)"),
+             Slip(g * p[k - 1] * (1 - p[k - 1]) * below,
+                  "multiplied by p_k(1 − p_k) again (an extra softmax factor)"),
+             Slip((e[k - 1] - (1 if k == c else 0)) * below,
+                  "used exp(z_k) without dividing by the sum (forgot to normalise)")]
+    if k == c:
+        slips.append(Slip(-below / p[c - 1], "stopped at ∂L/∂p_c = −1/p_c"))
+    else:
+        slips.append(Slip(p[c - 1] * below, f"used the true class's p{c} instead of p{k}"))
+    if below != 1:
+        slips.append(Slip(g, "stopped at ∂L/∂z_k = p_k − y_k (left out the factor x)"))
+    return evaluated(slips)
