@@ -292,7 +292,7 @@ class RebuiltQuestions(Sequence[Question]):
     def __len__(self) -> int:
         return len(self.slots)
 
-    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+    def __getitem__(self, index):  # noqa: ANN001 - int or slice, as Sequence takes
         if isinstance(index, slice):
             return [self[i] for i in range(len(self))[index]]
         if index < 0:

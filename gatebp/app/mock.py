@@ -195,8 +195,37 @@ class RecordedExam:
     def exam(self) -> Exam:
         return self.recorder.exam
 
-    def __getattr__(self, name: str) -> object:  # current, result, total, question, slot, states...
-        return getattr(self.recorder.exam, name)
+    @property
+    def current(self) -> int:
+        return self.exam.current
+
+    @property
+    def result(self) -> ExamResult | None:
+        return self.exam.result
+
+    @property
+    def total(self) -> int:
+        return self.exam.total
+
+    @property
+    def question(self) -> Question:
+        return self.exam.question
+
+    @property
+    def slot(self) -> Slot:
+        return self.exam.slot
+
+    def states(self) -> list[str]:
+        return self.exam.states()
+
+    def counts(self) -> dict[str, int]:
+        return self.exam.counts()
+
+    def deadline(self) -> float:
+        return self.exam.deadline()
+
+    def expired(self, now: float) -> bool:
+        return self.exam.expired(now)
 
     def time_left(self, now: float) -> float:
         self.recorder.heartbeat(now)

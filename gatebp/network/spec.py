@@ -317,7 +317,7 @@ def _inline_layers(text: str) -> dict[str, object]:
     return spec
 
 
-def _json_numbers(text: str, part: str) -> list:  # type: ignore[type-arg]
+def _json_numbers(text: str, part: str) -> list:
     """Bracketed numbers read by the one reader (data only, never code, bounded depth), kept as
     exact text in nested lists."""
     try:

@@ -34,8 +34,8 @@ def build_question(topic: str, qtype: str, marks: int, seed: int) -> Question:
     for attempt in range(MAX_RESAMPLES):
         rng = random.Random(f"gatebp|{topic}|{qtype}|{marks}|{seed}|{attempt}")
         try:
-            drawn = fam.build(rng, qtype, marks)  # type: ignore[arg-type]
-            question = pose(drawn, qtype, rng) if isinstance(drawn, Problem) else drawn  # type: ignore[arg-type]
+            drawn = fam.build(rng, qtype, marks)
+            question = pose(drawn, qtype, rng) if isinstance(drawn, Problem) else drawn
         except Resample:
             continue
         return replace(question, id=question_id(topic, qtype, marks, seed))

@@ -57,7 +57,7 @@ def _json_line(data: dict[str, object]) -> str:
                           "use smaller values") from None
 
 
-def _load_graph(spec_file, graph_text, at_text, layers_text, find_text):  # type: ignore[no-untyped-def]
+def _load_graph(spec_file, graph_text, at_text, layers_text, find_text):
     from gatebp.network.spec import check_find, load_spec, parse_find_text, parse_inline
 
     inline = graph_text or layers_text
@@ -78,7 +78,7 @@ def _load_graph(spec_file, graph_text, at_text, layers_text, find_text):  # type
     return graph
 
 
-def _explain_question(question_id: str, console, as_json: bool, plain: bool) -> None:  # type: ignore[no-untyped-def]
+def _explain_question(question_id: str, console, as_json: bool, plain: bool) -> None:
     from gatebp.questions.generate import question_from_id
 
     question = question_from_id(question_id)

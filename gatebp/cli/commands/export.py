@@ -74,7 +74,7 @@ def _utf8_text(value: str, option: str) -> str:
     return value
 
 
-def _progress():  # type: ignore[no-untyped-def]
+def _progress():
     """A progress bar on stderr when a person is watching; nothing in pipes and tests."""
     if sys.stderr is None or not sys.stderr.isatty():
         return None

@@ -9,6 +9,8 @@ The leading underscore keeps family discovery from importing this module as a fa
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ from gatebp.network.slips import Slip
 from gatebp.questions.families.common import Choice, choice_question, nat_question, require
 
 RELATIVE_GAP = 0.05
-Number = float | Fraction | int | sp.Expr
+Number: TypeAlias = float | Fraction | int | sp.Expr
 
 
 def tolerance(exact: sp.Expr, places: int) -> float:
@@ -64,7 +66,7 @@ class Named:
 
 def named(value: Number | Sequence[Number], mistake: str) -> Named:
     values = value if isinstance(value, (list, tuple)) else [value]
-    return Named(tuple(as_float(v) for v in values), mistake)  # type: ignore[union-attr]
+    return Named(tuple(as_float(v) for v in values), mistake)
 
 
 def rounded(slip: Named, places: int) -> Named:

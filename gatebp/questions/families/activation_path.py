@@ -95,7 +95,7 @@ def _local_slips(solution: Solution, edge: Edge) -> list[tuple[sp.Expr, str]]:
     return wrong + [(sp.S.One, f"treated {n} = {edge.activation}({p}) as linear (left out its derivative)")]
 
 
-def _only(target: Edge, value: sp.Expr):  # type: ignore[no-untyped-def]
+def _only(target: Edge, value: sp.Expr):
     return lambda e: value if e == target else None
 
 
@@ -122,7 +122,7 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     body = asked(f"A network computes {computes(graph)} with {given(graph)}, where {_where(graph)}. "
                  f"What is ∂{graph.find.of}/∂{graph.find.wrt}?", qtype, solution.exact, places)
     return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact,
-                   steps=working(solution) + rounded_answer(solution.exact, places),
+                   steps=[*working(solution), *rounded_answer(solution.exact, places)],
                    slips=activation_slips(graph, solution), graph=graph, find=graph.find, places=places,
                    statements=lambda r: _statements(r, graph, solution))
 

@@ -6,9 +6,14 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 from gatebp.gate.question import Question, QuestionType
 
-Builder = Callable[[random.Random, QuestionType, int], Question]
+if TYPE_CHECKING:
+    from gatebp.questions.problem import Problem
+
+Builder = Callable[[random.Random, QuestionType, int], "Question | Problem"]
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import json
 import random
 import re
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -78,7 +79,8 @@ def require(condition: bool, why: str = "numbers do not suit") -> None:
 
 def build_graph(values: Mapping[str, Fraction | int], nodes: Mapping[str, str], find: Find) -> Graph:
     """A sampled network through the same checked path as a user's spec file."""
-    spec = {"values": {k: num(v) for k, v in values.items()}, "nodes": dict(nodes), "find": find.to_dict()}
+    spec: dict[str, Any] = {"values": {k: num(v) for k, v in values.items()}, "nodes": dict(nodes),
+                            "find": find.to_dict()}
     if find.lr is not None:
         spec["find"]["lr"] = num(find.lr)
     return parse_spec(json.dumps(spec), source="<generated>")
@@ -126,7 +128,7 @@ def path_sum(solution: Solution, through: str) -> sp.Expr:
     return sp.Add(*(p.product for p in solution.paths if through in p.names))
 
 
-def nat_answer(exact: sp.Expr, places: int) -> dict[str, object]:
+def nat_answer(exact: sp.Expr, places: int) -> dict[str, Any]:
     """The NAT key: an exact range when the value has at most `places` decimals, else a range."""
     value = float(sp.N(exact, 30))
     if exact.is_Rational and (exact * 10**places).is_Integer:
@@ -298,11 +300,11 @@ def nat_question(*, topic: str, marks: int, body: str, exact: sp.Expr, steps: Se
                  find: Find | None = None) -> Question:
     places = places_for(exact) if places is None else places
     answer = nat_answer(exact, places)
-    lo, hi = answer["range"]  # type: ignore[misc]
+    lo, hi = answer["range"]
     mistakes = tuple(NatMistake(round(s.number, 6), s.mistake) for s in _distinct_slips(slips, exact, places)
                      if not lo - 1e-9 <= s.number <= hi + 1e-9)
     return Question(id="", topic=topic, type="NAT", marks=marks, text=nat_question_text(body, places),
-                    answer=answer, solution=tuple(steps), graph=_graph_dict(graph), find=_find_dict(find),
+                    answer=answer, solution=as_steps(steps), graph=_graph_dict(graph), find=_find_dict(find),
                     rounding=places, mistakes=mistakes)
 
 
@@ -344,7 +346,7 @@ def min_gap(exact: sp.Expr, places: int) -> float:
 
 
 def _distinct_slips(slips: Sequence[Slip], exact: sp.Expr, places: int) -> list[Slip]:
-    answer, seen, out = float(sp.N(exact, 30)), [], []
+    answer, seen, out = float(sp.N(exact, 30)), list[float](), list[Slip]()
     gap = min_gap(exact, places)
     for slip in slips:
         number = slip.number

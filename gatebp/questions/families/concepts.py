@@ -172,7 +172,7 @@ SHAPE_STEPS = ["A gradient of a scalar L has the shape of the quantity it differ
 
 
 def _shape_choice(net: str, dims: dict[str, int], target: str, shape: Shape, mistake: str | None) -> Choice:
-    claim = {"kind": "grad-shape", "net": net, "dims": dims, "of": target, "shape": list(shape)}
+    claim: dict[str, object] = {"kind": "grad-shape", "net": net, "dims": dims, "of": target, "shape": list(shape)}
     return claimed(f"∂L/∂{target} is {_shape(shape)}", claim, mistake is None, mistake)
 
 
@@ -532,7 +532,7 @@ def _cache_net(rng: random.Random, marks: int) -> tuple[Graph, str]:
     The stem shows no numbers, so for σ and tanh the values make z1 = 0 (an exact a1, a cheap check)."""
     depth, act = marks, rng.choice(("relu", "sigmoid", "tanh"))
     biased = [rng.random() < 0.6 for _ in range(depth + 1)]
-    values: dict[str, int | Fraction] = {"x": nonzero(rng, -2, 2)}
+    values: dict[str, Any] = {"x": nonzero(rng, -2, 2)}
     nodes: dict[str, str] = {}
     prev = "x"
     for k in range(1, depth + 2):

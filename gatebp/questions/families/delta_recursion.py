@@ -74,7 +74,7 @@ def _network(rng: random.Random, marks: int) -> tuple[dict[str, object], dict[st
     else:
         values["t1"], values["t2"] = rng.randint(-2, 2), rng.randint(-2, 2)
         nodes["L"] = f"{squared_error('o1', 't1', half=True)} + {squared_error('o2', 't2', half=True)}"
-    return values, nodes  # type: ignore[return-value]
+    return values, nodes
 
 
 def _activation(graph: Graph, j: int) -> str:
@@ -139,7 +139,7 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
                    slips=_slips(graph, solution, j), graph=graph, find=graph.find, places=places)
 
 
-def _steps(graph: Graph, solution: Solution, j: int) -> list:  # type: ignore[type-arg]
+def _steps(graph: Graph, solution: Solution, j: int) -> list:
     deltas, prime = _parts(solution, j)
     w = _weights(graph)
     column = " + ".join(f"{factor(w[f'w{i}{j}'])} × {factor(deltas[i - 1])}" for i in (1, 2))

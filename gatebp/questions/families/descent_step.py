@@ -133,7 +133,7 @@ def _intro(graph: Graph) -> str:
             f"on L with learning rate {float(graph.find.lr):g} updates {graph.find.wrt}.")
 
 
-def _steps(graph: Graph, solution: Solution) -> list:  # type: ignore[type-arg]
+def _steps(graph: Graph, solution: Solution) -> list:
     label, _, delta, _ = _output_delta(graph, solution)
     if "p" in solution.forward:
         return working(solution) + [BCE_SHORTCUT, f"{label} {stated(delta, 4)}"]

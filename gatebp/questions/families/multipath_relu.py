@@ -11,6 +11,7 @@ dropping a path at a merge, the gate of the wrong sign, a sign slip, swapping th
 from __future__ import annotations
 
 import json
+from typing import Any
 import random
 from dataclasses import replace
 from fractions import Fraction
@@ -46,7 +47,7 @@ from gatebp.questions.families.common import (
 )
 
 TOPIC = "multipath-relu"
-Layer = dict[str, object]  # {"out", "W", "b"?, "act"?} with Fraction entries
+Layer = dict[str, Any]  # {"out", "W", "b"?, "act"?} with Fraction entries
 
 
 def draw(rng: random.Random, marks: int, column: int) -> tuple[list[Fraction], list[Layer]]:
@@ -60,7 +61,8 @@ def draw(rng: random.Random, marks: int, column: int) -> tuple[list[Fraction], l
     rng.shuffle(first)
     states = [first] if marks == 1 else [first, rng.choice(([True, False], [False, True], [True, True]))]
     layers: list[Layer] = []
-    values, need = x, column
+    values = x
+    need: int | None = column
     for stem, wanted in zip("hg", states):
         with_bias = rng.random() < 0.5
         rows = [_row(rng, values, is_open, with_bias, need) for is_open in wanted]
@@ -96,9 +98,9 @@ def spec_text(x: list[Fraction], layers: list[Layer], wrt: str) -> str:
 
     out = []
     for layer in layers:
-        item: dict[str, object] = {"out": layer["out"], "W": [cells(r) for r in layer["W"]]}  # type: ignore[union-attr]
+        item: dict[str, object] = {"out": layer["out"], "W": [cells(r) for r in layer["W"]]}
         if "b" in layer:
-            item["b"] = cells(layer["b"])  # type: ignore[arg-type]
+            item["b"] = cells(layer["b"])
         if "act" in layer:
             item["act"] = layer["act"]
         out.append(item)
@@ -120,9 +122,9 @@ def describe(x: list[Fraction], layers: list[Layer]) -> str:
         stem, weights = str(layer["out"]), layer["W"]
         bias = f" + b{index}" if "b" in layer else ""
         formula = f"relu(W{index} {previous}{bias})" if layer.get("act") == "relu" else f"W{index} {previous}{bias}"
-        given = f"W{index} = {matrix(weights)}"  # type: ignore[arg-type]
+        given = f"W{index} = {matrix(weights)}"
         if "b" in layer:
-            given += f" and b{index} = {vector(layer['b'])}"  # type: ignore[arg-type]
+            given += f" and b{index} = {vector(layer['b'])}"
         parts.append(f"{'The output is' if stem == 'y' else 'Layer ' + str(index) + ' computes'} "
                      f"{stem} = {formula} with {given}.")
         previous = stem
@@ -197,7 +199,7 @@ def _gradient_vector(rng: random.Random, x: list[Fraction], layers: list[Layer],
                            steps=steps, rng=rng, graph=graph)
 
 
-def _each(sols: list[Solution], slip_finder) -> list[sp.Expr]:  # type: ignore[no-untyped-def]
+def _each(sols: list[Solution], slip_finder) -> list[sp.Expr]:
     out = []
     for s in sols:
         found = slip_finder(s)
@@ -211,7 +213,7 @@ def _pair(values: list[sp.Expr]) -> str:
 
 def _statements(rng: random.Random, marks: int, x: list[Fraction], layers: list[Layer], graph: Graph,
                 solution: Solution) -> Question:
-    wrt = graph.find.wrt if graph.find else "x1"
+    wrt = graph.find.wrt if graph.find and graph.find.wrt else "x1"
     other = "x2" if wrt == "x1" else "x1"
     second = solve(graph, Find("y1", other))
     slips, other_slips = gate_slips(solution), gate_slips(second)
@@ -252,5 +254,5 @@ def _extra(x: list[Fraction], layers: list[Layer]) -> dict[str, object]:
 
     return {"x": [shown(v) for v in x],
             "layers": [{"W": rows(layer["W"]),
-                        "b": [shown(v) for v in layer.get("b", [])],  # type: ignore[attr-defined]
+                        "b": [shown(v) for v in layer.get("b", [])],
                         "act": layer.get("act", "linear")} for layer in layers]}

@@ -63,7 +63,8 @@ def draw3(rng: random.Random, marks: int, column: int) -> tuple[list[Fraction], 
     rng.shuffle(first)
     states = [first] if marks == 1 else [first, rng.choice(([True, False], [False, True], [True, True]))]
     layers: list[Layer] = []
-    values, need = x, column
+    values = x
+    need: int | None = column
     for stem, wanted in zip("hg", states):
         with_bias = rng.random() < 0.5
         rows = [_row(rng, values, is_open, with_bias, need) for is_open in wanted]
@@ -81,24 +82,24 @@ def masks_and_deltas(x: list[Fraction], layers: list[Layer]) -> list[list[Fracti
     """δ of each hidden layer (∂y/∂z), computed with plain fractions from the matrices."""
     values, masks = list(x), []
     for layer in layers[:-1]:
-        bias = layer.get("b") or [Fraction(0)] * len(layer["W"])  # type: ignore[arg-type]
-        pre = [sum((w * v for w, v in zip(row, values)), b) for row, b in zip(layer["W"], bias)]  # type: ignore[arg-type]
+        bias = layer.get("b") or [Fraction(0)] * len(layer["W"])
+        pre = [sum((w * v for w, v in zip(row, values)), b) for row, b in zip(layer["W"], bias)]
         masks.append([Fraction(int(z > 0)) for z in pre])
         values = [max(Fraction(0), z) for z in pre]
-    upstream = list(layers[-1]["W"][0])  # type: ignore[index]
+    upstream = list(layers[-1]["W"][0])
     deltas: list[list[Fraction]] = []
     for index in range(len(layers) - 2, -1, -1):
         delta = [u * m for u, m in zip(upstream, masks[index])]
         deltas.insert(0, delta)
         W = layers[index]["W"]
-        upstream = [sum((W[i][j] * delta[i] for i in range(len(W))), Fraction(0)) for j in range(len(W[0]))]  # type: ignore[index,arg-type]
+        upstream = [sum((W[i][j] * delta[i] for i in range(len(W))), Fraction(0)) for j in range(len(W[0]))]
     return deltas
 
 
 def mirrored(layers: list[Layer]) -> bool:
     """Two rows of a hidden matrix equal or opposite: units that mirror each other, a degenerate draw."""
     for layer in layers[:-1]:
-        rows = [tuple(r) for r in layer["W"]]  # type: ignore[union-attr]
+        rows = [tuple(r) for r in layer["W"]]
         if any(a == b or a == tuple(-v for v in b) for i, a in enumerate(rows) for b in rows[i + 1:]):
             return True
     return False
@@ -108,19 +109,19 @@ def input_gradient3(x: list[Fraction], layers: list[Layer]) -> list[Fraction]:
     """W1ᵀ δ(h) with fractions (a cheap screen; the key itself comes from the solver)."""
     delta = masks_and_deltas(x, layers)[0]
     W = layers[0]["W"]
-    return [sum((W[i][j] * delta[i] for i in range(len(W))), Fraction(0)) for j in range(len(x))]  # type: ignore[index,arg-type]
+    return [sum((W[i][j] * delta[i] for i in range(len(W))), Fraction(0)) for j in range(len(x))]
 
 
 def transposed_slip(x: list[Fraction], layers: list[Layer]) -> list[Fraction]:
     """W1 δ(h) in place of W1ᵀ δ(h)."""
     delta = masks_and_deltas(x, layers)[0]
     W = layers[0]["W"]
-    return [sum((w * d for w, d in zip(row, delta)), Fraction(0)) for row in W]  # type: ignore[union-attr]
+    return [sum((w * d for w, d in zip(row, delta)), Fraction(0)) for row in W]
 
 
 def _network3(rng: random.Random, marks: int, wrt: str) -> tuple[list[Fraction], list[Layer], Graph, Solution]:
     x, layers = draw3(rng, marks, int(wrt[1:]) - 1)
-    columns = list(zip(*layers[0]["W"]))  # type: ignore[arg-type]
+    columns = list(zip(*layers[0]["W"]))
     require(len(set(columns)) == 3, "two equal columns of W1")
     require(not mirrored(layers), "two rows equal or opposite (mirror units)")
     require(input_gradient3(x, layers)[int(wrt[1:]) - 1] != 0, "a zero answer")  # screened before the exact solve
@@ -193,7 +194,7 @@ def _gradient_vector3(rng: random.Random, x: list[Fraction], layers: list[Layer]
 
 def _statements3(rng: random.Random, marks: int, x: list[Fraction], layers: list[Layer], graph: Graph,
                  solution: Solution) -> Question:
-    wrt = graph.find.wrt if graph.find else "x1"
+    wrt = graph.find.wrt if graph.find and graph.find.wrt else "x1"
     other = rng.choice([n for n in INPUTS3 if n != wrt])
     second = solve(graph, Find("y1", other))
     slips, other_slips = gate_slips(solution), gate_slips(second)

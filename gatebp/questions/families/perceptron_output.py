@@ -184,9 +184,9 @@ def _boundary_claim(u: Unit) -> Choice:
 class StepNet:
     """h_j = step(W_j·x + b_j) for j = 1, 2; y = step(v·h + c); step(z) = 1 for z > 0, `tie` at z = 0."""
 
-    W: tuple[tuple[int, int], tuple[int, int]]
-    b: tuple[int, int]
-    v: tuple[int, int]
+    W: tuple[tuple[int, ...], ...]
+    b: tuple[int, ...]
+    v: tuple[int, ...]
     c: int
     tie: int
 
@@ -219,7 +219,7 @@ def network_slips(n: StepNet) -> list[tuple[tuple[int, ...], str]]:
 def draw_net(rng: random.Random) -> StepNet:
     W = tuple(tuple(rng.choice((-2, -1, 1, 2)) for _ in range(2)) for _ in range(2))
     return StepNet(W, tuple(rng.randint(-2, 1) for _ in range(2)), tuple(rng.choice((-2, -1, 1, 2)) for _ in range(2)),
-                   rng.randint(-2, 1), rng.choice((0, 1)))  # type: ignore[arg-type]
+                   rng.randint(-2, 1), rng.choice((0, 1)))
 
 
 def net_suitable(n: StepNet) -> bool:

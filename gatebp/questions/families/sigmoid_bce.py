@@ -76,7 +76,7 @@ def _below(solution: Solution) -> sp.Expr:
     return sp.Mul(*solution.paths[0].factors[2:])  # the path is L ← p ← z ← ... ← wrt
 
 
-def _slips(solution: Solution) -> list:  # type: ignore[type-arg]
+def _slips(solution: Solution) -> list:
     return bce_slips(solution.forward["p"], solution.forward["t"], _below(solution))
 
 
@@ -85,7 +85,7 @@ def _intro(graph: Graph) -> str:
             f"{', ReLU(v) = max(0, v)' if 'h' in graph.names() else ''}) with {given(graph)}.")
 
 
-def _steps(solution: Solution) -> list:  # type: ignore[type-arg]
+def _steps(solution: Solution) -> list:
     fwd, below = solution.forward, _below(solution)
     delta = bce_delta(fwd["p"], fwd["t"])
     return working(solution) + [BCE_SHORTCUT,

@@ -86,7 +86,7 @@ def _slips(solution: Solution, c: int, k: int) -> list[Slip]:
     return softmax_slips(probabilities(fwd), [fwd[f"e{j}"] for j in CLASSES], c, k, _below(solution))
 
 
-def _steps(solution: Solution, c: int) -> list:  # type: ignore[type-arg]
+def _steps(solution: Solution, c: int) -> list:
     p, wrt = probabilities(solution.forward), solution.paths[0].names[-1]
     lines = [SOFTMAX_SHORTCUT] + [f"p{j} = e{j}/s {stated(p[j - 1], 4)}" for j in CLASSES] + [
         f"∂L/∂z{j} = p{j} − y{j} {stated(softmax_delta(p, c, j), 4)}" for j in CLASSES]

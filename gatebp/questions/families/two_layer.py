@@ -145,7 +145,7 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
                    statements=lambda r: _statements(r, graph, solution, half, hidden))
 
 
-def _steps(solution: Solution, half: bool) -> list:  # type: ignore[type-arg]
+def _steps(solution: Solution, half: bool) -> list:
     fwd = solution.forward
     return working(solution) + [mse_line("ŷ", mse_delta(fwd["yhat"], fwd["t"], half=half), half=half)]
 

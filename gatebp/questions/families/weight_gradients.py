@@ -168,7 +168,7 @@ class Batch:
 def draw_batch(rng: random.Random) -> Batch:
     G = (ints(rng, 3), ints(rng, 3))
     X = tuple(zip(*[tuple(Fraction(v) for v in rng.sample((-2, -1, 1, 2, 3), 2)) for _ in range(3)]))
-    batch = Batch(G, X)  # type: ignore[arg-type]
+    batch = Batch(G, X)
     columns = list(zip(*X))
     require(G[0] != G[1] and len(set(columns)) == 3, "repeated rows of G or repeated examples")
     return batch
@@ -227,7 +227,7 @@ def _batch_statements(rng: random.Random, batch: Batch, i: int, j: int) -> Quest
     slips = batch_slips(batch, i, j)
     choices = [
         _numeric_claim(rng, f"∂L/∂W_{i + 1}{j + 1} = {{}}", batch.entry(i, j), slips[-3]),
-        _numeric_claim(rng, f"∂L/∂b_{i + 1} = {{}}", sum(batch.G[i]),
+        _numeric_claim(rng, f"∂L/∂b_{i + 1} = {{}}", sum(batch.G[i], Fraction(0)),
                        named(batch.G[i][0], "used only the first example's G for the bias gradient")),
         _numeric_claim(rng, f"∂L/∂W_{2 - i}{2 - j} = {{}}", batch.entry(1 - i, 1 - j),
                        batch_slips(batch, 1 - i, 1 - j)[-1]),

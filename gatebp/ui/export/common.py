@@ -57,12 +57,12 @@ def safe_value(value: T) -> T:
     if isinstance(value, str):
         return escape_unsafe(value)  # type: ignore[return-value]
     if isinstance(value, (list, tuple)):
-        return type(value)(safe_value(item) for item in value)  # type: ignore[return-value]
+        return type(value)(safe_value(item) for item in value)
     if isinstance(value, dict):
         return {safe_value(k): safe_value(v) for k, v in value.items()}  # type: ignore[return-value]
     if is_dataclass(value) and not isinstance(value, type):
         changes = {f.name: safe_value(getattr(value, f.name)) for f in fields(value)}
-        return replace(value, **changes)  # type: ignore[return-value]
+        return replace(value, **changes)
     return value
 
 

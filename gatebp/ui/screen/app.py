@@ -204,7 +204,7 @@ class ExamScreen(Screen[None]):
         self.calc_open = opening = not self.calc_open
         side = self.query_one("#side")
         for part in (Palette, "#legend", "#side-buttons", "#palette-title"):
-            self.query_one(part).display = not opening  # type: ignore[arg-type]
+            self.query_one(part).display = not opening
         side.set_class(opening, "calc-open")
         self.query_one("#keys", Static).update(CALC_HELP if opening else KEYS_HELP)
         if opening and not self.query(CalculatorPanel):

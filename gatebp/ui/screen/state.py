@@ -35,9 +35,10 @@ TYPE_HELP = {"NAT": "Type a number: digits, one '.', an optional '-' (the GATE k
 class ExamLike(Protocol):
     """The part of `gatebp.gate.exam.Exam` the screen reads and calls (duck-typed)."""
 
-    current: int
-    result: ExamResult | None
-
+    @property
+    def current(self) -> int: ...
+    @property
+    def result(self) -> ExamResult | None: ...
     @property
     def total(self) -> int: ...
     @property

@@ -235,7 +235,7 @@ def _below(figure: LayeredFigure, labelled: list[bool], target: Target, width: i
     return ([""] + lines) if lines else []
 
 
-def _matrix_display(figure: LayeredFigure, index: int, target: Target):  # type: ignore[no-untyped-def]
+def _matrix_display(figure: LayeredFigure, index: int, target: Target):
     """W₁ = [values] in layer form; [names] = [values] when the weights have their own names."""
     matrix = figure.matrices[index]
     values = Matrix(tuple(tuple(num(v) if v is not None else Name("unknown") for v in row)

@@ -169,10 +169,10 @@ def question_diagram(question: Question, plain: bool = False, width: int = 76) -
 def _matrices_only(figure: LayeredFigure, lines: list[str], plain: bool) -> list[str]:
     """Too narrow for the drawing: the input and each layer in words, then the weight matrices
     (the drawing's own lines below its first blank line), as the paper gives a network."""
-    from gatebp.core.maths import render_name, render_number
+    from gatebp.core.maths import Target, render_name, render_number
     from gatebp.ui.terminal.figure import PLAIN_TITLES, TITLES
 
-    target = "ascii" if plain else "unicode"
+    target: Target = "ascii" if plain else "unicode"
     titles = PLAIN_TITLES if plain else TITLES
     inputs = ", ".join(f"{render_name(u.name, target)} = {render_number(u.value, target)}"
                        for u in figure.columns[0].units)
