@@ -57,7 +57,7 @@ class LineReader:
         try:
             for line in _lines(stream):
                 self._lines.put(line.rstrip("\r\n")[:MAX_LINE])
-        except Exception:  # noqa: BLE001 - any failure to read is the end of input
+        except Exception:
             pass
         finally:
             self._lines.put(EOF)

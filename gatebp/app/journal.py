@@ -17,7 +17,7 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -122,7 +122,7 @@ class MockJournal:
         """True while another running gatebp is sitting this mock (two must never share it)."""
         updated = self.updated_at
         if updated.tzinfo is None:
-            updated = updated.replace(tzinfo=timezone.utc)
+            updated = updated.replace(tzinfo=UTC)
         age = ((now or utc_now()) - updated).total_seconds()
         return (self.open and self.pid is not None and self.pid != os.getpid()
                 and age < LIVE_SECONDS and _running(self.pid))
@@ -292,7 +292,7 @@ class RebuiltQuestions(Sequence[Question]):
     def __len__(self) -> int:
         return len(self.slots)
 
-    def __getitem__(self, index):  # noqa: ANN001 - int or slice, as Sequence takes
+    def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[i] for i in range(len(self))[index]]
         if index < 0:

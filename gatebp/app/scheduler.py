@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 import re
 import zlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from fsrs import Card, Rating, Scheduler
 
@@ -55,8 +55,8 @@ def make_scheduler() -> Scheduler:
 def _utc(now: datetime) -> datetime:
     """FSRS insists on UTC-aware datetimes; naive ones are taken to be UTC."""
     if now.tzinfo is None:
-        return now.replace(tzinfo=timezone.utc)
-    return now.astimezone(timezone.utc)
+        return now.replace(tzinfo=UTC)
+    return now.astimezone(UTC)
 
 
 def new_card(topic: str, now: datetime) -> Card:

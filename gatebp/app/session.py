@@ -34,7 +34,7 @@ class LazyQuestions(Sequence[Question]):
     def __len__(self) -> int:
         return len(self.plan)
 
-    def __getitem__(self, index):  # noqa: ANN001 - int or slice, as Sequence takes
+    def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[i] for i in range(len(self))[index]]
         if index < 0:

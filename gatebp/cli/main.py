@@ -13,6 +13,7 @@ with GATEBP_DEBUG=1). A closed pipe (EPIPE) is quiet. Error lines show control c
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import importlib
 import io
@@ -178,10 +179,8 @@ def _flush_or_pacify() -> None:
     try:
         sys.stdout.flush()
     except OSError:
-        try:
+        with contextlib.suppress(OSError, ValueError):
             _null_onto_stdout()
-        except (OSError, ValueError):
-            pass
 
 
 def _null_onto_stdout() -> None:

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from gatebp.core.errors import GatebpError
+from gatebp.gate.question import Question
 from gatebp.questions.families import Family, load_families
 from gatebp.questions.families.base import Resample
-from gatebp.gate.question import Question
 from gatebp.questions.problem import Problem, pose
 
 MAX_RESAMPLES = 50

@@ -9,8 +9,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from gatebp.questions.generate import build_question, plan_set, variant_of
 from gatebp.gate.question import Question
+from gatebp.questions.generate import build_question, plan_set, variant_of
 
 
 def build_set(seed: int, count: int, topics: Sequence[str] = (), marks: int | None = None,

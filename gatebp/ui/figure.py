@@ -11,7 +11,6 @@ units in the same order with the same labels.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -284,7 +283,7 @@ def _tail_reads_only_output(graph: Graph, tail: tuple[Node, ...], layers: list[l
             inputs |= {p for p in node.parents if graph.is_leaf(p)}
     for node in tail:
         for parent in node.parents:
-            if parent in inside and parent not in allowed or parent in inputs:
+            if (parent in inside and parent not in allowed) or parent in inputs:
                 return False
     return True
 

@@ -187,8 +187,8 @@ def _questions(history: History, run: Run) -> Sequence[Question] | Iterator[Ques
 def _drill(console: Console, term: Terminal, history: History, directory: Path,
            run: Run) -> None:
     """Every answer is recorded as it is given, so an interruption only says goodbye."""
-    from gatebp.app.history import DB_NAME
     from gatebp.app.drill import Drill, drill_summary
+    from gatebp.app.history import DB_NAME
 
     questions = _questions(history, run)
     count = len(questions) if isinstance(questions, Sequence) else run.count

@@ -24,4 +24,4 @@ def load_families() -> dict[str, Family]:
     return dict(sorted(REGISTRY.items()))
 
 
-__all__ = ["Family", "REGISTRY", "family", "load_families"]
+__all__ = ["REGISTRY", "Family", "family", "load_families"]

@@ -9,12 +9,11 @@ The leading underscore keeps family discovery from importing this module as a fa
 
 from __future__ import annotations
 
-from typing import TypeAlias
-
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TypeAlias
 
 import sympy as sp
 

@@ -19,7 +19,7 @@ import json
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property
 from typing import Any
 
 import sympy as sp
@@ -43,7 +43,7 @@ Pieces = tuple[tuple[sp.Expr, sp.Interval], ...]
 
 # ---- the definitions: each activation as pieces (expression, interval) covering ℝ ----------------
 
-@lru_cache(maxsize=None)
+@cache
 def pieces(name: str) -> Pieces:
     """The definition SymPy reasons about: ReLU = 0 on z < 0 and z on z ≥ 0, and so on."""
     negative, rest = sp.Interval.open(-OO, 0), sp.Interval(0, OO)
@@ -68,18 +68,18 @@ def _piece_at(name: str, point: sp.Expr, side: str = "") -> sp.Expr:
 
 # ---- facts, each computed once ------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def value(name: str, point: int) -> sp.Expr:
     return _piece_at(name, sp.S(point)).subs(Z, point)
 
 
-@lru_cache(maxsize=None)
+@cache
 def side_limit(name: str, point: int, side: str) -> sp.Expr:
     """lim f(z) as z → point from one side (sympy.limit on the piece there)."""
     return sp.limit(_piece_at(name, sp.S(point), side), Z, point, side)
 
 
-@lru_cache(maxsize=None)
+@cache
 def side_derivative(name: str, point: int, side: str) -> sp.Expr:
     """The one-sided derivative: lim (f(p + h) − f(p)) / h as h → 0 from that side."""
     piece = _piece_at(name, sp.S(point), side)
@@ -94,7 +94,7 @@ def side_derivative(name: str, point: int, side: str) -> sp.Expr:
     return sp.simplify(sp.limit(ratio, V, 1, side) * _exp_quotient_limit(side))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _exp_quotient_limit(side: str) -> sp.Expr:
     """lim (e^h − 1)/h as h → 0 from one side (1 from both)."""
     return sp.limit((sp.exp(H) - 1) / H, H, 0, side)
@@ -109,7 +109,7 @@ def differentiable(name: str, point: int) -> bool:
     return bool(left.is_finite and right.is_finite and sp.simplify(left - right) == 0)
 
 
-@lru_cache(maxsize=None)
+@cache
 def end_limit(name: str, end: str, derivative: bool = False) -> sp.Expr:
     """lim f(z) (or f'(z)) as z → +∞ ("+") or −∞ ("-"), from the piece reaching that end."""
     expr = pieces(name)[-1 if end == "+" else 0][0]
@@ -134,7 +134,7 @@ def _limit_at_infinity(expr: sp.Expr, end: str) -> sp.Expr:
     return sp.limit(rational, U, OO) if end == "+" else sp.limit(rational, U, 0, "+")
 
 
-@lru_cache(maxsize=None)
+@cache
 def monotone(name: str, strict: bool) -> bool:
     """Non-decreasing on ℝ: f' ≥ 0 on every piece (its smallest value from the critical points and
     end limits) and no piece steps down; strictly increasing when, besides, f' = 0 holds only at
@@ -159,7 +159,7 @@ def _isolated_zeros(slope: sp.Expr, interval: sp.Interval) -> bool:
     return isinstance(zeros, sp.FiniteSet) or zeros == sp.S.EmptySet
 
 
-@lru_cache(maxsize=None)
+@cache
 def output_range(name: str) -> sp.Set:
     """The set of outputs: for a non-decreasing f, from lim at −∞ to lim at +∞, each end closed
     exactly when some input attains it (solveset on each piece)."""
@@ -174,7 +174,7 @@ def _attains(name: str, level: sp.Expr) -> bool:
     return any(sp.solveset(sp.Eq(expr, level), Z, interval) != sp.S.EmptySet for expr, interval in pieces(name))
 
 
-@lru_cache(maxsize=None)
+@cache
 def derivative_sup(name: str) -> tuple[sp.Expr, bool]:
     """sup f'(z) over the inputs where f' exists, and whether it is attained: the critical points of
     f' (solving f'' = 0) against the limits of f' at the ends of each piece."""
@@ -204,7 +204,7 @@ def _slope_candidates(slope: sp.Expr, interval: sp.Interval) -> list[tuple[sp.Ex
     return found + [(e, False) for e in ends if e.is_finite]
 
 
-@lru_cache(maxsize=None)
+@cache
 def dies_for_negative(name: str) -> bool:
     """Is f' identically 0 for z < 0? (solveset of f' = 0 on (−∞, 0) is the whole half-line)."""
     negative = sp.Interval.open(-OO, 0)
@@ -213,7 +213,7 @@ def dies_for_negative(name: str) -> bool:
 
 
 
-@lru_cache(maxsize=None)
+@cache
 def peak_where(name: str) -> str:
     """Where f' reaches its largest value, in words: "at z = 0", "for every z > 0"."""
     sup, _ = derivative_sup(name)
@@ -252,7 +252,7 @@ Fact = tuple[bool, str]
 
 
 def _num(value: sp.Expr) -> str:
-    if value == OO or value == -OO:
+    if value in (OO, -OO):
         return "∞" if value == OO else "−∞"
     return "0.01" if value == sp.Rational(1, 100) else sp.sstr(value)
 
@@ -376,7 +376,7 @@ def truth(claim: Mapping[str, Any]) -> Fact:
     return _truth(json.dumps(dict(claim), sort_keys=True))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _truth(key: str) -> Fact:
     claim = json.loads(key)
     fact, why = PROPERTIES[str(claim["property"])](str(claim["activation"]), claim)
@@ -417,7 +417,7 @@ def _smooth(name: str) -> bool:
     return differentiable(name, 0)
 
 
-@lru_cache(maxsize=None)
+@cache
 def continuity_statements(name: str) -> list[Statement]:
     corner = "confused the corner at 0 with a jump" if not _smooth(name) else f"missed that {F[name]} has no jump anywhere"
     return [Statement(f"{F[name]} is continuous at z = 0", activation_claim(name, "continuous", point=0),
@@ -426,7 +426,7 @@ def continuity_statements(name: str) -> list[Statement]:
                       corner, f"{name}:continuity")]
 
 
-@lru_cache(maxsize=None)
+@cache
 def differentiability_statements(name: str) -> list[Statement]:
     left, right = side_derivative(name, 0, "-"), side_derivative(name, 0, "+")
     return [Statement(f"{F[name]} is differentiable at z = 0", activation_claim(name, "differentiable", point=0),
@@ -437,7 +437,7 @@ def differentiability_statements(name: str) -> list[Statement]:
                       f"saw a corner at 0 that {F[name]} does not have", f"{name}:derivative")]
 
 
-@lru_cache(maxsize=None)
+@cache
 def range_statements(name: str) -> list[Statement]:
     out, seen = [], []
     for other in dict.fromkeys([name, *ACTIVATIONS]):
@@ -451,7 +451,7 @@ def range_statements(name: str) -> list[Statement]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def monotone_statements(name: str) -> list[Statement]:
     return [Statement(f"{F[name]} is strictly increasing on ℝ", activation_claim(name, "strictly-increasing"),
                       f"missed that {F[name]} is constant where its slope is 0", f"{name}:monotone"),
@@ -462,7 +462,7 @@ def monotone_statements(name: str) -> list[Statement]:
 PEAKS = {sp.Rational(1, 4): "the sigmoid's", sp.S.One: "tanh's"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def slope_statements(name: str) -> list[Statement]:
     """Bounds on f' and its largest value; each false one is another activation's number."""
     sup = derivative_sup(name)[0]
@@ -482,7 +482,7 @@ def slope_statements(name: str) -> list[Statement]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def saturation_statements(name: str) -> list[Statement]:
     words = {"+": "as z → +∞", "-": "as z → −∞", "both": "at both ends"}
     return [Statement(f"{F[name]} saturates {phrase}: its slope tends to 0 "
@@ -492,7 +492,7 @@ def saturation_statements(name: str) -> list[Statement]:
             for end, phrase in words.items()]
 
 
-@lru_cache(maxsize=None)
+@cache
 def dead_statements(name: str) -> list[Statement]:
     return [Statement(f"A {UNIT[name]} unit whose input z is negative for every example passes no gradient back to its "
                       f"weights (it can 'die')", activation_claim(name, "dies"),
@@ -509,7 +509,7 @@ def derived_statements(names: list[str], rng: random.Random) -> list[Statement]:
     return list(ratio_statements(*names)) + list(chain_statements(rng.choice(names), rng.choice((2, 3))))
 
 
-@lru_cache(maxsize=None)
+@cache
 def ratio_statements(first: str, second: str) -> tuple[Statement, ...]:
     """"The largest value of tanh'(z) is 4 times the largest value of σ'(z)", and its two slips."""
     if derivative_sup(first)[0] == derivative_sup(second)[0]:
@@ -522,7 +522,7 @@ def ratio_statements(first: str, second: str) -> tuple[Statement, ...]:
                                      (ratio / 2 if ratio > 1 else ratio * 2, "used σ(0) = 1/2 in place of σ'(0) = 1/4")))
 
 
-@lru_cache(maxsize=None)
+@cache
 def chain_statements(name: str, k: int) -> tuple[Statement, ...]:
     """Bounds on |∂ak/∂z1| through k layers: the tight one, a weaker true one, and three slips."""
     sup, out = derivative_sup(name)[0], []

@@ -25,8 +25,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Mapping
-from fractions import Fraction
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import sympy as sp
@@ -38,7 +37,7 @@ from gatebp.network.solve import forward_pass, solve
 from gatebp.network.steps import Solution
 from gatebp.questions.claims import ClaimError, Context, Verdict, decider
 from gatebp.questions.families._claimkit import claimed, plural, spaced
-from gatebp.questions.families.base import Resample, family
+from gatebp.questions.families.base import family
 from gatebp.questions.families.common import Choice, build_graph, nonzero, require, solved
 from gatebp.questions.problem import Problem, fixed_choices
 
@@ -59,7 +58,7 @@ def _some_true(choices: list[Choice]) -> list[Choice]:
 SHAPES = "grad-shapes"
 
 
-@lru_cache(maxsize=None)
+@cache
 def variable_shapes(net: str, dims: tuple[tuple[str, int], ...]) -> dict[str, Shape]:
     """Every variable's shape, by pushing SymPy matrices of the stated sizes through the forward pass
     (each layer is Z = W·(input) + b with the examples as columns; a mismatch would raise)."""
@@ -96,7 +95,7 @@ def _formula_value(formula: str, w: sp.Matrix, x: sp.Matrix, g: sp.Matrix) -> sp
             "Σ columns of G": lambda: g * sp.ones(g.shape[1], 1)}[formula]()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _matrices(m: int, n: int, batch: int) -> tuple[sp.Matrix, sp.Matrix, sp.Matrix, sp.Matrix]:
     """Integer W, X, G and ∂L/∂W for L = Σ G∘(WX + b) (so G = ∂L/∂Z), entry by entry: L is linear in
     W, so ∂L/∂W_ij = L(W + E_ij) − L(W) exactly."""
@@ -281,7 +280,7 @@ X1, X2, T = sp.symbols("x1 x2 t")
 SAMPLE = sp.Matrix([X1 * X2, X1 + X2**2, X2])  # f: ℝ² → ℝ³, so J·v and vᵀJ cannot be confused
 
 
-@lru_cache(maxsize=None)
+@cache
 def passes(mode: str, n: int, m: int) -> int:
     """One forward pass gives J·v, an m-vector: one column of the m × n Jacobian, so n passes; one
     reverse pass gives uᵀJ, an n-vector: one row, so m passes (read off the shapes SymPy computes)."""
@@ -293,7 +292,7 @@ def passes(mode: str, n: int, m: int) -> int:
     return jacobian.shape[0] if row.shape == (1, n) else 0
 
 
-@lru_cache(maxsize=None)
+@cache
 def pass_result(mode: str) -> str:
     """Run one pass on SAMPLE at x = (1, 2): forward with tangent v = (1, −1) (d/dt f(x + t·v) at 0),
     reverse with adjoint u = (1, 2, −1) (the gradient of uᵀf); say which product it equals."""
@@ -302,10 +301,10 @@ def pass_result(mode: str) -> str:
     if mode == "forward":
         v = sp.Matrix([1, -1])
         tangent = sp.diff(SAMPLE.subs({X1: 1 + T * v[0], X2: 2 + T * v[1]}), T).subs(T, 0)
-        return "Jv" if tangent == jacobian * v else "vJ" if tangent.T == v.T * jacobian else "neither"
+        return "Jv" if tangent == jacobian * v else "vJ" if v.T * jacobian == tangent.T else "neither"
     u = sp.Matrix([1, 2, -1])
     adjoint = sp.Matrix([sp.diff((u.T * SAMPLE)[0], var) for var in (X1, X2)]).subs(point)
-    return "vJ" if adjoint.T == u.T * jacobian else "Jv" if adjoint == jacobian * u else "neither"
+    return "vJ" if u.T * jacobian == adjoint.T else "Jv" if adjoint == jacobian * u else "neither"
 
 
 @decider("ad-passes")

@@ -19,12 +19,20 @@ import itertools
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from fractions import Fraction
+from functools import cache
 
 from gatebp.gate.question import Question, QuestionType
-from gatebp.questions.families._separable import (Point, Table, Verdict, computes, decide, integer_weights, mean,
-                                                       table_of)
+from gatebp.questions.families._separable import (
+    Point,
+    Table,
+    Verdict,
+    computes,
+    decide,
+    integer_weights,
+    mean,
+    table_of,
+)
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import Choice, choice_question, require, shown
 
@@ -63,7 +71,7 @@ THREE = (Function("majority: at least two of x1, x2, x3 are 1", lambda a, b, c: 
          Function("x1 AND (NOT x3)", lambda a, b, c: a & (1 - c), 3))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table(f: Function) -> Table:
     return table_of(f.rule, f.n)
 
@@ -103,7 +111,7 @@ def rows_text(f: Function) -> str:
     return "; ".join(f"{point(x)} → {out}" for x, out in f.table.items())
 
 
-@lru_cache(maxsize=None)
+@cache
 def verdict_of(f: Function) -> Verdict:
     """Computed once per function of the fixed pools (the check is exact, not a table of names)."""
     return decide(f.table)
@@ -165,7 +173,7 @@ def misses(weights: Sequence[Fraction], table: Table) -> list[Point]:
     return [x for x, out in table.items() if (sum(a * c for a, c in zip(w, x)) + b > 0) != bool(out)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _search(f: Function) -> tuple[tuple[tuple[Fraction, ...], tuple[Point, ...]], ...]:
     """Every small candidate with the rows it gets wrong (integer arithmetic: 2(w·x) + 2b > 0)."""
     rows = list(f.table.items())
@@ -189,7 +197,7 @@ def nice_separator(f: Function) -> tuple[Fraction, ...] | None:
     return min(fits, key=lambda c: (sum(abs(v) for v in c[:-1]), abs(c[-1]))) if fits else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def variant(index: int, order: tuple[int, ...], mask: int) -> Function:
     """A pool function with its inputs reordered and some complemented: another truth table to read."""
     base = THREE[index]

@@ -11,10 +11,10 @@ dropping a path at a merge, the gate of the wrong sign, a sign slip, swapping th
 from __future__ import annotations
 
 import json
-from typing import Any
 import random
 from dataclasses import replace
 from fractions import Fraction
+from typing import Any
 
 import sympy as sp
 

@@ -18,7 +18,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import replace
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import sympy as sp
@@ -63,14 +63,14 @@ def local_slips(act: str, f: sp.Expr) -> list[Slip]:
 
 # ---- claims: SymPy at the input z = f⁻¹(output) --------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def input_for(act: str, output: str) -> sp.Expr:
     """The z with f(z) = output, solved from the definition (σ⁻¹(f) = log(f/(1 − f)), tanh⁻¹ = atanh)."""
     f = exact(output)
     return sp.log(f / (1 - f)) if act == "sigmoid" else sp.atanh(f)
 
 
-@lru_cache(maxsize=None)
+@cache
 def derivative_at(act: str, output: str) -> sp.Expr:
     """f'(z) at that z: differentiate the activation and substitute (SymPy), simplified."""
     function = 1 / (1 + sp.exp(-Z)) if act == "sigmoid" else sp.tanh(Z)

@@ -14,6 +14,7 @@ and the bias vectors of the network the claim describes.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections.abc import Mapping, Sequence
@@ -39,7 +40,7 @@ def sizes_for(rng: random.Random, marks: int) -> list[int]:
 
 
 def weights(sizes: Sequence[int]) -> int:
-    return sum(a * b for a, b in zip(sizes, sizes[1:]))
+    return sum(a * b for a, b in itertools.pairwise(sizes))
 
 
 def biases(sizes: Sequence[int]) -> int:
@@ -64,7 +65,7 @@ def layer_name(sizes: Sequence[int], i: int) -> str:
 
 def _matrices(sizes: Sequence[int], with_biases: bool) -> list[tuple[list[list[int]], list[int]]]:
     """One (W, b) per layer after the input: W has one row per unit and one column per input to it."""
-    return [([[1] * a for _ in range(c)], [1] * c if with_biases else []) for a, c in zip(sizes, sizes[1:])]
+    return [([[1] * a for _ in range(c)], [1] * c if with_biases else []) for a, c in itertools.pairwise(sizes)]
 
 
 def counted(claim: Mapping[str, Any]) -> int:
@@ -106,7 +107,7 @@ def count_claim(sizes: Sequence[int], with_biases: bool, what: str, value: sp.Ex
 def count_slips(sizes: Sequence[int], with_biases: bool) -> list[Slip]:
     """The counts the named slips give, most telling first."""
     w, b, extra_bias = weights(sizes), biases(sizes), biases(sizes) if with_biases else 0
-    added = sum(a + c for a, c in zip(sizes, sizes[1:]))
+    added = sum(a + c for a, c in itertools.pairwise(sizes))
     slips = [Slip(sp.Integer(sum(sizes)), "counted the units instead of the weights between them")]
     if with_biases:
         slips += [Slip(sp.Integer(w), "forgot the biases (counted only the weights)"),
@@ -136,8 +137,8 @@ def _units(count: int, noun: str = "unit") -> str:
 
 def working(sizes: Sequence[int], with_biases: bool) -> list[str]:
     lines = [f"weights from {layer_name(sizes, i)} into {layer_name(sizes, i + 1)}: {a} × {c} = {a * c}"
-             for i, (a, c) in enumerate(zip(sizes, sizes[1:]))]
-    lines.append(f"weights in all: {' + '.join(str(a * c) for a, c in zip(sizes, sizes[1:]))} = {weights(sizes)}")
+             for i, (a, c) in enumerate(itertools.pairwise(sizes))]
+    lines.append(f"weights in all: {' + '.join(str(a * c) for a, c in itertools.pairwise(sizes))} = {weights(sizes)}")
     sums = f"{' + '.join(map(str, sizes[1:]))} = {biases(sizes)}"
     if with_biases:
         lines.append(f"biases (one per hidden and output unit, none for inputs): {sums}")

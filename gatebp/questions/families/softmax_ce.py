@@ -78,7 +78,7 @@ def _intro(graph: Graph, c: int) -> str:
 
 
 def _below(solution: Solution) -> sp.Expr:
-    return solution.forward["x"] if "x" in solution.forward else sp.S.One
+    return solution.forward.get("x", sp.S.One)
 
 
 def _slips(solution: Solution, c: int, k: int) -> list[Slip]:

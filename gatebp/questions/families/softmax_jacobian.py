@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import math
 import random
-from functools import lru_cache
-
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import sympy as sp
@@ -36,7 +35,7 @@ def softmax(z: list[int]) -> Probs:
     return list(_softmax(tuple(z)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _softmax(z: tuple[int, ...]) -> tuple[sp.Expr, ...]:
     """Exact p for integer logits (cached: there are 24 logit vectors in all)."""
     exps = [sp.exp(sp.Integer(v)) for v in z]
@@ -44,7 +43,7 @@ def _softmax(z: tuple[int, ...]) -> tuple[sp.Expr, ...]:
     return tuple(e / total for e in exps)
 
 
-@lru_cache(maxsize=None)
+@cache
 def floats(z: tuple[int, ...]) -> tuple[float, ...]:
     return tuple(float(sp.N(v, 30)) for v in _softmax(z))
 
@@ -164,7 +163,7 @@ def _product(rng: random.Random, qtype: QuestionType) -> Question:
     f = floats(tuple(z))
     require(abs(vjp(f, g, j)) >= 0.05, "a product too small to read at three places")
     mean = sum(g[i] * f[i] for i in range(3))
-    steps = [prob_line(p), f"∂L/∂z_j = Σ_i g_i ∂p_i/∂z_j = Σ_i g_i p_i(δ_ij − p_j) = p_j(g_j − Σ_i g_i p_i)",
+    steps = [prob_line(p), "∂L/∂z_j = Σ_i g_i ∂p_i/∂z_j = Σ_i g_i p_i(δ_ij − p_j) = p_j(g_j − Σ_i g_i p_i)",
              f"Σ_i g_i p_i = {fixed(mean, 4)}",
              f"∂L/∂z{j + 1} = {fixed(f[j], 4)} × ({g[j]} − ({fixed(mean, 4)})) = {fixed(vjp(f, g, j), 4)}"]
     body = f"{stem(z)} The backward pass has reached g = ∂L/∂p = {vector(g)}. What is ∂L/∂z{j + 1}?"
@@ -185,7 +184,7 @@ def _product_statements(rng: random.Random, z: list[int], p: Probs, g: list[int]
         _value_claim(rng, f"∂L/∂z{j + 1}", vjp(f, g, j), vjp_slips(z, g, j)[0]),
         _value_claim(rng, f"∂L/∂z{k + 1}", vjp(f, g, k), vjp_slips(z, g, k)[1]),
         Choice("∂L/∂z1 + ∂L/∂z2 + ∂L/∂z3 = 0", abs(total) < 1e-12),
-        Choice(f"Adding the same number to every entry of g leaves ∂L/∂z unchanged", True)
+        Choice("Adding the same number to every entry of g leaves ∂L/∂z unchanged", True)
         if rng.random() < 0.5 else
         Choice("Doubling every entry of g leaves ∂L/∂z unchanged", False,
                mistake="forgot that ∂L/∂z is linear in g (g → 2g makes ∂L/∂z twice as large)"),

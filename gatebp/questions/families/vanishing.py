@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import sympy as sp
@@ -80,7 +80,7 @@ def sigma_prime_at_output(a: sp.Expr) -> sp.Expr:
     return _sigma_prime(frac(a))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _sigma_prime(a: str) -> sp.Expr:
     derivative = sp.diff(1 / (1 + sp.exp(-Z)), Z)
     return sp.nsimplify(sp.simplify(derivative.subs(Z, sp.log(exact(a) / (1 - exact(a))))))
@@ -95,7 +95,7 @@ def _chain_value(claim: Mapping[str, Any]) -> sp.Expr:
 def _decide_chain(claim: Mapping[str, Any], context: Context) -> Verdict:
     """∂ak/∂z1 (or the product of the σ' factors when no weights are given) equals `value`."""
     value = _chain_value(claim)
-    what = "∂a{0}/∂z1".format(len(claim["outputs"])) if claim.get("weights") else "the product of the σ' factors"
+    what = "∂a{}/∂z1".format(len(claim["outputs"])) if claim.get("weights") else "the product of the σ' factors"
     return Verdict(value == exact(claim["value"]), f"{what} = {decimal(value)}")
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 
 from gatebp.gate.question import Question, QuestionType
@@ -22,8 +22,17 @@ from gatebp.network.solve import solve
 from gatebp.network.spec import parse_spec
 from gatebp.questions.families._claims import Named, named, numeric, vector_mcq
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import (Choice, choice_question, matrix, nonzero, rational, require, shown,
-                                              some_true, vector)
+from gatebp.questions.families.common import (
+    Choice,
+    choice_question,
+    matrix,
+    nonzero,
+    rational,
+    require,
+    shown,
+    some_true,
+    vector,
+)
 
 TOPIC = "weight-gradients"
 Matrix = tuple[tuple[Fraction, ...], ...]
@@ -242,5 +251,4 @@ def _batch_statements(rng: random.Random, batch: Batch, i: int, j: int) -> Quest
 
 @family(TOPIC, "Weight-matrix gradients ∂L/∂W = δxᵀ and the batch sum G Xᵀ", ("NAT", "MCQ", "MSQ"), (1, 2))
 def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
-    question = _single(rng, qtype) if marks == 1 else _batch(rng, qtype)
-    return question
+    return _single(rng, qtype) if marks == 1 else _batch(rng, qtype)

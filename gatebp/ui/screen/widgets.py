@@ -178,7 +178,7 @@ def _figure(question: Question, width: int) -> RenderableType | None:
 
     try:
         return question_diagram(question, width=width)
-    except Exception:  # noqa: BLE001 - the stem already gives every value
+    except Exception:
         return None
 
 

@@ -16,8 +16,8 @@ from rich.text import Text
 
 from gatebp.gate.exam import PALETTE_STATES as STATE_ORDER
 from gatebp.gate.exam import STATE_LABELS as LEGEND
-from gatebp.gate.question import Question
 from gatebp.gate.marking import marks_words, penalty_text
+from gatebp.gate.question import Question
 
 PLAIN_CODE = {"not_visited": "  ", "not_answered": "N ", "answered": "A ", "marked": "M ",
               "answered_marked": "AM"}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def duration(seconds: float) -> str:
-    whole = int(round(seconds))
+    whole = round(seconds)
     minutes, secs = divmod(whole, 60)
     return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
 

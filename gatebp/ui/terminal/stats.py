@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -14,8 +12,8 @@ from rich.text import Text
 
 from gatebp.gate.exam import STATE_LABELS as PALETTE_LABELS
 from gatebp.gate.marking import summary_marks as marks_text
-from gatebp.ui.terminal.scoresheet import duration as duration_text
 from gatebp.gate.stats import ATTEMPT_STATES, DayStats, Summary
+from gatebp.ui.terminal.scoresheet import duration as duration_text
 
 BAR_WIDTH = 24
 # The exam palette's words, and the drill's skip; only the answered states count as attempts.

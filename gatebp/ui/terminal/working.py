@@ -9,18 +9,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
-from rich.cells import cell_len
 from rich.text import Text
 from rich.tree import Tree
 
+from gatebp.gate.question import Question
 from gatebp.network.graph import Graph, graph_from_record
+from gatebp.network.steps import RELU_CONVENTION, Solution, Step, factor, show
 from gatebp.ui.figure import LayeredFigure, build_figure
 from gatebp.ui.terminal.figure import figure_lines
-from gatebp.gate.question import Question
-from gatebp.network.steps import RELU_CONVENTION, Solution, Step, factor, show
 
 
 def _box(plain: bool) -> box.Box:
