@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from gatebp.core.activations import RECORDS
 from gatebp.core.expr import Expr, Name
 from gatebp.core.maths import Math, Part, Relation, Text, num, render
 from gatebp.ui.figure import Figure, GraphFigure, LayeredFigure, Unit, Weight
@@ -32,8 +33,7 @@ MARGIN = 8.0
 PAD = 1.5  # clearance around a label's box
 CLEAR = 4.0  # a weight keeps this far from every other edge, so it reads as its own edge's
 MAX_EDGE_LABELS = 6  # a layer with more edges gives its weights as a matrix (3 × 3 is a thicket)
-TITLES = {"input": "input", "relu": "ReLU", "sigmoid": "σ", "tanh": "tanh", "linear": "linear",
-          "softmax": "softmax", "leaky_relu": "LeakyReLU", "softplus": "softplus"}
+TITLES = {"input": "input", **{r.name: r.figure_title for r in RECORDS}}  # a column's title
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import ClassVar, Literal
 
+from gatebp.core import activations
 from gatebp.core.expr import BinOp, Call, Name, Neg, Num, format_number, parse_expr_text
 from gatebp.core.maths import names
 from gatebp.core.maths.nodes import (
@@ -59,6 +60,19 @@ class Frag:
     slash: bool = False  # an inline a/b at the top
 
 
+def function_heads(target: str) -> dict[str, tuple[str, str]]:
+    """How each registry function is printed for a target: (head, token kind). ASCII is the spec
+    name (the grammar round trip); exp is missing, as it prints as a power of e."""
+    heads = {}
+    for record in activations.RECORDS:
+        if record.power:
+            continue
+        head = {"unicode": record.unicode, "ascii": record.name, "latex": record.latex_name,
+                "typst": record.typst_name}[target]
+        heads[record.name] = (head, "fn" if target == "ascii" else record.kind)
+    return heads
+
+
 def render_math(node: MathExpr | str, target: Target = "unicode") -> str:
     """An expression (a tree, or grammar text parsed by the whitelisting parser) for `target`."""
     tree = parse_expr_text(node) if isinstance(node, str) else node
@@ -91,9 +105,7 @@ class Printer:
     exact = False  # keep every parenthesis the tree needs (ASCII round trip)
     halves = True  # x/2 as ½x
     flat_subscripts = True  # letter subscripts stay on the line (w_h₁,x₂): never juxtapose them
-    functions: ClassVar[dict[str, tuple[str, str]]] = {"sigmoid": ("σ", "call"), "relu": ("ReLU", "fn"), "tanh": ("tanh", "fn"),
-                 "log": ("ln", "fn"), "leaky_relu": ("LeakyReLU", "fn"),
-                 "softplus": ("softplus", "fn"), "linear": ("id", "fn")}
+    functions: ClassVar[dict[str, tuple[str, str]]] = function_heads("unicode")
     relations: ClassVar[dict[str, str]] = {"=": "=", "≈": "≈", "←": "←", "≠": "≠", "≤": "≤", "≥": "≥"}
 
     def frag(self, node: MathExpr) -> Frag:
@@ -136,7 +148,8 @@ class Printer:
 
     def _Call(self, node: Call) -> Frag:
         arg = self.frag(node.arg)
-        if node.func == "exp":
+        record = activations.find(node.func)
+        if record is not None and record.power:
             return self.exponential(arg)
         head, kind = self.functions.get(node.func, (node.func, "fn"))
         return Frag(self.apply(head, arg), ATOM, kind, "call")
@@ -300,7 +313,7 @@ class AsciiPrinter(Printer):
     minus = "-"
     exact = True
     halves = False
-    functions: ClassVar[dict[str, tuple[str, str]]] = {name: (name, "fn") for name in Printer.functions}
+    functions: ClassVar[dict[str, tuple[str, str]]] = function_heads("ascii")
     relations: ClassVar[dict[str, str]] = {"=": "=", "≈": "~=", "←": "<-", "≠": "!=", "≤": "<=", "≥": ">="}
 
     def name(self, name: str) -> str:
@@ -339,10 +352,7 @@ class LatexPrinter(Printer):
     minus = "-"
     halves = False
     flat_subscripts = False
-    functions: ClassVar[dict[str, tuple[str, str]]] = {"sigmoid": ("\\sigma", "call"), "relu": ("\\operatorname{ReLU}", "fn"),
-                 "tanh": ("\\tanh", "fn"), "log": ("\\ln", "fn"),
-                 "leaky_relu": ("\\operatorname{LeakyReLU}", "fn"),
-                 "softplus": ("\\operatorname{softplus}", "fn"), "linear": ("\\operatorname{id}", "fn")}
+    functions: ClassVar[dict[str, tuple[str, str]]] = function_heads("latex")
     relations: ClassVar[dict[str, str]] = {"=": "=", "≈": "\\approx", "←": "\\leftarrow", "≠": "\\neq", "≤": "\\le",
                  "≥": "\\ge"}
 
@@ -402,9 +412,7 @@ class LatexPrinter(Printer):
 class TypstPrinter(LatexPrinter):
     """Typst maths (the PDF export): frac(), mat(delim: "["), op("ReLU"), w_(h_1, x_2)."""
 
-    functions: ClassVar[dict[str, tuple[str, str]]] = {"sigmoid": ("sigma", "call"), "relu": ('op("ReLU")', "fn"), "tanh": ("tanh", "fn"),
-                 "log": ("ln", "fn"), "leaky_relu": ('op("LeakyReLU")', "fn"),
-                 "softplus": ('op("softplus")', "fn"), "linear": ('op("id")', "fn")}
+    functions: ClassVar[dict[str, tuple[str, str]]] = function_heads("typst")
     relations: ClassVar[dict[str, str]] = {"=": "=", "≈": "approx", "←": "<-", "≠": "!=", "≤": "<=", "≥": ">="}
 
     def name(self, name: str) -> str:
