@@ -87,9 +87,9 @@ def check_kinks(graph: Graph, node: Node, forward: Values) -> None:
         if record is None or not record.undefined_at_zero:
             continue
         if is_zero(Evaluator(graph, node, forward).eval(call.arg)):
-            raise SpecError(f"{call.func}'(z) is undefined at z = 0, and the input of {call.func} in node "
-                            f"'{node.name}' is exactly 0 ({format_expr(call.arg)} = 0); elsewhere "
-                            f"{call.func}'(z) = 0", source=graph.source, line=graph.lines.get(node.name),
+            raise SpecError(f"{call.func}'(z) is undefined at z = 0, and node '{node.name}' applies {call.func} "
+                            f"to exactly 0 ({format_expr(call.arg)} = 0); {call.func}'(z) = 0 everywhere else",
+                            source=graph.source, line=graph.lines.get(node.name),
                             key=f"nodes.{node.name}")
 
 
