@@ -83,7 +83,7 @@ def test_each_local_rule_is_the_derivative_of_its_definition(record):
         local = record.local(At(z=zs, a=SYMPY_FUNCTIONS[record.name](zs), z_name="z", a_name="a", ops=SYMPY_OPS))
         f = MP_FUNCTIONS[record.name]
         with mpmath.workdps(40):
-            slope = mpmath.diff(lambda t: f(WORK.mpf(t)), mpmath.mpf(z.numerator) / z.denominator)
+            slope = mpmath.diff(lambda t, f=f: f(WORK.mpf(t)), mpmath.mpf(z.numerator) / z.denominator)
         assert float(sp.N(local.value, 30)) == pytest.approx(float(slope), abs=1e-12)
 
 

@@ -17,7 +17,16 @@ from gatebp.core.expr import Call, Expr, Name, Neg, Num
 from gatebp.core.functions import SYMPY_FUNCTIONS, is_positive
 from gatebp.network.graph import Graph, Node
 from gatebp.network.steps import short
-from gatebp.network.values import MP_FUNCTIONS, WORK, decimal, is_defined, magnitude, operands, settle, to_mpf
+from gatebp.network.values import (
+    MP_FUNCTIONS,
+    WORK,
+    decimal,
+    is_defined,
+    magnitude,
+    operands,
+    settle,
+    to_mpf,
+)
 
 MAX_MAGNITUDE = 10**15  # a node value (or the argument of exp, sigmoid, tanh, softplus) beyond this is refused
 Values = dict[str, sp.Expr]

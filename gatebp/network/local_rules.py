@@ -21,7 +21,15 @@ from gatebp.core.functions import SYMPY_OPS
 from gatebp.network.evaluate import Evaluator, Values, is_zero
 from gatebp.network.graph import Graph, Node
 from gatebp.network.steps import Edge, factor, short
-from gatebp.network.values import decimal, evaluate_at, is_defined, nesting, operands, settle, to_mpf
+from gatebp.network.values import (
+    decimal,
+    evaluate_at,
+    is_defined,
+    nesting,
+    operands,
+    settle,
+    to_mpf,
+)
 
 
 def local_derivatives(graph: Graph, forward: Values, on_paths: set[str]) -> dict[tuple[str, str], Edge]:
