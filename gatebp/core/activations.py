@@ -83,7 +83,8 @@ class SlipRule:
     factor: Callable[[Value, Value, NumberOps], Value] | None = None
 
 
-GATE_IGNORED, GATE_FLIPPED = "gate-ignored", "gate-flipped"  # every closed gate taken open; 1 − gate
+GATE_IGNORED = "gate-ignored"  # every closed gate taken as open
+GATE_FLIPPED = "gate-flipped"  # 1 − gate: the gate of the wrong sign
 PRIME_AT_OUTPUT = "prime-at-output"  # φ'(a) for φ'(z)
 VALUE_FOR_PRIME = "value-for-prime"  # φ(z) itself for φ'(z)
 INPUT_IN_RULE = "input-in-rule"  # z(1 − z) for a(1 − a)
@@ -329,7 +330,8 @@ def _check(records: tuple[Activation, ...]) -> None:
     assert len(set(names)) == len(names), "activation names are unique"
     for r in records:
         assert r.definition.startswith(r.unicode), f"{r.name}: the definition starts with its name"
-        assert not (r.layer and r.layer_form == "unit" and r.local is None), f"{r.name}: vector form needs a rule"
+        vector_form = r.layer and r.layer_form == "unit"
+        assert not (vector_form and r.local is None), f"{r.name}: the vector form needs a local rule"
         assert not (r.piecewise and r.power), f"{r.name}: a piecewise function is not a power"
 
 

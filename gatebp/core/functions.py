@@ -75,7 +75,8 @@ def _build() -> tuple[dict[str, Callable[[sp.Expr], sp.Expr]], dict[str, type]]:
 
 SYMPY_FUNCTIONS, GATES = _build()
 relu, relu_gate = SYMPY_FUNCTIONS["relu"], GATES["relu"]
-sigmoid, softplus, leaky_relu = SYMPY_FUNCTIONS["sigmoid"], SYMPY_FUNCTIONS["softplus"], SYMPY_FUNCTIONS["leaky_relu"]
+sigmoid, softplus = SYMPY_FUNCTIONS["sigmoid"], SYMPY_FUNCTIONS["softplus"]  # families import these
+leaky_relu = SYMPY_FUNCTIONS["leaky_relu"]
 _Z = sp.Symbol("z")
 
 
