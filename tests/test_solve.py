@@ -183,14 +183,17 @@ def test_transcendental_networks_are_checked_to_thirty_digits():
 
 
 def test_a_wrong_local_rule_is_caught_by_the_forward_mode_check(monkeypatch):
-    from gatebp.network import solve as solver
+    """The registry's hand-written rule is checked against differentiating its own definition."""
+    from dataclasses import replace
+
+    from gatebp.core import activations
+    from gatebp.core.activations import Local
     from gatebp.core.errors import SolverMismatch
-    from gatebp.network.steps import Edge
 
-    def wrong(node, parent, forward):  # σ'(z) = a instead of a(1 - a)
-        return Edge(node=node, parent=parent, formula="a", value=forward[node], activation="sigmoid")
+    def wrong(at):  # σ'(z) = a instead of a(1 - a)
+        return Local(at.a, "a", "sigmoid: a")
 
-    monkeypatch.setitem(solver.ACTIVATION_RULES, "sigmoid", wrong)
+    monkeypatch.setitem(activations.REGISTRY, "sigmoid", replace(activations.get("sigmoid"), local=wrong))
     with pytest.raises(SolverMismatch, match="forward-mode differentiation"):
         solve(parse_spec(SIGMOID_NET))
 

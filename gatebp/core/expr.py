@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Union
 
+from gatebp.core import activations
 from gatebp.core.errors import ExpressionError
 
 if TYPE_CHECKING:
@@ -23,9 +24,9 @@ if TYPE_CHECKING:
 MAX_CHARS = 2000
 MAX_DEPTH = 60
 MAX_EXPONENT = 16
-CORE_FUNCTIONS = ("relu", "sigmoid", "tanh", "exp", "log")
-EXTRA_FUNCTIONS = ("leaky_relu", "softplus")
-FUNCTIONS = CORE_FUNCTIONS + EXTRA_FUNCTIONS
+FUNCTIONS = activations.SPEC_FUNCTIONS  # the whitelist is the registry's (gatebp.core.activations)
+CORE_FUNCTIONS = activations.CORE_FUNCTIONS  # the ones exports use (docs/format.md)
+EXTRA_FUNCTIONS = tuple(name for name in FUNCTIONS if name not in CORE_FUNCTIONS)
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 SPEC_NUMBER = re.compile(r"\d+(\.\d*)?|\.\d+")
 

@@ -1,8 +1,10 @@
-"""The activation functions as SymPy objects, with PyTorch's convention relu'(0) = 0.
+"""The registry's activations as SymPy objects, with PyTorch's convention relu'(0) = 0.
 
-SymPy's own choices do not fit: `Heaviside(0)` is 1/2 and `Max(0, z)` differentiates to a
-Heaviside, so ReLU and its gate are defined here as functions that decide their value only
-for numbers and differentiate to the gate (and the gate to zero).
+SymPy's own choices do not fit: `Heaviside(0)` is 1/2, `sign(0)` is 0 and `Max(0, z)`
+differentiates to a Heaviside. So a piecewise record (relu, leaky_relu, step, step1, sign) becomes
+a SymPy function that decides its value only for numbers, by the record's own kernel, and
+differentiates to its gate (relu_gate, leaky_relu_gate) or to 0; a smooth record is its kernel
+run on SymPy numbers (sigmoid is 1/(1 + exp(-z))).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from functools import lru_cache
 
 import sympy as sp
 
+from gatebp.core.activations import RECORDS, Activation, Kernel, NumberOps
 from gatebp.network.values import to_mpf
 
 
@@ -26,55 +29,62 @@ def is_positive(value: sp.Expr) -> bool:
     return bool(approx > 0)
 
 
-class relu_gate(sp.Function):  # noqa: N801 - printed as the user reads it
-    """ReLU's local derivative: 1 when its input is positive, otherwise 0 (0 at exactly 0)."""
-
-    @classmethod
-    def eval(cls, z: sp.Expr) -> sp.Expr | None:
-        if z.is_number:
-            return sp.S.One if is_positive(z) else sp.S.Zero
-        return None
-
-    def fdiff(self, argindex: int = 1) -> sp.Expr:
-        return sp.S.Zero
+SYMPY_OPS = NumberOps(zero=sp.S.Zero, one=sp.S.One, exp=sp.exp, log=sp.log, tanh=sp.tanh,
+                      positive=is_positive)
 
 
-class relu(sp.Function):  # noqa: N801
-    """max(0, z) whose derivative is `relu_gate(z)`."""
+def _decided(name: str, kernel: Kernel, derivative: Callable[[sp.Expr], sp.Expr], doc: str) -> type:
+    """A SymPy function evaluated by `kernel` for numbers only, differentiating to `derivative`."""
 
-    @classmethod
-    def eval(cls, z: sp.Expr) -> sp.Expr | None:
-        if z.is_number:
-            return z if is_positive(z) else sp.S.Zero
-        return None
+    def eval(cls: type, z: sp.Expr) -> sp.Expr | None:  # noqa: A001 - SymPy's hook
+        return kernel(z, SYMPY_OPS) if z.is_number else None
 
-    def fdiff(self, argindex: int = 1) -> sp.Expr:
-        return relu_gate(self.args[0])
+    def fdiff(self: sp.Function, argindex: int = 1) -> sp.Expr:
+        return derivative(self.args[0])
 
-
-LEAKY_SLOPE = sp.Rational(1, 100)
+    return type(name, (sp.Function,), {"eval": classmethod(eval), "fdiff": fdiff, "__doc__": doc,
+                                       "__module__": __name__})
 
 
-def leaky_relu(z: sp.Expr) -> sp.Expr:
-    """z for z > 0, 0.01 z otherwise: written with the gate so the derivative at 0 is 0.01."""
-    gate = relu_gate(z)
-    return gate * z + (1 - gate) * LEAKY_SLOPE * z
+def _zero(z: sp.Expr) -> sp.Expr:
+    return sp.S.Zero
 
 
-def sigmoid(z: sp.Expr) -> sp.Expr:
-    return 1 / (1 + sp.exp(-z))
+def _sympy_function(record: Activation) -> tuple[Callable[[sp.Expr], sp.Expr], type | None]:
+    """(the builder, its gate class or None) for one record."""
+    if not record.piecewise:
+        return (lambda z: record.value(z, SYMPY_OPS)), None
+    gate = None
+    if record.gate is not None:
+        gate = _decided(f"{record.name}_gate", record.gate, _zero,
+                        f"{record.name}'s local derivative, decided for numbers only")
+    derivative = gate if gate is not None else _zero
+    return _decided(record.name, record.value, derivative, record.definition), gate
 
 
-def softplus(z: sp.Expr) -> sp.Expr:
-    return sp.log(1 + sp.exp(z))
+def _build() -> tuple[dict[str, Callable[[sp.Expr], sp.Expr]], dict[str, type]]:
+    functions: dict[str, Callable[[sp.Expr], sp.Expr]] = {}
+    gates: dict[str, type] = {}
+    for record in RECORDS:
+        if record.spec:
+            functions[record.name], gate = _sympy_function(record)
+            if gate is not None:
+                gates[record.name] = gate
+    return functions, gates
 
 
-SYMPY_FUNCTIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
-    "relu": relu,
-    "sigmoid": sigmoid,
-    "tanh": sp.tanh,
-    "exp": sp.exp,
-    "log": sp.log,
-    "leaky_relu": leaky_relu,
-    "softplus": softplus,
-}
+SYMPY_FUNCTIONS, GATES = _build()
+relu, relu_gate = SYMPY_FUNCTIONS["relu"], GATES["relu"]
+sigmoid, softplus = SYMPY_FUNCTIONS["sigmoid"], SYMPY_FUNCTIONS["softplus"]  # families import these
+leaky_relu = SYMPY_FUNCTIONS["leaky_relu"]
+_Z = sp.Symbol("z")
+
+
+@lru_cache(maxsize=64)
+def _derivative(name: str) -> sp.Expr:
+    return sp.diff(SYMPY_FUNCTIONS[name](_Z), _Z)
+
+
+def prime_at(name: str, point: sp.Expr) -> sp.Expr:
+    """φ'(point) from SymPy's derivative of the definition: σ'(a) = exp(-a)/(1 + exp(-a))²."""
+    return _derivative(name).xreplace({_Z: point})

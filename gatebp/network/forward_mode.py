@@ -1,8 +1,10 @@
 """The cross-check: forward-mode differentiation (dual numbers), one node at a time in order.
 
-It shares nothing with the solver but the parsed expressions and the leaf values: each node
-carries (value, ∂value/∂wrt), computed by the dual-number rule of each operation, so a wrong
-local rule, a lost merge or a wrong sum in the reverse walk shows up as a disagreement. Rationals
+It shares nothing with the solver but the parsed expressions, the leaf values and the registry's
+definitions: each node carries (value, ∂value/∂wrt), computed by the dual-number rule of each
+operation, and an activation is its registry kernel run on dual numbers, so its derivative comes
+from differentiating the definition, never from the hand-written local rule the solver uses. A
+wrong local rule, a lost merge or a wrong sum in the reverse walk shows up as a disagreement. Rationals
 stay Fractions, so ReLU and linear networks are checked exactly; anything transcendental is an
 mpmath number at CHECK_DIGITS digits. The pass is linear in the size of the graph.
 """
@@ -16,6 +18,7 @@ from typing import TypeAlias
 import mpmath
 import sympy as sp
 
+from gatebp.core.activations import NumberOps, get
 from gatebp.core.expr import BinOp, Call, Expr, Name, Neg, Num
 from gatebp.network.graph import Graph
 from gatebp.network.values import to_mpf
@@ -31,10 +34,42 @@ Number: TypeAlias = "Fraction | mpmath.mpf"
 
 @dataclass(frozen=True)
 class Dual:
-    """A value and its derivative with respect to the variable the pass started from."""
+    """A value and its derivative with respect to the variable the pass started from; the
+    operators let a registry kernel (1 / (1 + exp(-z))) run on duals unchanged."""
 
     value: Number
     slope: Number
+
+    def __neg__(self) -> Dual:
+        return Dual(-self.value, -self.slope)
+
+    def __add__(self, other: Dual | int) -> Dual:
+        return _combine("+", self, _lift(other))
+
+    def __radd__(self, other: int) -> Dual:
+        return _combine("+", _lift(other), self)
+
+    def __sub__(self, other: Dual | int) -> Dual:
+        return _combine("-", self, _lift(other))
+
+    def __rsub__(self, other: int) -> Dual:
+        return _combine("-", _lift(other), self)
+
+    def __mul__(self, other: Dual | int) -> Dual:
+        return _combine("*", self, _lift(other))
+
+    def __rmul__(self, other: int) -> Dual:
+        return _combine("*", _lift(other), self)
+
+    def __truediv__(self, other: Dual | int) -> Dual:
+        return _combine("/", self, _lift(other))
+
+    def __rtruediv__(self, other: int) -> Dual:
+        return _combine("/", _lift(other), self)
+
+
+def _lift(x: Dual | int | Fraction) -> Dual:
+    return x if isinstance(x, Dual) else Dual(Fraction(x), Fraction(0))
 
 
 def tangents(graph: Graph, of: str, wrt: str) -> dict[str, Dual]:
@@ -54,23 +89,26 @@ def _eval(expr: Expr, env: dict[str, Dual]) -> Dual:
     if isinstance(expr, Name):
         return env[expr.id]
     if isinstance(expr, Neg):
-        inner = _eval(expr.operand, env)
-        return Dual(-inner.value, -inner.slope)
+        return -_eval(expr.operand, env)
     if isinstance(expr, Call):
-        return RULES[expr.func](_eval(expr.arg, env))
+        return get(expr.func).value(_eval(expr.arg, env), DUAL_OPS)
     return _binary(expr, _eval(expr.left, env), _eval(expr.right, env))
 
 
 def _binary(expr: BinOp, a: Dual, b: Dual) -> Dual:
-    """The sum, product and quotient rules, and the power rule (the exponent is a constant)."""
+    """The power rule (the exponent is a constant), else the sum, product and quotient rules."""
     if expr.op == "**":
         return _power(a, expr.right.value if isinstance(expr.right, Num) else Fraction(0))
+    return _combine(expr.op, a, b)
+
+
+def _combine(op: str, a: Dual, b: Dual) -> Dual:
     u, du, v, dv = _common(a.value, a.slope, b.value, b.slope)
-    if expr.op == "+":
+    if op == "+":
         return _dual(u + v, du + dv)
-    if expr.op == "-":
+    if op == "-":
         return _dual(u - v, du - dv)
-    if expr.op == "*":
+    if op == "*":
         return _dual(u * v, du * v + u * dv)
     return _dual(u / v, (du * v - u * dv) / (v * v))
 
@@ -123,31 +161,13 @@ def _tanh(a: Dual) -> Dual:
     return _dual(value, (1 - value * value) * _mp(a.slope))
 
 
-def _sigmoid(a: Dual) -> Dual:
-    value = 1 / (1 + CTX.exp(-_mp(a.value)))
-    return _dual(value, value * (1 - value) * _mp(a.slope))
-
-
-def _softplus(a: Dual) -> Dual:
-    z = _mp(a.value)
-    return _dual(CTX.log(1 + CTX.exp(z)), _mp(a.slope) / (1 + CTX.exp(-z)))
-
-
 def _is_open(z: Number) -> bool:
-    """The ReLU gate: exact for Fractions; for mpmath numbers, values within KINK of 0 are 0."""
+    """A kink test: exact for Fractions; for mpmath numbers, values within KINK of 0 are 0."""
     return z > 0 if isinstance(z, Fraction) else z > KINK
 
 
-def _relu(a: Dual) -> Dual:
-    return a if _is_open(a.value) else Dual(Fraction(0), Fraction(0))
-
-
-def _leaky_relu(a: Dual) -> Dual:
-    return a if _is_open(a.value) else _dual(a.value / 100, a.slope / 100)  # both types divide by int
-
-
-RULES = {"exp": _exp, "log": _log, "tanh": _tanh, "sigmoid": _sigmoid, "softplus": _softplus,
-         "relu": _relu, "leaky_relu": _leaky_relu}
+DUAL_OPS = NumberOps(zero=Dual(Fraction(0), Fraction(0)), one=Dual(Fraction(1), Fraction(0)),
+                     exp=_exp, log=_log, tanh=_tanh, positive=lambda d: _is_open(d.value))
 
 
 def close(a: Number, b: Number, duals: dict[str, Dual] | None = None) -> bool:

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Protocol
 
+from gatebp.core.activations import LAYER_ACTIVATIONS, get
 from gatebp.core.errors import SpecError
 from gatebp.core.expr import BinOp, Call, Expr, Name, Num, is_valid_name, names_in
 from gatebp.core.text import quoted
 from gatebp.network.graph import Layer, Node
 
-ACTIVATIONS = ("relu", "sigmoid", "tanh", "linear", "softmax")
+ACTIVATIONS = LAYER_ACTIVATIONS  # the registry's `act:` values (gatebp.core.activations)
 LAYER_KEYS = ("out", "W", "b", "act")
 # GATE-sized networks have a few units a layer; a 30 x 30 layer already takes the exact solver
 # tens of seconds, so larger ones are refused at once rather than solved slowly.
@@ -114,8 +115,8 @@ def _activation(fields: dict[str, Located], layer: Located, where: str, last: bo
     act = _scalar(fields["act"], "act", where, fail) if "act" in fields else "linear"
     if act not in ACTIVATIONS:
         raise fail(f"unknown act {quoted(act)} (known: {', '.join(ACTIVATIONS)})", layer.line, where)
-    if act == "softmax" and not last:
-        raise fail("softmax is allowed only on the last layer", layer.line, where)
+    if get(act).last_only and not last:
+        raise fail(f"{act} is allowed only on the last layer", layer.line, where)
     return act
 
 
@@ -182,7 +183,7 @@ def _build(stem: str, act: str, weights: list[list[Fraction]], biases: list[Frac
             out.values[f"b_{unit}"], out.lines[f"b_{unit}"] = biases[i - 1], line
             bias_names.append(f"b_{unit}")
             terms = BinOp("+", terms, Name(f"b_{unit}"))
-        pre = unit if act == "linear" else f"z_{unit}"
+        pre = unit if get(act).layer_form == "identity" else f"z_{unit}"
         _add_node(out, pre, terms, line)
         units.append(unit)
         pres.append(pre)
@@ -201,9 +202,12 @@ def _weighted_sum(weights: tuple[str, ...], inputs: tuple[str, ...]) -> Expr:
 
 
 def _add_activations(out: Expanded, act: str, units: list[str], pres: list[str], line: int) -> None:
-    if act == "linear":
+    """The units of one layer, as the registry's `layer_form` says: none for an identity (a linear
+    unit is its own pre-activation), act(z) per unit, or softmax's shared normaliser."""
+    form = get(act).layer_form
+    if form == "identity":
         return
-    if act != "softmax":
+    if form == "unit":
         for unit, pre in zip(units, pres):
             _add_node(out, unit, Call(act, Name(pre)), line)
         return

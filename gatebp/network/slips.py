@@ -1,7 +1,8 @@
 """Named misconceptions, each a variant of the backward pass computed from a Solution.
 
 A distractor is the value a student gets by one slip; its phrase completes "you ..." so that
-practice can say what went wrong ("you ignored the ReLU gate on h").
+practice can say what went wrong ("you ignored the ReLU gate on h"). Which activation invites
+which slip, and its words, are the registry's (gatebp.core.activations); the computing is here.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from functools import cached_property
 
 import sympy as sp
 
+from gatebp.core.activations import GATE_FLIPPED, GATE_IGNORED, PRIME_AT_OUTPUT, with_slip
+from gatebp.core.functions import SYMPY_OPS, prime_at
 from gatebp.network.steps import Edge, Path, Solution
 
 
@@ -49,22 +52,25 @@ def _edges_of(solution: Solution, activation: str) -> list[Edge]:
 
 
 def ignored_gate(solution: Solution) -> list[Slip]:
-    """Treat every closed ReLU gate as open (multiply by 1 instead of 0)."""
-    closed = [e for e in _edges_of(solution, "relu") if e.value == 0]
-    if not closed:
-        return []
-    value = swap_factors(solution, lambda e: sp.S.One if e in closed else None)
-    where = ", ".join(e.node for e in closed)
-    return [Slip(value, f"ignored the closed ReLU gate on {where} (its input is not positive)")]
+    """Treat every closed gate as open (multiply by 1 instead of 0), per gated activation."""
+    slips = []
+    for record, rule in with_slip(GATE_IGNORED):
+        closed = [e for e in _edges_of(solution, record.name) if e.value == 0]
+        if closed:
+            value = swap_factors(solution, lambda e, c=closed: sp.S.One if e in c else None)
+            slips.append(Slip(value, rule.mistake.format(where=", ".join(e.node for e in closed))))
+    return slips
 
 
 def flipped_gate(solution: Solution) -> list[Slip]:
     """Use 1 where the gate is 0 and 0 where it is 1 (the gate of the wrong sign)."""
-    gates = _edges_of(solution, "relu")
-    if not gates:
-        return []
-    value = swap_factors(solution, lambda e: 1 - e.value if e in gates else None)
-    return [Slip(value, f"used the ReLU gate of the wrong sign on {', '.join(e.node for e in gates)}")]
+    slips = []
+    for record, rule in with_slip(GATE_FLIPPED):
+        gates = _edges_of(solution, record.name)
+        if gates:
+            value = swap_factors(solution, lambda e, g=gates: 1 - e.value if e in g else None)
+            slips.append(Slip(value, rule.mistake.format(where=", ".join(e.node for e in gates))))
+    return slips
 
 
 def dropped_path(solution: Solution) -> list[Slip]:
@@ -86,14 +92,27 @@ def only_one_path(solution: Solution) -> list[Slip]:
 def derivative_at_output(solution: Solution) -> list[Slip]:
     """Evaluate φ' at the activation a instead of the pre-activation z (σ'(a) for σ'(z))."""
     slips = []
-    for kind, prime in (("sigmoid", lambda a: sp.exp(-a) / (1 + sp.exp(-a)) ** 2),
-                        ("tanh", lambda a: 1 - sp.tanh(a) ** 2)):
-        for edge in _edges_of(solution, kind):
-            wrong = prime(solution.forward[edge.node])
+    for record, rule in with_slip(PRIME_AT_OUTPUT):
+        for edge in _edges_of(solution, record.name):
+            wrong = prime_at(record.name, solution.forward[edge.node])
             value = swap_factors(solution, lambda e, w=wrong, t=edge: w if e == t else None)
-            name = "σ'" if kind == "sigmoid" else "tanh'"
-            slips.append(Slip(value, f"used {name}({edge.node}) instead of {name}({edge.parent}) "
-                                     f"(the derivative at the output, not the input)"))
+            slips.append(Slip(value, rule.mistake.format(a=edge.node, z=edge.parent, where=edge.node)))
+    return slips
+
+
+def local_slips(solution: Solution, kinds: Sequence[str]) -> list[Slip]:
+    """The registry's per-edge slips of the given kinds (z(1 − z) for a(1 − a), σ(z) for σ'(z),
+    the unit treated as linear...), each the path sum with that one local factor replaced."""
+    slips = []
+    for kind in kinds:
+        for record, rule in with_slip(kind):
+            if rule.factor is None:
+                continue
+            for edge in _edges_of(solution, record.name):
+                z, a = solution.forward[edge.parent], solution.forward[edge.node]
+                wrong = rule.factor(z, a, SYMPY_OPS)
+                value = swap_factors(solution, lambda e, w=wrong, t=edge: w if e == t else None)
+                slips.append(Slip(value, rule.mistake.format(a=edge.node, z=edge.parent, where=edge.node)))
     return slips
 
 

@@ -12,10 +12,11 @@ from typing import Any
 
 import sympy as sp
 
+from gatebp.core.activations import get
 from gatebp.core.step import Step
 from gatebp.network.values import to_mpf
 
-RELU_CONVENTION = "relu'(0) = 0, as in PyTorch"
+RELU_CONVENTION = get("relu").convention  # said by the working whenever a ReLU gate appears
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Edge:
     formula: str
     value: sp.Expr
     rule: str = ""
-    activation: str = ""  # relu, sigmoid, tanh, exp or log when a rule table gave the value
+    activation: str = ""  # the registry name (relu, sigmoid, step...) when its local rule gave the value
 
     @property
     def label(self) -> str:

@@ -9,10 +9,13 @@ value is settled as it is made, so no step builds an expression that grows with 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 import mpmath
 import sympy as sp
+
+from gatebp.core.activations import RECORDS, Kernel, NumberOps
 
 DIGITS = 50  # significant digits of a value that is no longer exact
 MAX_EXACT_SIZE = 120  # tree nodes of an exact value worth keeping (family values reach 73)
@@ -21,12 +24,25 @@ MAX_RATIONAL_BITS = 400  # a fraction longer than ~120 digits serves no student:
 UNDEFINED = (sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I)
 WORK = mpmath.MPContext()
 WORK.dps = DIGITS + 10
-MP_FUNCTIONS = {  # gatebp's functions (and ReLU's gate) on mpmath numbers, by SymPy class name
-    "exp": WORK.exp, "log": WORK.log, "tanh": WORK.tanh,
-    "sigmoid": lambda z: 1 / (1 + WORK.exp(-z)), "softplus": lambda z: WORK.log(1 + WORK.exp(z)),
-    "relu": lambda z: z if z > 0 else WORK.zero, "relu_gate": lambda z: WORK.one if z > 0 else WORK.zero,
-    "leaky_relu": lambda z: z if z > 0 else z / 100,
-}
+WORK_OPS = NumberOps(zero=WORK.zero, one=WORK.one, exp=WORK.exp, log=WORK.log, tanh=WORK.tanh,
+                     positive=lambda x: x > 0)
+
+
+def _on_work(kernel: Kernel) -> Callable[[mpmath.mpf], mpmath.mpf]:
+    return lambda z: kernel(z, WORK_OPS)
+
+
+def _mp_functions() -> dict[str, Callable[[mpmath.mpf], mpmath.mpf]]:
+    """The registry's kernels (and gates, by their SymPy class name) on mpmath numbers."""
+    table = {}
+    for record in RECORDS:
+        table[record.name] = _on_work(record.value)
+        if record.piecewise and record.gate is not None:
+            table[f"{record.name}_gate"] = _on_work(record.gate)
+    return table
+
+
+MP_FUNCTIONS = _mp_functions()  # by spec name, which is also the SymPy class name
 
 
 @lru_cache(maxsize=65536)

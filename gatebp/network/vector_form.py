@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import sympy as sp
 
+from gatebp.core.activations import At, get
 from gatebp.core.errors import SolverMismatch
 from gatebp.network.forward_mode import as_number, close
 from gatebp.network.graph import Find, Graph, Layer
@@ -21,7 +22,9 @@ from gatebp.network.values import operands, settle
 def vector_steps(graph: Graph, solution: Solution) -> Solution:
     """Add 'vector' steps to a layer-form solution (unchanged when the form does not apply)."""
     find = graph.find
-    if not graph.layers or find is None or find.wrt is None or any(l.act == "softmax" for l in graph.layers):
+    if not graph.layers or find is None or find.wrt is None:
+        return solution
+    if any(get(layer.act).layer_form == "softmax" for layer in graph.layers):  # a Jacobian, not ⊙
         return solution
     upstream = _output_gradient(graph, find, solution)
     if upstream is None:
@@ -39,20 +42,19 @@ def _output_gradient(graph: Graph, find: Find, solution: Solution) -> sp.Matrix 
     last = graph.layers[-1]
     if find.of in last.units:
         return sp.Matrix([1 if unit == find.of else 0 for unit in last.units])
-    if find.of not in {n.name for n in graph.nodes} or find.of in {u for l in graph.layers for u in l.units}:
+    if find.of not in {n.name for n in graph.nodes} or find.of in {u for layer in graph.layers for u in layer.units}:
         return None
     return sp.Matrix([solve(graph, Find(find.of, unit)).exact for unit in last.units])
 
 
 def _derivatives(layer: Layer, forward: dict[str, sp.Expr]) -> sp.Matrix:
-    """act'(z) for each unit, from the rule table (the gate, a(1-a), 1-a², 1)."""
-    from gatebp.core.functions import is_positive
+    """act'(z) for each unit, from the registry's local rule (the gate, a(1-a), 1-a², 1)."""
+    from gatebp.core.functions import SYMPY_OPS
 
-    rules = {"relu": lambda u, z: sp.S(int(is_positive(forward[z]))),
-             "sigmoid": lambda u, z: forward[u] * (1 - forward[u]),
-             "tanh": lambda u, z: 1 - forward[u] ** 2,
-             "linear": lambda u, z: sp.S.One}
-    return sp.Matrix([settle(rules[layer.act](u, z)) for u, z in zip(layer.units, layer.pre)])
+    rule = get(layer.act).local
+    assert rule is not None, f"{layer.act} has no local rule"  # the registry guarantees it
+    return sp.Matrix([settle(rule(At(z=forward[z], a=forward[u], z_name=z, a_name=u, ops=SYMPY_OPS)).value)
+                      for u, z in zip(layer.units, layer.pre)])
 
 
 def _weights(layer: Layer, values: dict[str, sp.Expr]) -> sp.Matrix:
@@ -67,7 +69,8 @@ def _backward(graph: Graph, forward: dict[str, sp.Expr], upstream: sp.Matrix) ->
         layer = graph.layers[index]
         prime = _derivatives(layer, forward)
         deltas[index] = _small(gradient.multiply_elementwise(prime))
-        source = "∂out/∂" + layer.out if index == len(graph.layers) - 1 else f"W_{graph.layers[index + 1].out}ᵀ δ({graph.layers[index + 1].out})"
+        after = graph.layers[index + 1].out if index < len(graph.layers) - 1 else ""
+        source = f"W_{after}ᵀ δ({after})" if after else "∂out/∂" + layer.out
         steps.append(Step(kind="vector", text=f"δ({layer.out}) = ({source}) ⊙ {layer.act}'(z_{layer.out}) = "
                           f"{_vec(gradient)} ⊙ {_vec(prime)} = {_vec(deltas[index])}"))
         gradient = _small(_weights(layer, forward).T * deltas[index])

@@ -11,7 +11,8 @@ print the same maths in their own notation:
     >>> render(parse_markup("The value of $∂y1/∂w11$ is"), "latex")
     'The value of $\\\\frac{\\\\partial y_{1}}{\\\\partial w_{11}}$ is'
 
-Modules: `printer` (the expression printer: render_math, render_number, render_name),
+Modules: `printer` (the expression printer: render_math, render_number, render_name; the
+Unicode target), `targets` (the ASCII, LaTeX, Typst and HTML printers),
 `nodes` (Partial, Transpose, Hadamard, MatMul, Prime, Apply, Relation, Matrix beyond the spec
 grammar), `names` (how a user's name is shown), `text` (MathText: Text/Math/Display parts,
 `$...$` markup, terminal wrapping and multi-line matrices), `escape` (free text with Unicode

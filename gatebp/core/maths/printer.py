@@ -14,6 +14,10 @@ whether it starts with a minus). The rules are the paper's:
 * ASCII is the spec grammar itself, with `^` for `**` and no spaces around `*`: replacing `^` by
   `**` gives text that `parse_expr_text` reads back to the very same tree (parentheses that are
   only needed for the tree's grouping are kept in ASCII, dropped elsewhere when harmless).
+
+This module holds the Unicode printer and the rules; gatebp.core.maths.targets holds the ASCII,
+LaTeX, Typst and HTML printers, which override only tokens. Function heads come from the
+activation registry (gatebp.core.activations).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import ClassVar, Literal
 
+from gatebp.core import activations
 from gatebp.core.expr import BinOp, Call, Name, Neg, Num, format_number, parse_expr_text
 from gatebp.core.maths import names
 from gatebp.core.maths.nodes import (
@@ -59,6 +64,19 @@ class Frag:
     slash: bool = False  # an inline a/b at the top
 
 
+def function_heads(target: str) -> dict[str, tuple[str, str]]:
+    """How each registry function is printed for a target: (head, token kind). ASCII is the spec
+    name (the grammar round trip); exp is missing, as it prints as a power of e."""
+    heads = {}
+    for record in activations.RECORDS:
+        if record.power:
+            continue
+        head = {"unicode": record.unicode, "ascii": record.name, "latex": record.latex_name,
+                "typst": record.typst_name}[target]
+        heads[record.name] = (head, "fn" if target == "ascii" else record.kind)
+    return heads
+
+
 def render_math(node: MathExpr | str, target: Target = "unicode") -> str:
     """An expression (a tree, or grammar text parsed by the whitelisting parser) for `target`."""
     tree = parse_expr_text(node) if isinstance(node, str) else node
@@ -76,9 +94,11 @@ def render_name(name: str, target: Target = "unicode") -> str:
 
 def printer(target: Target) -> Printer:
     """The printer for a target; ValueError names the known targets."""
-    kinds: dict[str, type[Printer]] = {"unicode": Printer, "ascii": AsciiPrinter,
-                                       "latex": LatexPrinter, "typst": TypstPrinter,
-                                       "html": HtmlPrinter}
+    from gatebp.core.maths import targets  # the other targets subclass Printer, so they load after it
+
+    kinds: dict[str, type[Printer]] = {"unicode": Printer, "ascii": targets.AsciiPrinter,
+                                       "latex": targets.LatexPrinter, "typst": targets.TypstPrinter,
+                                       "html": targets.HtmlPrinter}
     if target not in kinds:
         raise ValueError(f"unknown maths target {target!r} (known: {', '.join(TARGETS)})")
     return kinds[target]()
@@ -91,9 +111,7 @@ class Printer:
     exact = False  # keep every parenthesis the tree needs (ASCII round trip)
     halves = True  # x/2 as ½x
     flat_subscripts = True  # letter subscripts stay on the line (w_h₁,x₂): never juxtapose them
-    functions: ClassVar[dict[str, tuple[str, str]]] = {"sigmoid": ("σ", "call"), "relu": ("ReLU", "fn"), "tanh": ("tanh", "fn"),
-                 "log": ("ln", "fn"), "leaky_relu": ("LeakyReLU", "fn"),
-                 "softplus": ("softplus", "fn"), "linear": ("id", "fn")}
+    functions: ClassVar[dict[str, tuple[str, str]]] = function_heads("unicode")
     relations: ClassVar[dict[str, str]] = {"=": "=", "≈": "≈", "←": "←", "≠": "≠", "≤": "≤", "≥": "≥"}
 
     def frag(self, node: MathExpr) -> Frag:
@@ -136,7 +154,8 @@ class Printer:
 
     def _Call(self, node: Call) -> Frag:
         arg = self.frag(node.arg)
-        if node.func == "exp":
+        record = activations.find(node.func)
+        if record is not None and record.power:
             return self.exponential(arg)
         head, kind = self.functions.get(node.func, (node.func, "fn"))
         return Frag(self.apply(head, arg), ATOM, kind, "call")
@@ -294,191 +313,10 @@ class Printer:
         return "/"
 
 
-class AsciiPrinter(Printer):
-    """The spec grammar with `^` for powers: readable aloud, and typed back after ^ -> **."""
+def __getattr__(name: str) -> object:
+    """The target printers, importable from here as before the split (AsciiPrinter, html_matrix...)."""
+    if name in ("AsciiPrinter", "LatexPrinter", "TypstPrinter", "HtmlPrinter", "html_matrix"):
+        from gatebp.core.maths import targets
 
-    minus = "-"
-    exact = True
-    halves = False
-    functions: ClassVar[dict[str, tuple[str, str]]] = {name: (name, "fn") for name in Printer.functions}
-    relations: ClassVar[dict[str, str]] = {"=": "=", "≈": "~=", "←": "<-", "≠": "!=", "≤": "<=", "≥": ">="}
-
-    def name(self, name: str) -> str:
-        return name
-
-    def join(self, left: Frag, right: Frag) -> str:
-        return " * " if "partial" in (left.last, right.first) else "*"
-
-    def superscript(self, exponent: MathExpr) -> str:
-        text = self.frag(exponent).text
-        plain = isinstance(exponent, Num) and exponent.value >= 0 and "/" not in text
-        return "^" + (text if plain else f"({text})")
-
-    def exponential(self, arg: Frag) -> Frag:
-        return Frag(f"exp({arg.text})", ATOM, "fn", "call")
-
-    def partial(self, of: str, wrt: str, local: bool) -> str:
-        return f"d{of}/d{wrt}" + ("|local" if local else "")
-
-    def transpose_mark(self) -> str:
-        return "^T"
-
-    def odot(self) -> str:
-        return " .* "
-
-    def matmul_join(self) -> str:
-        return "*"
-
-    def slash(self) -> str:
-        return " / "
-
-
-class LatexPrinter(Printer):
-    """LaTeX maths for pdflatex with amsmath: commands only, never a raw Unicode character."""
-
-    minus = "-"
-    halves = False
-    flat_subscripts = False
-    functions: ClassVar[dict[str, tuple[str, str]]] = {"sigmoid": ("\\sigma", "call"), "relu": ("\\operatorname{ReLU}", "fn"),
-                 "tanh": ("\\tanh", "fn"), "log": ("\\ln", "fn"),
-                 "leaky_relu": ("\\operatorname{LeakyReLU}", "fn"),
-                 "softplus": ("\\operatorname{softplus}", "fn"), "linear": ("\\operatorname{id}", "fn")}
-    relations: ClassVar[dict[str, str]] = {"=": "=", "≈": "\\approx", "←": "\\leftarrow", "≠": "\\neq", "≤": "\\le",
-                 "≥": "\\ge"}
-
-    def name(self, name: str) -> str:
-        return names.name_latex(name)
-
-    def number_fraction(self, top: str, bottom: str, negative: bool) -> Frag:
-        text = ("-" if negative else "") + f"\\frac{{{top}}}{{{bottom}}}"
-        return Frag(text, ATOM, "num", "num", negative, True)
-
-    def paren(self, frag: Frag) -> Frag:
-        tall = "\\frac" in frag.text or "matrix}" in frag.text
-        text = f"\\left({frag.text}\\right)" if tall else f"({frag.text})"
-        return replace(frag, text=text, level=ATOM, first="paren", last="paren", neg=False, slash=False)
-
-    def _Partial(self, node: Partial) -> Frag:
-        text = f"\\frac{{\\partial {self.name(node.of)}}}{{\\partial {self.name(node.wrt)}}}"
-        if node.local:
-            text = f"\\left.{text}\\right|_{{\\text{{local}}}}"
-        return Frag(text, ATOM, "partial", "partial")
-
-    def fraction(self, top: Frag, bottom: Frag) -> Frag:
-        return Frag(f"\\frac{{{top.text}}}{{{bottom.text}}}", ATOM, "paren", "paren")
-
-    def superscript(self, exponent: MathExpr) -> str:
-        return "^{" + self.frag(exponent).text + "}"
-
-    def exponential(self, arg: Frag) -> Frag:
-        return Frag("e^{" + arg.text + "}", POW, "sym", "call")
-
-    def apply(self, head: str, arg: Frag) -> str:
-        return head + self.paren(arg).text
-
-    def inline_matrix(self, cells: list[list[str]]) -> str:
-        body = " \\\\ ".join(" & ".join(row) for row in cells)
-        return f"\\begin{{bmatrix}} {body} \\end{{bmatrix}}"
-
-    def transpose_mark(self) -> str:
-        return "^{\\mathsf{T}}"
-
-    def odot(self) -> str:
-        return " \\odot "
-
-    def matmul_join(self) -> str:
-        return " "
-
-    def dot(self) -> str:
-        return " \\cdot "
-
-    def cross(self) -> str:
-        return " \\times "
-
-    def juxtapose(self) -> str:
-        return " "
-
-
-class TypstPrinter(LatexPrinter):
-    """Typst maths (the PDF export): frac(), mat(delim: "["), op("ReLU"), w_(h_1, x_2)."""
-
-    functions: ClassVar[dict[str, tuple[str, str]]] = {"sigmoid": ("sigma", "call"), "relu": ('op("ReLU")', "fn"), "tanh": ("tanh", "fn"),
-                 "log": ("ln", "fn"), "leaky_relu": ('op("LeakyReLU")', "fn"),
-                 "softplus": ('op("softplus")', "fn"), "linear": ('op("id")', "fn")}
-    relations: ClassVar[dict[str, str]] = {"=": "=", "≈": "approx", "←": "<-", "≠": "!=", "≤": "<=", "≥": ">="}
-
-    def name(self, name: str) -> str:
-        return names.name_typst(name)
-
-    def number_fraction(self, top: str, bottom: str, negative: bool) -> Frag:
-        text = ("-" if negative else "") + f"frac({top}, {bottom})"
-        return Frag(text, ATOM, "num", "num", negative, True)
-
-    def paren(self, frag: Frag) -> Frag:
-        return replace(frag, text=f"({frag.text})", level=ATOM, first="paren", last="paren",
-                       neg=False, slash=False)
-
-    def _Partial(self, node: Partial) -> Frag:
-        text = f"frac(partial {self.name(node.of)}, partial {self.name(node.wrt)})"
-        if node.local:
-            text = f'lr({text} |)_"local"'
-        return Frag(text, ATOM, "partial", "partial")
-
-    def fraction(self, top: Frag, bottom: Frag) -> Frag:
-        return Frag(f"frac({top.text}, {bottom.text})", ATOM, "paren", "paren")
-
-    def superscript(self, exponent: MathExpr) -> str:
-        text = self.frag(exponent).text
-        return "^" + text if text.isdigit() else f"^({text})"
-
-    def exponential(self, arg: Frag) -> Frag:
-        return Frag(f"e^({arg.text})", POW, "sym", "call")
-
-    def inline_matrix(self, cells: list[list[str]]) -> str:
-        body = "; ".join(", ".join(row) for row in cells)
-        return f'mat(delim: "[", {body})'
-
-    def transpose_mark(self) -> str:
-        return "^T"
-
-    def odot(self) -> str:
-        return " dot.o "
-
-    def dot(self) -> str:
-        return " dot "
-
-    def cross(self) -> str:
-        return " times "
-
-
-class HtmlPrinter(Printer):
-    """Unicode with <i>, <sub> and <sup>: no MathML, no script, safe inside any element."""
-
-    flat_subscripts = False
-
-    def name(self, name: str) -> str:
-        return names.name_html(name)
-
-    def superscript(self, exponent: MathExpr) -> str:
-        return "<sup>" + self.frag(exponent).text + "</sup>"
-
-    def exponential(self, arg: Frag) -> Frag:
-        return Frag(f"<i>e</i><sup>{arg.text}</sup>", POW, "sym", "call")
-
-    def partial(self, of: str, wrt: str, local: bool) -> str:
-        return f"∂{of}/∂{wrt}" + ("|<sub>local</sub>" if local else "")
-
-    def inline_matrix(self, cells: list[list[str]]) -> str:
-        return super().inline_matrix(cells) if len(cells) == 1 else html_matrix(cells)
-
-    def transpose_mark(self) -> str:
-        return "<sup>T</sup>"
-
-
-def html_matrix(cells: list[list[str]]) -> str:
-    """A bracketed matrix as an inline table with inline styles (no stylesheet needed)."""
-    cell = '<td style="padding:0 0.4em;text-align:right">'
-    rows = "".join("<tr>" + "".join(f"{cell}{c}</td>" for c in row) + "</tr>" for row in cells)
-    style = ("display:inline-table;vertical-align:middle;border-collapse:collapse;"
-             "border-left:1px solid;border-right:1px solid;border-radius:2px")
-    return f'<table class="gatebp-matrix" style="{style}">{rows}</table>'
+        return getattr(targets, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
