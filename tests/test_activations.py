@@ -21,7 +21,7 @@ from gatebp.core.functions import SYMPY_FUNCTIONS, SYMPY_OPS
 from gatebp.network.forward_mode import DUAL_OPS, Dual
 from gatebp.network.solve import solve
 from gatebp.network.spec import parse_inline, parse_spec
-from gatebp.network.values import MP_FUNCTIONS, WORK
+from gatebp.core.values import MP_FUNCTIONS, WORK
 
 SPEC_RECORDS = [r for r in activations.RECORDS if r.spec]
 POINTS = [Fraction(-3, 2), Fraction(-1, 10), Fraction(1, 4), Fraction(2)]  # off every kink

@@ -13,7 +13,7 @@ import ast
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from gatebp.core import activations
 from gatebp.core.errors import ExpressionError
@@ -73,7 +73,7 @@ class Call:
     arg: Expr
 
 
-Expr = Union[Num, Name, Neg, BinOp, Call]
+Expr = Num | Name | Neg | BinOp | Call
 
 _BINOPS: dict[type, str] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 

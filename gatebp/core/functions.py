@@ -15,7 +15,7 @@ from functools import lru_cache
 import sympy as sp
 
 from gatebp.core.activations import RECORDS, Activation, Kernel, NumberOps
-from gatebp.network.values import to_mpf
+from gatebp.core.values import to_mpf
 
 
 @lru_cache(maxsize=8192)
@@ -36,7 +36,7 @@ SYMPY_OPS = NumberOps(zero=sp.S.Zero, one=sp.S.One, exp=sp.exp, log=sp.log, tanh
 def _decided(name: str, kernel: Kernel, derivative: Callable[[sp.Expr], sp.Expr], doc: str) -> type:
     """A SymPy function evaluated by `kernel` for numbers only, differentiating to `derivative`."""
 
-    def eval(cls: type, z: sp.Expr) -> sp.Expr | None:  # noqa: A001 - SymPy's hook
+    def eval(cls: type, z: sp.Expr) -> sp.Expr | None:
         return kernel(z, SYMPY_OPS) if z.is_number else None
 
     def fdiff(self: sp.Function, argindex: int = 1) -> sp.Expr:

@@ -15,9 +15,7 @@ from gatebp.core.activations import get
 from gatebp.core.errors import SpecError
 from gatebp.core.expr import Call, Expr, Name, Neg, Num
 from gatebp.core.functions import SYMPY_FUNCTIONS, is_positive
-from gatebp.network.graph import Graph, Node
-from gatebp.network.steps import short
-from gatebp.network.values import (
+from gatebp.core.values import (
     MP_FUNCTIONS,
     WORK,
     decimal,
@@ -27,6 +25,8 @@ from gatebp.network.values import (
     settle,
     to_mpf,
 )
+from gatebp.network.graph import Graph, Node
+from gatebp.network.steps import short
 
 MAX_MAGNITUDE = 10**15  # a node value (or the argument of exp, sigmoid, tanh, softplus) beyond this is refused
 Values = dict[str, sp.Expr]

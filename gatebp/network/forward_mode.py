@@ -20,8 +20,8 @@ import sympy as sp
 
 from gatebp.core.activations import NumberOps, get
 from gatebp.core.expr import BinOp, Call, Expr, Name, Neg, Num
+from gatebp.core.values import to_mpf
 from gatebp.network.graph import Graph
-from gatebp.network.values import to_mpf
 
 CHECK_DIGITS = 60
 MAX_FRACTION_BITS = 2000  # longer fractions are carried as mpmath numbers (the solver settles at 400)

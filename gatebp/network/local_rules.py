@@ -18,10 +18,7 @@ from gatebp.core.activations import At, find
 from gatebp.core.errors import SpecError
 from gatebp.core.expr import BinOp, Call, Expr, Name, Neg, format_expr, names_in, to_sympy
 from gatebp.core.functions import SYMPY_OPS
-from gatebp.network.evaluate import Evaluator, Values, is_zero
-from gatebp.network.graph import Graph, Node
-from gatebp.network.steps import Edge, factor, short
-from gatebp.network.values import (
+from gatebp.core.values import (
     decimal,
     evaluate_at,
     is_defined,
@@ -30,6 +27,9 @@ from gatebp.network.values import (
     settle,
     to_mpf,
 )
+from gatebp.network.evaluate import Evaluator, Values, is_zero
+from gatebp.network.graph import Graph, Node
+from gatebp.network.steps import Edge, factor, short
 
 
 def local_derivatives(graph: Graph, forward: Values, on_paths: set[str]) -> dict[tuple[str, str], Edge]:

@@ -57,7 +57,7 @@ def ignored_gate(solution: Solution) -> list[Slip]:
     for record, rule in with_slip(GATE_IGNORED):
         closed = [e for e in _edges_of(solution, record.name) if e.value == 0]
         if closed:
-            value = swap_factors(solution, lambda e, c=closed: sp.S.One if e in c else None)
+            value = swap_factors(solution, _opened(closed))
             slips.append(Slip(value, rule.mistake.format(where=", ".join(e.node for e in closed))))
     return slips
 
@@ -68,7 +68,7 @@ def flipped_gate(solution: Solution) -> list[Slip]:
     for record, rule in with_slip(GATE_FLIPPED):
         gates = _edges_of(solution, record.name)
         if gates:
-            value = swap_factors(solution, lambda e, g=gates: 1 - e.value if e in g else None)
+            value = swap_factors(solution, _flip(gates))
             slips.append(Slip(value, rule.mistake.format(where=", ".join(e.node for e in gates))))
     return slips
 
@@ -95,7 +95,7 @@ def derivative_at_output(solution: Solution) -> list[Slip]:
     for record, rule in with_slip(PRIME_AT_OUTPUT):
         for edge in _edges_of(solution, record.name):
             wrong = prime_at(record.name, solution.forward[edge.node])
-            value = swap_factors(solution, lambda e, w=wrong, t=edge: w if e == t else None)
+            value = swap_factors(solution, _only(edge, wrong))
             slips.append(Slip(value, rule.mistake.format(a=edge.node, z=edge.parent, where=edge.node)))
     return slips
 
@@ -111,7 +111,7 @@ def local_slips(solution: Solution, kinds: Sequence[str]) -> list[Slip]:
             for edge in _edges_of(solution, record.name):
                 z, a = solution.forward[edge.parent], solution.forward[edge.node]
                 wrong = rule.factor(z, a, SYMPY_OPS)
-                value = swap_factors(solution, lambda e, w=wrong, t=edge: w if e == t else None)
+                value = swap_factors(solution, _only(edge, wrong))
                 slips.append(Slip(value, rule.mistake.format(a=edge.node, z=edge.parent, where=edge.node)))
     return slips
 
@@ -154,3 +154,18 @@ def evaluated(slips: Sequence[Slip]) -> list[Slip]:
 
 def _route(path: Path) -> str:
     return " ← ".join(path.names)
+
+
+def _only(target: Edge, value: sp.Expr) -> Callable[[Edge], sp.Expr | None]:
+    """A factor change for one edge: `value` there, the edge's own factor elsewhere."""
+    return lambda edge: value if edge == target else None
+
+
+def _flip(gates: Sequence[Edge]) -> Callable[[Edge], sp.Expr | None]:
+    """The gate of the wrong sign on these edges: 1 − gate."""
+    return lambda edge: 1 - edge.value if edge in gates else None
+
+
+def _opened(closed: Sequence[Edge]) -> Callable[[Edge], sp.Expr | None]:
+    """Closed gates taken as open: a factor of 1 on these edges."""
+    return lambda edge: sp.S.One if edge in closed else None

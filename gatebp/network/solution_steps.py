@@ -14,10 +14,10 @@ import sympy as sp
 
 from gatebp.core.activations import RECORDS
 from gatebp.core.step import Step
+from gatebp.core.values import operands, settle
 from gatebp.network.evaluate import Values
 from gatebp.network.graph import Find, Graph, Node
 from gatebp.network.steps import Edge, Path, equals, factor, short, show
-from gatebp.network.values import operands, settle
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The solver: forward pass, local rules on every edge, the reverse walk, paths, and a cross-check.
 
-Values are computed node by node and settled as they are made (gatebp.network.values): exact while the
+Values are computed node by node and settled as they are made (gatebp.core.values): exact while the
 exact form is short, 50-digit decimals after that, so no step builds an expression that grows with
 depth or with the number of paths. Before a Solution is returned, the reverse walk is compared with
 an independent forward-mode pass (gatebp.network.forward_mode) and, when they were listed, with the sum over
@@ -17,12 +17,12 @@ from __future__ import annotations
 import sympy as sp
 
 from gatebp.core.errors import SpecError
+from gatebp.core.values import is_exact, operands, settle
 from gatebp.network.evaluate import MAX_MAGNITUDE, Values, forward_pass
 from gatebp.network.graph import Find, Graph
 from gatebp.network.local_rules import local_derivatives
 from gatebp.network.solution_steps import Backward, forward_steps, gradient_steps, order, rational
 from gatebp.network.steps import Solution, Step, equals
-from gatebp.network.values import is_exact, operands, settle
 from gatebp.network.walk import cross_check, list_paths, path_count
 from gatebp.network.walk import sensitivities as _sensitivities  # a test swaps it for a broken walk
 

@@ -14,7 +14,7 @@ import sympy as sp
 
 from gatebp.core.activations import get
 from gatebp.core.step import Step
-from gatebp.network.values import to_mpf
+from gatebp.core.values import to_mpf
 
 RELU_CONVENTION = get("relu").convention  # said by the working whenever a ReLU gate appears
 

@@ -13,10 +13,10 @@ import sympy as sp
 
 from gatebp.core.activations import At, get
 from gatebp.core.errors import SolverMismatch
+from gatebp.core.values import operands, settle
 from gatebp.network.forward_mode import as_number, close
 from gatebp.network.graph import Find, Graph, Layer
 from gatebp.network.steps import Solution, Step, factor, short
-from gatebp.network.values import operands, settle
 
 
 def vector_steps(graph: Graph, solution: Solution) -> Solution:

@@ -14,11 +14,11 @@ from fractions import Fraction
 import sympy as sp
 
 from gatebp.core.errors import SolverMismatch
+from gatebp.core.values import operands, settle
 from gatebp.network.evaluate import Values
 from gatebp.network.forward_mode import as_number, close, tangents
 from gatebp.network.graph import Find, Graph
 from gatebp.network.steps import Edge, Path
-from gatebp.network.values import operands, settle
 
 
 def sensitivities(graph: Graph, of: str, edges: dict[tuple[str, str], Edge]) -> Values:

@@ -28,6 +28,7 @@ import yaml
 
 from gatebp.core.errors import BankFileError, GatebpError, InputError, SpecError
 from gatebp.core.reader import Limits, compose, key_of, line_of, read_file
+from gatebp.core.step import Step, as_steps
 from gatebp.core.text import clip, describe_char, escape_unsafe, quoted
 from gatebp.gate.question import (
     LABELS,
@@ -37,7 +38,6 @@ from gatebp.gate.question import (
     in_key_range,
     nat_question_text,
 )
-from gatebp.core.step import Step, as_steps
 from gatebp.network.graph import Find, Graph
 
 if TYPE_CHECKING:  # SymPy loads only when an item is solved, so a refused file is refused fast
@@ -178,7 +178,7 @@ class _FileReader:
                 question = _ItemReader(self, node).read()
             except _Stop:
                 continue
-            except Exception as error:  # noqa: BLE001 - a bank file must never crash the checker
+            except Exception as error:
                 reason = clip(escape_unsafe(str(error), one_line=True), 200)
                 self.problem(_line(node), f"cannot check this question ({type(error).__name__}: {reason})")
                 continue

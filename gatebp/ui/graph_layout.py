@@ -7,8 +7,8 @@ from fractions import Fraction
 from gatebp.core.maths import Part, render
 from gatebp.ui.figure import GraphFigure
 from gatebp.ui.geometry import (
-    MAX_WIDTH_PT,
     MARGIN,
+    MAX_WIDTH_PT,
     NAME_PT,
     Drawing,
     Label,
@@ -102,10 +102,7 @@ def _lanes(shapes: list[Shape]) -> list[float]:
 
 def _detour(a: Shape, b: Shape, lane: float) -> list[Segment]:
     """Out of a to the right, along the column gap to the lane, along it, then into b."""
-    if a.kind == "rect":
-        start = (a.x + a.rx, a.y)
-    else:
-        start = (a.x + a.rx * 0.6, a.y + a.ry * (0.8 if lane > a.y else -0.8))
+    start = (a.x + a.rx, a.y) if a.kind == "rect" else (a.x + a.rx * 0.6, a.y + a.ry * (0.8 if lane > a.y else -0.8))
     turn, end_x = start[0] + 12, b.x - b.rx - 1
     return [Segment(start[0], start[1], turn, start[1]), Segment(turn, start[1], turn, lane),
             Segment(turn, lane, end_x - 12, lane), Segment(end_x - 12, lane, end_x, b.y, True)]

@@ -188,7 +188,7 @@ def _latex_char(char: str) -> tuple[bool, str]:
         return False, "\\newline\n"
     if ord(char) < 32:
         return False, " " if char == "\t" else ""
-    if ord(char) < 128 or 0xC0 <= ord(char) <= 0xFF and char not in "×÷":
+    if ord(char) < 128 or (0xC0 <= ord(char) <= 0xFF and char not in "×÷"):
         return False, char  # ASCII and Latin-1 letters: inputenc utf8 with T1 sets them
     return _latex_decomposed(char)
 

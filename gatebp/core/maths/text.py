@@ -181,7 +181,7 @@ def matrix_lines(node: Matrix, target: Target = "unicode") -> list[str]:
         return [f"[ {body} ]" for body in bodies]
     left = ["⎡"] + ["⎢"] * (len(bodies) - 2) + ["⎣"]
     right = ["⎤"] + ["⎥"] * (len(bodies) - 2) + ["⎦"]
-    return [f"{l} {body} {r}" for l, body, r in zip(left, bodies, right)]
+    return [f"{lb} {body} {rb}" for lb, body, rb in zip(left, bodies, right)]
 
 
 def display_width(text: str) -> int:
@@ -257,13 +257,13 @@ def _punctuation_into_displays(parts: list[Part]) -> MathText:
     out: list[Part] = []
     for part in parts:
         previous = out[-1] if out else None
+        kept = part
         if isinstance(part, Text) and isinstance(previous, Display) and part.text[:1] in ".,;:?!":
-            mark = part.text[0]
-            out[-1] = Display((*previous.items, Text(mark)))
-            part = Text(part.text[1:].lstrip(" "))
-            if not part.text:
+            out[-1] = Display((*previous.items, Text(part.text[0])))
+            kept = Text(part.text[1:].lstrip(" "))
+            if not kept.text:
                 continue
-        out.append(part)
+        out.append(kept)
     return tuple(out)
 
 

@@ -22,8 +22,7 @@ from gatebp.core.step import Step
 from gatebp.core.text import UNSAFE, escape_unsafe
 from gatebp.gate.question import Option, Question
 
-GREEK = frozenset("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi "
-                  "pi rho sigma tau upsilon phi chi psi omega".split())
+GREEK = frozenset(["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega"])
 
 
 def check_questions(questions: Sequence[Question]) -> None:

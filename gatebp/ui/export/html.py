@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
-from gatebp.ui.export.common import worked_steps, graph_parts, header_line, key_rows, tag_text, type_hint
 from gatebp.gate.question import Question
+from gatebp.ui.export.common import graph_parts, header_line, key_rows, tag_text, type_hint, worked_steps
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions

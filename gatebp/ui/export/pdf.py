@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from gatebp.ui.export.common import (worked_steps, graph_parts, header_line, key_rows, math_source, tag_text,
-                                   type_hint)
 from gatebp.gate.question import Question
+from gatebp.ui.export.common import graph_parts, header_line, key_rows, math_source, tag_text, type_hint, worked_steps
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions

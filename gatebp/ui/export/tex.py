@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from gatebp.gate.question import Question
 from gatebp.ui.export.common import (
-    worked_steps,
     graph_parts,
     header_line,
     key_rows,
@@ -21,6 +20,7 @@ from gatebp.ui.export.common import (
     math_source,
     tag_text,
     type_hint,
+    worked_steps,
 )
 
 if TYPE_CHECKING:
@@ -143,10 +143,7 @@ def _tikz_box(box: Box, i: int) -> str:
     fill = "blue!8" if box.leaf else "orange!12"
     caption = box.caption.removeprefix("= ")
     source = None if caption.endswith("\u2026") else math_source(caption, "latex")
-    if source is None:
-        text = f"\\texttt{{{escape_tex(box.caption)}}}"
-    else:
-        text = f"${'= ' if box.leaf else ''}{source}$"
+    text = f"\\texttt{{{escape_tex(box.caption)}}}" if source is None else f"${'= ' if box.leaf else ''}{source}$"
     return (f"  \\node[draw, ellipse, fill={fill}, minimum width={2 * box.rx * 0.75:.1f}pt, "
             f"minimum height={2 * box.ry * 0.75:.1f}pt, inner sep=1pt"
             f"{', very thick' if box.output and not box.leaf else ''}] (n{i}) at "
