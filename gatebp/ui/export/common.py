@@ -174,9 +174,9 @@ def header_line(questions: Sequence[Question], version: str) -> str:
     return f"Version {version} \u00b7 {line}" if version else line
 
 
-def key_rows(questions: Sequence[Question]) -> list[tuple[str, str, str, str]]:
-    """(number, type, marks, key) for each question, as the published keys list them."""
-    return [(str(n), q.type, str(q.marks), q.key_text()) for n, q in enumerate(questions, 1)]
+def key_rows(numbered: Sequence[tuple[int, Question]]) -> list[tuple[str, str, str, str]]:
+    """(number, type, marks, key) for each numbered question, as the published keys list them."""
+    return [(str(n), q.type, str(q.marks), q.key_text()) for n, q in numbered]
 
 
 def graph_parts(q: Question) -> tuple[dict[str, str], dict[str, str]]:

@@ -13,9 +13,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from gatebp.ui.export.common import (worked_steps, graph_parts, header_line, key_rows, math_source, tag_text,
-                                   type_hint)
 from gatebp.gate.question import Question
+from gatebp.ui.export.common import (
+    graph_parts,
+    key_rows,
+    math_source,
+    tag_text,
+    type_hint,
+    worked_steps,
+)
+from gatebp.ui.export.document import Document, Numbered, Sheet, render_document
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
@@ -45,23 +52,38 @@ def render(questions: Sequence[Question], options: ExportOptions, *, paper: bool
     return compile_typst(typst_source(questions, options, paper=paper, key=key))
 
 
+class TypstDocument(Document):
+    """Typst's hooks: the preamble (page setup, title block), a page break before the key."""
+
+    def head(self, sheet: Sheet) -> list[str]:
+        options = sheet.options
+        running = options.title + (f" \u00b7 version {options.version}" if options.version else "")
+        return [PREAMBLE.format(title=tstr(sheet.title), meta=tstr(sheet.meta),
+                                running=tstr(running))]
+
+    def question(self, q: Question, number: int) -> str:
+        return question_typst(q, number)
+
+    def key_break(self) -> list[str]:
+        return ["#pagebreak()"]
+
+    def key(self, sheet: Sheet) -> list[str]:
+        return [key_typst(sheet.questions)]
+
+    def solution(self, q: Question, number: int) -> str:
+        return solution_typst(q, number)
+
+    def solutions(self, blocks: list[str]) -> list[str]:
+        return ["= Worked solutions", *blocks]
+
+    def finish(self, body: str, sheet: Sheet) -> str:
+        return body + "\n"
+
+
 def typst_source(questions: Sequence[Question], options: ExportOptions, *, paper: bool = True,
                  key: bool = True) -> str:
     """The Typst markup for the set (kept public so it can be inspected or saved)."""
-    title = options.title + ("" if paper else " \u2014 answer key")
-    meta = header_line(questions, options.version)
-    running = options.title + (f" \u00b7 version {options.version}" if options.version else "")
-    parts = [PREAMBLE.format(title=tstr(title), meta=tstr(meta), running=tstr(running))]
-    if paper:
-        parts += [question_typst(q, n) for n, q in enumerate(questions, 1)]
-    if key:
-        if paper:
-            parts.append("#pagebreak()")
-        parts.append(key_typst(questions))
-        if options.solutions:
-            parts += ["= Worked solutions"]
-            parts += [solution_typst(q, n) for n, q in enumerate(questions, 1)]
-    return "\n".join(parts) + "\n"
+    return render_document(TypstDocument(), questions, options, paper=paper, key=key)
 
 
 def compile_typst(source: str) -> bytes:
@@ -125,10 +147,10 @@ def equation(name: str, text: str) -> str:
     return f"[${math_name(name, 'typst')} = {maths}$]"
 
 
-def key_typst(questions: Sequence[Question]) -> str:
+def key_typst(numbered: Numbered) -> str:
     cells = ["[*Question*]", "[*Type*]", "[*Marks*]", "[*Key*]"]
     header = f"table.header({', '.join(cells)})"
-    rows = [f"[Q.{n}], [{t}], [{m}], [#{tstr(k)}]" for n, t, m, k in key_rows(questions)]
+    rows = [f"[Q.{n}], [{t}], [{m}], [#{tstr(k)}]" for n, t, m, k in key_rows(numbered)]
     return ("= Answer key\n#table(columns: (auto, auto, auto, auto), "
             + header + ",\n" + ",\n".join(rows) + ")")
 
