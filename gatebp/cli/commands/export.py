@@ -25,11 +25,14 @@ FORMAT_NAMES = ("json", "md", "html", "pdf", "tex", "anki", "moodle")
 @click.option("--solutions/--no-solutions", default=False, help="Worked solutions in the key.")
 @click.option("--versions", type=click.IntRange(1, 26), default=1, show_default=True,
               help="Versions A, B, ... with the same families but other numbers, each with its key.")
+@click.option("--minutes", type=click.IntRange(1, 10_000),
+              help="Time allowed, printed on the paper (default: the GATE pace, 180 minutes for 65 questions).")
 @click.option("--title", default="GATE DA practice: backpropagation", show_default=True,
               callback=lambda ctx, param, value: _utf8_text(value, "--title"))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (stdout when omitted).")
 def export(count: int, seed: int | None, topics: tuple[str, ...], marks: str | None, bank: str | None, fmt: str,
-           answers: str, solutions: bool, versions: int, title: str, output: Path | None) -> None:
+           answers: str, solutions: bool, versions: int, minutes: int | None, title: str,
+           output: Path | None) -> None:
     """Write a question set: the JSON interchange contract, Markdown, HTML, PDF, LaTeX, Anki or Moodle.
 
     \b
@@ -52,7 +55,7 @@ def export(count: int, seed: int | None, topics: tuple[str, ...], marks: str | N
         label = version_label(index) if versions > 1 else ""
         chosen = versioned(questions, index)
         options = ExportOptions(answers=answers, solutions=solutions, title=title, seed=seed,  # type: ignore[arg-type]
-                                version=label)
+                                version=label, minutes=minutes)
         target = _version_path(output, label)
         for path in write_export(chosen, fmt, options, target, sys.stdout):
             click.echo(f"wrote {escape_unsafe(str(path), one_line=True)}", err=True)

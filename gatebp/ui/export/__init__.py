@@ -55,17 +55,22 @@ KEY_INSIDE = frozenset({"json", "anki", "moodle"})
 
 @dataclass(frozen=True)
 class ExportOptions:
-    """How to write a set. `version` labels one of several shuffled papers ("B", "2 of 3")."""
+    """How to write a set. `version` labels one of several shuffled papers ("B", "2 of 3");
+    `minutes` is the time a printed paper allows (None: the GATE paper's pace)."""
 
     answers: AnswersMode = "end"
     solutions: bool = True
     title: str = "GATE DA practice: backpropagation"
     seed: int | None = None
     version: str = ""
+    minutes: int | None = None
 
     def __post_init__(self) -> None:
         if self.answers not in ("none", "end", "separate"):
             raise ExportError(f"answers must be none, end or separate, not {self.answers!r}")
+        if self.minutes is not None and (isinstance(self.minutes, bool)
+                                         or not isinstance(self.minutes, int) or self.minutes < 1):
+            raise ExportError(f"minutes must be a whole number of at least 1, not {self.minutes!r}")
 
 
 class Rendered(NamedTuple):

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-from html import escape
 from collections.abc import Sequence
+from html import escape
 from typing import TYPE_CHECKING, Any
 
-from gatebp.ui.export.html import CSS, options_html, solution_html, stem_html
-from gatebp.ui.export.common import tag_text
 from gatebp.gate.question import Question
+from gatebp.ui.export.common import tag_text
+from gatebp.ui.export.html import CSS, options_html, solution_html, stem_html
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions

@@ -22,8 +22,7 @@ from gatebp.core.step import Step
 from gatebp.core.text import UNSAFE, escape_unsafe
 from gatebp.gate.question import Option, Question
 
-GREEK = frozenset("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi "
-                  "pi rho sigma tau upsilon phi chi psi omega".split())
+GREEK = frozenset(["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega"])
 
 
 def check_questions(questions: Sequence[Question]) -> None:
@@ -188,7 +187,7 @@ def graph_parts(q: Question) -> tuple[dict[str, str], dict[str, str]]:
     return values, nodes
 
 
-def plain_decimal(value: float | int | Decimal) -> str:
+def plain_decimal(value: float | Decimal) -> str:
     """A number as a plain decimal (never 1e-07), with the digits the float really has."""
     number = value if isinstance(value, Decimal) else Decimal(repr(value))
     text = format(number.normalize(), "f")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from gatebp.gate.question import Question
 from gatebp.ui.export.common import graph_parts, key_rows, tag_text, type_hint, worked_steps
-from gatebp.ui.export.document import Document, Numbered, Sheet, render_document
+from gatebp.ui.export.document import Document, Group, Numbered, Sheet, render_document
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
@@ -61,6 +61,9 @@ class HtmlDocument(Document):
     def head(self, sheet: Sheet) -> list[str]:
         return [f"<header><h1>{escape(sheet.title)}</h1>",
                 f'<p class="meta">{escape(sheet.meta)}</p></header>']
+
+    def group(self, group: Group) -> list[str]:
+        return [f'<h2 class="group">{escape(group.heading)}</h2>']
 
     def question(self, q: Question, number: int) -> str:
         return question_html(q, number)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from gatebp.gate.question import Question
 from gatebp.ui.export.common import graph_parts, key_rows, tag_text, type_hint, worked_steps
-from gatebp.ui.export.document import Document, Numbered, Sheet, render_document
+from gatebp.ui.export.document import Document, Group, Numbered, Sheet, render_document
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
@@ -49,6 +49,9 @@ class MarkdownDocument(Document):
 
     def head(self, sheet: Sheet) -> list[str]:
         return [f"# {escape_md(sheet.title)}\n\n*{escape_md(sheet.meta)}*"]
+
+    def group(self, group: Group) -> list[str]:
+        return [f"**{escape_md(group.heading)}**"]
 
     def question(self, q: Question, number: int) -> str:
         return "\n".join(question_md(q, number))

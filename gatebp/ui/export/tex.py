@@ -21,7 +21,7 @@ from gatebp.ui.export.common import (
     type_hint,
     worked_steps,
 )
-from gatebp.ui.export.document import Document, Numbered, Sheet, render_document
+from gatebp.ui.export.document import Document, Group, Numbered, Sheet, render_document
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
@@ -96,6 +96,9 @@ class TexDocument(Document):
         return [PREAMBLE, "\\begin{document}",
                 "\\begin{center}", f"{{\\Large\\bfseries {escape_tex(sheet.title)}}}\\\\[2pt]",
                 escape_tex(sheet.meta), "\\end{center}"]
+
+    def group(self, group: Group) -> list[str]:
+        return [f"\\section*{{{escape_tex(group.heading)}}}"]
 
     def question(self, q: Question, number: int) -> str:
         return question_tex(q, number)
