@@ -254,7 +254,8 @@ def moodle_questions(data: bytes) -> list[ET.Element]:
 
 
 def test_moodle_types_fractions_and_tolerance(questions: list[Question]) -> None:
-    nat, mcq, msq = moodle_questions(render_export(questions, "moodle", ExportOptions()).main)
+    partial = ExportOptions(moodle_msq="partial")  # core types; the plugin's: test_export_platforms
+    nat, mcq, msq = moodle_questions(render_export(questions, "moodle", partial).main)
     assert [q.get("type") for q in (nat, mcq, msq)] == ["numerical", "multichoice", "multichoice"]
     assert nat.findtext("answer/text") == "6" and nat.findtext("answer/tolerance") == "0"
     assert [a.get("fraction") for a in mcq.iter("answer")] == ["-33.33333", "100", "-33.33333",
@@ -285,7 +286,8 @@ def test_moodle_msq_shares_sum_to_100() -> None:
     options = tuple(Option(label, f"statement {label}") for label in "ABCD")
     msq = Question(id="m3", topic="t", type="MSQ", marks=2, text="Three right?",
                    answer={"correct": [0, 1, 3]}, solution=(), options=options)
-    (question,) = moodle_questions(render_export([msq], "moodle", ExportOptions()).main)
+    partial = ExportOptions(moodle_msq="partial")
+    (question,) = moodle_questions(render_export([msq], "moodle", partial).main)
     fractions = [float(a.get("fraction") or 0) for a in question.iter("answer")]
     assert fractions == [33.33333, 33.33333, -100, 33.33333]
     assert round(sum(f for f in fractions if f > 0), 2) == 100

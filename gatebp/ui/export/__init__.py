@@ -28,6 +28,7 @@ from gatebp.core.errors import GatebpError
 from gatebp.gate.question import Question
 
 AnswersMode = Literal["none", "end", "separate"]
+MsqMode = Literal["all-or-nothing", "partial"]  # Moodle's MSQ: the plugin, or core multichoice
 
 
 class ExportError(GatebpError):
@@ -56,7 +57,8 @@ KEY_INSIDE = frozenset({"json", "anki", "moodle"})
 @dataclass(frozen=True)
 class ExportOptions:
     """How to write a set. `version` labels one of several shuffled papers ("B", "2 of 3");
-    `minutes` is the time a printed paper allows (None: the GATE paper's pace)."""
+    `minutes` is the time a printed paper allows (None: the GATE paper's pace); `moodle_msq`
+    is how Moodle marks an MSQ (see gatebp.ui.export.moodle)."""
 
     answers: AnswersMode = "end"
     solutions: bool = True
@@ -64,6 +66,7 @@ class ExportOptions:
     seed: int | None = None
     version: str = ""
     minutes: int | None = None
+    moodle_msq: MsqMode = "all-or-nothing"
 
     def __post_init__(self) -> None:
         if self.answers not in ("none", "end", "separate"):
@@ -71,6 +74,8 @@ class ExportOptions:
         if self.minutes is not None and (isinstance(self.minutes, bool)
                                          or not isinstance(self.minutes, int) or self.minutes < 1):
             raise ExportError(f"minutes must be a whole number of at least 1, not {self.minutes!r}")
+        if self.moodle_msq not in ("all-or-nothing", "partial"):
+            raise ExportError(f"moodle_msq must be all-or-nothing or partial, not {self.moodle_msq!r}")
 
 
 class Rendered(NamedTuple):
