@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench check-bank clean
+.PHONY: install run test bench clean
 
 install: $(STAMP)
 
@@ -19,7 +19,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/gatebp bank check question_bank
-	$(BIN)/python -m pytest
+	$(BIN)/lint-imports
+	$(BIN)/ruff check gatebp
+	$(BIN)/mypy gatebp
+	$(BIN)/python -m pytest -n 2
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

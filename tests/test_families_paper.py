@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gatebp.questions.generate import build_question
-from gatebp.questions.families import activation_props, multipath_relu, output_derivative, param_count, perceptron, sgd_steps
+from gatebp.questions.families import activation_facts, activation_props, multipath_relu, output_derivative, param_count, perceptron, sgd_steps
 from gatebp.questions.families.base import REGISTRY
 from gatebp.gate.question import Question, in_key_range
 from gatebp.network.spec import parse_spec
@@ -272,9 +272,9 @@ def test_activation_properties(seed: int) -> None:
 
 
 def test_activation_facts_the_paper_tests() -> None:
-    assert activation_props.continuous("relu", 0) and not activation_props.differentiable("relu", 0)
-    assert activation_props.derivative_sup("sigmoid")[0] == Fraction(1, 4)
-    assert activation_props.dies_for_negative("relu") and not activation_props.dies_for_negative("leaky_relu")
+    assert activation_facts.continuous("relu", 0) and not activation_facts.differentiable("relu", 0)
+    assert activation_facts.derivative_sup("sigmoid")[0] == Fraction(1, 4)
+    assert activation_facts.dies_for_negative("relu") and not activation_facts.dies_for_negative("leaky_relu")
 
 
 # ---- derivative-from-output: invert the activation and difference it ---------------------------------

@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from gatebp.questions.paper import (TYPE_SHARE, mark_split, paper_minutes, paper_mix, plan_paper,
-                                   split)
+from gatebp.gate.paper import TYPE_SHARE, mark_split, paper_minutes, paper_mix, split
+from gatebp.questions.paper import plan_paper
 
 
 def test_full_section_is_the_papers_25_and_30() -> None:

@@ -25,11 +25,18 @@ FORMAT_NAMES = ("json", "md", "html", "pdf", "tex", "anki", "moodle")
 @click.option("--solutions/--no-solutions", default=False, help="Worked solutions in the key.")
 @click.option("--versions", type=click.IntRange(1, 26), default=1, show_default=True,
               help="Versions A, B, ... with the same families but other numbers, each with its key.")
+@click.option("--minutes", type=click.IntRange(1, 10_000),
+              help="Time allowed, printed on the paper (default: the GATE pace, 180 minutes for 65 questions).")
+@click.option("--moodle-msq", type=click.Choice(["all-or-nothing", "partial"]), default="all-or-nothing",
+              show_default=True,
+              help="Moodle MSQ: the All-or-Nothing plugin (qtype_multichoiceset, GATE's marking), "
+                   "or core multichoice, which gives partial credit.")
 @click.option("--title", default="GATE DA practice: backpropagation", show_default=True,
               callback=lambda ctx, param, value: _utf8_text(value, "--title"))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (stdout when omitted).")
 def export(count: int, seed: int | None, topics: tuple[str, ...], marks: str | None, bank: str | None, fmt: str,
-           answers: str, solutions: bool, versions: int, title: str, output: Path | None) -> None:
+           answers: str, solutions: bool, versions: int, minutes: int | None, moodle_msq: str,
+           title: str, output: Path | None) -> None:
     """Write a question set: the JSON interchange contract, Markdown, HTML, PDF, LaTeX, Anki or Moodle.
 
     \b
@@ -52,10 +59,14 @@ def export(count: int, seed: int | None, topics: tuple[str, ...], marks: str | N
         label = version_label(index) if versions > 1 else ""
         chosen = versioned(questions, index)
         options = ExportOptions(answers=answers, solutions=solutions, title=title, seed=seed,  # type: ignore[arg-type]
-                                version=label)
+                                version=label, minutes=minutes, moodle_msq=moodle_msq)  # type: ignore[arg-type]
         target = _version_path(output, label)
         for path in write_export(chosen, fmt, options, target, sys.stdout):
             click.echo(f"wrote {escape_unsafe(str(path), one_line=True)}", err=True)
+    if fmt == "moodle" and any(q.type == "MSQ" for q in questions):
+        from gatebp.ui.export.moodle import msq_note
+
+        click.echo(msq_note(moodle_msq), err=True)
 
 
 def _version_path(output: Path | None, label: str) -> Path | None:

@@ -216,7 +216,7 @@ def _mock(console: Console, term: Terminal, history: History, directory: Path,
           run: Run) -> None:
     """A new mock: journaled from before its first question shows."""
     from gatebp.app.mock import MockRecorder
-    from gatebp.questions.paper import paper_minutes
+    from gatebp.gate.paper import paper_minutes
 
     questions = _questions(history, run)
     assert isinstance(questions, Sequence)

@@ -10,7 +10,6 @@ import json
 import random
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -23,8 +22,23 @@ from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
 from gatebp.network.solve import solve
 from gatebp.network.spec import parse_spec
-from gatebp.network.steps import Solution, as_float, equals, short
-from gatebp.questions.families.base import Resample
+from gatebp.network.steps import Solution, as_float, short
+from gatebp.questions.families.choice import RELATIVE_GAP, Choice, apart, fixed, require
+from gatebp.questions.families.quantities import (
+    asked,
+    claim_choice,
+    distinct,
+    figure,
+    quantity,
+    quantity_choice,
+    rounded_answer,
+    rounded_note,
+    stated,
+)
+
+# Re-exported: families read every option builder from this module.
+__all__ = ["RELATIVE_GAP", "Choice", "apart", "asked", "claim_choice", "distinct", "figure", "quantity",
+           "quantity_choice", "require", "rounded_answer", "rounded_note", "stated"]
 
 
 def nonzero(rng: random.Random, low: int, high: int) -> int:
@@ -71,10 +85,7 @@ def matrix(rows: Sequence[Sequence[Fraction | int]]) -> str:
     return "[" + ", ".join(vector(row) for row in rows) + "]"
 
 
-def require(condition: bool, why: str = "numbers do not suit") -> None:
-    """Ask the generator for another draw when the sampled numbers do not suit."""
-    if not condition:
-        raise Resample(why)
+
 
 
 def build_graph(values: Mapping[str, Fraction | int], nodes: Mapping[str, str], find: Find) -> Graph:
@@ -138,97 +149,7 @@ def nat_answer(exact: sp.Expr, places: int) -> dict[str, Any]:
     return {"value": value, "exact": sp.sstr(exact), "range": [lo, hi]}
 
 
-@dataclass(frozen=True)
-class Choice:
-    """An option before lettering: its text, truth, and for distractors the slip behind it."""
 
-    text: str
-    correct: bool
-    value: float | None = None
-    mistake: str | None = None
-    find: dict[str, object] | None = None
-    claim: dict[str, object] | None = None  # what the option asserts (gatebp.questions.claims)
-    why: str | None = None  # filled in when the claim is judged
-
-
-def quantity(of: str, wrt: str | None, value: sp.Expr, places: int = 4) -> dict[str, object]:
-    """The claim "this graph quantity equals value" as an option shows it (`short`: 4 places)."""
-    find: dict[str, object] = {"of": of} if wrt is None else {"of": of, "wrt": wrt}
-    return {"kind": "quantity", "find": find, "value": round(float(sp.N(value, 30)), places), "places": places}
-
-
-QUANTITY_PLACES = 3  # an MSQ statement shows a non-terminating value to three decimal places
-
-
-def stated(value: sp.Expr, places: int = QUANTITY_PLACES) -> str:
-    """"= 6", "= -0.75" or "≈ 0.235": a value as a statement writes it."""
-    return equals(sp.S(value), places)
-
-
-def figure(value: sp.Expr, places: int = QUANTITY_PLACES) -> str:
-    """"4" or "≈ 0.235": a value inside a sentence ("contributes ≈ 0.235")."""
-    return stated(value, places).removeprefix("= ")
-
-
-def quantity_choice(label: str, find: dict[str, object], exact: sp.Expr, slip: Slip | None, rng: random.Random,
-                    *, p_true: float = 0.5, places: int = QUANTITY_PLACES) -> Choice:
-    """The statement "label = value" about a graph quantity: the true value or, by a coin, a named
-    slip's value. Its claim is the quantity `find` (decided by solving the graph, never by intent);
-    a slip a student could not tell from the true value (`apart`) keeps the statement true."""
-    exact = sp.S(exact)
-    value = exact
-    if slip is not None and rng.random() >= p_true and apart(slip.number, float(sp.N(exact, 30)),
-                                                             10.0**-places * 2.001):
-        value = sp.S(slip.value)
-    number = round(float(sp.N(value, 30)), places)
-    claim = {"kind": "quantity", "find": dict(find), "value": number, "places": places}
-    wrong = value is not exact
-    return Choice(f"{label} {stated(value, places)}", not wrong, number, slip.mistake if wrong and slip else None,
-                  dict(find), claim)
-
-
-def claim_choice(text: str, claim: Mapping[str, object], correct: bool, mistake: str | None = None) -> Choice:
-    """A statement whose claim the code decides (a gate, a sign, a count, a formula); a false
-    one names the slip that makes a student believe it."""
-    return Choice(text, correct, mistake=None if correct else mistake, claim=dict(claim))
-
-
-def distinct(values: Sequence[sp.Expr | float]) -> None:
-    """The true values of the quantities one question states differ in size by 5%, so a student
-    who mixes up two variables cannot land on a true value by coincidence (x = w1 = w2 = 2), nor
-    are two statements mirror images (a factor −1 between them); two exact zeros (the point of a
-    closed gate) may agree. Otherwise the draw is made again."""
-    numbers = [abs(float(sp.N(v, 30))) for v in values]
-    for i, a in enumerate(numbers):
-        require(all(apart(a, b) or a == b == 0 for b in numbers[i + 1:]), "two quantities share a value")
-
-
-def rounded_note(body: str, choices: Sequence[Choice], places: int = QUANTITY_PLACES) -> str:
-    """The MSQ stem says how its "≈" values are rounded, as GATE states every rounding."""
-    if any("≈" in c.text for c in choices):
-        return f"{body} (values marked ≈ are rounded off to {_PLACES_WORD.get(places, places)} decimal places)"
-    return body
-
-
-_PLACES_WORD = {1: "one", 2: "two", 3: "three", 4: "four"}
-
-
-def rounded_answer(exact: sp.Expr, places: int) -> list[Step]:
-    """The working's last line at the key's rounding ("rounded off to three decimal places: 0.667"),
-    so the working ends at the value the key asks for, not at ≈ 0.6666."""
-    if exact.is_Rational and (exact * 10**places).is_Integer:
-        return []
-    value = _fmt(float(sp.N(exact, 30)), places)
-    return [Step("note", f"rounded off to {_PLACES_WORD.get(places, places)} decimal places: {value}")]
-
-
-def asked(body: str, qtype: QuestionType, exact: sp.Expr, places: int, slips: Sequence[Slip] = ()) -> str:
-    """An MCQ whose options are rounded says so (the NAT form adds its own rounding sentence):
-    when the key or any slip that may become an option is not exact at `places`."""
-    values = [sp.S(exact)] + [sp.S(s.value) for s in slips]
-    if qtype != "MCQ" or all(v.is_Rational and (v * 10**places).is_Integer for v in values):
-        return body
-    return f"{body} (options rounded off to {_PLACES_WORD.get(places, places)} decimal places)"
 
 
 def statement(template: str, value: sp.Expr, slip: Slip | None, rng: random.Random, p_true: float = 0.5,
@@ -317,25 +238,21 @@ def numeric_choices(exact: sp.Expr, slips: Sequence[Slip], places: int, rng: ran
     `rng` is kept for callers; the order of `slips` (most telling first) decides.
     """
     answer = float(sp.N(exact, 30))
-    chosen = [Choice(_fmt(answer, places), True, round(answer, places))]
+    chosen = [Choice(fixed(answer, places), True, round(answer, places))]
     gap = min_gap(exact, places)
     for slip in slips:
         if len(chosen) == 4:
             break
         shown_value = round(slip.number, places)
         if all(apart(shown_value, c.value, gap) for c in chosen if c.value is not None):
-            chosen.append(Choice(_fmt(slip.number, places), False, shown_value, slip.mistake))
+            chosen.append(Choice(fixed(slip.number, places), False, shown_value, slip.mistake))
     require(len(chosen) == 4, "fewer than three named slips stand apart from the key")
     return chosen
 
 
-RELATIVE_GAP = 0.05  # options differ by at least 5% of the larger one
 
 
-def apart(a: float, b: float, gap: float = 0.0) -> bool:
-    """Two option values a student cannot confuse: 5% of the larger apart, and at least `gap`."""
-    difference = abs(a - b)
-    return difference >= gap and difference >= RELATIVE_GAP * max(abs(a), abs(b)) - 1e-12
+
 
 
 def min_gap(exact: sp.Expr, places: int) -> float:
@@ -391,10 +308,7 @@ def numeric_question(*, topic: str, qtype: QuestionType, marks: int, body: str, 
                            rng=rng, graph=graph, find=find)
 
 
-def _fmt(value: float, places: int) -> str:
-    """Fixed decimals, without the "-0.00" that rounding a tiny negative number leaves."""
-    text = f"{value:.{places}f}"
-    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
 
 
 def _graph_dict(graph: Graph | None) -> dict[str, dict[str, str]] | None:

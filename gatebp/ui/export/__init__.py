@@ -28,6 +28,7 @@ from gatebp.core.errors import GatebpError
 from gatebp.gate.question import Question
 
 AnswersMode = Literal["none", "end", "separate"]
+MsqMode = Literal["all-or-nothing", "partial"]  # Moodle's MSQ: the plugin, or core multichoice
 
 
 class ExportError(GatebpError):
@@ -55,17 +56,26 @@ KEY_INSIDE = frozenset({"json", "anki", "moodle"})
 
 @dataclass(frozen=True)
 class ExportOptions:
-    """How to write a set. `version` labels one of several shuffled papers ("B", "2 of 3")."""
+    """How to write a set. `version` labels one of several shuffled papers ("B", "2 of 3");
+    `minutes` is the time a printed paper allows (None: the GATE paper's pace); `moodle_msq`
+    is how Moodle marks an MSQ (see gatebp.ui.export.moodle)."""
 
     answers: AnswersMode = "end"
     solutions: bool = True
     title: str = "GATE DA practice: backpropagation"
     seed: int | None = None
     version: str = ""
+    minutes: int | None = None
+    moodle_msq: MsqMode = "all-or-nothing"
 
     def __post_init__(self) -> None:
         if self.answers not in ("none", "end", "separate"):
             raise ExportError(f"answers must be none, end or separate, not {self.answers!r}")
+        if self.minutes is not None and (isinstance(self.minutes, bool)
+                                         or not isinstance(self.minutes, int) or self.minutes < 1):
+            raise ExportError(f"minutes must be a whole number of at least 1, not {self.minutes!r}")
+        if self.moodle_msq not in ("all-or-nothing", "partial"):
+            raise ExportError(f"moodle_msq must be all-or-nothing or partial, not {self.moodle_msq!r}")
 
 
 class Rendered(NamedTuple):
@@ -138,7 +148,7 @@ def _to_stream(data: bytes, spec: Format, stdout: IO[Any] | None) -> None:
             raise ExportError(f"{spec.suffix} data is binary and needs -o PATH here")
         stream.write(data.decode("utf-8"))
     else:
-        stream.write(data)
+        stream.write(data)  # type: ignore[arg-type]  # a bytes stream (BytesIO) given by a caller
 
 
 def _is_terminal(stream: IO[Any]) -> bool:

@@ -173,9 +173,9 @@ def header_line(questions: Sequence[Question], version: str) -> str:
     return f"Version {version} \u00b7 {line}" if version else line
 
 
-def key_rows(questions: Sequence[Question]) -> list[tuple[str, str, str, str]]:
-    """(number, type, marks, key) for each question, as the published keys list them."""
-    return [(str(n), q.type, str(q.marks), q.key_text()) for n, q in enumerate(questions, 1)]
+def key_rows(numbered: Sequence[tuple[int, Question]]) -> list[tuple[str, str, str, str]]:
+    """(number, type, marks, key) for each numbered question, as the published keys list them."""
+    return [(str(n), q.type, str(q.marks), q.key_text()) for n, q in numbered]
 
 
 def graph_parts(q: Question) -> tuple[dict[str, str], dict[str, str]]:
@@ -187,7 +187,7 @@ def graph_parts(q: Question) -> tuple[dict[str, str], dict[str, str]]:
     return values, nodes
 
 
-def plain_decimal(value: float | int | Decimal) -> str:
+def plain_decimal(value: float | Decimal) -> str:
     """A number as a plain decimal (never 1e-07), with the digits the float really has."""
     number = value if isinstance(value, Decimal) else Decimal(repr(value))
     text = format(number.normalize(), "f")

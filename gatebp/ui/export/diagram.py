@@ -200,4 +200,4 @@ def _clip(text: str, limit: int) -> str:
 def _n(value: float) -> str:
     """A coordinate with one decimal and no trailing zeros: stable, short SVG text."""
     text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    return text.removesuffix(".0")

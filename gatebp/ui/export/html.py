@@ -13,7 +13,8 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from gatebp.gate.question import Question
-from gatebp.ui.export.common import graph_parts, header_line, key_rows, tag_text, type_hint, worked_steps
+from gatebp.ui.export.common import graph_parts, key_rows, tag_text, type_hint, worked_steps
+from gatebp.ui.export.document import Document, Group, Numbered, Sheet, render_document
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
@@ -54,21 +55,40 @@ ol.options li { margin: .2rem 0; }
 """.strip()
 
 
+class HtmlDocument(Document):
+    """HTML's hooks: the questions in <main>, the key and solutions in their sections."""
+
+    def head(self, sheet: Sheet) -> list[str]:
+        return [f"<header><h1>{escape(sheet.title)}</h1>",
+                f'<p class="meta">{escape(sheet.meta)}</p></header>']
+
+    def group(self, group: Group) -> list[str]:
+        return [f'<h2 class="group">{escape(group.heading)}</h2>']
+
+    def question(self, q: Question, number: int) -> str:
+        return question_html(q, number)
+
+    def paper(self, blocks: list[str], sheet: Sheet) -> list[str]:
+        return ['<main class="paper">', *blocks, "</main>"]
+
+    def key(self, sheet: Sheet) -> list[str]:
+        return [key_html(sheet.questions)]
+
+    def solution(self, q: Question, number: int) -> str:
+        return solution_html(q, number)
+
+    def solutions(self, blocks: list[str]) -> list[str]:
+        head = '<section class="solutions"><h2>Worked solutions</h2>\n'
+        return [head + "\n".join(blocks) + "</section>"]
+
+    def finish(self, body: str, sheet: Sheet) -> str:
+        return _page(sheet.title, body)
+
+
 def render(questions: Sequence[Question], options: ExportOptions, *, paper: bool = True,
            key: bool = True) -> str:
     """A complete HTML document with the questions and/or the key."""
-    title = options.title + ("" if paper else " \u2014 answer key")
-    body = [f"<header><h1>{escape(title)}</h1>",
-            f'<p class="meta">{escape(header_line(questions, options.version))}</p></header>']
-    if paper:
-        body.append('<main class="paper">')
-        body += [question_html(q, n) for n, q in enumerate(questions, 1)]
-        body.append("</main>")
-    if key:
-        body.append(key_html(questions))
-        if options.solutions:
-            body.append(solutions_html(questions))
-    return _page(title, "\n".join(body))
+    return render_document(HtmlDocument(), questions, options, paper=paper, key=key)
 
 
 def _page(title: str, body: str) -> str:
@@ -125,18 +145,12 @@ def options_html(q: Question) -> str:
     return '<ol class="options">' + "".join(items) + "</ol>"
 
 
-def key_html(questions: Sequence[Question]) -> str:
+def key_html(numbered: Numbered) -> str:
     rows = "".join(f'<tr><td>Q.{n}</td><td>{t}</td><td>{m}</td><td class="answer">'
-                   f"{escape(k)}</td></tr>" for n, t, m, k in key_rows(questions))
+                   f"{escape(k)}</td></tr>" for n, t, m, k in key_rows(numbered))
     return ('<section class="key" id="answer-key"><h2>Answer key</h2>\n<table><thead><tr>'
             "<th>Question</th><th>Type</th><th>Marks</th><th>Key</th></tr></thead>"
             f"<tbody>{rows}</tbody></table></section>")
-
-
-def solutions_html(questions: Sequence[Question]) -> str:
-    items = [solution_html(q, n) for n, q in enumerate(questions, 1)]
-    head = '<section class="solutions"><h2>Worked solutions</h2>\n'
-    return head + "\n".join(items) + "</section>"
 
 
 def solution_html(q: Question, number: int | None = None) -> str:

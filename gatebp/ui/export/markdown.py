@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from gatebp.gate.question import Question
-from gatebp.ui.export.common import graph_parts, header_line, key_rows, tag_text, type_hint, worked_steps
+from gatebp.ui.export.common import graph_parts, key_rows, tag_text, type_hint, worked_steps
+from gatebp.ui.export.document import Document, Group, Numbered, Sheet, render_document
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
@@ -41,18 +42,36 @@ def code_span(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+class MarkdownDocument(Document):
+    """Markdown's hooks: blocks are paragraphs, separated by one blank line."""
+
+    separator = "\n\n"
+
+    def head(self, sheet: Sheet) -> list[str]:
+        return [f"# {escape_md(sheet.title)}\n\n*{escape_md(sheet.meta)}*"]
+
+    def group(self, group: Group) -> list[str]:
+        return [f"**{escape_md(group.heading)}**"]
+
+    def question(self, q: Question, number: int) -> str:
+        return "\n".join(question_md(q, number))
+
+    def key(self, sheet: Sheet) -> list[str]:
+        return ["\n".join(key_md(sheet.questions))]
+
+    def solution(self, q: Question, number: int) -> str:
+        return "\n".join(solution_md(q, number))
+
+    def solutions(self, blocks: list[str]) -> list[str]:
+        return ["## Worked solutions", *blocks]
+
+    def finish(self, body: str, sheet: Sheet) -> str:
+        return body.rstrip("\n") + "\n"
+
+
 def render(questions: Sequence[Question], options: ExportOptions, *, paper: bool = True,
            key: bool = True) -> str:
-    title = options.title + ("" if paper else " \u2014 answer key")
-    parts = [f"# {escape_md(title)}", "", f"*{escape_md(header_line(questions, options.version))}*"]
-    if paper:
-        for number, question in enumerate(questions, 1):
-            parts += ["", *question_md(question, number)]
-    if key:
-        parts += ["", *key_md(questions)]
-        if options.solutions:
-            parts += ["", *solutions_md(questions)]
-    return "\n".join(parts).rstrip("\n") + "\n"
+    return render_document(MarkdownDocument(), questions, options, paper=paper, key=key)
 
 
 def question_md(q: Question, number: int) -> list[str]:
@@ -86,17 +105,14 @@ def _mermaid(text: str) -> str:
     return text.replace('"', "#quot;")
 
 
-def key_md(questions: Sequence[Question]) -> list[str]:
+def key_md(numbered: Numbered) -> list[str]:
     lines = ["## Answer key", "", "| Question | Type | Marks | Key |", "| --- | --- | --- | --- |"]
-    return lines + [f"| Q.{n} | {t} | {m} | {escape_md(k)} |" for n, t, m, k in key_rows(questions)]
+    return lines + [f"| Q.{n} | {t} | {m} | {escape_md(k)} |" for n, t, m, k in key_rows(numbered)]
 
 
-def solutions_md(questions: Sequence[Question]) -> list[str]:
-    lines = ["## Worked solutions"]
-    for number, q in enumerate(questions, 1):
-        lines += ["", f"### Q.{number}", "", f"Key: **{escape_md(q.key_text())}**", ""]
-        lines += [f"{i}. {_inline(step.text)}" for i, step in enumerate(worked_steps(q), 1)]
-    return lines
+def solution_md(q: Question, number: int) -> list[str]:
+    lines = [f"### Q.{number}", "", f"Key: **{escape_md(q.key_text())}**", ""]
+    return lines + [f"{i}. {_inline(step.text)}" for i, step in enumerate(worked_steps(q), 1)]
 
 
 def _paragraph(text: str) -> list[str]:

@@ -1,16 +1,20 @@
 """A Moodle XML question file: import it into a course's question bank and build a quiz.
 
-The GATE marking scheme is mapped onto core Moodle question types, so no plugin is needed:
+The GATE marking scheme is mapped onto Moodle question types:
 
 - NAT -> `numerical`: the answer is the key range's midpoint with a tolerance of half its width
   (so "0.35 to 0.37" accepts exactly that closed range), both as plain decimals, never 1e-07.
 - MCQ -> `multichoice` (single): the right option earns 100%, every other -33.33333%, which on a
   1- or 2-mark question is GATE's -1/3 or -2/3.
-- MSQ -> `multichoice` (multiple): each correct option earns 100/k % (k correct; 100, 50,
-  33.33333 and 25 are all on Moodle's list of allowed grades) and each wrong one -100%, so any
-  wrong tick scores 0, like GATE. Limit: core Moodle still gives partial credit for ticking only
-  some of the correct options (GATE gives 0); a strict all-or-nothing MSQ needs the third-party
-  "multichoiceset" question type, which not every site has.
+- MSQ -> by default `multichoiceset`, the community "All-or-Nothing Multiple Choice" question
+  type (qtype_multichoiceset): every correct option is `fraction="100"`, every other `0`, and
+  the plugin gives full marks only for exactly the correct set, else 0, as GATE does. A site
+  without the plugin refuses the type, so `msq="partial"` (`--moodle-msq partial`) writes core
+  `multichoice` (multiple) instead: each correct option earns 100/k % (k correct; 100, 50,
+  33.33333 and 25 are on Moodle's list of grades) and each wrong one -100%, so a wrong tick
+  scores 0, but ticking only some of the correct options earns part of the marks where GATE
+  gives 0. The file says which was written (an XML comment at the top) and `msq_note` gives the
+  sentence the command prints.
 
 Options keep their order (no shuffling), because keys and solutions name them by letter. The
 network diagram travels inside the file as an SVG attachment (`@@PLUGINFILE@@`), since Moodle's
@@ -35,6 +39,20 @@ if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
 
 WRONG_MCQ = "-33.33333"
+MSQ_MODES = ("all-or-nothing", "partial")
+MSQ_NOTES = {
+    "all-or-nothing": ("MSQ written as qtype_multichoiceset (All-or-Nothing Multiple Choice): "
+                       "full marks only for exactly the correct options, as GATE marks them; "
+                       "the Moodle site needs that plugin (else use --moodle-msq partial)"),
+    "partial": ("MSQ written as core Moodle multichoice (--moodle-msq partial): any wrong tick "
+                "scores 0, but ticking only some of the correct options earns part of the "
+                "marks, where GATE gives 0"),
+}
+
+
+def msq_note(mode: str) -> str:
+    """Which MSQ type the file holds and why, in one sentence."""
+    return MSQ_NOTES[mode]
 
 
 def cdata(text: str) -> str:
@@ -48,10 +66,13 @@ def render(questions: Sequence[Question], options: ExportOptions, *, paper: bool
     category = f"$course$/top/{options.title.replace('/', '-')}"
     if options.version:
         category += f" (version {options.version.replace('/', '-')})"
-    parts = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>",
-             f'<question type="category">\n  <category><text>{escape(category)}</text></category>\n'
-             "</question>"]
-    parts += [question_xml(q, n, options.solutions) for n, q in enumerate(questions, 1)]
+    mode = options.moodle_msq
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>',
+             f"<!-- gatebp: {_comment(msq_note(mode))}. -->",
+             "<quiz>",
+             (f'<question type="category">\n  <category><text>{escape(category)}</text>'
+              "</category>\n</question>")]
+    parts += [question_xml(q, n, options.solutions, mode) for n, q in enumerate(questions, 1)]
     parts.append("</quiz>")
     return xml_chars("\n".join(parts) + "\n")
 
@@ -69,22 +90,35 @@ def xml_chars(document: str) -> str:
     return _NOT_XML.sub(lambda match: escape_char(match.group()), document)
 
 
-def question_xml(q: Question, number: int, solutions: bool) -> str:
-    body = _nat_answers(q) if q.type == "NAT" else _choice_answers(q)
-    qtype = "numerical" if q.type == "NAT" else "multichoice"
+def question_xml(q: Question, number: int, solutions: bool, msq: str = "all-or-nothing") -> str:
+    """One question; `msq` picks the MSQ type (see the module docstring)."""
+    qtype = moodle_type(q, msq)
+    body = {"numerical": _nat_answers, "multichoice": _choice_answers,
+            "multichoiceset": _set_answers}[qtype](q)
     return "\n".join([
         f'<question type="{qtype}">',
         f"  <name><text>{escape(f'Q.{number} {q.id}')}</text></name>",
         f'  <questiontext format="html">\n    <text>{cdata(_question_text(q, number))}</text>'
         + _attachment(q, number) + "\n  </questiontext>",
-        f'  <generalfeedback format="html"><text>{cdata(_feedback(q, solutions))}</text>'
-        "</generalfeedback>",
+        (f'  <generalfeedback format="html"><text>{cdata(_feedback(q, solutions))}</text>'
+         "</generalfeedback>"),
         f"  <defaultgrade>{q.marks}</defaultgrade>",
         "  <penalty>0</penalty>",
         "  <hidden>0</hidden>",
         body,
         "</question>",
     ])
+
+
+def _comment(text: str) -> str:
+    """Text an XML comment may hold: no "--" (so `--moodle-msq` loses its dashes)."""
+    return escape(text).replace("--", "")
+
+
+def moodle_type(q: Question, msq: str) -> str:
+    if q.type == "NAT":
+        return "numerical"
+    return "multichoiceset" if q.type == "MSQ" and msq == "all-or-nothing" else "multichoice"
 
 
 def _svg_name(number: int) -> str:
@@ -117,8 +151,8 @@ def _nat_answers(q: Question) -> str:
         '  <answer fraction="100" format="moodle_auto_format">',
         f"    <text>{middle}</text>",
         f"    <tolerance>{tolerance}</tolerance>",
-        f'    <feedback format="html"><text>{cdata("Key: " + escape(q.key_text()))}</text>'
-        "</feedback>",
+        (f'    <feedback format="html"><text>{cdata("Key: " + escape(q.key_text()))}</text>'
+         "</feedback>"),
         "  </answer>",
         "  <unitgradingtype>0</unitgradingtype>",
         "  <unitpenalty>0</unitpenalty>",
@@ -146,9 +180,26 @@ def _choice_answers(q: Question) -> str:
     lines = [f"  <single>{'true' if q.type == 'MCQ' else 'false'}</single>",
              "  <shuffleanswers>0</shuffleanswers>",
              "  <answernumbering>ABCD</answernumbering>"]
-    for option, fraction in zip(q.options, choice_fractions(q)):
+    return "\n".join(lines + _answers(q, choice_fractions(q)))
+
+
+def _set_answers(q: Question) -> str:
+    """qtype_multichoiceset's fields: an option is correct when its fraction is not 0; the
+    plugin scores the question 100% for exactly the correct set and 0 otherwise."""
+    correct = set(q.answer["correct"])
+    lines = ["  <shuffleanswers>0</shuffleanswers>",
+             '  <correctfeedback format="html"><text></text></correctfeedback>',
+             '  <incorrectfeedback format="html"><text></text></incorrectfeedback>',
+             "  <answernumbering>ABCD</answernumbering>"]
+    fractions = ["100" if i in correct else "0" for i in range(len(q.options))]
+    return "\n".join(lines + _answers(q, fractions))
+
+
+def _answers(q: Question, fractions: list[str]) -> list[str]:
+    lines = []
+    for option, fraction in zip(q.options, fractions, strict=True):
         lines += [f'  <answer fraction="{fraction}" format="html">',
                   f"    <text>{cdata(escape(option.text))}</text>",
                   '    <feedback format="html"><text></text></feedback>',
                   "  </answer>"]
-    return "\n".join(lines)
+    return lines

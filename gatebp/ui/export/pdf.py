@@ -1,11 +1,18 @@
-"""A printable PDF paper, typeset by Typst from generated markup in one compile.
+"""A printable PDF test paper, typeset by Typst from generated markup in one compile.
 
-Typst runs in-process (the `typst` wheel) with its embedded fonts only, so the output does not
-depend on what the machine has installed and no TeX is needed. The whole set is one document
-compiled once (100 questions take well under a second or two). User text enters the markup only
-as Typst string literals, so `#`, `$`, `*` or `]` in a question cannot break the document;
-expressions are typeset as maths through the whitelisting parser, and the network is the same
-SVG the HTML export shows, decoded by Typst.
+The paper is laid out the way a GATE-style test is handed out: a header block (title, time
+allowed, maximum marks, Name / Roll number / Date fields), the instructions with the marking
+scheme, the 1-mark block then the 2-mark block numbered continuously, and an answer sheet
+(bubbles A-D for MCQ and MSQ, a box for each NAT). The key is a table (Q, type, marks, key)
+followed by worked solutions that repeat each question's stem, so marking needs one file.
+
+Typst runs in-process (the `typst` wheel) with its embedded fonts only (New Computer Modern
+for text, its maths font and Libertinus for what those lack, DejaVu Sans Mono for code), so
+the output does not depend on what the machine has installed, and a warning from Typst is a
+bug: `compile_typst_checked` returns the warnings, and the tests fail on any. User text enters
+the markup only as Typst string literals, so `#`, `$`, `*` or `]` in a question cannot break
+the document; expressions are typeset as maths through the whitelisting parser, and the network
+is the layered figure of gatebp.ui.layout, embedded as SVG at its natural size (names at 10 pt).
 """
 
 from __future__ import annotations
@@ -14,16 +21,29 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from gatebp.gate.question import Question
-from gatebp.ui.export.common import graph_parts, header_line, key_rows, math_source, tag_text, type_hint, worked_steps
+from gatebp.ui.export.common import key_rows, tag_text, type_hint, worked_steps
+from gatebp.ui.export.document import (
+    Document,
+    Group,
+    Numbered,
+    Sheet,
+    instructions,
+    render_document,
+)
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
 
+# Fonts Typst embeds, in fallback order: text, then maths symbols (∂, ≤, ℝ), then subscript
+# digits (₁), which only Libertinus has. A family Typst lacks would be a warning.
+TEXT_FONTS = ("New Computer Modern", "New Computer Modern Math", "Libertinus Serif")
+
 PREAMBLE = """
 #set document(title: {title}, date: none)
 #set page(paper: "a4", margin: (x: 18mm, top: 20mm, bottom: 18mm), numbering: "1 / 1",
-  header: align(right, text(size: 8pt, fill: luma(110), {running})))
-#set text(font: ("New Computer Modern", "DejaVu Sans"), size: 10.5pt, hyphenate: false, lang: "en")
+  header: context if counter(page).get().first() > 1 [
+    #align(right, text(size: 8pt, fill: luma(110), {running}))])
+#set text(font: {font}, size: 10.5pt, hyphenate: false, lang: "en")
 #set par(justify: false, leading: 0.6em)
 #set table(stroke: 0.5pt + luma(160), inset: (x: 6pt, y: 4pt))
 #show heading.where(level: 1): set text(size: 13pt)
@@ -31,11 +51,55 @@ PREAMBLE = """
   #text(weight: "bold", size: 11.5pt)[Q.#n] #h(0.8em) #text(size: 9pt, fill: luma(90), tag)]
 #let option(label, body) = grid(columns: (2.2em, 1fr), text(weight: "bold")[(#label)], body)
 #let hint(body) = text(size: 8.5pt, style: "italic", fill: luma(90), body)
+#let field(label) = [#label: #box(width: 1fr, height: 1.1em, stroke: (bottom: 0.5pt))]
+#let group(body) = block(width: 100%, above: 1.6em, below: 0.2em, sticky: true, fill: luma(232),
+  inset: (x: 6pt, y: 5pt), text(weight: "bold", body))
+#let bubble(letter) = box(baseline: 25%, circle(radius: 6pt, stroke: 0.6pt + luma(60), inset: 0pt,
+  align(center + horizon, text(size: 7.5pt, letter))))
+#let natbox = box(baseline: 25%, width: 36mm, height: 14pt, stroke: 0.6pt + luma(60))
+#let stem(body) = block(width: 100%, inset: (left: 8pt, y: 2pt), stroke: (left: 1.5pt + luma(190)),
+  text(size: 9.5pt, body))
 #align(center)[#text(size: 16pt, weight: "bold", {title}) \\ #text(fill: luma(80), {meta})]
-#v(0.6em)
+#v(0.4em)
 """.lstrip()
 
-MAX_DIAGRAM_PT = 470.0
+
+class TypstDocument(Document):
+    """Typst's hooks: the test-paper header, mark groups, an answer sheet, a tabled key."""
+
+    def head(self, sheet: Sheet) -> list[str]:
+        options = sheet.options
+        running = options.title + (f" \u00b7 version {options.version}" if options.version else "")
+        return [PREAMBLE.format(title=tstr(sheet.title), meta=tstr(sheet.meta),
+                                running=tstr(running),
+                                font="(" + ", ".join(map(tstr, TEXT_FONTS)) + ")")]
+
+    def front(self, sheet: Sheet) -> list[str]:
+        return [header_block(sheet), instructions_typst(sheet)]
+
+    def group(self, group: Group) -> list[str]:
+        return [f"#group({tstr(group.heading)})"]
+
+    def question(self, q: Question, number: int) -> str:
+        return question_typst(q, number)
+
+    def answer_sheet(self, sheet: Sheet) -> list[str]:
+        return ["#pagebreak()", answer_sheet_typst(sheet.questions)]
+
+    def key_break(self) -> list[str]:
+        return ["#pagebreak()"]
+
+    def key(self, sheet: Sheet) -> list[str]:
+        return [key_typst(sheet.questions)]
+
+    def solution(self, q: Question, number: int) -> str:
+        return solution_typst(q, number)
+
+    def solutions(self, blocks: list[str]) -> list[str]:
+        return ["= Worked solutions", *blocks]
+
+    def finish(self, body: str, sheet: Sheet) -> str:
+        return body + "\n"
 
 
 def render(questions: Sequence[Question], options: ExportOptions, *, paper: bool = True,
@@ -47,33 +111,27 @@ def render(questions: Sequence[Question], options: ExportOptions, *, paper: bool
 def typst_source(questions: Sequence[Question], options: ExportOptions, *, paper: bool = True,
                  key: bool = True) -> str:
     """The Typst markup for the set (kept public so it can be inspected or saved)."""
-    title = options.title + ("" if paper else " \u2014 answer key")
-    meta = header_line(questions, options.version)
-    running = options.title + (f" \u00b7 version {options.version}" if options.version else "")
-    parts = [PREAMBLE.format(title=tstr(title), meta=tstr(meta), running=tstr(running))]
-    if paper:
-        parts += [question_typst(q, n) for n, q in enumerate(questions, 1)]
-    if key:
-        if paper:
-            parts.append("#pagebreak()")
-        parts.append(key_typst(questions))
-        if options.solutions:
-            parts += ["= Worked solutions"]
-            parts += [solution_typst(q, n) for n, q in enumerate(questions, 1)]
-    return "\n".join(parts) + "\n"
+    return render_document(TypstDocument(), questions, options, paper=paper, key=key)
 
 
 def compile_typst(source: str) -> bytes:
     """Compile markup to PDF bytes; a Typst failure becomes one ExportError line."""
+    return compile_typst_checked(source)[0]
+
+
+def compile_typst_checked(source: str) -> tuple[bytes, list[str]]:
+    """The PDF bytes and every warning Typst gave (the tests require none)."""
     import typst
 
     from gatebp.ui.export import ExportError
 
     try:
-        return bytes(typst.compile(source.encode("utf-8"), format="pdf", ignore_system_fonts=True))
+        pdf, warnings = typst.compile_with_warnings(source.encode("utf-8"), format="pdf",
+                                                    ignore_system_fonts=True)
     except typst.TypstError as error:
         message = (getattr(error, "message", "") or str(error)).splitlines()[0]
         raise ExportError(f"Typst could not typeset the set: {message}") from None
+    return bytes(pdf), [getattr(w, "message", str(w)) for w in warnings]
 
 
 def tstr(text: str) -> str:
@@ -88,52 +146,86 @@ def tcontent(text: str) -> str:
     return " #linebreak() ".join(f"#{tstr(line)}" for line in lines)
 
 
+# --- the paper ------------------------------------------------------------------------------
+
+def header_block(sheet: Sheet) -> str:
+    """Time allowed, maximum marks and the candidate's Name / Roll number / Date fields."""
+    facts = [f"[*Time allowed:* {sheet.minutes} minutes]", f"[*Maximum marks:* {sheet.total}]",
+             f"[*Questions:* {len(sheet.questions)}]"]
+    fields = ", ".join(f"field({tstr(name)})" for name in ("Name", "Roll number", "Date"))
+    return ("#block(width: 100%, stroke: 0.6pt + luma(90), radius: 2pt, inset: 9pt)[\n"
+            f"#grid(columns: (1fr, 1fr, 1fr), {', '.join(facts)})\n#v(6pt)\n"
+            f"#grid(columns: (1.5fr, 1fr, 0.8fr), column-gutter: 14pt, {fields})\n]")
+
+
+def instructions_typst(sheet: Sheet) -> str:
+    items = ", ".join(f"[{tcontent(line)}]" for line in instructions(sheet, answer_sheet=True))
+    return (f"#block(above: 1em, below: 1.2em)[*Instructions*\n"
+            f"#text(size: 9.5pt, enum(spacing: 0.7em, {items}))\n]")
+
+
 def question_typst(q: Question, number: int) -> str:
     body = [f"#qhead({tstr(str(number))}, {tstr(tag_text(q))})", tcontent(q.text)]
     if q.graph:
         body.append(graph_typst(q))
     if q.options:
         body += [f"#option({tstr(o.label)}, [{tcontent(o.text)}])" for o in q.options]
-    body.append(f"#hint({tstr(type_hint(q))})")
+    body.append(f"#hint({tstr(paper_hint(q))})")
     inner = "\n\n".join(body)
     return (f"#block(breakable: false, width: 100%, above: 1.4em)[\n{inner}\n]\n"
             "#line(length: 100%, stroke: 0.4pt + luma(200))")
 
 
+def paper_hint(q: Question) -> str:
+    """The type's instruction as it reads on paper (no one types on a printed test)."""
+    return "Write the numerical answer." if q.type == "NAT" else type_hint(q)
+
+
 def graph_typst(q: Question) -> str:
-    """The SVG diagram, then the values and node equations typeset as maths."""
-    from gatebp.ui.export.diagram import layout, svg_diagram
+    """The network figure. It carries the given values, the weights and (for a computation
+    graph) the node definitions, so no table repeats them: the question stays short enough to
+    keep pages full."""
+    from gatebp.ui.export.typst_figure import typst_for_question_graph
 
     assert q.graph is not None
-    width = min(layout(q.graph).width * 0.75, MAX_DIAGRAM_PT)
-    picture = (f"#align(center, image(bytes({tstr(svg_diagram(q.graph))}), format: \"svg\", "
-               f"width: {width:.1f}pt))")
-    values, nodes = graph_parts(q)
-    cells = [equation(name, text) for name, text in {**values, **nodes}.items()]
-    table = f"#grid(columns: 3, column-gutter: 2.5em, row-gutter: 0.7em, {', '.join(cells)})"
-    return picture + "\n\n" + table
+    return typst_for_question_graph(q.graph)
 
 
-def equation(name: str, text: str) -> str:
-    """`name = expression` as Typst maths, or as code when the parser refuses the text."""
-    from gatebp.ui.export.common import math_name
+def answer_sheet_typst(numbered: Numbered) -> str:
+    """One row per question, in two columns: a bubble per option (MCQ, MSQ) or a box to write
+    in (NAT)."""
+    rows = []
+    for number, q in numbered:
+        marks = (" ".join(f"#bubble({tstr(o.label)})" for o in q.options) if q.options
+                 else "#natbox")
+        rows.append(f"[*Q.{number}*], [{q.type}], [{marks}]")
+    half = (len(rows) + 1) // 2
+    tables = [("#table(columns: (auto, auto, 1fr), stroke: none, inset: (x: 4pt, y: 4pt),\n"
+               + ",\n".join(part) + ")") for part in (rows[:half], rows[half:]) if part]
+    fields = ", ".join(f"field({tstr(name)})" for name in ("Name", "Roll number"))
+    return ("= Answer sheet\n"
+            f"#grid(columns: (1.5fr, 1fr), column-gutter: 14pt, {fields})\n#v(0.8em)\n"
+            "#grid(columns: (1fr, 1fr), column-gutter: 8mm,\n" + ",\n".join(
+                t.removeprefix("#") for t in tables) + ")")
 
-    maths = math_source(text, "typst")
-    if maths is None:
-        return f"[#raw({tstr(name + ' = ' + text)})]"
-    return f"[${math_name(name, 'typst')} = {maths}$]"
 
+# --- the key --------------------------------------------------------------------------------
 
-def key_typst(questions: Sequence[Question]) -> str:
-    cells = ["[*Question*]", "[*Type*]", "[*Marks*]", "[*Key*]"]
+def key_typst(numbered: Numbered) -> str:
+    cells = ["[*Q*]", "[*Type*]", "[*Marks*]", "[*Key*]"]
     header = f"table.header({', '.join(cells)})"
-    rows = [f"[Q.{n}], [{t}], [{m}], [#{tstr(k)}]" for n, t, m, k in key_rows(questions)]
+    rows = [f"[Q.{n}], [{t}], [{m}], [#{tstr(k)}]" for n, t, m, k in key_rows(numbered)]
     return ("= Answer key\n#table(columns: (auto, auto, auto, auto), "
             + header + ",\n" + ",\n".join(rows) + ")")
 
 
 def solution_typst(q: Question, number: int) -> str:
+    """The key, the question's stem (and options) again, then the numbered working."""
+    head = (f"#qhead({tstr(str(number))}, [#{tstr(tag_text(q))} #h(1em) "
+            f"#text(size: 10.5pt, fill: black)[Key: *#{tstr(q.key_text())}*]])")
+    options = [f"option({tstr(o.label)}, [{tcontent(o.text)}])" for o in q.options]
+    choices = f" #grid(columns: 2, column-gutter: 1.5em, row-gutter: 0.5em, {', '.join(options)})"
+    stem = f"#stem[{tcontent(q.text)}{choices if options else ''}]"
     steps = ", ".join(f"[{tcontent(s.text)}]" for s in worked_steps(q))
     working = f"\n#enum({steps})" if steps else ""
-    return (f"#block(breakable: true, width: 100%, above: 1.1em)[*Q.{number}* #h(0.8em) "
-            f"Key: *#{tstr(q.key_text())}*{working}\n]")
+    return (f"#block(breakable: true, width: 100%, above: 1.3em)[\n{head}\n{stem}{working}\n]")

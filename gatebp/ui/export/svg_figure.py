@@ -29,12 +29,13 @@ def svg_for_question_graph(graph: dict[str, Any]) -> str:
     return svg_figure(place(figure_from_dict(graph)))
 
 
-def svg_figure(drawing: Drawing) -> str:
-    """One standalone <svg> element, sized in points."""
+def svg_figure(drawing: Drawing, font: str = FONT) -> str:
+    """One standalone <svg> element, sized in points; `font` is its font-family list (the
+    browsers' DejaVu Sans stack, or a font the embedding program has, such as Typst's)."""
     w, h = _n(drawing.width), _n(drawing.height)
     label = escape(drawing.summary[:300], {'"': "&quot;"})
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}pt" height="{h}pt" '
-            f'viewBox="0 0 {w} {h}" role="img" aria-label="{label}" font-family="{FONT}">')
+            f'viewBox="0 0 {w} {h}" role="img" aria-label="{label}" font-family="{font}">')
     parts = [head,
              f"<title>{escape(drawing.summary[:300])}</title>"]
     parts += [_edge(seg) for seg in drawing.edges]

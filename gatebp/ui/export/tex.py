@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from gatebp.gate.question import Question
 from gatebp.ui.export.common import (
     graph_parts,
-    header_line,
     key_rows,
     math_name,
     math_source,
@@ -22,6 +21,7 @@ from gatebp.ui.export.common import (
     type_hint,
     worked_steps,
 )
+from gatebp.ui.export.document import Document, Group, Numbered, Sheet, render_document
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
@@ -87,21 +87,44 @@ def escape_tex(text: str) -> str:
     return "".join(out)
 
 
+class TexDocument(Document):
+    """LaTeX's hooks: the preamble and title block, \\clearpage before the key."""
+
+    key_suffix = " --- answer key"
+
+    def head(self, sheet: Sheet) -> list[str]:
+        return [PREAMBLE, "\\begin{document}",
+                "\\begin{center}", f"{{\\Large\\bfseries {escape_tex(sheet.title)}}}\\\\[2pt]",
+                escape_tex(sheet.meta), "\\end{center}"]
+
+    def group(self, group: Group) -> list[str]:
+        return [f"\\section*{{{escape_tex(group.heading)}}}"]
+
+    def question(self, q: Question, number: int) -> str:
+        return question_tex(q, number)
+
+    def key_break(self) -> list[str]:
+        return ["\\clearpage"]
+
+    def key(self, sheet: Sheet) -> list[str]:
+        return [key_tex(sheet.questions)]
+
+    def solution(self, q: Question, number: int) -> str:
+        return solution_tex(q, number)
+
+    def solutions(self, blocks: list[str]) -> list[str]:
+        return ["\\section*{Worked solutions}", *blocks]
+
+    def tail(self, sheet: Sheet) -> list[str]:
+        return ["\\end{document}"]
+
+    def finish(self, body: str, sheet: Sheet) -> str:
+        return body + "\n"
+
+
 def render(questions: Sequence[Question], options: ExportOptions, *, paper: bool = True,
            key: bool = True) -> str:
-    title = options.title + ("" if paper else " --- answer key")
-    parts = [PREAMBLE, "\\begin{document}",
-             "\\begin{center}", f"{{\\Large\\bfseries {escape_tex(title)}}}\\\\[2pt]",
-             escape_tex(header_line(questions, options.version)), "\\end{center}"]
-    if paper:
-        parts += [question_tex(q, n) for n, q in enumerate(questions, 1)]
-    if key:
-        parts += (["\\clearpage"] if paper else []) + [key_tex(questions)]
-        if options.solutions:
-            parts.append("\\section*{Worked solutions}")
-            parts += [solution_tex(q, n) for n, q in enumerate(questions, 1)]
-    parts.append("\\end{document}")
-    return "\n".join(parts) + "\n"
+    return render_document(TexDocument(), questions, options, paper=paper, key=key)
 
 
 def question_tex(q: Question, number: int) -> str:
@@ -159,8 +182,8 @@ def graph_table_tex(q: Question) -> str:
             "\\\\\n\\hline\n" + "\n".join(rows) + "\n\\hline\n\\end{tabular}\n\\end{center}")
 
 
-def key_tex(questions: Sequence[Question]) -> str:
-    rows = [f"  Q.{n} & {t} & {m} & {escape_tex(k)} \\\\" for n, t, m, k in key_rows(questions)]
+def key_tex(numbered: Numbered) -> str:
+    rows = [f"  Q.{n} & {t} & {m} & {escape_tex(k)} \\\\" for n, t, m, k in key_rows(numbered)]
     return ("\\section*{Answer key}\n\\begin{tabular}{llll}\n\\hline\n"
             "  \\textbf{Question} & \\textbf{Type} & \\textbf{Marks} & \\textbf{Key} \\\\\n"
             "\\hline\n" + "\n".join(rows) + "\n\\hline\n\\end{tabular}")
