@@ -239,12 +239,13 @@ def test_tex_source_escapes_and_holds_everything(questions: list[Question]) -> N
     assert r"$\partial$h/$\partial$z" in body
     rows = re.findall(r"Q\.(\d) & (\w+) & (\d) & (.+?) \\\\", body[key_at:])
     assert [(n, k) for n, _, _, k in rows] == PRINT_KEYS
-    assert r"$w_{1} \cdot x$" in body and r"\operatorname{relu}" in body
+    assert body.count("\\noindent\\begin{minipage}{\\linewidth}") == 3  # one per question
 
 
 def test_tex_without_answers_has_no_key(questions: list[Question]) -> None:
     source = render_export(questions, "tex", ExportOptions(answers="none")).main.decode()
-    assert "Answer key" not in source and "\\clearpage" not in source
+    assert "Answer key" not in source and "Worked solutions" not in source
+    assert "Answer sheet" in source  # the paper's own, not the key
 
 
 # --- Moodle ----------------------------------------------------------------------------------

@@ -165,6 +165,6 @@ def test_every_printed_format_prints_the_same_order_under_mark_headings(fmt: str
     assert at == sorted(at)
     ones = sum(1 for q in questions if q.marks == 1)
     dash = "--" if fmt == "tex" else "–"
-    one_at = text.index(f"Q.1 {dash} Q.{ones} carry one mark each")
-    two_at = text.index(f"Q.{ones + 1} {dash} Q.20 carry two marks each")
+    one_at = text.rindex(f"Q.1 {dash} Q.{ones} carry one mark each")  # instructions say it too
+    two_at = text.rindex(f"Q.{ones + 1} {dash} Q.20 carry two marks each")
     assert one_at < at[0] < at[ones - 1] < two_at < at[ones]

@@ -1,12 +1,11 @@
-"""What every export format shares: input checks, headings, key rows and maths conversion.
+"""What every export format shares: input checks, headings and key rows.
 
 The checks run once, before any format renders, so a malformed question becomes one
 `ExportError` line naming the question instead of a KeyError deep inside a template. Text that
 no format can carry raw (control characters, which XML 1.0 forbids even in CDATA and pdflatex
 cannot set; bidirectional overrides; lone surrogates, which UTF-8 cannot encode) is shown as
 visible escapes (`\x1b`) by `safe_questions`, so every format then escapes only its own syntax.
-Maths conversion goes through the whitelisting parser in gatebp.core.expr; text it refuses is shown
-verbatim (as code) rather than failing the whole export.
+Maths is printed by gatebp.core.maths (one printer for every target), not here.
 """
 
 from __future__ import annotations
@@ -21,8 +20,6 @@ from gatebp.core.errors import GatebpError
 from gatebp.core.step import Step
 from gatebp.core.text import UNSAFE, escape_unsafe
 from gatebp.gate.question import Option, Question
-
-GREEK = frozenset(["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega"])
 
 
 def check_questions(questions: Sequence[Question]) -> None:
@@ -192,96 +189,3 @@ def plain_decimal(value: float | Decimal) -> str:
     number = value if isinstance(value, Decimal) else Decimal(repr(value))
     text = format(number.normalize(), "f")
     return "0" if text in ("-0", "") else text
-
-
-# --- maths: the expression grammar to Typst and LaTeX ---------------------------------------
-
-_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}
-
-
-def math_source(text: str, target: str) -> str | None:
-    """`text` (expression grammar) as Typst ("typst") or LaTeX ("latex") maths, None if refused."""
-    from gatebp.core.expr import parse_expr_text
-
-    try:
-        tree = parse_expr_text(text)
-    except GatebpError:
-        return None
-    return _emit(tree, target, 0)
-
-
-def _emit(expr: Any, target: str, outer: int) -> str:
-    from gatebp.core.expr import BinOp, Call, Name, Neg, Num, format_number
-
-    if isinstance(expr, Num):
-        return _number(format_number(expr.value), target, outer)
-    if isinstance(expr, Name):
-        return math_name(expr.id, target)
-    if isinstance(expr, Call):
-        return _call(expr.func, _emit(expr.arg, target, 0), target)
-    if isinstance(expr, Neg):
-        text = "-" + _emit(expr.operand, target, 3)
-        return _paren(text, target) if outer > 1 else text
-    assert isinstance(expr, BinOp)
-    return _binary(expr, target, outer)
-
-
-def _binary(expr: Any, target: str, outer: int) -> str:
-    if expr.op == "/":
-        top, bottom = _emit(expr.left, target, 0), _emit(expr.right, target, 0)
-        text = f"\\frac{{{top}}}{{{bottom}}}" if target == "latex" else f"({top})/({bottom})"
-        return _paren(text, target) if outer > 3 else text
-    if expr.op == "**":
-        base = _emit(expr.left, target, 5)
-        power = _emit(expr.right, target, 0)
-        return f"{base}^{{{power}}}" if target == "latex" else f"{base}^({power})"
-    level = _PRECEDENCE[expr.op]
-    left = _emit(expr.left, target, level)
-    right = _emit(expr.right, target, level + (0 if expr.op in "+*" else 1))
-    op = {"*": "\\cdot" if target == "latex" else "dot"}.get(expr.op, expr.op)
-    text = f"{left} {op} {right}"
-    return _paren(text, target) if level < outer else text
-
-
-def _number(text: str, target: str, outer: int) -> str:
-    if "/" in text:
-        top, bottom = text.split("/")
-        text = f"\\frac{{{top}}}{{{bottom}}}" if target == "latex" else f"({top})/({bottom})"
-    return _paren(text, target) if text.startswith("-") and outer > 0 else text
-
-
-def _paren(text: str, target: str) -> str:
-    return f"\\left({text}\\right)" if target == "latex" else f"lr(({text}))"
-
-
-def _call(func: str, arg: str, target: str) -> str:
-    if target == "latex":
-        head = {"sigmoid": "\\sigma", "tanh": "\\tanh", "exp": "\\exp", "log": "\\log"}.get(
-            func, "\\operatorname{" + func.replace("_", "\\_") + "}")
-        return f"{head}\\left({arg}\\right)"
-    head = {"sigmoid": "sigma", "tanh": "tanh", "exp": "exp", "log": "log"}.get(func, f'"{func}"')
-    return f"{head}({arg})"
-
-
-def math_name(name: str, target: str) -> str:
-    """w1 -> w_1, h_out -> h_out with an upright subscript, alpha -> the Greek letter."""
-    stem, _, sub = name.partition("_")
-    if not sub:
-        letters = stem.rstrip("0123456789")
-        stem, sub = letters, stem[len(letters):]
-    head = _name_head(stem, target)
-    if not sub:
-        return head
-    if target == "latex":
-        inner = sub if sub.isdigit() else "\\mathrm{" + sub.replace("_", "\\_") + "}"
-        return f"{head}_{{{inner}}}"
-    inner = sub if sub.isdigit() else f'"{sub}"'
-    return f"{head}_({inner})"
-
-
-def _name_head(stem: str, target: str) -> str:
-    if stem in GREEK:
-        return "\\" + stem if target == "latex" else stem
-    if len(stem) == 1:
-        return stem
-    return f"\\mathit{{{stem}}}" if target == "latex" else f'italic("{stem}")'

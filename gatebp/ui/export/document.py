@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from gatebp.gate.marking import penalty
 from gatebp.gate.question import Question
-from gatebp.ui.export.common import header_line, total_marks
+from gatebp.ui.export.common import header_line, total_marks, type_hint
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
@@ -160,6 +160,11 @@ def instructions(sheet: Sheet, *, answer_sheet: bool = False) -> list[str]:
         said.append("Mark every answer on the answer sheet: fill one bubble for an MCQ, every "
                     "correct bubble for an MSQ, and write a NAT answer in its box.")
     return said
+
+
+def paper_hint(q: Question) -> str:
+    """The type's instruction as it reads on paper (no one types on a printed test)."""
+    return "Write the numerical answer." if q.type == "NAT" else type_hint(q)
 
 
 def _marks(marks: int) -> str:

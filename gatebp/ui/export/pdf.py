@@ -21,13 +21,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from gatebp.gate.question import Question
-from gatebp.ui.export.common import key_rows, tag_text, type_hint, worked_steps
+from gatebp.ui.export.common import key_rows, tag_text, worked_steps
 from gatebp.ui.export.document import (
     Document,
     Group,
     Numbered,
     Sheet,
     instructions,
+    paper_hint,
     render_document,
 )
 
@@ -174,11 +175,6 @@ def question_typst(q: Question, number: int) -> str:
     inner = "\n\n".join(body)
     return (f"#block(breakable: false, width: 100%, above: 1.4em)[\n{inner}\n]\n"
             "#line(length: 100%, stroke: 0.4pt + luma(200))")
-
-
-def paper_hint(q: Question) -> str:
-    """The type's instruction as it reads on paper (no one types on a printed test)."""
-    return "Write the numerical answer." if q.type == "NAT" else type_hint(q)
 
 
 def graph_typst(q: Question) -> str:

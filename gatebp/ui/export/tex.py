@@ -1,31 +1,35 @@
 """LaTeX source a teacher can edit and compile with pdflatex (standard TeX Live packages only).
 
-User text is escaped character by character (the ten specials, and the Unicode maths symbols
-that gatebp's texts use, mapped to LaTeX commands), so no question can break the document or run
-a command. Expressions are typeset as maths through the whitelisting parser. The network is a
-TikZ picture placed with the same layout as the SVG, followed by a table of the values.
+User text goes through the maths printer's `to_latex` (gatebp.core.maths.escape): the LaTeX
+specials are escaped and every Unicode character the bank and the generator emit (←, ℝ, ᵀ, Σ,
+superscript runs, ŷ) becomes a command the preamble provides, so no question can break the
+document or run a command, and nothing prints as a placeholder. The paper follows the PDF:
+header block with instructions, 1-mark then 2-mark block, answer sheet, a tabled key and
+solutions that repeat each stem. Each question is one minipage, so no page starts in the middle
+of a question. The network is the layered figure of gatebp.ui.layout as a TikZ picture.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from gatebp.core.maths import to_latex
 from gatebp.gate.question import Question
-from gatebp.ui.export.common import (
-    graph_parts,
-    key_rows,
-    math_name,
-    math_source,
-    tag_text,
-    type_hint,
-    worked_steps,
+from gatebp.ui.export.common import key_rows, tag_text, worked_steps
+from gatebp.ui.export.document import (
+    Document,
+    Group,
+    Numbered,
+    Sheet,
+    instructions,
+    paper_hint,
+    render_document,
 )
-from gatebp.ui.export.document import Document, Group, Numbered, Sheet, render_document
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
-    from gatebp.ui.export.diagram import Box
 
 PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage[utf8]{inputenc}
@@ -36,59 +40,31 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage[margin=20mm]{geometry}
 \usepackage{graphicx}
 \usepackage{tikz}
-\usetikzlibrary{shapes.geometric}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.5em}
 \pagestyle{plain}
+\newcommand{\bubble}[1]{\tikz[baseline=(b.base)]\node[draw,circle,inner sep=1.2pt,
+  minimum size=13pt,font=\scriptsize](b){#1};}
+\newcommand{\natbox}{\fbox{\rule{0pt}{10pt}\hspace{32mm}}}
+\newcommand{\field}[2]{#1:~\rule{#2}{0.4pt}}
 """
-
-_SPECIALS = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
-    "^": r"\textasciicircum{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}",
-    "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
-}
-_UNICODE = {
-    "\u2202": r"$\partial$", "\u00b7": r"$\cdot$", "\u22c5": r"$\cdot$", "\u00d7": r"$\times$",
-    "\u2212": r"$-$", "\u2264": r"$\le$", "\u2265": r"$\ge$", "\u2260": r"$\neq$",
-    "\u2248": r"$\approx$", "\u2192": r"$\to$", "\u21d2": r"$\Rightarrow$", "\u2211": r"$\sum$",
-    "\u221e": r"$\infty$", "\u2208": r"$\in$", "\u00b1": r"$\pm$", "\u2032": r"$'$",
-    "\u00b2": r"\textsuperscript{2}", "\u00b3": r"\textsuperscript{3}", "\u2026": r"\ldots{}",
-    "\u2013": "--", "\u2014": "---", "\u2018": "`", "\u2019": "'", "\u201c": "``", "\u201d": "''",
-    "\u00a0": r"\nobreakspace{}", "\u2207": r"$\nabla$", "\u03c3": r"$\sigma$", "\u03b7": r"$\eta$",
-    "\u03b1": r"$\alpha$", "\u03b2": r"$\beta$", "\u03b3": r"$\gamma$", "\u03b4": r"$\delta$",
-    "\u0394": r"$\Delta$", "\u03bb": r"$\lambda$", "\u03b8": r"$\theta$", "\u03bc": r"$\mu$",
-    "\u03b5": r"$\epsilon$", "\u03c6": r"$\phi$", "\u03c0": r"$\pi$", "\u03c4": r"$\tau$",
-    "\u03c9": r"$\omega$", "\u2713": r"$\checkmark$", "\u2717": r"$\times$",
-}
+MAX_FIGURE_PT = 481.0  # the text width: 170 mm
+_CONTROL = re.compile("([\x7f-\x9f])")
 
 
 def escape_tex(text: str) -> str:
-    """Plain text to LaTeX text; characters pdflatex cannot set (DEL, C1 controls, most of
-    Unicode) become [U+XXXX], and other control characters are dropped.
+    """Plain text to LaTeX text through `to_latex`; DEL and C1 controls, which pdflatex stops
+    on and no question holds once `safe_questions` has run, show as [U+XXXX].
 
     Line breaks become \\newline, except at the ends (where LaTeX has "no line here to end").
     """
-    out = []
-    for char in text.replace("\r", "").strip("\n"):
-        if char in _SPECIALS:
-            out.append(_SPECIALS[char])
-        elif char in _UNICODE:
-            out.append(_UNICODE[char])
-        elif char == "\n":
-            out.append("\\newline\n")
-        elif ord(char) < 32 and char != "\t":
-            continue
-        elif 0x7F <= ord(char) <= 0x9F:  # DEL and C1: pdflatex stops on them
-            out.append(f"[U+{ord(char):04X}]")
-        elif ord(char) < 0x17F:
-            out.append(char)
-        else:
-            out.append(f"[U+{ord(char):04X}]")
-    return "".join(out)
+    parts = _CONTROL.split(text)
+    return "".join(f"[U+{ord(part):04X}]" if _CONTROL.fullmatch(part) else to_latex(part)
+                   for part in parts)
 
 
 class TexDocument(Document):
-    """LaTeX's hooks: the preamble and title block, \\clearpage before the key."""
+    """LaTeX's hooks: preamble and header block, mark groups, answer sheet, tabled key."""
 
     key_suffix = " --- answer key"
 
@@ -97,11 +73,17 @@ class TexDocument(Document):
                 "\\begin{center}", f"{{\\Large\\bfseries {escape_tex(sheet.title)}}}\\\\[2pt]",
                 escape_tex(sheet.meta), "\\end{center}"]
 
+    def front(self, sheet: Sheet) -> list[str]:
+        return [header_tex(sheet)]
+
     def group(self, group: Group) -> list[str]:
         return [f"\\section*{{{escape_tex(group.heading)}}}"]
 
     def question(self, q: Question, number: int) -> str:
         return question_tex(q, number)
+
+    def answer_sheet(self, sheet: Sheet) -> list[str]:
+        return ["\\clearpage", answer_sheet_tex(sheet.questions)]
 
     def key_break(self) -> list[str]:
         return ["\\clearpage"]
@@ -127,72 +109,77 @@ def render(questions: Sequence[Question], options: ExportOptions, *, paper: bool
     return render_document(TexDocument(), questions, options, paper=paper, key=key)
 
 
+def header_tex(sheet: Sheet) -> str:
+    """Time allowed, maximum marks, the candidate's fields, then the instructions."""
+    items = [f"  \\item {escape_tex(line)}" for line in instructions(sheet, answer_sheet=True)]
+    return "\n".join([
+        "\\noindent\\fbox{\\begin{minipage}{\\dimexpr\\linewidth-2\\fboxsep-2\\fboxrule}",
+        (f"\\textbf{{Time allowed:}} {sheet.minutes} minutes\\hfill"
+         f"\\textbf{{Maximum marks:}} {sheet.total}\\hfill\\textbf{{Questions:}} "
+         f"{len(sheet.questions)}\\\\[8pt]"),
+        "\\field{Name}{62mm}\\hfill\\field{Roll number}{35mm}\\hfill\\field{Date}{25mm}",
+        "\\end{minipage}}", "", "\\textbf{Instructions}", "{\\small\\begin{enumerate}",
+        *items, "\\end{enumerate}}"])
+
+
 def question_tex(q: Question, number: int) -> str:
+    """One question in one minipage: it moves to the next page whole or not at all."""
     parts = [f"\\subsection*{{Q.{number}\\quad{{\\small\\normalfont {escape_tex(tag_text(q))}}}}}",
              escape_tex(q.text), ""]
     if q.graph:
-        parts += [tikz_diagram(q), graph_table_tex(q), ""]
+        parts += [tikz_diagram(q), ""]
     if q.options:
         items = [f"  \\item[{{({escape_tex(o.label)})}}] {escape_tex(o.text)}" for o in q.options]
         parts += ["\\begin{itemize}", *items, "\\end{itemize}"]
-    parts += [f"{{\\small\\itshape {escape_tex(type_hint(q))}}}", "", "\\medskip\\hrule"]
-    return "\n".join(parts)
-
-
-def maths(text: str) -> str:
-    """Expression text as inline maths, or as escaped typewriter text if the parser refuses."""
-    source = math_source(text, "latex")
-    return f"${source}$" if source is not None else f"\\texttt{{{escape_tex(text)}}}"
+    parts += [f"{{\\small\\itshape {escape_tex(paper_hint(q))}}}"]
+    return "\n".join(["\\noindent\\begin{minipage}{\\linewidth}", *parts,
+                      "\\end{minipage}", "", "\\medskip\\hrule"])
 
 
 def tikz_diagram(q: Question) -> str:
-    """A TikZ picture with the SVG's geometry (1 layout unit = 0.75pt), scaled down if wide."""
-    from gatebp.ui.export.diagram import layout
+    """The layered figure (or the computation graph) at its natural size: 10 pt names."""
+    from gatebp.ui.export.tikz_figure import tikz_figure
+    from gatebp.ui.figure import figure_from_dict
+    from gatebp.ui.layout import place
 
     assert q.graph is not None
-    plan = layout(q.graph)
-    index = {box.name: i for i, box in enumerate(plan.boxes)}
-    lines = ["\\begin{tikzpicture}[x=0.75pt, y=-0.75pt, >=stealth]"]
-    lines += [_tikz_box(box, i) for i, box in enumerate(plan.boxes)]
-    lines += [f"  \\draw[->, thick] (n{index[a]}) -- (n{index[b]});" for a, b in plan.edges]
-    lines.append("\\end{tikzpicture}")
-    picture = "\n".join(lines)
-    if plan.width * 0.75 > 440:
+    drawing = place(figure_from_dict(q.graph))
+    picture = tikz_figure(drawing)
+    if drawing.width > MAX_FIGURE_PT:
         picture = f"\\resizebox{{\\linewidth}}{{!}}{{%\n{picture}}}"
     return f"\\begin{{center}}\n{picture}\n\\end{{center}}"
 
 
-def _tikz_box(box: Box, i: int) -> str:
-    fill = "blue!8" if box.leaf else "orange!12"
-    caption = box.caption.removeprefix("= ")
-    source = None if caption.endswith("\u2026") else math_source(caption, "latex")
-    text = f"\\texttt{{{escape_tex(box.caption)}}}" if source is None else f"${'= ' if box.leaf else ''}{source}$"
-    return (f"  \\node[draw, ellipse, fill={fill}, minimum width={2 * box.rx * 0.75:.1f}pt, "
-            f"minimum height={2 * box.ry * 0.75:.1f}pt, inner sep=1pt"
-            f"{', very thick' if box.output and not box.leaf else ''}] (n{i}) at "
-            f"({box.x:.1f},{box.y:.1f}) {{${math_name(box.name, 'latex')}$}};\n"
-            f"  \\node[font=\\scriptsize] at ({box.x:.1f},{box.y + box.ry + 11:.1f}) {{{text}}};")
+def answer_sheet_tex(numbered: Numbered) -> str:
+    """One row per question, in two columns: bubbles A-D, or a box for a NAT answer."""
+    rows = [f"\\textbf{{Q.{n}}} & {q.type} & {_marks_tex(q)} \\\\[3pt]" for n, q in numbered]
+    half = (len(rows) + 1) // 2
+    tables = ["\\begin{tabular}[t]{lll}\n" + "\n".join(part) + "\n\\end{tabular}"
+              for part in (rows[:half], rows[half:]) if part]
+    return ("\\section*{Answer sheet}\n\\field{Name}{80mm}\\hfill\\field{Roll number}{45mm}"
+            "\n\n\\bigskip\n" + "\\hfill".join(tables))
 
 
-def graph_table_tex(q: Question) -> str:
-    values, nodes = graph_parts(q)
-    rows = [f"  ${math_name(k, 'latex')}$ & {maths(v)} \\\\" for k, v in values.items()]
-    rows += [f"  ${math_name(k, 'latex')}$ & {maths(v)} \\\\" for k, v in nodes.items()]
-    return ("\\begin{center}\n\\begin{tabular}{ll}\n\\hline\n  name & given value / computed as "
-            "\\\\\n\\hline\n" + "\n".join(rows) + "\n\\hline\n\\end{tabular}\n\\end{center}")
+def _marks_tex(q: Question) -> str:
+    return " ".join(f"\\bubble{{{escape_tex(o.label)}}}" for o in q.options) or "\\natbox"
 
 
 def key_tex(numbered: Numbered) -> str:
     rows = [f"  Q.{n} & {t} & {m} & {escape_tex(k)} \\\\" for n, t, m, k in key_rows(numbered)]
     return ("\\section*{Answer key}\n\\begin{tabular}{llll}\n\\hline\n"
-            "  \\textbf{Question} & \\textbf{Type} & \\textbf{Marks} & \\textbf{Key} \\\\\n"
+            "  \\textbf{Q} & \\textbf{Type} & \\textbf{Marks} & \\textbf{Key} \\\\\n"
             "\\hline\n" + "\n".join(rows) + "\n\\hline\n\\end{tabular}")
 
 
 def solution_tex(q: Question, number: int) -> str:
+    """The key, the stem (and options) again, then the numbered working."""
     key = escape_tex(q.key_text())
-    head = f"\\subsection*{{Q.{number}\\quad{{\\normalfont Key: \\textbf{{{key}}}}}}}"
-    if not worked_steps(q):
-        return head
-    items = [f"  \\item {escape_tex(step.text)}" for step in worked_steps(q)]
-    return "\n".join([head, "\\begin{enumerate}", *items, "\\end{enumerate}"])
+    head = (f"\\subsection*{{Q.{number}\\quad{{\\small\\normalfont {escape_tex(tag_text(q))}}}"
+            f"\\quad{{\\normalfont Key: \\textbf{{{key}}}}}}}")
+    options = "".join(f"\\quad({escape_tex(o.label)}) {escape_tex(o.text)}" for o in q.options)
+    stem = f"{{\\small {escape_tex(q.text)}" + (f"\\\\{options}" if options else "") + "}"
+    steps = worked_steps(q)
+    if not steps:
+        return f"{head}\n{stem}"
+    items = [f"  \\item {escape_tex(step.text)}" for step in steps]
+    return "\n".join([head, stem, "\\begin{enumerate}", *items, "\\end{enumerate}"])

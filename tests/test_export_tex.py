@@ -1,0 +1,67 @@
+"""The LaTeX export prints every character and keeps questions whole (pdflatex, TeX Live).
+
+The .tex may hold only what its preamble sets: ASCII (with the commands of LaTeX, amssymb and
+textcomp) and the Latin-1 letters that inputenc's utf8 maps with T1 fonts. Everything else the
+bank or the generator writes must have been mapped by `to_latex`, never shown as [U+XXXX] or
+its `?` fallback.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from gatebp.core.maths import latex_covers
+from gatebp.gate.question import Question
+from gatebp.ui.export import ExportOptions, render_export
+from gatebp.ui.export.common import safe_questions
+
+
+@cache
+def questions(count: int) -> tuple[Question, ...]:
+    from gatebp.questions.sets import build_set
+
+    return tuple(safe_questions(build_set(11, count, (), None, "question_bank")))
+
+
+def strings(q: Question) -> list[str]:
+    steps = [s.text for s in q.solution]
+    return [q.text, q.key_text(), *steps, *(o.text for o in q.options)]
+
+
+def preamble_sets(char: str) -> bool:
+    """ASCII, or a Latin-1 letter (utf8 inputenc + T1); × and ÷ are maths, not letters."""
+    return ord(char) < 128 or (0xC0 <= ord(char) <= 0xFF and char not in "×÷")
+
+
+def test_the_tex_holds_no_character_its_preamble_does_not_map() -> None:
+    chosen = list(questions(300))
+    source = render_export(chosen, "tex", ExportOptions(solutions=True)).main.decode("utf-8")
+    outside = sorted({c for c in source if not preamble_sets(c)})
+    assert outside == [] and "[U+" not in source
+    unmapped = sorted({c for q in chosen for text in strings(q) for c in text
+                       if not latex_covers(c)})
+    assert unmapped == []  # nothing fell back to "?"
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+def test_pdflatex_compiles_and_every_page_starts_with_a_question(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    chosen = list(questions(20))[:20]
+    for name, data in (("paper", render_export(chosen, "tex", ExportOptions(answers="none")).main),
+                       ("key", render_export(chosen, "tex", ExportOptions(
+                           answers="separate"), ).key or b"")):
+        (tmp_path / f"{name}.tex").write_bytes(data)
+        run = subprocess.run(["pdflatex", "-no-shell-escape", "-interaction=nonstopmode",
+                              "-halt-on-error", f"{name}.tex"], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=180, check=False)
+        assert run.returncode == 0, [line for line in run.stdout.splitlines() if line.startswith("!")]
+        assert "Overfull \\hbox" not in run.stdout
+    pages = PdfReader(tmp_path / "paper.pdf").pages
+    firsts = [page.extract_text().strip().splitlines()[0] for page in pages[1:]]
+    assert all(line.startswith(("Q.", "Answer sheet")) for line in firsts), firsts
