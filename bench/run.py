@@ -99,45 +99,37 @@ if __name__ == "__main__":
 
 
 # -- issue 17: the full-screen mock's first question, against line mode ------------------------
-SCREEN_MOCK = """import time
-from gatebp.app.session import LazyQuestions
-from gatebp.gate.exam import Exam
-from gatebp.questions.paper import plan_paper
-from gatebp.ui.screen import run_exam
-plan = plan_paper(1, 20)
-run_exam(Exam(LazyQuestions(plan.items), plan.minutes * 60, started=time.monotonic()))
-"""
 
 
 def screen_first_question(runs: int = 5) -> None:
-    """Time to "Question 1 of" on a 100x32 pseudo-terminal: the full-screen mock (the same calls
-    `practice --paper` makes for it) against line mode (`practice --paper --plain`). The CPU
+    """Time to "Question 1 of" on a 100x32 pseudo-terminal: `practice --paper` (the full-screen
+    mock on a terminal) against `practice --paper --line` (line mode). The CPU
     time of the child is shown too: on a shared machine it varies far less than wall time."""
     import resource
 
     import pexpect
 
-    def first(command: str, args: list[str], env: dict) -> tuple[float, float]:
+    def first(args: list[str]) -> tuple[float, float]:
         walls, cpus = [], []
         for _ in range(runs):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            start = time.perf_counter()
-            child = pexpect.spawn(command, args, env=env, encoding="utf-8", timeout=60,
-                                  dimensions=(32, 100))
-            child.expect(r"Question 1 of")
-            walls.append(time.perf_counter() - start)
-            child.kill(9)
-            child.wait()
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            with tempfile.TemporaryDirectory() as tmp:  # a fresh history: no unfinished mock to offer
+                env = {**os.environ, "GATEBP_HOME": tmp, "TERM": "xterm-256color"}
+                env.pop("NO_COLOR", None)
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                start = time.perf_counter()
+                child = pexpect.spawn(GATEBP, args, env=env, encoding="utf-8", timeout=60,
+                                      dimensions=(32, 100))
+                child.expect(r"Question 1 of")
+                walls.append(time.perf_counter() - start)
+                child.kill(9)
+                child.wait()
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         return statistics.median(walls), statistics.median(cpus)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "GATEBP_HOME": tmp, "TERM": "xterm-256color"}
-        env.pop("NO_COLOR", None)
-        line = first(GATEBP, ["practice", "--paper", "--seed", "1", "--count", "20", "--plain"],
-                     env)
-        screen = first(sys.executable, ["-c", SCREEN_MOCK], env)
+    mock = ["practice", "--paper", "--seed", "1", "--count", "20"]
+    line = first([*mock, "--line"])
+    screen = first(mock)  # a terminal, no --line: the full-screen mock, as a student starts it
     report("practice --paper: first question, line mode", line[0], "(reported)", True,
            f"(cpu {line[1] * 1000:.0f} ms)")
     report("practice --paper: first question, full screen", screen[0], "<= 1.5x line mode",
