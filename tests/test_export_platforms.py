@@ -151,3 +151,22 @@ def test_anki_css_has_night_mode(tmp_path) -> None:  # type: ignore[no-untyped-d
     _, _, css = read_apkg(render_export(anki_set()[:3], "anki", ExportOptions()).main, tmp_path)
     assert ".nightMode .card" in css and ".night_mode .card" in css
     assert "@media print" not in css
+
+
+# --- versions ----------------------------------------------------------------------------------
+
+def test_versions_say_that_bank_questions_are_shared(runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from gatebp.cli.main import cli
+
+    out = tmp_path / "set.json"
+    base = ["export", "-n", "3", "--seed", "5", "--versions", "2", "-o", str(out)]
+    result = runner.invoke(cli, [*base, "--bank", "question_bank"])
+    assert result.exit_code == 0, result.output
+    a, b = (json.loads((tmp_path / f"set-{v}.json").read_text())["questions"] for v in "AB")
+    shared = [q for q in a if q.get("source") == "bank"]
+    assert shared and [q for q in b if q.get("source") == "bank"] == shared
+    assert f"note: {len(shared)} bank questions are shared across versions" in result.stderr
+    alone = runner.invoke(cli, base)
+    assert alone.exit_code == 0 and "shared across versions" not in alone.stderr
