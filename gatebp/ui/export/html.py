@@ -28,6 +28,7 @@ from gatebp.ui.export.document import (
     instructions,
     paper_hint,
     render_document,
+    sheet_columns,
 )
 
 if TYPE_CHECKING:
@@ -235,9 +236,8 @@ def answer_sheet_html(numbered: Numbered) -> str:
         marks = ("".join(f'<span class="bubble">{escape(o.label)}</span>' for o in q.options)
                  or '<span class="natbox"></span>')
         rows.append(f"<tr><td><b>Q.{n}</b></td><td>{q.type}</td><td>{marks}</td></tr>")
-    half = (len(rows) + 1) // 2
-    tables = "".join(f"<table>{''.join(part)}</table>" for part in (rows[:half], rows[half:])
-                     if part)
+    tables = "".join(f"<table>{''.join(column)}</table>"
+                     for columns in sheet_columns(rows) for column in columns)
     fields = "".join(f'<span class="field">{name}:</span>' for name in ("Name", "Roll number"))
     return (f'<section class="sheet"><h2>Answer sheet</h2><div class="fields">{fields}</div>'
             f"{tables}</section>")
