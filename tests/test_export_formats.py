@@ -151,7 +151,8 @@ def test_html_is_self_contained_with_svg_and_key(questions: list[Question]) -> N
     data = render_export(questions, "html", ExportOptions()).main
     page = parse_html(data)
     text = squash(" ".join(page.text))
-    assert page.sections == ["question"] * 3 + ["key", "solutions"]
+    assert page.sections == (["front", "instructions"] + ["question"] * 3
+                             + ["sheet", "key after-paper", "solutions"])
     assert page.svgs == 2  # one per graph question
     for phrase in PHRASES:
         assert phrase in text
@@ -168,8 +169,8 @@ def test_html_separate_key_file(tmp_path: Path, questions: list[Question]) -> No
                            tmp_path / "paper.html")
     assert written == [tmp_path / "paper.html", tmp_path / "paper-key.html"]
     paper, key = (parse_html(p.read_bytes()) for p in written)
-    assert paper.sections == ["question"] * 3
-    assert "question" not in key.sections and "key" in key.sections
+    assert paper.sections == ["front", "instructions"] + ["question"] * 3 + ["sheet"]
+    assert key.sections == ["key", "solutions"]  # alone, the key starts on page 1
     assert all(k in " ".join(key.text) for k in KEYS)
 
 
@@ -312,7 +313,7 @@ def test_anki_deck_has_one_stable_note_per_question(tmp_path: Path,
     for (_, fields), question, phrase, key in zip(first, questions, PHRASES, KEYS):
         note_id, front, back, _topic = fields.split("\x1f")
         assert note_id == question.id and phrase in front and key in back
-    assert "<svg" in first[0][1] and "<svg" not in first[2][1]
+    assert '<img class="net"' in first[0][1] and "<img" not in first[2][1]
 
 
 def test_anki_ids_come_from_a_hash() -> None:

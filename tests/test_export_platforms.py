@@ -98,3 +98,75 @@ def test_the_command_says_which_msq_type_it_wrote(runner, tmp_path) -> None:  # 
     partial = runner.invoke(cli, [*args, "--moodle-msq", "partial"])
     assert partial.exit_code == 0 and "core Moodle multichoice" in partial.stderr
     assert "part of the marks" in partial.stderr and 'type="multichoiceset"' not in out.read_text()
+
+
+# --- Anki ------------------------------------------------------------------------------------
+
+def read_apkg(data: bytes, folder) -> tuple[list[list[str]], dict[str, bytes], str]:  # type: ignore[no-untyped-def]
+    """The notes' fields, the media files by name and the note type's CSS, read with sqlite."""
+    import io
+    import json
+    import sqlite3
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    (folder / "collection.anki2").write_bytes(archive.read("collection.anki2"))
+    with sqlite3.connect(folder / "collection.anki2") as connection:
+        notes = [row[0].split("\x1f") for row in connection.execute("SELECT flds FROM notes")]
+        models = json.loads(connection.execute("SELECT models FROM col").fetchone()[0])
+    media = {name: archive.read(index) for index, name in json.loads(archive.read("media")).items()}
+    return notes, media, " ".join(m["css"] for m in models.values())
+
+
+def anki_set() -> list[Question]:
+    from gatebp.questions.sets import build_set
+
+    return build_set(7, 20, (), None, None)
+
+
+def test_anki_cards_carry_mathjax_and_figures_as_media(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    questions = anki_set()
+    notes, media, _ = read_apkg(render_export(questions, "anki", ExportOptions()).main, tmp_path)
+    graphs = [q for q in questions if q.graph]
+    fronts = {fields[0]: fields[1] for fields in notes}
+    for q in graphs:
+        front = fronts[q.id]
+        assert "\\(" in front and "\\)" in front  # the values grid as MathJax
+        name = front.split('<img class="net" src="', 1)[1].split('"', 1)[0]
+        assert media[name].startswith(b"<svg")
+    assert 0 < len(media) <= len(graphs)  # one file per distinct figure
+    assert any("\\(-" in f or "\\(\\frac" in f or "\\(0" in f for f in fronts.values())
+
+
+def test_anki_fields_hold_no_diagram_text(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    notes, media, _ = read_apkg(render_export(anki_set(), "anki", ExportOptions()).main, tmp_path)
+    for fields in notes:
+        for field in fields:
+            assert "<svg" not in field and "<title>" not in field and "<text" not in field
+            assert "Network:" not in field and "aria-label" not in field
+    assert media  # the figures are there, as files
+
+
+def test_anki_css_has_night_mode(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _, _, css = read_apkg(render_export(anki_set()[:3], "anki", ExportOptions()).main, tmp_path)
+    assert ".nightMode .card" in css and ".night_mode .card" in css
+    assert "@media print" not in css
+
+
+# --- versions ----------------------------------------------------------------------------------
+
+def test_versions_say_that_bank_questions_are_shared(runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from gatebp.cli.main import cli
+
+    out = tmp_path / "set.json"
+    base = ["export", "-n", "3", "--seed", "5", "--versions", "2", "-o", str(out)]
+    result = runner.invoke(cli, [*base, "--bank", "question_bank"])
+    assert result.exit_code == 0, result.output
+    a, b = (json.loads((tmp_path / f"set-{v}.json").read_text())["questions"] for v in "AB")
+    shared = [q for q in a if q.get("source") == "bank"]
+    assert shared and [q for q in b if q.get("source") == "bank"] == shared
+    assert f"note: {len(shared)} bank questions are shared across versions" in result.stderr
+    alone = runner.invoke(cli, base)
+    assert alone.exit_code == 0 and "shared across versions" not in alone.stderr

@@ -61,7 +61,18 @@ def test_pdflatex_compiles_and_every_page_starts_with_a_question(tmp_path: Path)
                               "-halt-on-error", f"{name}.tex"], cwd=tmp_path,
                              capture_output=True, text=True, timeout=180, check=False)
         assert run.returncode == 0, [line for line in run.stdout.splitlines() if line.startswith("!")]
-        assert "Overfull \\hbox" not in run.stdout
+        assert "Overfull \\hbox" not in run.stdout and "Overfull \\vbox" not in run.stdout
     pages = PdfReader(tmp_path / "paper.pdf").pages
     firsts = [page.extract_text().strip().splitlines()[0] for page in pages[1:]]
     assert all(line.startswith(("Q.", "Answer sheet")) for line in firsts), firsts
+
+
+def test_long_sets_break_the_answer_sheet_and_key_across_pages() -> None:
+    from gatebp.ui.export.document import sheet_columns
+
+    pages = sheet_columns(list(range(130)))
+    assert [[len(column) for column in page] for page in pages] == [[30, 30], [30, 30], [5, 5]]
+    assert [n for page in pages for column in page for n in column] == list(range(130))
+    source = render_export(list(questions(20))[:70], "tex", ExportOptions()).main.decode()
+    assert source.count("\\begin{tabular}[t]{lll}") == 4  # 70 rows: two pages of two columns
+    assert "\\begin{longtable}{llll}" in source and "\\endhead" in source

@@ -24,7 +24,8 @@ FORMAT_NAMES = ("json", "md", "html", "pdf", "tex", "anki", "moodle")
               help="No key, a key at the end, or a separate STEM-key.SUFFIX file beside -o.")
 @click.option("--solutions/--no-solutions", default=False, help="Worked solutions in the key.")
 @click.option("--versions", type=click.IntRange(1, 26), default=1, show_default=True,
-              help="Versions A, B, ... with the same families but other numbers, each with its key.")
+              help="Versions A, B, ... with the same families but other numbers, each with its key "
+                   "(bank questions are the same in every version).")
 @click.option("--minutes", type=click.IntRange(1, 10_000),
               help="Time allowed, printed on the paper (default: the GATE pace, 180 minutes for 65 questions).")
 @click.option("--moodle-msq", type=click.Choice(["all-or-nothing", "partial"]), default="all-or-nothing",
@@ -63,10 +64,19 @@ def export(count: int, seed: int | None, topics: tuple[str, ...], marks: str | N
         target = _version_path(output, label)
         for path in write_export(chosen, fmt, options, target, sys.stdout):
             click.echo(f"wrote {escape_unsafe(str(path), one_line=True)}", err=True)
+    shared = sum(1 for q in questions if q.source != "generated")
+    if versions > 1 and shared:
+        click.echo(f"note: {_plural(shared, 'bank question')} {'is' if shared == 1 else 'are'} "
+                   "shared across versions (the same numbers in every version); only generated "
+                   "questions are redrawn", err=True)
     if fmt == "moodle" and any(q.type == "MSQ" for q in questions):
         from gatebp.ui.export.moodle import msq_note
 
         click.echo(msq_note(moodle_msq), err=True)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _version_path(output: Path | None, label: str) -> Path | None:

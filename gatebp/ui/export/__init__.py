@@ -22,7 +22,7 @@ import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Literal, NamedTuple
+from typing import IO, Any, Literal, NamedTuple, cast
 
 from gatebp.core.errors import GatebpError
 from gatebp.gate.question import Question
@@ -148,7 +148,7 @@ def _to_stream(data: bytes, spec: Format, stdout: IO[Any] | None) -> None:
             raise ExportError(f"{spec.suffix} data is binary and needs -o PATH here")
         stream.write(data.decode("utf-8"))
     else:
-        stream.write(data)  # type: ignore[arg-type]  # a bytes stream (BytesIO) given by a caller
+        cast("IO[bytes]", stream).write(data)  # a binary stream (BytesIO, a raw file)
 
 
 def _is_terminal(stream: IO[Any]) -> bool:

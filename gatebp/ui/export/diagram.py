@@ -53,10 +53,10 @@ def svg_diagram(graph: dict[str, Any]) -> str:
     boxes = {box.name: box for box in plan.boxes}
     summary = "; ".join(f"{b.name} = {b.caption.removeprefix('= ')}" for b in plan.boxes)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(plan.width)}" '
-        f'height="{_n(plan.height)}" viewBox="0 0 {_n(plan.width)} {_n(plan.height)}" '
-        f'role="img" aria-label="{escape(_clip(summary, 300), {chr(34): "&quot;"})}" '
-        f'font-family="{FONT}">',
+        (f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(plan.width)}" '
+         f'height="{_n(plan.height)}" viewBox="0 0 {_n(plan.width)} {_n(plan.height)}" '
+         f'role="img" aria-label="{escape(_clip(summary, 300), {chr(34): "&quot;"})}" '
+         f'font-family="{FONT}">'),
         f"<title>{escape(_clip('Network: ' + summary, 300))}</title>",
     ]
     parts += [_svg_edge(boxes[a], boxes[b]) for a, b in plan.edges]

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from gatebp.gate.marking import penalty
 from gatebp.gate.question import Question
@@ -160,6 +160,21 @@ def instructions(sheet: Sheet, *, answer_sheet: bool = False) -> list[str]:
         said.append("Mark every answer on the answer sheet: fill one bubble for an MCQ, every "
                     "correct bubble for an MSQ, and write a NAT answer in its box.")
     return said
+
+
+T = TypeVar("T")
+SHEET_ROWS = 30  # answer-sheet rows per column: two columns of 30 fit an A4 page
+
+
+def sheet_columns(rows: Sequence[T], per_column: int = SHEET_ROWS) -> list[list[list[T]]]:
+    """Answer-sheet rows laid out as pages of two columns, filled down then across: a table
+    that cannot break across pages (LaTeX's tabular) stays within one page."""
+    pages = []
+    for start in range(0, len(rows), 2 * per_column):
+        chunk = list(rows[start:start + 2 * per_column])
+        half = (len(chunk) + 1) // 2
+        pages.append([part for part in (chunk[:half], chunk[half:]) if part])
+    return pages
 
 
 def paper_hint(q: Question) -> str:

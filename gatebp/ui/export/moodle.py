@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from gatebp.gate.question import Question
 from gatebp.ui.export.common import plain_decimal
-from gatebp.ui.export.html import solution_html, stem_html
+from gatebp.ui.export.html import figure_svg, solution_html, stem_html
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
@@ -133,9 +133,7 @@ def _question_text(q: Question, number: int) -> str:
 def _attachment(q: Question, number: int) -> str:
     if not q.graph:
         return ""
-    from gatebp.ui.export.diagram import svg_diagram
-
-    data = base64.b64encode(svg_diagram(q.graph).encode("utf-8")).decode("ascii")
+    data = base64.b64encode(figure_svg(q).encode("utf-8")).decode("ascii")
     return f'\n    <file name="{_svg_name(number)}" path="/" encoding="base64">{data}</file>'
 
 

@@ -30,6 +30,7 @@ from gatebp.ui.export.document import (
     instructions,
     paper_hint,
     render_document,
+    sheet_columns,
 )
 
 if TYPE_CHECKING:
@@ -195,14 +196,14 @@ def answer_sheet_typst(numbered: Numbered) -> str:
         marks = (" ".join(f"#bubble({tstr(o.label)})" for o in q.options) if q.options
                  else "#natbox")
         rows.append(f"[*Q.{number}*], [{q.type}], [{marks}]")
-    half = (len(rows) + 1) // 2
-    tables = [("#table(columns: (auto, auto, 1fr), stroke: none, inset: (x: 4pt, y: 4pt),\n"
-               + ",\n".join(part) + ")") for part in (rows[:half], rows[half:]) if part]
+    pages = [", ".join("table(columns: (auto, auto, 1fr), stroke: none, inset: (x: 4pt, y: 4pt),\n"
+                       + ",\n".join(column) + ")" for column in columns)
+             for columns in sheet_columns(rows)]
     fields = ", ".join(f"field({tstr(name)})" for name in ("Name", "Roll number"))
+    grids = "\n#pagebreak()\n".join(
+        f"#grid(columns: (1fr, 1fr), column-gutter: 8mm,\n{page})" for page in pages)
     return ("= Answer sheet\n"
-            f"#grid(columns: (1.5fr, 1fr), column-gutter: 14pt, {fields})\n#v(0.8em)\n"
-            "#grid(columns: (1fr, 1fr), column-gutter: 8mm,\n" + ",\n".join(
-                t.removeprefix("#") for t in tables) + ")")
+            f"#grid(columns: (1.5fr, 1fr), column-gutter: 14pt, {fields})\n#v(0.8em)\n" + grids)
 
 
 # --- the key --------------------------------------------------------------------------------

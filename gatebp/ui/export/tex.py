@@ -26,6 +26,7 @@ from gatebp.ui.export.document import (
     instructions,
     paper_hint,
     render_document,
+    sheet_columns,
 )
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage{amsmath,amssymb}
 \usepackage[margin=20mm]{geometry}
 \usepackage{graphicx}
+\usepackage{longtable}
 \usepackage{tikz}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.5em}
@@ -153,11 +155,10 @@ def tikz_diagram(q: Question) -> str:
 def answer_sheet_tex(numbered: Numbered) -> str:
     """One row per question, in two columns: bubbles A-D, or a box for a NAT answer."""
     rows = [f"\\textbf{{Q.{n}}} & {q.type} & {_marks_tex(q)} \\\\[3pt]" for n, q in numbered]
-    half = (len(rows) + 1) // 2
-    tables = ["\\begin{tabular}[t]{lll}\n" + "\n".join(part) + "\n\\end{tabular}"
-              for part in (rows[:half], rows[half:]) if part]
+    pages = ["\\hfill".join("\\begin{tabular}[t]{lll}\n" + "\n".join(column) + "\n\\end{tabular}"
+                             for column in columns) for columns in sheet_columns(rows)]
     return ("\\section*{Answer sheet}\n\\field{Name}{80mm}\\hfill\\field{Roll number}{45mm}"
-            "\n\n\\bigskip\n" + "\\hfill".join(tables))
+            "\n\n\\bigskip\n" + "\n\n\\clearpage\n".join(pages))
 
 
 def _marks_tex(q: Question) -> str:
@@ -165,10 +166,11 @@ def _marks_tex(q: Question) -> str:
 
 
 def key_tex(numbered: Numbered) -> str:
+    """The key table; a longtable, so a long key breaks across pages with its header row."""
     rows = [f"  Q.{n} & {t} & {m} & {escape_tex(k)} \\\\" for n, t, m, k in key_rows(numbered)]
-    return ("\\section*{Answer key}\n\\begin{tabular}{llll}\n\\hline\n"
+    return ("\\section*{Answer key}\n\\begin{longtable}{llll}\n\\hline\n"
             "  \\textbf{Q} & \\textbf{Type} & \\textbf{Marks} & \\textbf{Key} \\\\\n"
-            "\\hline\n" + "\n".join(rows) + "\n\\hline\n\\end{tabular}")
+            "\\hline\n\\endhead\n" + "\n".join(rows) + "\n\\hline\n\\end{longtable}")
 
 
 def solution_tex(q: Question, number: int) -> str:
