@@ -57,6 +57,13 @@ def draw(rng: random.Random, marks: int, column: int) -> tuple[list[Fraction], l
     its row is drawn to match: a nonzero pre-activation (negating the row and bias flips its sign)
     and, in the first layer, a nonzero weight from the input asked about, so every gate matters."""
     x = [Fraction(rng.choice((-2, -1, 1, 2, 3))) for _ in range(2)]
+    return x, hidden_layers(rng, x, marks, column)
+
+
+def hidden_layers(rng: random.Random, x: list[Fraction], marks: int, column: int) -> list[Layer]:
+    """The ReLU layers over input `x` and the linear output: one hidden layer for 1 mark, two for
+    2 marks, each unit's gate state chosen first (most draws close one h unit) and its row drawn
+    to match, with a nonzero weight from input `column` in the first layer."""
     first = [False, True, True] if rng.random() < 0.85 else [True, True, True]
     rng.shuffle(first)
     states = [first] if marks == 1 else [first, rng.choice(([True, False], [False, True], [True, True]))]
@@ -73,7 +80,7 @@ def draw(rng: random.Random, marks: int, column: int) -> tuple[list[Fraction], l
         values = [max(Fraction(0), sum((w * v for w, v in zip(r, values)), bias)) for r, bias in rows]
         need = None
     layers.append({"out": "y", "W": [[Fraction(rng.choice((-2, -1, 1, 2, 3))) for _ in values]]})
-    return x, layers
+    return layers
 
 
 def _row(rng: random.Random, inputs: list[Fraction], is_open: bool, with_bias: bool,

@@ -36,9 +36,9 @@ from gatebp.questions.families.multipath_relu import (
     _gate_claim,
     _pair,
     _paths_claim,
-    _row,
     describe,
     gate_slips,
+    hidden_layers,
     live_paths,
     pre_activations_nonzero,
     spec_text,
@@ -59,23 +59,7 @@ INPUTS3 = ("x1", "x2", "x3")
 
 def draw3(rng: random.Random, marks: int, column: int) -> tuple[list[Fraction], list[Layer]]:
     x = [Fraction(v) for v in rng.sample((-2, -1, 1, 2, 3), 3)]
-    first = [False, True, True] if rng.random() < 0.85 else [True, True, True]
-    rng.shuffle(first)
-    states = [first] if marks == 1 else [first, rng.choice(([True, False], [False, True], [True, True]))]
-    layers: list[Layer] = []
-    values = x
-    need: int | None = column
-    for stem, wanted in zip("hg", states):
-        with_bias = rng.random() < 0.5
-        rows = [_row(rng, values, is_open, with_bias, need) for is_open in wanted]
-        layer: Layer = {"out": stem, "W": [r for r, _ in rows], "act": "relu"}
-        if with_bias:
-            layer["b"] = [bias for _, bias in rows]
-        layers.append(layer)
-        values = [max(Fraction(0), sum((w * v for w, v in zip(r, values)), bias)) for r, bias in rows]
-        need = None
-    layers.append({"out": "y", "W": [[Fraction(rng.choice((-2, -1, 1, 2, 3))) for _ in values]]})
-    return x, layers
+    return x, hidden_layers(rng, x, marks, column)
 
 
 def masks_and_deltas(x: list[Fraction], layers: list[Layer]) -> list[list[Fraction]]:
