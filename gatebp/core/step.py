@@ -3,6 +3,11 @@
 The solver writes forward, local, delta, vector, path, sum, answer, update and note steps; a
 question adds the key and, for statement options, a verdict per option. Hints show only the
 kinds in HINTABLE, so no hint can give the key away.
+
+A step the student could compute and type also carries `quantity` (what it computes, as maths
+markup: "z1", "∂h1/∂z1", "∂y/∂z1"), `value` (its number) and `skill` (what it drills: "forward",
+"local:<activation>" such as "local:sigmoid" or "local:linear", "delta", "path", "sum", "update",
+"answer"), so a guided drill can ask for it and check it, and history can count skills.
 """
 
 from __future__ import annotations
@@ -20,17 +25,37 @@ class Step:
 
     kind: str
     text: str
+    quantity: str | None = None
+    value: float | None = None
+    skill: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in STEP_KINDS:
             raise ValueError(f"unknown step kind {self.kind!r}; expected one of {STEP_KINDS}")
 
-    def to_dict(self) -> dict[str, str]:
-        return {"kind": self.kind, "text": self.text}
+    @property
+    def checkable(self) -> bool:
+        """A guided drill can ask for this step: it names a quantity and has its value."""
+        return self.quantity is not None and self.value is not None
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"kind": self.kind, "text": self.text}
+        for key in ("quantity", "value", "skill"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, str]) -> Step:
-        return cls(data.get("kind", "note"), data["text"])
+    def from_dict(cls, data: dict[str, object]) -> Step:
+        value = data.get("value")
+        return cls(str(data.get("kind", "note")), str(data["text"]),
+                   quantity=_opt_str(data.get("quantity")),
+                   value=float(value) if isinstance(value, (int, float)) else None,
+                   skill=_opt_str(data.get("skill")))
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def as_steps(lines: object) -> tuple[Step, ...]:
