@@ -157,7 +157,7 @@ class Printer:
         raise TypeError(f"unknown operator {node.op!r}")
 
     def _Call(self, node: Call) -> Frag:
-        arg = self.frag(node.arg)
+        arg = self.frag(_bare(node.arg))
         record = activations.find(node.func)
         if record is not None and record.power:
             return self.exponential(arg)
@@ -188,7 +188,7 @@ class Printer:
 
     def _Prime(self, node: Prime) -> Frag:
         head, kind = self.functions.get(node.func, (self.name(node.func), "call"))
-        return Frag(self.apply(head + self.prime_mark, self.frag(node.arg)), ATOM, kind, "call")
+        return Frag(self.apply(head + self.prime_mark, self.frag(_bare(node.arg))), ATOM, kind, "call")
 
     def _Entry(self, node: Entry) -> Frag:
         return Frag(self.entry(self.name(node.name), [str(i) for i in node.indices]), ATOM, "word", "word")
@@ -198,7 +198,7 @@ class Printer:
 
     def _Apply(self, node: Apply) -> Frag:
         kind = "word" if names.parse_name(node.name).is_word else "call"
-        return Frag(self.apply(self.name(node.name), self.frag(node.arg)), ATOM, kind, "call")
+        return Frag(self.apply(self.name(node.name), self.frag(_bare(node.arg))), ATOM, kind, "call")
 
     def _Relation(self, node: Relation) -> Frag:
         if node.op not in self.relations:
@@ -331,6 +331,11 @@ class Printer:
 
     def slash(self) -> str:
         return "/"
+
+
+def _bare(node: MathExpr) -> MathExpr:
+    """A function's argument without kept parentheses: its own brackets already hold it."""
+    return node.operand if isinstance(node, Group) else node
 
 
 def __getattr__(name: str) -> object:
