@@ -142,3 +142,14 @@ def test_explain_json_steps_print_as_the_paper_writes(runner):
     assert_paper_notation(lines)
     assert "∂y₁/∂W₁[1,2] = δ(z₁[1])·x₂ = 3·(−2) = −6" in lines
     assert data["value"] == -6
+
+
+def test_softmax_with_cross_entropy_states_the_y_minus_t_shortcut():
+    import math
+
+    graph = parse_inline("L = -log(y2)", None, "dL/dx1", "x=[1, -2] | h=relu([[1, -1], [2, 1]]) | y=softmax([[1, 2], [0, 1]])")
+    line = next(s.text for s in solve(graph).steps if "softmax" in s.text and "δ(z2) =" in s.text)
+    assert "target $t = [0, 1]$" in line and "$δ(z2) = y - t$ directly" in line
+    z = [3, 0]  # h = relu([3, 0]) = [3, 0]; z2 = W2 h = [3, 0]
+    y = [math.exp(v) / sum(math.exp(u) for u in z) for v in z]
+    assert _columns(line)[-1] == pytest.approx([y[0] - 0, y[1] - 1], abs=6e-5)

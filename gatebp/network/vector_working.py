@@ -22,7 +22,7 @@ from gatebp.network.graph import Find, Graph
 from gatebp.network.local_lines import local_step
 from gatebp.network.local_rules import local_derivatives
 from gatebp.network.notation import display_names, factor, math, rename, result
-from gatebp.network.steps import Edge
+from gatebp.network.steps import Edge, as_float
 from gatebp.network.vector_form import (
     Target,
     agree,
@@ -114,7 +114,20 @@ def _output_line(graph: Graph, find: Find, top: int, forward: Values, upstream: 
         prime = primes(layer, forward)
         text = (f"$$δ({z}) = {gradient} ⊙ {layer.act}'({z}) = {column(upstream)} ⊙ {column(prime)} = "
                 f"{column(delta)}$$")
-    return Step(kind="vector", text=text)
+    shortcut = _shortcut(layer.act, [forward[u] for u in layer.units], delta, layer.out, z)
+    return Step(kind="vector", text=text + shortcut)
+
+
+def _shortcut(act: str, outputs: list[sp.Expr], delta: sp.Matrix, out: str, z: str) -> str:
+    """Softmax or sigmoid with cross-entropy: δ = output − target, said when the target is 0/1."""
+    if act not in ("softmax", "sigmoid"):
+        return ""
+    targets = [as_float(a) - as_float(d) for a, d in zip(outputs, delta)]
+    if not all(abs(t - round(t)) < 1e-9 and round(t) in (0, 1) for t in targets):
+        return ""
+    loss = "softmax with cross-entropy" if act == "softmax" else "sigmoid with binary cross-entropy"
+    row = "[" + ", ".join(str(round(t)) for t in targets) + "]"
+    return f" ({loss}, target {math(f't = {row}')}: the factors cancel, so {math(f'δ({z}) = {out} - t')} directly)"
 
 
 def _down(graph: Graph, k: int, forward: Values, above: sp.Matrix) -> tuple[sp.Matrix, list[Step]]:
