@@ -18,9 +18,9 @@ grammar), `names` (how a user's name is shown), `text` (MathText: Text/Math/Disp
 `$...$` markup, terminal wrapping and multi-line matrices), `escape` (free text with Unicode
 maths for each target; LaTeX's map covers every character the bank and the generator emit).
 
-The working's notation (gatebp.core.maths.spans reads it inside `$...$`; `\$` is a literal $):
+The working's notation (gatebp.core.maths.spans reads it inside `$...$`; a backslash before $ makes it a literal $):
 a local derivative, along one edge with the node's other inputs held fixed, is written
-`∂h1/∂z1|local` and printed ∂h₁/∂z₁|local (LaTeX \left.\frac{∂h_1}{∂z_1}\right|_{local}); a total
+`∂h1/∂z1|local` and printed ∂h₁/∂z₁|local (in LaTeX, the fraction with a bar subscripted local); a total
 derivative of the output is `∂L/∂z1` or, in the δ recursion, `δ(z1)` (δ(z₁)); so one symbol never
 stands for two values. Primes: `relu'(z1)`, `sigmoid'(z)` or `σ'(z)` print ReLU′(z₁), σ′(z);
 `W2ᵀ` (or `W2^T`) a transpose, `a ⊙ b` the entrywise product, `W1[2,1]` an entry (names.py says
