@@ -155,3 +155,11 @@ def test_softmax_with_cross_entropy_states_the_y_minus_t_shortcut():
     z = [3, 0]  # h = relu([3, 0]) = [3, 0]; z2 = W2 h = [3, 0]
     y = [math.exp(v) / sum(math.exp(u) for u in z) for v in z]
     assert _columns(line)[-1] == pytest.approx([y[0] - 0, y[1] - 1], abs=6e-5)
+
+
+def test_sigmoid_with_bce_states_p_minus_t_and_mse_does_not():
+    bce = rendered(solve(parse_inline(*SCALAR[1])).steps)
+    line = next(text for text in bce if text.startswith("δ(z) ="))
+    assert line.endswith("so δ(z) = p − t = 0.7941 − 0 directly)")
+    mse = solve(parse_inline("z = w*x; p = sigmoid(z); L = (p - t)**2", "w=1, x=1, t=0", "dL/dw")).steps
+    assert not any("directly" in s.text for s in mse)
