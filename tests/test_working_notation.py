@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gatebp.cli.main import cli
-from gatebp.core.maths import TARGETS, parse_markup, render
+from gatebp.core.maths import TARGETS, display_width, parse_markup, render, wrap
 from gatebp.network.graph import Find
 from gatebp.network.solve import solve
 from gatebp.network.spec import parse_inline, parse_spec
@@ -83,6 +83,8 @@ def test_layer_form_working_is_the_vector_form(layers, find):
     assert any("⊙" in line for line in lines) or find == "dy1/dh2"
     for target in TARGETS:
         rendered(steps, target)
+    for step in steps:  # an 80-column terminal: paragraphs wrap, displays (matrices) fit as they are
+        assert max(display_width(line) for line in wrap(parse_markup(step.text), 80)) <= 80
 
 
 def _columns(text: str) -> list[list[float]]:
