@@ -10,14 +10,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich import box
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
+from gatebp.core.maths import Target
 from gatebp.gate.exam import PALETTE_STATES as STATE_ORDER
 from gatebp.gate.exam import STATE_LABELS as LEGEND
 from gatebp.gate.marking import marks_words, penalty_text
 from gatebp.gate.question import Question
+from gatebp.ui.mathtext import show
+from gatebp.ui.terminal.maths import AsciiOnly, Lazy
+
+__all__ = ["AsciiOnly", "button", "exam_help", "frame", "legend", "marks_line", "palette",
+           "question_panel", "question_text"]
 
 PLAIN_CODE = {"not_visited": "  ", "not_answered": "N ", "answered": "A ", "marked": "M ",
               "answered_marked": "AM"}
@@ -29,18 +35,6 @@ TYPE_HELP = {
     "MCQ": "Choose one option (e.g. B).",
     "MSQ": "Choose one or more options (e.g. AC or a c).",
 }
-
-
-class AsciiOnly:
-    """Render a renderable as if the terminal had no Unicode (ASCII tree guides)."""
-
-    def __init__(self, renderable: RenderableType) -> None:
-        self.renderable = renderable
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        ascii_options = options.copy()
-        ascii_options.encoding = "ascii"
-        yield from console.render(self.renderable, ascii_options)
 
 
 def frame(plain: bool) -> box.Box:
@@ -55,22 +49,27 @@ def marks_line(question: Question) -> str:
 
 def question_panel(question: Question, number: int, total: int, plain: bool = False,
                    time_left: str | None = None, diagram: bool = True) -> Panel:
-    """The question as the student reads it: text, options, the network, type and marks."""
-    parts: list[RenderableType] = [Text(question.text)]
-    if question.options:
-        options = Text()
-        for option in question.options:
-            options.append(f"\n({option.label}) ", style="bold")
-            options.append(option.text)
-        parts.append(options)
-    tree = _diagram(question, plain) if diagram else None
-    if tree is not None:
+    """The question as the student reads it: text, options, the network, type and marks (in
+    the console's notation; `plain` forces ASCII boxes and maths on any console)."""
+    parts: list[RenderableType] = [Lazy(lambda target: question_text(question, target))]
+    if diagram and question.graph is not None:
+        tree = Lazy(lambda target: _diagram(question, plain or target == "ascii") or Text(""))
         parts += [Text(""), Text("Network (given values)", style="dim"), tree]
     parts.append(Text(TYPE_HELP.get(question.type, ""), style="dim"))
     title = f"Question {number} of {total}"
     subtitle = marks_line(question) + (f" · {time_left} left" if time_left else "")
-    return Panel(Group(*parts), title=title, title_align="left", subtitle=subtitle,
+    body = AsciiOnly(Group(*parts)) if plain else Group(*parts)
+    return Panel(body, title=title, title_align="left", subtitle=subtitle,
                  subtitle_align="right", box=frame(plain), border_style="cyan")
+
+
+def question_text(question: Question, target: Target = "unicode") -> Text:
+    """The stem, then each option under its letter, maths in `target`'s notation."""
+    text = Text(show(question.text, target))
+    for option in question.options:
+        text.append(f"\n({option.label}) ", style="bold")
+        text.append(show(option.text, target))
+    return text
 
 
 def _diagram(question: Question, plain: bool) -> RenderableType | None:

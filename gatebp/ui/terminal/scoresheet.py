@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -14,7 +15,8 @@ from rich.text import Text
 
 from gatebp.gate.exam import STATE_LABELS
 from gatebp.gate.marking import exact_total as marks_number
-from gatebp.ui.terminal.question import AsciiOnly
+from gatebp.ui.terminal.maths import Lazy
+from gatebp.ui.terminal.question import question_text
 
 if TYPE_CHECKING:
     from gatebp.gate.exam import ExamResult, QuestionResult
@@ -91,8 +93,8 @@ def missed_working(results: Sequence[QuestionResult], plain: bool = False) -> li
         head = Text(f"Key: {r.question.key_text()}", style="bold")
         if r.grade.mistake:
             head.append(f"\nLikely mistake: you {r.grade.mistake}.", style="yellow")
-        working = question_working(r.question, plain)
-        body = Group(Text(r.question.text), head, AsciiOnly(working) if plain else working)
+        body = Group(Lazy(partial(question_text, r.question)), head,
+                     question_working(r.question, plain))
         parts.append(Panel(body, title=f"Question {r.number} · {r.question.id}", title_align="left",
                            box=box.ASCII if plain else box.ROUNDED))
     return parts
