@@ -118,7 +118,7 @@ def _note(genanki: Any, model: Any, q: Question, solutions: bool, media: Media) 
     front = (f'<p class="tag">{escape(tag_text(q))}</p>\n'
              f"{stem_html(q, diagram=picture, maths='mathjax')}\n{options_html(q, maths='mathjax')}")
     key = f'<p>Key: <span class="answer">{escape(q.key_text())}</span></p>'
-    back = solution_html(q) if solutions else key
+    back = solution_html(q, maths="mathjax") if solutions else key
     tags = [_tag(q.topic), q.type]
     return genanki.Note(model=model, fields=[q.id, front, back, q.topic], tags=tags,
                         guid=genanki.guid_for("gatebp", q.id))

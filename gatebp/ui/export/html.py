@@ -30,6 +30,7 @@ from gatebp.ui.export.document import (
     render_document,
     sheet_columns,
 )
+from gatebp.ui.mathtext import show
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
@@ -78,6 +79,8 @@ ol.options li { margin: .2rem 0; }
 .solution { border-top: 1px solid var(--rule); padding: .6rem 0; }
 .solution .stem { border-left: 3px solid var(--rule); padding-left: .6rem; font-size: .92rem; }
 .answer { font-weight: bold; color: var(--accent); }
+.math { font-family: "DejaVu Serif", "Cambria Math", "STIX Two Math", serif; white-space: nowrap; }
+.math-display { display: block; margin: .3rem 0 .3rem 1.5rem; white-space: nowrap; }
 @media print {
   @page { size: A4; margin: 16mm; }
   body { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; }
@@ -167,12 +170,22 @@ def stem_html(q: Question, *, diagram: str | None = None, maths: Maths = "html")
     `diagram` replaces the inline SVG (Moodle and Anki point at an attached file instead);
     `maths` is "html" (the printer's HTML) or "mathjax" (`\\( ... \\)` for Anki).
     """
-    parts = [f'<p class="text">{escape(q.text)}</p>']
+    parts = [text_html(q.text, maths)]
     if q.graph:
         picture = diagram if diagram is not None else inline_svg(q)
         parts.append(f'<figure class="net">{picture}</figure>')
         parts.append(values_html(q, maths))
     return "\n".join(parts)
+
+
+def text_html(text: str, maths: Maths = "html", css: str = "text") -> str:
+    """A stem as a paragraph, its maths through the printer ("mathjax": `\\( \\)` for Anki)."""
+    return f'<p class="{css}">{markup_html(text, maths)}</p>'
+
+
+def markup_html(text: str, maths: Maths = "html") -> str:
+    """Markup as HTML: maths spans as the printer's HTML, or MathJax for Anki."""
+    return show(text, "mathjax" if maths == "mathjax" else "html", escape)
 
 
 def figure_svg(q: Question) -> str:
@@ -220,7 +233,7 @@ def options_html(q: Question, maths: Maths = "html") -> str:
 
 def _option(text: str, maths: Maths) -> str:
     if maths != "mathjax" or not _NUMERIC.fullmatch(text):
-        return escape(text)
+        return markup_html(text, maths)
     from gatebp.core.maths import render_math
 
     try:
@@ -253,12 +266,13 @@ def key_html(numbered: Numbered, *, after_paper: bool = True) -> str:
             f"<tbody>{rows}</tbody></table></section>")
 
 
-def solution_html(q: Question, number: int | None = None, *, stem: bool = False) -> str:
+def solution_html(q: Question, number: int | None = None, *, stem: bool = False,
+                  maths: Maths = "html") -> str:
     """The key and the numbered working for one question (with `stem`, its text and options
     first, so a printed key is read without the paper)."""
     head = f"<h3>Q.{number}</h3>" if number is not None else ""
-    repeat = (f'<div class="stem"><p class="text">{escape(q.text)}</p>{options_html(q)}</div>'
+    repeat = (f'<div class="stem">{text_html(q.text, maths)}{options_html(q, maths)}</div>'
               if stem else "")
-    steps = "".join(f'<li class="step">{escape(s.text)}</li>' for s in worked_steps(q))
+    steps = "".join(f'<li class="step">{markup_html(s.text, maths)}</li>' for s in worked_steps(q))
     return (f'<div class="solution">{head}<p>Key: <span class="answer">{escape(q.key_text())}'
             f"</span></p>{repeat}" + (f"<ol>{steps}</ol>" if steps else "") + "</div>")

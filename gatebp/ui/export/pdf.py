@@ -32,6 +32,7 @@ from gatebp.ui.export.document import (
     render_document,
     sheet_columns,
 )
+from gatebp.ui.mathtext import show
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
@@ -148,6 +149,12 @@ def tcontent(text: str) -> str:
     return " #linebreak() ".join(f"#{tstr(line)}" for line in lines)
 
 
+def typst_text(text: str) -> str:
+    """Markup as Typst content: free text as string literals (line breaks kept), maths spans
+    as Typst maths ($...$; a display as a block equation with `mat(...)`)."""
+    return show(text, "typst", tcontent)
+
+
 # --- the paper ------------------------------------------------------------------------------
 
 def header_block(sheet: Sheet) -> str:
@@ -167,11 +174,11 @@ def instructions_typst(sheet: Sheet) -> str:
 
 
 def question_typst(q: Question, number: int) -> str:
-    body = [f"#qhead({tstr(str(number))}, {tstr(tag_text(q))})", tcontent(q.text)]
+    body = [f"#qhead({tstr(str(number))}, {tstr(tag_text(q))})", typst_text(q.text)]
     if q.graph:
         body.append(graph_typst(q))
     if q.options:
-        body += [f"#option({tstr(o.label)}, [{tcontent(o.text)}])" for o in q.options]
+        body += [f"#option({tstr(o.label)}, [{typst_text(o.text)}])" for o in q.options]
     body.append(f"#hint({tstr(paper_hint(q))})")
     inner = "\n\n".join(body)
     return (f"#block(breakable: false, width: 100%, above: 1.4em)[\n{inner}\n]\n"
@@ -220,9 +227,9 @@ def solution_typst(q: Question, number: int) -> str:
     """The key, the question's stem (and options) again, then the numbered working."""
     head = (f"#qhead({tstr(str(number))}, [#{tstr(tag_text(q))} #h(1em) "
             f"#text(size: 10.5pt, fill: black)[Key: *#{tstr(q.key_text())}*]])")
-    options = [f"option({tstr(o.label)}, [{tcontent(o.text)}])" for o in q.options]
+    options = [f"option({tstr(o.label)}, [{typst_text(o.text)}])" for o in q.options]
     choices = f" #grid(columns: 2, column-gutter: 1.5em, row-gutter: 0.5em, {', '.join(options)})"
-    stem = f"#stem[{tcontent(q.text)}{choices if options else ''}]"
-    steps = ", ".join(f"[{tcontent(s.text)}]" for s in worked_steps(q))
+    stem = f"#stem[{typst_text(q.text)}{choices if options else ''}]"
+    steps = ", ".join(f"[{typst_text(s.text)}]" for s in worked_steps(q))
     working = f"\n#enum({steps})" if steps else ""
     return (f"#block(breakable: true, width: 100%, above: 1.3em)[\n{head}\n{stem}{working}\n]")

@@ -28,6 +28,7 @@ from gatebp.ui.export.document import (
     render_document,
     sheet_columns,
 )
+from gatebp.ui.mathtext import show
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
@@ -63,6 +64,12 @@ def escape_tex(text: str) -> str:
     parts = _CONTROL.split(text)
     return "".join(f"[U+{ord(part):04X}]" if _CONTROL.fullmatch(part) else to_latex(part)
                    for part in parts)
+
+
+def tex_text(text: str) -> str:
+    """Markup as LaTeX: free text through `escape_tex`, maths spans as LaTeX maths ($...$,
+    \\[ ... \\] with a bmatrix for a display)."""
+    return show(text, "latex", escape_tex)
 
 
 class TexDocument(Document):
@@ -127,11 +134,11 @@ def header_tex(sheet: Sheet) -> str:
 def question_tex(q: Question, number: int) -> str:
     """One question in one minipage: it moves to the next page whole or not at all."""
     parts = [f"\\subsection*{{Q.{number}\\quad{{\\small\\normalfont {escape_tex(tag_text(q))}}}}}",
-             escape_tex(q.text), ""]
+             tex_text(q.text), ""]
     if q.graph:
         parts += [tikz_diagram(q), ""]
     if q.options:
-        items = [f"  \\item[{{({escape_tex(o.label)})}}] {escape_tex(o.text)}" for o in q.options]
+        items = [f"  \\item[{{({escape_tex(o.label)})}}] {tex_text(o.text)}" for o in q.options]
         parts += ["\\begin{itemize}", *items, "\\end{itemize}"]
     parts += [f"{{\\small\\itshape {escape_tex(paper_hint(q))}}}"]
     return "\n".join(["\\noindent\\begin{minipage}{\\linewidth}", *parts,
@@ -178,10 +185,10 @@ def solution_tex(q: Question, number: int) -> str:
     key = escape_tex(q.key_text())
     head = (f"\\subsection*{{Q.{number}\\quad{{\\small\\normalfont {escape_tex(tag_text(q))}}}"
             f"\\quad{{\\normalfont Key: \\textbf{{{key}}}}}}}")
-    options = "".join(f"\\quad({escape_tex(o.label)}) {escape_tex(o.text)}" for o in q.options)
-    stem = f"{{\\small {escape_tex(q.text)}" + (f"\\\\{options}" if options else "") + "}"
+    options = "".join(f"\\quad({escape_tex(o.label)}) {tex_text(o.text)}" for o in q.options)
+    stem = f"{{\\small {tex_text(q.text)}" + (f"\\par\\noindent{options}" if options else "") + "}"
     steps = worked_steps(q)
     if not steps:
         return f"{head}\n{stem}"
-    items = [f"  \\item {escape_tex(step.text)}" for step in steps]
+    items = [f"  \\item {tex_text(step.text)}" for step in steps]
     return "\n".join([head, stem, "\\begin{enumerate}", *items, "\\end{enumerate}"])
