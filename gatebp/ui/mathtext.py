@@ -139,3 +139,10 @@ def show_name(name: str, target: Target) -> str:
         return render_name(name, target)
     except Exception:
         return name
+
+
+def show_span(source: str, target: Target) -> str:
+    """The inside of one maths span (`∂L/∂w1`, `x`, `-t + y`) printed for a terminal target;
+    the source as written when it is not maths the parser reads (`1 if z > 0 else 0`)."""
+    parts = markup_parts(f"${source}$") if source.strip() and "$" not in source else None
+    return render_parts(parts, target) if parts is not None else source

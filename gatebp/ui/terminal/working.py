@@ -25,7 +25,7 @@ from gatebp.network.graph import Graph, graph_from_record
 from gatebp.network.steps import RELU_CONVENTION, Solution, Step, factor, show
 from gatebp.ui.figure import LayeredFigure, build_figure
 from gatebp.ui.mathtext import show as show_markup
-from gatebp.ui.mathtext import show_expr, show_name
+from gatebp.ui.mathtext import show_expr, show_name, show_span
 from gatebp.ui.terminal.figure import figure_lines
 from gatebp.ui.terminal.maths import AsciiOnly, Lazy, maths_text
 
@@ -103,7 +103,7 @@ def local_table(solution: Solution, target: Target = "unicode") -> Table:
     table.add_column("value", justify="right")
     table.add_column("why", overflow="fold")
     for edge in solution.edges:
-        table.add_row(show_markup(edge.label, target), show_markup(edge.formula, target),
+        table.add_row(show_span(edge.label, target), show_span(edge.formula, target),
                       show(edge.value), show_markup(edge.rule, target))
     return table
 
@@ -130,7 +130,7 @@ def steps_list(steps: Sequence[Step], kinds: Sequence[str], target: Target = "un
 
 def answer_panel(solution: Solution, target: Target = "unicode") -> Panel:
     exact = solution.exact_text
-    body = Text.assemble((show_markup(solution.question, target), "bold"), "\n", f"= {exact}")
+    body = Text.assemble((show_span(solution.question, target), "bold"), "\n", f"= {exact}")
     if not solution.exact.is_Integer:
         body.append(f"\n≈ {solution.value:.6g}")
     return Panel(body, title="Answer", box=box.DOUBLE, expand=False, border_style="green")
