@@ -156,3 +156,16 @@ def test_anki_cards_carry_mathjax_from_the_latex_printer(tmp_path: Path) -> None
 
 def test_json_keeps_the_markup_as_written() -> None:
     assert STEM.replace("\\", "\\\\") in _text("json") or "$z = w11*x1 + w12*x2$" in _text("json")
+
+
+def test_the_console_decides_plain_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NO_COLOR makes a plain console; views made without a flag then print plain on it."""
+    from gatebp.ui.terminal.console import make_console
+    from gatebp.ui.terminal.question import palette
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    console = make_console()
+    assert getattr(console, "plain", False) and getattr(console, "target", "") == "ascii"
+    text = terminal(palette(["answered", "not_answered"], current=1), plain=True)
+    assert "[ 1:A ] < 2:N >" in text and text.startswith("+-")
+    assert "[ 1:A ]" not in terminal(palette(["answered", "not_answered"], current=1))

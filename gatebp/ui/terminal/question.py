@@ -1,8 +1,9 @@
 """Rich views of a question on screen and of the exam's question palette.
 
 The palette uses the GATE colours (Not Visited grey, Not Answered red, Answered green, Marked for
-Review purple, Answered & Marked purple with a green mark). With `plain=True` (NO_COLOR,
---plain) each button is a label instead, e.g. `[ 3:A ]`, and every box is ASCII.
+Review purple, Answered & Marked purple with a green mark). On a plain console (NO_COLOR,
+--plain: gatebp.ui.terminal.console) each button is a label instead, e.g. `[ 3:A ]`, and every
+box and maths span is ASCII; `plain=True` asks for the same on any console.
 """
 
 from __future__ import annotations
@@ -99,8 +100,15 @@ def button(number: int, state: str, plain: bool, current: bool = False) -> Text:
     return label
 
 
-def palette(states: Sequence[str], current: int, plain: bool = False, width: int = 80) -> Panel:
-    """Every question's button in rows, then the legend with the count in each state."""
+def palette(states: Sequence[str], current: int, plain: bool = False,
+            width: int = 80) -> RenderableType:
+    """Every question's button in rows, then the legend with the count in each state: labels
+    such as `[ 3:A ]` on a plain console (or with `plain`), colours otherwise."""
+    view = Lazy(lambda target: _palette(states, current, plain or target == "ascii", width))
+    return AsciiOnly(view) if plain else view
+
+
+def _palette(states: Sequence[str], current: int, plain: bool, width: int) -> Panel:
     per_row = max(1, (width - 4) // (8 if plain else 6))
     rows = Text()
     for i, state in enumerate(states):
@@ -109,7 +117,7 @@ def palette(states: Sequence[str], current: int, plain: bool = False, width: int
         rows.append_text(button(i + 1, state, plain, current=i == current))
         rows.append(" ")
     return Panel(Group(rows, legend(states, plain)), title="Question palette", title_align="left",
-                 box=frame(plain), expand=False)
+                 box=box.ROUNDED, expand=False)
 
 
 def legend(states: Sequence[str], plain: bool = False) -> Text:
@@ -127,7 +135,7 @@ def legend(states: Sequence[str], plain: bool = False) -> Text:
 
 
 def exam_help(plain: bool = False) -> Text:
-    """The exam's keys, shown under the palette."""
+    """The exam's keys, shown under the palette (the same words in plain mode)."""
     keys = [("n", "Save & Next"), ("m", "Mark for Review & Next"), ("c", "Clear Response"),
             ("g 7", "go to 7"), ("p", "previous"), ("submit", "end the paper")]
     text = Text("Type an answer to select it (option C as a capital C: c alone clears), then:\n", style="dim")
