@@ -169,3 +169,26 @@ def test_the_console_decides_plain_once(monkeypatch: pytest.MonkeyPatch) -> None
     text = terminal(palette(["answered", "not_answered"], current=1), plain=True)
     assert "[ 1:A ] < 2:N >" in text and text.startswith("+-")
     assert "[ 1:A ]" not in terminal(palette(["answered", "not_answered"], current=1))
+
+
+def test_anki_gives_a_wide_layered_network_as_matrices_too(tmp_path: Path) -> None:
+    """At 400 px a 478-unit-wide figure would print 9-unit weights at 7 px: the card also
+    carries each layer's weight matrix and bias vector in MathJax, and keeps the figure."""
+    from gatebp.questions.generate import build_question
+    from gatebp.ui.export.anki_figure import READABLE_WIDTH
+    from gatebp.ui.figure import figure_from_dict
+    from gatebp.ui.layout import place
+    from test_export_platforms import read_apkg
+
+    question = build_question("multipath-relu", "NAT", 2, 5)
+    assert question.graph is not None
+    assert place(figure_from_dict(question.graph)).width > READABLE_WIDTH
+    notes, media, _ = read_apkg(render_export([question], "anki", ExportOptions()).main, tmp_path)
+    front = notes[0][1]
+    assert "\\(W_{1} = \\begin{bmatrix}" in front and "\\(W_{2} = " in front
+    assert "ReLU units" in front and '<img class="net"' in front and media
+    small = build_question("relu-gate", "NAT", 1, 1)
+    assert small.graph is not None and place(figure_from_dict(small.graph)).width <= READABLE_WIDTH
+    (tmp_path / "s").mkdir()
+    notes, _, _ = read_apkg(render_export([small], "anki", ExportOptions()).main, tmp_path / "s")
+    assert "network-table" not in notes[0][1]

@@ -164,17 +164,22 @@ def question_html(q: Question, number: int) -> str:
             f'<p class="hint">{escape(paper_hint(q))}</p>\n</section>')
 
 
-def stem_html(q: Question, *, diagram: str | None = None, maths: Maths = "html") -> str:
+def stem_html(q: Question, *, diagram: str | None = None, maths: Maths = "html",
+              values: str | None = None) -> str:
     """The question text, its network figure and the given values and nodes.
 
     `diagram` replaces the inline SVG (Moodle and Anki point at an attached file instead);
-    `maths` is "html" (the printer's HTML) or "mathjax" (`\\( ... \\)` for Anki).
+    `maths` is "html" (the printer's HTML) or "mathjax" (`\\( ... \\)` for Anki); `values`
+    replaces the values grid (Anki's weight matrices, printed before the figure).
     """
     parts = [text_html(q.text, maths)]
     if q.graph:
         picture = diagram if diagram is not None else inline_svg(q)
+        if values is not None:
+            parts.append(values)
         parts.append(f'<figure class="net">{picture}</figure>')
-        parts.append(values_html(q, maths))
+        if values is None:
+            parts.append(values_html(q, maths))
     return "\n".join(parts)
 
 
