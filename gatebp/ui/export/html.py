@@ -6,7 +6,8 @@ header block with Name / Roll number / Date and the instructions, the 1-mark the
 block, an answer sheet on its own page, then the key on a new page (a key printed alone starts
 on page 1). A question stays short enough not to split: the figure carries the network, and the
 given values and node definitions below it are a compact grid of `name = value` cells, several
-per line, not a table with a row per name. The pieces (`stem_html`, `options_html`,
+per line, not a table with a row per name; printed, the grid is left out, since the figure
+carries the same values (as the PDF prints it). The pieces (`stem_html`, `options_html`,
 `solution_html`) are reused by the Anki and Moodle exports.
 """
 
@@ -88,6 +89,7 @@ ol.options li { margin: .2rem 0; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
   .sheet, .after-paper { break-before: page; page-break-before: always; }
   figure.net { overflow: visible; }
+  figure.net + ul.values { display: none; }
   a { color: inherit; text-decoration: none; }
 }
 """.strip()
