@@ -38,14 +38,19 @@ def has_maths(text: str) -> bool:
     return markup_parts(text) is not None
 
 
-def show(text: str, style: Style, free: Free | None = None) -> str:
-    """`text` printed for `style`; `free` escapes free text (default: the target's own)."""
+def show(text: str, style: Style, free: Free | None = None, *, inline: bool = False) -> str:
+    """`text` printed for `style`; `free` escapes free text (default: the target's own).
+    With `inline`, a print format sets a display (a matrix) within the line, as an option
+    reads after its letter; the terminal and Markdown still draw it on lines of its own."""
     escape = free or _default_free(style)
     parts = markup_parts(text)
     if parts is None:
         return escape(text)
     if style in ("unicode", "ascii"):
         return render_parts(parts, style)
+    if inline and style != "markdown":
+        parts = tuple(item for part in parts
+                      for item in (part.items if isinstance(part, Display) else (part,)))
     printers = {"markdown": _markdown, "html": _html, "mathjax": _mathjax, "latex": _latex,
                 "typst": _typst}
     return "".join(printers[style](part, escape) for part in parts)

@@ -57,6 +57,7 @@ h2.group { font-size: 1.05rem; border: 0; background: var(--shade); padding: .3r
 .question h3 { margin: 0 0 .4rem; font-size: 1.05rem; }
 .tag { font-weight: normal; color: var(--muted); font-size: .9rem; margin-left: .6rem; }
 .text, .step { white-space: pre-line; }
+div.text { margin: .5rem 0 .7rem; }
 .hint { color: var(--muted); font-style: italic; font-size: .9rem; }
 figure.net { margin: .6rem 0; overflow-x: auto; }
 figure.net svg { max-width: 100%; height: auto; }
@@ -82,6 +83,12 @@ ol.options li { margin: .2rem 0; }
 .answer { font-weight: bold; color: var(--accent); }
 .math { font-family: "DejaVu Serif", "Cambria Math", "STIX Two Math", serif; white-space: nowrap; }
 .math-display { display: block; margin: .3rem 0 .3rem 1.5rem; white-space: nowrap; }
+table.gatebp-matrix { margin: 0 .15em; print-color-adjust: exact; -webkit-print-color-adjust: exact;
+  background: linear-gradient(currentColor, currentColor) left top / .3em 1px no-repeat,
+    linear-gradient(currentColor, currentColor) left bottom / .3em 1px no-repeat,
+    linear-gradient(currentColor, currentColor) right top / .3em 1px no-repeat,
+    linear-gradient(currentColor, currentColor) right bottom / .3em 1px no-repeat; }
+table.gatebp-matrix td { border: 0; }
 @media print {
   @page { size: A4; margin: 16mm; }
   body { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; }
@@ -186,13 +193,15 @@ def stem_html(q: Question, *, diagram: str | None = None, maths: Maths = "html",
 
 
 def text_html(text: str, maths: Maths = "html", css: str = "text") -> str:
-    """A stem as a paragraph, its maths through the printer ("mathjax": `\\( \\)` for Anki)."""
-    return f'<p class="{css}">{markup_html(text, maths)}</p>'
+    """A stem, its maths through the printer ("mathjax": `\\( \\)` for Anki). A <div>, not a
+    <p>: a matrix is a <table>, which would end a paragraph in every browser's parser."""
+    return f'<div class="{css}">{markup_html(text, maths)}</div>'
 
 
-def markup_html(text: str, maths: Maths = "html") -> str:
-    """Markup as HTML: maths spans as the printer's HTML, or MathJax for Anki."""
-    return show(text, "mathjax" if maths == "mathjax" else "html", escape)
+def markup_html(text: str, maths: Maths = "html", *, inline: bool = False) -> str:
+    """Markup as HTML: maths spans as the printer's HTML, or MathJax for Anki (`inline`: a
+    display within the line, as an option after its letter)."""
+    return show(text, "mathjax" if maths == "mathjax" else "html", escape, inline=inline)
 
 
 def figure_svg(q: Question) -> str:
@@ -240,7 +249,7 @@ def options_html(q: Question, maths: Maths = "html") -> str:
 
 def _option(text: str, maths: Maths) -> str:
     if maths != "mathjax" or not _NUMERIC.fullmatch(text):
-        return markup_html(text, maths)
+        return markup_html(text, maths, inline=True)
     from gatebp.core.maths import render_math
 
     try:

@@ -197,7 +197,7 @@ def _answers(q: Question, fractions: list[str]) -> list[str]:
     lines = []
     for option, fraction in zip(q.options, fractions, strict=True):
         lines += [f'  <answer fraction="{fraction}" format="html">',
-                  f"    <text>{cdata(markup_html(option.text))}</text>",
+                  f"    <text>{cdata(markup_html(option.text, inline=True))}</text>",
                   '    <feedback format="html"><text></text></feedback>',
                   "  </answer>"]
     return lines

@@ -167,10 +167,10 @@ def tcontent(text: str) -> str:
     return " #linebreak() ".join(f"#{tstr(line)}" for line in lines)
 
 
-def typst_text(text: str) -> str:
+def typst_text(text: str, *, inline: bool = False) -> str:
     """Markup as Typst content: free text as string literals (line breaks kept), maths spans
     as Typst maths ($...$; a display as a block equation with `mat(...)`)."""
-    return show(text, "typst", tcontent)
+    return show(text, "typst", tcontent, inline=inline)
 
 
 # --- the paper ------------------------------------------------------------------------------
@@ -197,7 +197,7 @@ def question_typst(q: Question, number: int) -> str:
     the rest of the page, else shrunk toward the 8 pt floor, else beside the options, else
     (natural size) on the next page; Typst measures the room left as it lays the page out."""
     head = f"#qhead({tstr(str(number))}, {tstr(tag_text(q))})"
-    options = [f"#option({tstr(o.label)}, [{typst_text(o.text)}])" for o in q.options]
+    options = [f"#option({tstr(o.label)}, [{typst_text(o.text, inline=True)}])" for o in q.options]
     rest = [*options, f"#hint({tstr(paper_hint(q))})"]
     rule = "\n#block[#line(length: 100%, stroke: 0.4pt + luma(200))#metadata(none)<fit>]"
     if not q.graph:
@@ -261,7 +261,7 @@ def solution_typst(q: Question, number: int) -> str:
     """The key, the question's stem (and options) again, then the numbered working."""
     head = (f"#qhead({tstr(str(number))}, [#{tstr(tag_text(q))} #h(1em) "
             f"#text(size: 10.5pt, fill: black)[Key: *#{tstr(q.key_text())}*]])")
-    options = [f"option({tstr(o.label)}, [{typst_text(o.text)}])" for o in q.options]
+    options = [f"option({tstr(o.label)}, [{typst_text(o.text, inline=True)}])" for o in q.options]
     choices = f" #grid(columns: 2, column-gutter: 1.5em, row-gutter: 0.5em, {', '.join(options)})"
     stem = f"#stem[{typst_text(q.text)}{choices if options else ''}]"
     steps = ", ".join(f"[{typst_text(s.text)}]" for s in worked_steps(q))

@@ -76,10 +76,10 @@ def escape_tex(text: str) -> str:
                    for part in parts)
 
 
-def tex_text(text: str) -> str:
+def tex_text(text: str, *, inline: bool = False) -> str:
     """Markup as LaTeX: free text through `escape_tex`, maths spans as LaTeX maths ($...$,
     \\[ ... \\] with a bmatrix for a display)."""
-    return show(text, "latex", escape_tex)
+    return show(text, "latex", escape_tex, inline=inline)
 
 
 class TexDocument(Document):
@@ -163,7 +163,7 @@ def _minipage(lines: list[str]) -> str:
 def _options_tex(q: Question) -> list[str]:
     if not q.options:
         return []
-    items = [f"  \\item[{{({escape_tex(o.label)})}}] {tex_text(o.text)}" for o in q.options]
+    items = [f"  \\item[{{({escape_tex(o.label)})}}] {tex_text(o.text, inline=True)}" for o in q.options]
     return ["\\begin{itemize}", *items, "\\end{itemize}"]
 
 
@@ -221,7 +221,7 @@ def solution_tex(q: Question, number: int) -> str:
     key = escape_tex(q.key_text())
     head = (f"\\subsection*{{Q.{number}\\quad{{\\small\\normalfont {escape_tex(tag_text(q))}}}"
             f"\\quad{{\\normalfont Key: \\textbf{{{key}}}}}}}")
-    options = "".join(f"\\quad({escape_tex(o.label)}) {tex_text(o.text)}" for o in q.options)
+    options = "".join(f"\\quad({escape_tex(o.label)}) {tex_text(o.text, inline=True)}" for o in q.options)
     stem = f"{{\\small {tex_text(q.text)}" + (f"\\par\\noindent{options}" if options else "") + "}"
     steps = worked_steps(q)
     if not steps:
