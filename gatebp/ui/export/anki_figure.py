@@ -36,15 +36,14 @@ def network_table(graph: dict[str, Any]) -> str | None:
     figure = figure_from_dict(graph)
     if not isinstance(figure, LayeredFigure) or not small_on_a_phone(graph):
         return None
-    inputs = figure.columns[0].units
-    lines = [_maths(Relation("=", Name(figure.columns[0].stem or "x"),
-                             column([num(u.value) if u.value is not None else Name(u.name)
-                                     for u in inputs])))]
+    lines = [_inputs(figure)]
     for k, layer in enumerate(figure.columns[1:]):
         name = _maths(Name(layer.stem)) if layer.stem else f"Layer {k + 1}"
         units = f"{len(layer.units)} {TITLES.get(layer.act, layer.act)} unit"
         lines.append(f"{name}: {escape(units)}{'' if len(layer.units) == 1 else 's'}")
-        lines.append(_maths(Relation("=", Name(f"W{k + 1}"), _weights(figure, k))))
+        values = _weights(figure, k, names=False)
+        label = _weights(figure, k, names=True) if figure.named else Name(f"W{k + 1}")
+        lines.append(_maths(Relation("=", label, values)))
         if any(u.bias is not None for u in layer.units):
             biases = column([num(u.bias_value) if u.bias_value is not None else Name(u.bias or "0")
                              for u in layer.units])
@@ -54,8 +53,18 @@ def network_table(graph: dict[str, Any]) -> str | None:
     return '<div class="network-table">' + "".join(f"<p>{line}</p>" for line in lines) + "</div>"
 
 
-def _weights(figure: LayeredFigure, k: int) -> Matrix:
-    """Row i: the weights into unit i of layer k + 1, one column per unit it reads."""
+def _inputs(figure: LayeredFigure) -> str:
+    """`x = [2; −1]`, or `x₁ = 2, x₂ = −1` when the stem names each input."""
+    units = figure.columns[0].units
+    entries = [num(u.value) if u.value is not None else Name(u.name) for u in units]
+    if figure.named:
+        return ", ".join(_maths(Relation("=", Name(u.name), e)) for u, e in zip(units, entries))
+    return _maths(Relation("=", Name(figure.columns[0].stem or "x"), column(entries)))
+
+
+def _weights(figure: LayeredFigure, k: int, names: bool) -> Matrix:
+    """Row i: the weights into unit i of layer k + 1, one column per unit it reads (with
+    `names`, the stem's own weight names: a scalar network writes w11, w12, ...)."""
     sources = [u.name for u in figure.columns[k].units]
     into = {(w.dst, w.src): w for w in figure.weights[k]}
     rows = []
@@ -63,8 +72,12 @@ def _weights(figure: LayeredFigure, k: int) -> Matrix:
         row: list[MathExpr] = []
         for source in sources:
             weight = into.get((unit.name, source))
-            row.append(num(0) if weight is None else
-                       num(weight.value) if weight.value is not None else Name(weight.name))
+            if weight is None:
+                row.append(num(0))
+            elif names or weight.value is None:
+                row.append(Name(weight.name))
+            else:
+                row.append(num(weight.value))
         rows.append(row)
     return matrix(rows)
 
