@@ -54,8 +54,7 @@ def question_panel(question: Question, number: int, total: int, plain: bool = Fa
     the console's notation; `plain` forces ASCII boxes and maths on any console)."""
     parts: list[RenderableType] = [Lazy(lambda target: question_text(question, target))]
     if diagram and question.graph is not None:
-        tree = Lazy(lambda target: _diagram(question, plain or target == "ascii") or Text(""))
-        parts += [Text(""), Text("Network (given values)", style="dim"), tree]
+        parts.append(Lazy(lambda target: _network(question, plain or target == "ascii")))
     parts.append(Text(TYPE_HELP.get(question.type, ""), style="dim"))
     title = f"Question {number} of {total}"
     subtitle = marks_line(question) + (f" · {time_left} left" if time_left else "")
@@ -71,6 +70,14 @@ def question_text(question: Question, target: Target = "unicode") -> Text:
         text.append(f"\n({option.label}) ", style="bold")
         text.append(show(option.text, target))
     return text
+
+
+def _network(question: Question, plain: bool) -> Group:
+    """The network under its label, or nothing when it cannot be drawn."""
+    tree = _diagram(question, plain)
+    if tree is None:
+        return Group()
+    return Group(Text(""), Text("Network (given values)", style="dim"), tree)
 
 
 def _diagram(question: Question, plain: bool) -> RenderableType | None:
