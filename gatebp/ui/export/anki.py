@@ -8,6 +8,8 @@ Made for how Anki shows and searches cards:
 
 - maths in the values grid and in numeric options is MathJax (`\\( ... \\)`), which Anki
   renders on desktop and phone;
+- a layered network too wide to read on a 400 px phone card is also given as its weight
+  matrices and bias vectors in MathJax, above the figure (gatebp.ui.export.anki_figure);
 - the figure is a media file (`<img src="gatebp-<hash>.svg">`), not inline SVG, so its title and
   labels stay out of the browser's columns and of search, and the image can be zoomed;
 - the card CSS has night-mode rules (Anki adds `.nightMode` / `.night_mode`); the figure keeps
@@ -28,6 +30,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from gatebp.gate.question import Question
+from gatebp.ui.export.anki_figure import network_table
 from gatebp.ui.export.common import tag_text
 from gatebp.ui.export.html import CSS, figure_svg, options_html, solution_html, stem_html
 
@@ -44,6 +47,7 @@ NIGHT = """
 .nightMode .tag, .nightMode .hint, .night_mode .tag, .night_mode .hint { color: #aaa; }
 img.net { max-width: 100%; height: auto; background: #fff; border-radius: 4px; padding: 4px; }
 p.tag { margin-left: 0; }
+.network-table p { margin: .25rem 0; overflow-x: auto; }
 """
 CARD_CSS = CSS.split("@media print")[0] + NIGHT.lstrip()
 
@@ -115,10 +119,12 @@ def _model(genanki: Any) -> Any:
 
 def _note(genanki: Any, model: Any, q: Question, solutions: bool, media: Media) -> Any:
     picture = _figure(q, media) if q.graph else None
+    table = network_table(q.graph) if q.graph else None
+    stem = stem_html(q, diagram=picture, maths="mathjax", values=table)
     front = (f'<p class="tag">{escape(tag_text(q))}</p>\n'
-             f"{stem_html(q, diagram=picture, maths='mathjax')}\n{options_html(q, maths='mathjax')}")
+             f"{stem}\n{options_html(q, maths='mathjax')}")
     key = f'<p>Key: <span class="answer">{escape(q.key_text())}</span></p>'
-    back = solution_html(q) if solutions else key
+    back = solution_html(q, maths="mathjax") if solutions else key
     tags = [_tag(q.topic), q.type]
     return genanki.Note(model=model, fields=[q.id, front, back, q.topic], tags=tags,
                         guid=genanki.guid_for("gatebp", q.id))

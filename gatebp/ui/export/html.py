@@ -6,7 +6,8 @@ header block with Name / Roll number / Date and the instructions, the 1-mark the
 block, an answer sheet on its own page, then the key on a new page (a key printed alone starts
 on page 1). A question stays short enough not to split: the figure carries the network, and the
 given values and node definitions below it are a compact grid of `name = value` cells, several
-per line, not a table with a row per name. The pieces (`stem_html`, `options_html`,
+per line, not a table with a row per name; printed, the grid is left out, since the figure
+carries the same values (as the PDF prints it). The pieces (`stem_html`, `options_html`,
 `solution_html`) are reused by the Anki and Moodle exports.
 """
 
@@ -30,6 +31,7 @@ from gatebp.ui.export.document import (
     render_document,
     sheet_columns,
 )
+from gatebp.ui.mathtext import show
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
@@ -55,6 +57,7 @@ h2.group { font-size: 1.05rem; border: 0; background: var(--shade); padding: .3r
 .question h3 { margin: 0 0 .4rem; font-size: 1.05rem; }
 .tag { font-weight: normal; color: var(--muted); font-size: .9rem; margin-left: .6rem; }
 .text, .step { white-space: pre-line; }
+div.text { margin: .5rem 0 .7rem; }
 .hint { color: var(--muted); font-style: italic; font-size: .9rem; }
 figure.net { margin: .6rem 0; overflow-x: auto; }
 figure.net svg { max-width: 100%; height: auto; }
@@ -78,6 +81,14 @@ ol.options li { margin: .2rem 0; }
 .solution { border-top: 1px solid var(--rule); padding: .6rem 0; }
 .solution .stem { border-left: 3px solid var(--rule); padding-left: .6rem; font-size: .92rem; }
 .answer { font-weight: bold; color: var(--accent); }
+.math { font-family: "DejaVu Serif", "Cambria Math", "STIX Two Math", serif; white-space: nowrap; }
+.math-display { display: block; margin: .3rem 0 .3rem 1.5rem; white-space: nowrap; }
+table.gatebp-matrix { margin: 0 .15em; print-color-adjust: exact; -webkit-print-color-adjust: exact;
+  background: linear-gradient(currentColor, currentColor) left top / .3em 1px no-repeat,
+    linear-gradient(currentColor, currentColor) left bottom / .3em 1px no-repeat,
+    linear-gradient(currentColor, currentColor) right top / .3em 1px no-repeat,
+    linear-gradient(currentColor, currentColor) right bottom / .3em 1px no-repeat; }
+table.gatebp-matrix td { border: 0; }
 @media print {
   @page { size: A4; margin: 16mm; }
   body { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; }
@@ -85,6 +96,7 @@ ol.options li { margin: .2rem 0; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
   .sheet, .after-paper { break-before: page; page-break-before: always; }
   figure.net { overflow: visible; }
+  figure.net + ul.values { display: none; }
   a { color: inherit; text-decoration: none; }
 }
 """.strip()
@@ -161,18 +173,35 @@ def question_html(q: Question, number: int) -> str:
             f'<p class="hint">{escape(paper_hint(q))}</p>\n</section>')
 
 
-def stem_html(q: Question, *, diagram: str | None = None, maths: Maths = "html") -> str:
+def stem_html(q: Question, *, diagram: str | None = None, maths: Maths = "html",
+              values: str | None = None) -> str:
     """The question text, its network figure and the given values and nodes.
 
     `diagram` replaces the inline SVG (Moodle and Anki point at an attached file instead);
-    `maths` is "html" (the printer's HTML) or "mathjax" (`\\( ... \\)` for Anki).
+    `maths` is "html" (the printer's HTML) or "mathjax" (`\\( ... \\)` for Anki); `values`
+    replaces the values grid (Anki's weight matrices, printed before the figure).
     """
-    parts = [f'<p class="text">{escape(q.text)}</p>']
+    parts = [text_html(q.text, maths)]
     if q.graph:
         picture = diagram if diagram is not None else inline_svg(q)
+        if values is not None:
+            parts.append(values)
         parts.append(f'<figure class="net">{picture}</figure>')
-        parts.append(values_html(q, maths))
+        if values is None:
+            parts.append(values_html(q, maths))
     return "\n".join(parts)
+
+
+def text_html(text: str, maths: Maths = "html", css: str = "text") -> str:
+    """A stem, its maths through the printer ("mathjax": `\\( \\)` for Anki). A <div>, not a
+    <p>: a matrix is a <table>, which would end a paragraph in every browser's parser."""
+    return f'<div class="{css}">{markup_html(text, maths)}</div>'
+
+
+def markup_html(text: str, maths: Maths = "html", *, inline: bool = False) -> str:
+    """Markup as HTML: maths spans as the printer's HTML, or MathJax for Anki (`inline`: a
+    display within the line, as an option after its letter)."""
+    return show(text, "mathjax" if maths == "mathjax" else "html", escape, inline=inline)
 
 
 def figure_svg(q: Question) -> str:
@@ -220,7 +249,7 @@ def options_html(q: Question, maths: Maths = "html") -> str:
 
 def _option(text: str, maths: Maths) -> str:
     if maths != "mathjax" or not _NUMERIC.fullmatch(text):
-        return escape(text)
+        return markup_html(text, maths, inline=True)
     from gatebp.core.maths import render_math
 
     try:
@@ -253,12 +282,13 @@ def key_html(numbered: Numbered, *, after_paper: bool = True) -> str:
             f"<tbody>{rows}</tbody></table></section>")
 
 
-def solution_html(q: Question, number: int | None = None, *, stem: bool = False) -> str:
+def solution_html(q: Question, number: int | None = None, *, stem: bool = False,
+                  maths: Maths = "html") -> str:
     """The key and the numbered working for one question (with `stem`, its text and options
     first, so a printed key is read without the paper)."""
     head = f"<h3>Q.{number}</h3>" if number is not None else ""
-    repeat = (f'<div class="stem"><p class="text">{escape(q.text)}</p>{options_html(q)}</div>'
+    repeat = (f'<div class="stem">{text_html(q.text, maths)}{options_html(q, maths)}</div>'
               if stem else "")
-    steps = "".join(f'<li class="step">{escape(s.text)}</li>' for s in worked_steps(q))
+    steps = "".join(f'<li class="step">{markup_html(s.text, maths)}</li>' for s in worked_steps(q))
     return (f'<div class="solution">{head}<p>Key: <span class="answer">{escape(q.key_text())}'
             f"</span></p>{repeat}" + (f"<ol>{steps}</ol>" if steps else "") + "</div>")

@@ -1,7 +1,8 @@
 """Markdown for notes, wikis and pull requests: plain text that also renders well.
 
 User text is escaped so an expression like `w1*x*y` in a question does not turn into italics;
-expressions are shown as code spans. The network is drawn as a Mermaid flowchart, which GitHub,
+maths prints in Unicode (w₁₁x₁, ½(ŷ − t)²) through gatebp.ui.mathtext, a matrix as aligned
+code-span lines. The network is drawn as a Mermaid flowchart, which GitHub,
 GitLab and many editors render, and reads as a list of arrows anywhere else.
 """
 
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 from gatebp.gate.question import Question
 from gatebp.ui.export.common import graph_parts, key_rows, tag_text, type_hint, worked_steps
 from gatebp.ui.export.document import Document, Group, Numbered, Sheet, render_document
+from gatebp.ui.mathtext import show, show_expr, show_name
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
@@ -91,13 +93,18 @@ def graph_md(q: Question) -> list[str]:
     values, nodes = graph_parts(q)
     plan = layout(q.graph)
     lines = ["```mermaid", "flowchart LR"]
-    lines += [f'  n_{name}(["{name} = {_mermaid(text)}"])' for name, text in values.items()]
-    lines += [f'  n_{name}["{name} = {_mermaid(text)}"]' for name, text in nodes.items()]
+    lines += [f'  n_{name}(["{_mermaid(_equation(name, text))}"])' for name, text in values.items()]
+    lines += [f'  n_{name}["{_mermaid(_equation(name, text))}"]' for name, text in nodes.items()]
     lines += [f"  n_{src} --> n_{dst}" for src, dst in plan.edges]
     lines += ["```", "", "| name | given value / computed as |", "| --- | --- |"]
-    lines += [f"| {code_span(k)} | {escape_md(v)} |" for k, v in values.items()]
-    lines += [f"| {code_span(k)} | {code_span(v)} |" for k, v in nodes.items()]
+    lines += [f"| {escape_md(show_name(k, 'unicode'))} | {escape_md(show_expr(v, 'unicode'))} |"
+              for k, v in {**values, **nodes}.items()]
     return lines
+
+
+def _equation(name: str, text: str) -> str:
+    """"w₁₁ = 2", "z = w₁₁x₁ + b": a value or a node as the printer writes it."""
+    return f"{show_name(name, 'unicode')} = {show_expr(text, 'unicode')}"
 
 
 def _mermaid(text: str) -> str:
@@ -111,14 +118,29 @@ def key_md(numbered: Numbered) -> list[str]:
 
 
 def solution_md(q: Question, number: int) -> list[str]:
+    """The key, the stem and options again (as a quote, so the key reads without the paper),
+    then the numbered working."""
     lines = [f"### Q.{number}", "", f"Key: **{escape_md(q.key_text())}**", ""]
+    stem = _paragraph(q.text)
+    for o in q.options:
+        first, *rest = _md(o.text) or [""]
+        stem += [f"**({escape_md(o.label)})** {first}  ", *(line + "  " for line in rest)]
+    lines += [f"> {line}" for line in stem] + [""]
     return lines + [f"{i}. {_inline(step.text)}" for i, step in enumerate(worked_steps(q), 1)]
+
+
+def _md(text: str) -> list[str]:
+    """Markup as escaped Markdown lines (maths in Unicode; a display's lines as code spans)."""
+    lines = [line.rstrip() for line in show(text, "markdown", escape_md).splitlines()]
+    while len(lines) > 1 and not lines[0]:
+        lines.pop(0)
+    return lines
 
 
 def _paragraph(text: str) -> list[str]:
     """Keep the author's line breaks (two trailing spaces) without starting new blocks."""
-    return [escape_md(line) + "  " for line in text.splitlines()] or [""]
+    return [line + "  " for line in _md(text)] or [""]
 
 
 def _inline(text: str) -> str:
-    return "  \n   ".join(escape_md(line) for line in text.splitlines())
+    return "  \n   ".join(_md(text))

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from gatebp.gate.question import Question
 from gatebp.ui.export.common import plain_decimal
-from gatebp.ui.export.html import figure_svg, solution_html, stem_html
+from gatebp.ui.export.html import figure_svg, markup_html, solution_html, stem_html
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
@@ -197,7 +197,7 @@ def _answers(q: Question, fractions: list[str]) -> list[str]:
     lines = []
     for option, fraction in zip(q.options, fractions, strict=True):
         lines += [f'  <answer fraction="{fraction}" format="html">',
-                  f"    <text>{cdata(escape(option.text))}</text>",
+                  f"    <text>{cdata(markup_html(option.text, inline=True))}</text>",
                   '    <feedback format="html"><text></text></feedback>',
                   "  </answer>"]
     return lines

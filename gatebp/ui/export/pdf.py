@@ -32,6 +32,8 @@ from gatebp.ui.export.document import (
     render_document,
     sheet_columns,
 )
+from gatebp.ui.export.paper_figure import FigurePlan, plan_figure
+from gatebp.ui.mathtext import show
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
@@ -40,9 +42,12 @@ if TYPE_CHECKING:
 # digits (₁), which only Libertinus has. A family Typst lacks would be a warning.
 TEXT_FONTS = ("New Computer Modern", "New Computer Modern Math", "Libertinus Serif")
 
+BOTTOM_MARGIN = "18mm"
+TEXT_WIDTH_PT = 493.2  # A4 less two 18 mm margins: 174 mm
+
 PREAMBLE = """
 #set document(title: {title}, date: none)
-#set page(paper: "a4", margin: (x: 18mm, top: 20mm, bottom: 18mm), numbering: "1 / 1",
+#set page(paper: "a4", margin: (x: 18mm, top: 20mm, bottom: {bottom}), numbering: "1 / 1",
   header: context if counter(page).get().first() > 1 [
     #align(right, text(size: 8pt, fill: luma(110), {running}))])
 #set text(font: {font}, size: 10.5pt, hyphenate: false, lang: "en")
@@ -59,6 +64,20 @@ PREAMBLE = """
 #let bubble(letter) = box(baseline: 25%, circle(radius: 6pt, stroke: 0.6pt + luma(60), inset: 0pt,
   align(center + horizon, text(size: 7.5pt, letter))))
 #let natbox = box(baseline: 25%, width: 36mm, height: 14pt, stroke: 0.6pt + luma(60))
+#let fitq(figh, floor, body, beside) = block(breakable: false, width: 100%, above: 1.4em,
+  layout(size => context {{
+    let marks = query(selector(<fit>).or(<grp>).before(here()))
+    let ends = marks.filter(m => m.label == <fit>)
+    if ends.len() == 0 {{ return body(1.0) }}
+    let heading = if marks.last().label == <grp> {{ 45pt }} else {{ 0pt }}
+    let room = page.height - {bottom} - ends.last().location().position().y - 15pt - heading
+    let full = measure(body(1.0), width: size.width).height
+    if full <= room {{ return body(1.0) }}
+    let s = 1.0 - (full - room) / figh
+    if s >= floor {{ return body(s) }}
+    if beside != none and measure(beside, width: size.width).height <= room {{ return beside }}
+    body(1.0)
+  }}))
 #let stem(body) = block(width: 100%, inset: (left: 8pt, y: 2pt), stroke: (left: 1.5pt + luma(190)),
   text(size: 9.5pt, body))
 #align(center)[#text(size: 16pt, weight: "bold", {title}) \\ #text(fill: luma(80), {meta})]
@@ -73,14 +92,14 @@ class TypstDocument(Document):
         options = sheet.options
         running = options.title + (f" \u00b7 version {options.version}" if options.version else "")
         return [PREAMBLE.format(title=tstr(sheet.title), meta=tstr(sheet.meta),
-                                running=tstr(running),
+                                running=tstr(running), bottom=BOTTOM_MARGIN,
                                 font="(" + ", ".join(map(tstr, TEXT_FONTS)) + ")")]
 
     def front(self, sheet: Sheet) -> list[str]:
         return [header_block(sheet), instructions_typst(sheet)]
 
     def group(self, group: Group) -> list[str]:
-        return [f"#group({tstr(group.heading)})"]
+        return [f"#group({tstr(group.heading)})#metadata(none)<grp>"]
 
     def question(self, q: Question, number: int) -> str:
         return question_typst(q, number)
@@ -148,6 +167,12 @@ def tcontent(text: str) -> str:
     return " #linebreak() ".join(f"#{tstr(line)}" for line in lines)
 
 
+def typst_text(text: str, *, inline: bool = False) -> str:
+    """Markup as Typst content: free text as string literals (line breaks kept), maths spans
+    as Typst maths ($...$; a display as a block equation with `mat(...)`)."""
+    return show(text, "typst", tcontent, inline=inline)
+
+
 # --- the paper ------------------------------------------------------------------------------
 
 def header_block(sheet: Sheet) -> str:
@@ -163,29 +188,45 @@ def header_block(sheet: Sheet) -> str:
 def instructions_typst(sheet: Sheet) -> str:
     items = ", ".join(f"[{tcontent(line)}]" for line in instructions(sheet, answer_sheet=True))
     return (f"#block(above: 1em, below: 1.2em)[*Instructions*\n"
-            f"#text(size: 9.5pt, enum(spacing: 0.7em, {items}))\n]")
+            f"#text(size: 9.5pt, enum(spacing: 0.7em, {items}))\n#metadata(none)<fit>\n]")
 
 
 def question_typst(q: Question, number: int) -> str:
-    body = [f"#qhead({tstr(str(number))}, {tstr(tag_text(q))})", tcontent(q.text)]
-    if q.graph:
-        body.append(graph_typst(q))
-    if q.options:
-        body += [f"#option({tstr(o.label)}, [{tcontent(o.text)}])" for o in q.options]
-    body.append(f"#hint({tstr(paper_hint(q))})")
-    inner = "\n\n".join(body)
-    return (f"#block(breakable: false, width: 100%, above: 1.4em)[\n{inner}\n]\n"
-            "#line(length: 100%, stroke: 0.4pt + luma(200))")
+    """One question, never split across pages. A figure goes where the page stays full
+    (gatebp.ui.export.paper_figure): below the stem at its natural size when the question fits
+    the rest of the page, else shrunk toward the 8 pt floor, else beside the options, else
+    (natural size) on the next page; Typst measures the room left as it lays the page out."""
+    head = f"#qhead({tstr(str(number))}, {tstr(tag_text(q))})"
+    options = [f"#option({tstr(o.label)}, [{typst_text(o.text, inline=True)}])" for o in q.options]
+    rest = [*options, f"#hint({tstr(paper_hint(q))})"]
+    rule = "\n#block[#line(length: 100%, stroke: 0.4pt + luma(200))#metadata(none)<fit>]"
+    if not q.graph:
+        inner = "\n\n".join([head, typst_text(q.text), *rest])
+        return f"#block(breakable: false, width: 100%, above: 1.4em)[\n{inner}\n]" + rule
+    plan = plan_figure(q.graph, TEXT_WIDTH_PT)
+    stacked = "\n\n".join([head, typst_text(q.text), _figure(plan, "* s", "center"), *rest])
+    beside = _beside(q, plan, head, rest) if plan.beside else "none"
+    return (f"#fitq({plan.height:.1f}pt, {plan.floor:.3f}, "
+            f"s => block(breakable: false)[\n{stacked}\n],\n{beside})"
+            + rule)
 
 
-def graph_typst(q: Question) -> str:
-    """The network figure. It carries the given values, the weights and (for a computation
-    graph) the node definitions, so no table repeats them: the question stays short enough to
-    keep pages full."""
-    from gatebp.ui.export.typst_figure import typst_for_question_graph
+def _figure(plan: FigurePlan, scale: str, where: str, width: float | None = None) -> str:
+    from gatebp.ui.export.typst_figure import typst_image
 
-    assert q.graph is not None
-    return typst_for_question_graph(q.graph)
+    image = typst_image(plan.drawing, f"{width or plan.width:.1f}pt {scale}".strip())
+    return f"#align({where}, {image})"
+
+
+def _beside(q: Question, plan: FigurePlan, head: str, rest: list[str]) -> str:
+    """The stem across the page, then the figure (at the floor) with the options to its right;
+    a NAT question, which has no options, puts its stem there instead."""
+    figure = _figure(plan, "", "left", plan.beside_width)
+    right = rest if q.options else [typst_text(q.text), *rest]
+    top = [head, typst_text(q.text)] if q.options else [head]
+    grid = (f"#grid(columns: ({plan.beside_width:.1f}pt, 1fr), column-gutter: 12pt, align: horizon,\n"
+            f"[{figure}], [{chr(10).join(right)}])")
+    return "block(breakable: false)[\n" + "\n\n".join([*top, grid]) + "\n]"
 
 
 def answer_sheet_typst(numbered: Numbered) -> str:
@@ -220,9 +261,9 @@ def solution_typst(q: Question, number: int) -> str:
     """The key, the question's stem (and options) again, then the numbered working."""
     head = (f"#qhead({tstr(str(number))}, [#{tstr(tag_text(q))} #h(1em) "
             f"#text(size: 10.5pt, fill: black)[Key: *#{tstr(q.key_text())}*]])")
-    options = [f"option({tstr(o.label)}, [{tcontent(o.text)}])" for o in q.options]
+    options = [f"option({tstr(o.label)}, [{typst_text(o.text, inline=True)}])" for o in q.options]
     choices = f" #grid(columns: 2, column-gutter: 1.5em, row-gutter: 0.5em, {', '.join(options)})"
-    stem = f"#stem[{tcontent(q.text)}{choices if options else ''}]"
-    steps = ", ".join(f"[{tcontent(s.text)}]" for s in worked_steps(q))
+    stem = f"#stem[{typst_text(q.text)}{choices if options else ''}]"
+    steps = ", ".join(f"[{typst_text(s.text)}]" for s in worked_steps(q))
     working = f"\n#enum({steps})" if steps else ""
     return (f"#block(breakable: true, width: 100%, above: 1.3em)[\n{head}\n{stem}{working}\n]")

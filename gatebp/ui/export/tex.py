@@ -28,6 +28,8 @@ from gatebp.ui.export.document import (
     render_document,
     sheet_columns,
 )
+from gatebp.ui.export.paper_figure import FigurePlan, plan_figure
+from gatebp.ui.mathtext import show
 
 if TYPE_CHECKING:
     from gatebp.ui.export import ExportOptions
@@ -49,6 +51,15 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
   minimum size=13pt,font=\scriptsize](b){#1};}
 \newcommand{\natbox}{\fbox{\rule{0pt}{10pt}\hspace{32mm}}}
 \newcommand{\field}[2]{#1:~\rule{#2}{0.4pt}}
+\newsavebox{\qstacked}\newsavebox{\qbeside}
+% \fitq{stacked}{beside}: the stacked question if it fits the rest of the page (or the page is
+% empty), else the beside form if that fits, else the stacked one (on the next page).
+\newcommand{\fitq}[2]{\par\sbox{\qstacked}{#1}\sbox{\qbeside}{#2}%
+  \dimen0=\pagegoal\advance\dimen0 by -\pagetotal
+  \ifdim\dimexpr\ht\qstacked+\dp\qstacked\relax>\dimen0
+    \ifdim\dimexpr\ht\qbeside+\dp\qbeside\relax>\dimen0 \usebox{\qstacked}\else
+    \usebox{\qbeside}\fi
+  \else\usebox{\qstacked}\fi}
 """
 MAX_FIGURE_PT = 481.0  # the text width: 170 mm
 _CONTROL = re.compile("([\x7f-\x9f])")
@@ -63,6 +74,12 @@ def escape_tex(text: str) -> str:
     parts = _CONTROL.split(text)
     return "".join(f"[U+{ord(part):04X}]" if _CONTROL.fullmatch(part) else to_latex(part)
                    for part in parts)
+
+
+def tex_text(text: str, *, inline: bool = False) -> str:
+    """Markup as LaTeX: free text through `escape_tex`, maths spans as LaTeX maths ($...$,
+    \\[ ... \\] with a bmatrix for a display)."""
+    return show(text, "latex", escape_tex, inline=inline)
 
 
 class TexDocument(Document):
@@ -125,17 +142,43 @@ def header_tex(sheet: Sheet) -> str:
 
 
 def question_tex(q: Question, number: int) -> str:
-    """One question in one minipage: it moves to the next page whole or not at all."""
-    parts = [f"\\subsection*{{Q.{number}\\quad{{\\small\\normalfont {escape_tex(tag_text(q))}}}}}",
-             escape_tex(q.text), ""]
-    if q.graph:
-        parts += [tikz_diagram(q), ""]
-    if q.options:
-        items = [f"  \\item[{{({escape_tex(o.label)})}}] {escape_tex(o.text)}" for o in q.options]
-        parts += ["\\begin{itemize}", *items, "\\end{itemize}"]
-    parts += [f"{{\\small\\itshape {escape_tex(paper_hint(q))}}}"]
-    return "\n".join(["\\noindent\\begin{minipage}{\\linewidth}", *parts,
-                      "\\end{minipage}", "", "\\medskip\\hrule"])
+    """One question in one minipage: it moves to the next page whole or not at all. With a
+    tall figure that leaves room for the options, `\\fitq` prints the question beside-form
+    (figure left, options right) when the stacked form would not fit the rest of the page."""
+    head = f"\\subsection*{{Q.{number}\\quad{{\\small\\normalfont {escape_tex(tag_text(q))}}}}}"
+    rest = _options_tex(q) + [f"{{\\small\\itshape {escape_tex(paper_hint(q))}}}"]
+    figure = [tikz_diagram(q), ""] if q.graph else []
+    stacked = _minipage([head, tex_text(q.text), "", *figure, *rest])
+    plan = plan_figure(q.graph, MAX_FIGURE_PT) if q.graph else None
+    if plan is None or not plan.beside:
+        return "\n".join([stacked, "", "\\medskip\\hrule"])
+    return "\n".join([f"\\fitq{{%\n{stacked}}}{{%\n{_beside_tex(q, plan, head, rest)}}}", "",
+                      "\\medskip\\hrule"])
+
+
+def _minipage(lines: list[str]) -> str:
+    return "\n".join(["\\noindent\\begin{minipage}{\\linewidth}", *lines, "\\end{minipage}"])
+
+
+def _options_tex(q: Question) -> list[str]:
+    if not q.options:
+        return []
+    items = [f"  \\item[{{({escape_tex(o.label)})}}] {tex_text(o.text, inline=True)}" for o in q.options]
+    return ["\\begin{itemize}", *items, "\\end{itemize}"]
+
+
+def _beside_tex(q: Question, plan: FigurePlan, head: str, rest: list[str]) -> str:
+    """The stem across the page, then the figure at the 8 pt floor beside the options (a NAT
+    question's stem goes beside the figure instead)."""
+    from gatebp.ui.export.tikz_figure import tikz_figure
+
+    width = f"{plan.beside_width:.1f}pt"
+    picture = f"\\scalebox{{{plan.floor * plan.width / plan.drawing.width:.3f}}}{{%\n{tikz_figure(plan.drawing)}}}"
+    right = rest if q.options else [tex_text(q.text), "", *rest]
+    top = [head, tex_text(q.text), ""] if q.options else [head]
+    return _minipage([*top, f"\\begin{{minipage}}[c]{{{width}}}", picture, "\\end{minipage}\\hfill",
+                      f"\\begin{{minipage}}[c]{{\\dimexpr\\linewidth-{width}-12pt}}", *right,
+                      "\\end{minipage}"])
 
 
 def tikz_diagram(q: Question) -> str:
@@ -178,10 +221,10 @@ def solution_tex(q: Question, number: int) -> str:
     key = escape_tex(q.key_text())
     head = (f"\\subsection*{{Q.{number}\\quad{{\\small\\normalfont {escape_tex(tag_text(q))}}}"
             f"\\quad{{\\normalfont Key: \\textbf{{{key}}}}}}}")
-    options = "".join(f"\\quad({escape_tex(o.label)}) {escape_tex(o.text)}" for o in q.options)
-    stem = f"{{\\small {escape_tex(q.text)}" + (f"\\\\{options}" if options else "") + "}"
+    options = "".join(f"\\quad({escape_tex(o.label)}) {tex_text(o.text, inline=True)}" for o in q.options)
+    stem = f"{{\\small {tex_text(q.text)}" + (f"\\par\\noindent{options}" if options else "") + "}"
     steps = worked_steps(q)
     if not steps:
         return f"{head}\n{stem}"
-    items = [f"  \\item {escape_tex(step.text)}" for step in steps]
+    items = [f"  \\item {tex_text(step.text)}" for step in steps]
     return "\n".join([head, stem, "\\begin{enumerate}", *items, "\\end{enumerate}"])

@@ -24,9 +24,13 @@ def typst_for_question_graph(graph: dict[str, Any]) -> str:
 
 def typst_figure(drawing: Drawing) -> str:
     """`#align(center, image(bytes("<svg>"), format: "svg", width: Wpt))`."""
-    width = min(drawing.width, MAX_WIDTH_PT)
-    return (f'#align(center, image(bytes({_string(svg_figure(drawing, FONT))}), format: "svg", '
-            f"width: {width:.1f}pt))")
+    return "#align(center, " + typst_image(drawing, f"{min(drawing.width, MAX_WIDTH_PT):.1f}pt") + ")"
+
+
+def typst_image(drawing: Drawing, width: str) -> str:
+    """The SVG as a Typst image `width` wide (a Typst length expression, e.g. `300pt * s`)."""
+    return f'image(bytes({_string(svg_figure(drawing, FONT))}), format: "svg", width: {width})'
+
 
 
 def _string(text: str) -> str:

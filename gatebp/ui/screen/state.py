@@ -23,6 +23,7 @@ from gatebp.gate.exam import (
 )
 from gatebp.gate.grade import Response
 from gatebp.gate.question import Question
+from gatebp.ui.mathtext import show
 
 # The order GATE's submit summary lists the states in (as line mode does).
 SUBMIT_ORDER = (ANSWERED, NOT_ANSWERED, MARKED, ANSWERED_MARKED, NOT_VISITED)
@@ -98,4 +99,4 @@ def unsaved_warning(exam: ExamLike) -> str:
 
 
 def option_labels(question: Question) -> Sequence[str]:
-    return [f"({o.label}) {o.text}" for o in question.options]
+    return [f"({o.label}) {show(o.text, 'unicode')}" for o in question.options]

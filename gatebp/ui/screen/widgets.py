@@ -21,6 +21,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 from gatebp.gate.exam import PALETTE_STATES, STATE_LABELS
 from gatebp.gate.grade import Response, parse_answer
 from gatebp.gate.question import LABELS, Question
+from gatebp.ui.mathtext import show
 from gatebp.ui.screen.state import TYPE_HELP, option_labels, question_title
 
 # GATE's palette colours: grey, red, green, purple, purple with a green mark.
@@ -97,7 +98,7 @@ class QuestionPane(VerticalScroll):
             self.figures[key] = _figure(question, width)
         figure = self.figures[key]
         self._set("#qtitle", Text(question_title(question, number, total), style="bold"))
-        self._set("#stem", Text(question.text))
+        self._set("#stem", Text(show(question.text, "unicode")))
         self._set("#figure", figure if figure is not None else "")
         self.query_one("#figure-label").display = figure is not None
         self.query_one("#figure").display = figure is not None

@@ -17,11 +17,25 @@ from rich.console import Console, ConsoleOptions, RenderableType
 from rich.segment import Segment
 from rich.text import Text
 
+from gatebp.core.maths import Target
 from gatebp.core.text import UNSAFE, escape_unsafe
 
 
 class SafeConsole(Console):
-    """A Console whose rendered text never carries a control character, raw, to the terminal."""
+    """A Console whose rendered text never carries a control character, raw, to the terminal.
+
+    It also holds the one plain switch: a plain console renders with ASCII-only options, so
+    every box, tree guide and maths span (gatebp.ui.terminal.maths) it draws is ASCII, and no
+    view needs to be told."""
+
+    def __init__(self, *args: object, plain: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.plain = plain
+
+    @property
+    def target(self) -> Target:
+        """The notation of this console's maths: "ascii" when plain, else "unicode"."""
+        return "ascii" if self.plain else "unicode"
 
     def render(self, renderable: RenderableType,
                options: ConsoleOptions | None = None) -> Iterable[Segment]:
@@ -29,6 +43,9 @@ class SafeConsole(Console):
         escapes like any other text; a last pass over the segments catches anything else, and
         spells out what a narrow encoding (ASCII) cannot show."""
         renderable = _escaped(renderable, self)
+        if self.plain:
+            options = (options or self.options).copy()
+            options.encoding = "ascii"
         encoding = self.encoding
         narrow = not encoding.startswith("utf")
         for segment in super().render(renderable, options):
@@ -61,4 +78,9 @@ def make_console(plain: bool = False, stderr: bool = False) -> Console:
     plain = plain or "NO_COLOR" in os.environ
     stream = sys.stderr if stderr else sys.stdout  # looked up now, so CliRunner's capture is used
     return SafeConsole(file=stream, no_color=plain, color_system=None if plain else "auto",
-                       highlight=False, emoji=False)
+                       highlight=False, emoji=False, plain=plain)
+
+
+def is_plain(console: Console) -> bool:
+    """Whether views on this console print plain (a SafeConsole made with plain=True)."""
+    return bool(getattr(console, "plain", False))

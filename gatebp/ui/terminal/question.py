@@ -1,8 +1,9 @@
 """Rich views of a question on screen and of the exam's question palette.
 
 The palette uses the GATE colours (Not Visited grey, Not Answered red, Answered green, Marked for
-Review purple, Answered & Marked purple with a green mark). With `plain=True` (NO_COLOR,
---plain) each button is a label instead, e.g. `[ 3:A ]`, and every box is ASCII.
+Review purple, Answered & Marked purple with a green mark). On a plain console (NO_COLOR,
+--plain: gatebp.ui.terminal.console) each button is a label instead, e.g. `[ 3:A ]`, and every
+box and maths span is ASCII; `plain=True` asks for the same on any console.
 """
 
 from __future__ import annotations
@@ -10,14 +11,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich import box
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
+from gatebp.core.maths import Target
 from gatebp.gate.exam import PALETTE_STATES as STATE_ORDER
 from gatebp.gate.exam import STATE_LABELS as LEGEND
 from gatebp.gate.marking import marks_words, penalty_text
 from gatebp.gate.question import Question
+from gatebp.ui.mathtext import show
+from gatebp.ui.terminal.maths import AsciiOnly, Lazy
+
+__all__ = ["AsciiOnly", "button", "exam_help", "frame", "legend", "marks_line", "palette",
+           "question_panel", "question_text"]
 
 PLAIN_CODE = {"not_visited": "  ", "not_answered": "N ", "answered": "A ", "marked": "M ",
               "answered_marked": "AM"}
@@ -29,18 +36,6 @@ TYPE_HELP = {
     "MCQ": "Choose one option (e.g. B).",
     "MSQ": "Choose one or more options (e.g. AC or a c).",
 }
-
-
-class AsciiOnly:
-    """Render a renderable as if the terminal had no Unicode (ASCII tree guides)."""
-
-    def __init__(self, renderable: RenderableType) -> None:
-        self.renderable = renderable
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        ascii_options = options.copy()
-        ascii_options.encoding = "ascii"
-        yield from console.render(self.renderable, ascii_options)
 
 
 def frame(plain: bool) -> box.Box:
@@ -55,22 +50,34 @@ def marks_line(question: Question) -> str:
 
 def question_panel(question: Question, number: int, total: int, plain: bool = False,
                    time_left: str | None = None, diagram: bool = True) -> Panel:
-    """The question as the student reads it: text, options, the network, type and marks."""
-    parts: list[RenderableType] = [Text(question.text)]
-    if question.options:
-        options = Text()
-        for option in question.options:
-            options.append(f"\n({option.label}) ", style="bold")
-            options.append(option.text)
-        parts.append(options)
-    tree = _diagram(question, plain) if diagram else None
-    if tree is not None:
-        parts += [Text(""), Text("Network (given values)", style="dim"), tree]
+    """The question as the student reads it: text, options, the network, type and marks (in
+    the console's notation; `plain` forces ASCII boxes and maths on any console)."""
+    parts: list[RenderableType] = [Lazy(lambda target: question_text(question, target))]
+    if diagram and question.graph is not None:
+        parts.append(Lazy(lambda target: _network(question, plain or target == "ascii")))
     parts.append(Text(TYPE_HELP.get(question.type, ""), style="dim"))
     title = f"Question {number} of {total}"
     subtitle = marks_line(question) + (f" · {time_left} left" if time_left else "")
-    return Panel(Group(*parts), title=title, title_align="left", subtitle=subtitle,
+    body = AsciiOnly(Group(*parts)) if plain else Group(*parts)
+    return Panel(body, title=title, title_align="left", subtitle=subtitle,
                  subtitle_align="right", box=frame(plain), border_style="cyan")
+
+
+def question_text(question: Question, target: Target = "unicode") -> Text:
+    """The stem, then each option under its letter, maths in `target`'s notation."""
+    text = Text(show(question.text, target))
+    for option in question.options:
+        text.append(f"\n({option.label}) ", style="bold")
+        text.append(show(option.text, target))
+    return text
+
+
+def _network(question: Question, plain: bool) -> Group:
+    """The network under its label, or nothing when it cannot be drawn."""
+    tree = _diagram(question, plain)
+    if tree is None:
+        return Group()
+    return Group(Text(""), Text("Network (given values)", style="dim"), tree)
 
 
 def _diagram(question: Question, plain: bool) -> RenderableType | None:
@@ -100,8 +107,15 @@ def button(number: int, state: str, plain: bool, current: bool = False) -> Text:
     return label
 
 
-def palette(states: Sequence[str], current: int, plain: bool = False, width: int = 80) -> Panel:
-    """Every question's button in rows, then the legend with the count in each state."""
+def palette(states: Sequence[str], current: int, plain: bool = False,
+            width: int = 80) -> RenderableType:
+    """Every question's button in rows, then the legend with the count in each state: labels
+    such as `[ 3:A ]` on a plain console (or with `plain`), colours otherwise."""
+    view = Lazy(lambda target: _palette(states, current, plain or target == "ascii", width))
+    return AsciiOnly(view) if plain else view
+
+
+def _palette(states: Sequence[str], current: int, plain: bool, width: int) -> Panel:
     per_row = max(1, (width - 4) // (8 if plain else 6))
     rows = Text()
     for i, state in enumerate(states):
@@ -110,7 +124,7 @@ def palette(states: Sequence[str], current: int, plain: bool = False, width: int
         rows.append_text(button(i + 1, state, plain, current=i == current))
         rows.append(" ")
     return Panel(Group(rows, legend(states, plain)), title="Question palette", title_align="left",
-                 box=frame(plain), expand=False)
+                 box=box.ROUNDED, expand=False)
 
 
 def legend(states: Sequence[str], plain: bool = False) -> Text:
@@ -128,7 +142,7 @@ def legend(states: Sequence[str], plain: bool = False) -> Text:
 
 
 def exam_help(plain: bool = False) -> Text:
-    """The exam's keys, shown under the palette."""
+    """The exam's keys, shown under the palette (the same words in plain mode)."""
     keys = [("n", "Save & Next"), ("m", "Mark for Review & Next"), ("c", "Clear Response"),
             ("g 7", "go to 7"), ("p", "previous"), ("submit", "end the paper")]
     text = Text("Type an answer to select it (option C as a capital C: c alone clears), then:\n", style="dim")

@@ -1,9 +1,13 @@
-"""The result page: marks per question (negatives shown), total, time, topics, the missed working."""
+"""The result page: marks per question (negatives shown), total, time, topics, the missed working.
+
+Drawn in the console's notation: a plain console (or `scoresheet(..., plain=True)`) gets ASCII
+boxes and maths, so the pieces take no plain flag of their own."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -14,7 +18,8 @@ from rich.text import Text
 
 from gatebp.gate.exam import STATE_LABELS
 from gatebp.gate.marking import exact_total as marks_number
-from gatebp.ui.terminal.question import AsciiOnly
+from gatebp.ui.terminal.maths import AsciiOnly, Lazy
+from gatebp.ui.terminal.question import question_text
 
 if TYPE_CHECKING:
     from gatebp.gate.exam import ExamResult, QuestionResult
@@ -26,12 +31,8 @@ def duration(seconds: float) -> str:
     return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
 
 
-def _frame(plain: bool) -> box.Box:
-    return box.ASCII if plain else box.SIMPLE_HEAVY
-
-
-def question_table(results: Sequence[QuestionResult], plain: bool = False) -> Table:
-    table = Table(title="Marks per question", box=_frame(plain), title_justify="left")
+def question_table(results: Sequence[QuestionResult]) -> Table:
+    table = Table(title="Marks per question", box=box.SIMPLE_HEAVY, title_justify="left")
     for name, justify in (("Q", "right"), ("type", "left"), ("state", "left"),
                           ("yours", "left"), ("key", "left"), ("marks", "right"),
                           ("time", "right")):
@@ -51,8 +52,8 @@ def _marks_cell(r: QuestionResult) -> Text:
     return Text(r.grade.marks_text, style=style)
 
 
-def topic_table(results: Sequence[QuestionResult], plain: bool = False) -> Table:
-    table = Table(title="Score by topic", box=_frame(plain), title_justify="left")
+def topic_table(results: Sequence[QuestionResult]) -> Table:
+    table = Table(title="Score by topic", box=box.SIMPLE_HEAVY, title_justify="left")
     for name in ("topic", "questions", "correct", "marks", "of"):
         table.add_column(name, justify="left" if name == "topic" else "right")
     for topic in sorted({r.question.topic for r in results}):
@@ -63,7 +64,7 @@ def topic_table(results: Sequence[QuestionResult], plain: bool = False) -> Table
     return table
 
 
-def totals(result: ExamResult, plain: bool = False) -> Panel:
+def totals(result: ExamResult) -> Panel:
     counts = result.counts()
     lines = Text.assemble(("Total: ", "bold"), (marks_number(result.score), "bold"),
                           f" out of {result.max_score}")
@@ -73,14 +74,14 @@ def totals(result: ExamResult, plain: bool = False) -> Panel:
     lines.append("\n" + " · ".join(f"{STATE_LABELS[s]} {n}" for s, n in counts.items()))
     if result.automatic:
         lines.append("\nTime ran out: the paper was submitted automatically.")
-    return Panel(lines, title="Result", box=box.ASCII if plain else box.DOUBLE, expand=False)
+    return Panel(lines, title="Result", box=box.DOUBLE, expand=False)
 
 
 def _seconds(result: ExamResult) -> float:
     return sum(r.seconds for r in result.results)
 
 
-def missed_working(results: Sequence[QuestionResult], plain: bool = False) -> list[RenderableType]:
+def missed_working(results: Sequence[QuestionResult]) -> list[RenderableType]:
     """The full working of every question that did not earn its marks."""
     from gatebp.ui.terminal.working import question_working
 
@@ -91,19 +92,19 @@ def missed_working(results: Sequence[QuestionResult], plain: bool = False) -> li
         head = Text(f"Key: {r.question.key_text()}", style="bold")
         if r.grade.mistake:
             head.append(f"\nLikely mistake: you {r.grade.mistake}.", style="yellow")
-        working = question_working(r.question, plain)
-        body = Group(Text(r.question.text), head, AsciiOnly(working) if plain else working)
+        body = Group(Lazy(partial(question_text, r.question)), head,
+                     question_working(r.question))
         parts.append(Panel(body, title=f"Question {r.number} · {r.question.id}", title_align="left",
-                           box=box.ASCII if plain else box.ROUNDED))
+                           box=box.ROUNDED))
     return parts
 
 
-def scoresheet(result: ExamResult, plain: bool = False) -> Group:
-    """The whole result page, top to bottom."""
-    parts: list[RenderableType] = [totals(result, plain), question_table(result.results, plain),
-                                   topic_table(result.results, plain)]
-    missed = missed_working(result.results, plain)
+def scoresheet(result: ExamResult, plain: bool = False) -> RenderableType:
+    """The whole result page, top to bottom (`plain`: ASCII on any console)."""
+    parts: list[RenderableType] = [totals(result), question_table(result.results),
+                                   topic_table(result.results)]
+    missed = missed_working(result.results)
     if missed:
         parts.append(Text("Working for the questions you missed", style="bold underline"))
         parts += missed
-    return Group(*parts)
+    return AsciiOnly(Group(*parts)) if plain else Group(*parts)

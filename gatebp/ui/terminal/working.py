@@ -1,12 +1,15 @@
 """Rich views of the working: the network with forward values, local derivatives, paths, answer.
 
 Functions return renderables and never print, so `explain`, practice feedback and the exam's
-score sheet all show the same working. `plain=True` uses ASCII boxes (screen readers, logs).
+score sheet all show the same working. Each view is drawn in the console's notation (Unicode,
+or ASCII boxes and maths on a plain console: gatebp.ui.terminal.maths); `plain=True` forces the
+plain form on any console. Expressions (node definitions, local formulas) print through the
+maths printer, never as their spec text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich import box
 from rich.cells import cell_len
@@ -16,25 +19,32 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from gatebp.core.maths import Target
 from gatebp.gate.question import Question
 from gatebp.network.graph import Graph, graph_from_record
 from gatebp.network.steps import RELU_CONVENTION, Solution, Step, factor, show
 from gatebp.ui.figure import LayeredFigure, build_figure
+from gatebp.ui.mathtext import show as show_markup
+from gatebp.ui.mathtext import show_expr, show_name, show_span
 from gatebp.ui.terminal.figure import figure_lines
+from gatebp.ui.terminal.maths import AsciiOnly, Lazy, maths_text
 
 
-def _box(plain: bool) -> box.Box:
-    return box.ASCII if plain else box.ROUNDED
+def per_target(build: Callable[[Target], RenderableType], plain: bool = False) -> RenderableType:
+    """`build` run for the console's notation; with `plain`, ASCII on any console."""
+    view = Lazy(build)
+    return AsciiOnly(view) if plain else view
 
 
 def network_tree(graph: Graph, values: dict, root: str | None = None, plain: bool = False) -> Tree | Text:
     """The network drawn from the output back to its leaves, each name with its value.
 
     Plain mode indents with spaces instead of Rich's tree guides (screen readers, logs)."""
+    target: Target = "ascii" if plain else "unicode"
     root = root or (graph.find.of if graph.find else graph.nodes[-1].name)
-    tree = Tree(_label(graph, values, root), guide_style="dim", hide_root=False)
+    tree = Tree(_label(graph, values, root, target), guide_style="dim", hide_root=False)
     seen: set[str] = set()
-    _grow(tree, graph, values, root, seen, depth=0)
+    _grow(tree, graph, values, root, seen, 0, target)
     return _indented(tree) if plain else tree
 
 
@@ -47,30 +57,33 @@ def _indented(tree: Tree, depth: int = 0) -> Text:
     return lines
 
 
-def _label(graph: Graph, values: dict, name: str) -> Text:
+def _label(graph: Graph, values: dict, name: str, target: Target) -> Text:
+    shown = show_name(name, target)
     if graph.is_leaf(name):
         value = show(values[name]) if name in values else "?"
-        return Text.assemble((name, "bold cyan"), f" = {value}")
-    label = Text.assemble((name, "bold"), f" = {graph.node(name).text}")
+        return Text.assemble((shown, "bold cyan"), f" = {value}")
+    label = Text.assemble((shown, "bold"), f" = {show_expr(graph.node(name).text, target)}")
     if name in values:
         label.append(f"  → {show(values[name])}", "green")
     return label
 
 
-def _grow(tree: Tree, graph: Graph, values: dict, name: str, seen: set[str], depth: int) -> None:
+def _grow(tree: Tree, graph: Graph, values: dict, name: str, seen: set[str], depth: int,
+          target: Target) -> None:
     if graph.is_leaf(name) or depth > 12:
         return
     for parent in graph.node(name).parents:
         if parent in seen and not graph.is_leaf(parent):
-            tree.add(Text(f"{parent} (shown above)", style="dim"))
+            tree.add(Text(f"{show_name(parent, target)} (shown above)", style="dim"))
             continue
         seen.add(parent)
-        _grow(tree.add(_label(graph, values, parent)), graph, values, parent, seen, depth + 1)
+        _grow(tree.add(_label(graph, values, parent, target)), graph, values, parent, seen,
+              depth + 1, target)
 
 
-def forward_table(graph: Graph, solution: Solution, plain: bool = False) -> Table:
+def forward_table(graph: Graph, solution: Solution, target: Target = "unicode") -> Table:
     """Each node the answer depends on, its definition and its value, in order."""
-    table = Table(title="Forward pass", box=_box(plain), title_justify="left")
+    table = Table(title="Forward pass", box=box.ROUNDED, title_justify="left")
     table.add_column("node")
     table.add_column("definition")
     table.add_column("value", justify="right")
@@ -78,69 +91,75 @@ def forward_table(graph: Graph, solution: Solution, plain: bool = False) -> Tabl
     needed = graph.ancestors(root) | {root}
     for node in graph.nodes:
         if node.name in needed:
-            table.add_row(node.name, node.text, show(solution.forward[node.name]))
+            table.add_row(show_name(node.name, target), show_expr(node.text, target),
+                          show(solution.forward[node.name]))
     return table
 
 
-def local_table(solution: Solution, plain: bool = False) -> Table:
-    table = Table(title="Local derivatives (one per edge)", box=_box(plain), title_justify="left")
+def local_table(solution: Solution, target: Target = "unicode") -> Table:
+    table = Table(title="Local derivatives (one per edge)", box=box.ROUNDED, title_justify="left")
     table.add_column("edge")
     table.add_column("formula")
     table.add_column("value", justify="right")
     table.add_column("why", overflow="fold")
     for edge in solution.edges:
-        table.add_row(edge.label, edge.formula, show(edge.value), edge.rule)
+        table.add_row(show_span(edge.label, target), show_span(edge.formula, target),
+                      show(edge.value), show_markup(edge.rule, target))
     return table
 
 
-def paths_table(solution: Solution, plain: bool = False) -> Table:
-    table = Table(title="Paths from the output back to the variable", box=_box(plain), title_justify="left")
+def paths_table(solution: Solution, target: Target = "unicode") -> Table:
+    table = Table(title="Paths from the output back to the variable", box=box.ROUNDED,
+                  title_justify="left")
     table.add_column("path")
     table.add_column("product of local derivatives", overflow="fold")
     table.add_column("value", justify="right")
     for path in solution.paths:
         factors = " × ".join(factor(f) for f in path.factors)
-        table.add_row(" ← ".join(path.names), factors, show(path.product))
+        table.add_row(" ← ".join(show_name(n, target) for n in path.names), factors,
+                      show(path.product))
     if len(solution.paths) > 1 and solution.gradient is not None:
         table.add_row(Text("sum over paths", style="bold"), "", Text(show(solution.gradient), style="bold"))
     return table
 
 
-def steps_list(steps: Sequence[Step], kinds: Sequence[str]) -> Text:
-    lines = [s.text for s in steps if s.kind in kinds]
+def steps_list(steps: Sequence[Step], kinds: Sequence[str], target: Target = "unicode") -> Text:
+    lines = [show_markup(s.text, target) for s in steps if s.kind in kinds]
     return Text("\n".join(lines))
 
 
-def answer_panel(solution: Solution, plain: bool = False) -> Panel:
+def answer_panel(solution: Solution, target: Target = "unicode") -> Panel:
     exact = solution.exact_text
-    body = Text.assemble((f"{solution.question}", "bold"), "\n", f"= {exact}")
+    body = Text.assemble((show_span(solution.question, target), "bold"), "\n", f"= {exact}")
     if not solution.exact.is_Integer:
         body.append(f"\n≈ {solution.value:.6g}")
-    return Panel(body, title="Answer", box=box.ASCII if plain else box.DOUBLE, expand=False,
-                 border_style="green")
+    return Panel(body, title="Answer", box=box.DOUBLE, expand=False, border_style="green")
 
 
-def working_view(graph: Graph, solution: Solution, plain: bool = False) -> Group:
+def working_view(graph: Graph, solution: Solution, plain: bool = False) -> RenderableType:
     """The whole working, top to bottom, as a student writes it."""
-    parts: list[RenderableType] = [Text("Network", style="bold"), network_tree(graph, solution.forward, plain=plain),
-                                   forward_table(graph, solution, plain)]
+    return per_target(lambda target: _working(graph, solution, target), plain)
+
+
+def _working(graph: Graph, solution: Solution, target: Target) -> Group:
+    parts: list[RenderableType] = [
+        Text("Network", style="bold"),
+        network_tree(graph, solution.forward, plain=target == "ascii"),
+        forward_table(graph, solution, target)]
     if solution.edges:
-        parts.append(local_table(solution, plain))
-    deltas = steps_list(solution.steps, ("delta",))
-    if deltas.plain:
-        parts += [Text("Backward pass (sensitivities δ = ∂out/∂node)", style="bold"), deltas]
-    vector = steps_list(solution.steps, ("vector",))
-    if vector.plain:
-        parts += [Text("Vector form", style="bold"), vector]
+        parts.append(local_table(solution, target))
+    sections = [("delta", "Backward pass (sensitivities δ = ∂out/∂node)"), ("vector", "Vector form")]
+    for kind, title in sections:
+        lines = steps_list(solution.steps, (kind,), target)
+        if lines.plain:
+            parts += [Text(title, style="bold"), lines]
     if solution.paths:
-        parts.append(paths_table(solution, plain))
-    extra = steps_list(solution.steps, ("path",) if not solution.paths else ())
-    if extra.plain:
-        parts.append(extra)
-    update = steps_list(solution.steps, ("update",))
-    if update.plain:
-        parts.append(update)
-    parts.append(answer_panel(solution, plain))
+        parts.append(paths_table(solution, target))
+    for kinds in (("path",) if not solution.paths else (), ("update",)):
+        lines = steps_list(solution.steps, kinds, target)
+        if lines.plain:
+            parts.append(lines)
+    parts.append(answer_panel(solution, target))
     if any(e.activation == "relu" for e in solution.edges):
         parts.append(Text(f"Convention: {RELU_CONVENTION}.", style="dim"))
     parts.append(Text(f"✓ {solution.checked}", style="dim"))
@@ -169,7 +188,7 @@ def question_diagram(question: Question, plain: bool = False, width: int = 76) -
 def _matrices_only(figure: LayeredFigure, lines: list[str], plain: bool) -> list[str]:
     """Too narrow for the drawing: the input and each layer in words, then the weight matrices
     (the drawing's own lines below its first blank line), as the paper gives a network."""
-    from gatebp.core.maths import Target, render_name, render_number
+    from gatebp.core.maths import render_name, render_number
     from gatebp.ui.terminal.figure import PLAIN_TITLES, TITLES
 
     target: Target = "ascii" if plain else "unicode"
@@ -198,6 +217,10 @@ SECTIONS = {"forward": "Forward pass", "local": "Local derivatives (one per edge
 def question_working(question: Question, plain: bool = False) -> RenderableType:
     """The question's own typed working, a heading wherever its kind of step changes, then why
     each option is right or wrong (in option order, with letters)."""
+    return per_target(lambda target: _question_working(question, target), plain)
+
+
+def _question_working(question: Question, target: Target) -> Group:
     parts: list[RenderableType] = []
     heading = None
     for step in question.solution:
@@ -205,12 +228,12 @@ def question_working(question: Question, plain: bool = False) -> RenderableType:
         if section and section != heading:
             parts.append(Text(section, style="bold"))
         heading = section or heading
-        parts.append(Text(step.text, style="bold" if step.kind == "key" else ""))
-    reasons = option_reasons(question)
+        parts.append(maths_text(step.text, target, "bold" if step.kind == "key" else ""))
+    reasons = option_reasons(question, target)
     return Group(*parts, reasons) if reasons is not None else Group(*parts)
 
 
-def option_reasons(question: Question) -> Text | None:
+def option_reasons(question: Question, target: Target = "unicode") -> Text | None:
     """"A: right: ∂y/∂w1 = 6" / "B: wrong: ... you ignored the closed gate", one line per option."""
     judged = [o for o in question.options if o.true is not None]
     if not judged:
@@ -218,5 +241,5 @@ def option_reasons(question: Question) -> Text | None:
     text = Text("Why each option is right or wrong", style="bold")
     for option in judged:
         text.append("\n")
-        text.append(option.verdict_text(), style="green" if option.true else "")
+        text.append(show_markup(option.verdict_text(), target), style="green" if option.true else "")
     return text

@@ -1,0 +1,48 @@
+"""Where a network figure goes on a printed page (PDF and LaTeX), so pages stay full.
+
+A question is never split across pages, so a tall figure that does not fit the rest of a page
+would push its whole question over and leave the page half empty. Two remedies, both within
+the legibility floor (no label below 8 pt, gatebp.ui.geometry.MIN_PT):
+
+- a tall figure that leaves room for a column of options sits beside them, below the stem
+  (a NAT question, with no options, puts its stem there);
+- any figure may shrink to `floor` (its smallest label at 8 pt) when that lets the question
+  fit the space left on the page (the PDF measures the space while it lays out the page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gatebp.ui.layout import MAX_WIDTH_PT, MIN_PT, Drawing, place
+
+TALL_PT = 150.0  # a figure taller than this is worth placing beside the stem when it is narrow
+BESIDE_SHARE = 0.7  # ... and when, at the floor, it leaves the options 30% of the text width
+
+
+@dataclass(frozen=True)
+class FigurePlan:
+    drawing: Drawing
+    width: float  # the natural print width (pt)
+    height: float  # the natural print height (pt)
+    floor: float  # the smallest scale that keeps every label at 8 pt or more
+    beside: bool  # may go beside the options (the stem of a NAT) when stacked does not fit
+
+    @property
+    def beside_width(self) -> float:
+        """The width it prints at when beside the stem: at the floor."""
+        return self.width * self.floor
+
+
+def plan_figure(graph: dict[str, Any], text_width: float) -> FigurePlan:
+    """The figure of a question's graph and where it goes on a page `text_width` wide."""
+    from gatebp.ui.figure import figure_from_dict
+
+    drawing = place(figure_from_dict(graph))
+    width = min(drawing.width, MAX_WIDTH_PT, text_width)
+    height = drawing.height * width / drawing.width
+    smallest = min((label.size for label in drawing.labels), default=MIN_PT)
+    floor = min(1.0, MIN_PT / smallest * drawing.width / width)
+    beside = height > TALL_PT and width * floor <= BESIDE_SHARE * text_width
+    return FigurePlan(drawing, width, height, min(1.0, floor), beside)
