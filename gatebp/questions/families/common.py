@@ -23,6 +23,16 @@ from gatebp.network.slips import Slip
 from gatebp.network.solve import solve
 from gatebp.network.spec import parse_spec
 from gatebp.network.steps import Solution, as_float, short
+from gatebp.questions.families._markup import (
+    assignments,
+    definitions,
+    listing,
+    partial,
+    rounded_words,
+    span,
+    value_asked,
+    where_activations,
+)
 from gatebp.questions.families.choice import RELATIVE_GAP, Choice, apart, fixed, require
 from gatebp.questions.families.quantities import (
     asked,
@@ -37,8 +47,9 @@ from gatebp.questions.families.quantities import (
 )
 
 # Re-exported: families read every option builder from this module.
-__all__ = ["RELATIVE_GAP", "Choice", "apart", "asked", "claim_choice", "distinct", "figure", "quantity",
-           "quantity_choice", "require", "rounded_answer", "rounded_note", "stated"]
+__all__ = ["RELATIVE_GAP", "Choice", "apart", "asked", "assignments", "claim_choice", "definitions", "distinct",
+           "figure", "listing", "partial", "quantity", "quantity_choice", "require", "rounded_answer", "rounded_note",
+           "rounded_words", "span", "stated", "value_asked", "where_activations"]
 
 
 def nonzero(rng: random.Random, low: int, high: int) -> int:
@@ -103,13 +114,14 @@ def solved(values: Mapping[str, Fraction | int], nodes: Mapping[str, str], find:
 
 
 def given(graph: Graph, names: Sequence[str] | None = None) -> str:
-    """"x = 2, w1 = 1 and w2 = 3" for the question text."""
+    """"x = 2, w1 = 1 and w2 = 3" for the question text (plain; `assignments` writes the markup)."""
     shown = [f"{k} = {num(v)}" for k, v in graph.values.items() if names is None or k in names]
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def computes(graph: Graph) -> str:
-    """"z = w1*x, h = relu(z), y = w2*h" for the question text."""
+    """"z = w1*x, h = relu(z), y = w2*h" for the question text (plain; `definitions` writes the
+    markup the paper's notation prints from)."""
     return ", ".join(f"{n.name} = {n.text}" for n in graph.nodes)
 
 
