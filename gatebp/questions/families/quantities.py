@@ -85,7 +85,7 @@ def rounded_answer(exact: sp.Expr, places: int) -> list[Step]:
     if exact.is_Rational and (exact * 10**places).is_Integer:
         return []
     value = fixed(float(sp.N(exact, 30)), places)
-    return [Step("note", f"rounded off to {_PLACES_WORD.get(places, places)} decimal places: {value}")]
+    return [Step("note", f"rounded off to {_PLACES_WORD.get(places, places)} decimal places: ${value}$")]
 
 
 def asked(body: str, qtype: QuestionType, exact: sp.Expr, places: int, slips: Sequence[Slip] = ()) -> str:

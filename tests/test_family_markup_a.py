@@ -1,0 +1,69 @@
+"""The stems, options and working of ten families read like the paper, in every target.
+
+For every form of activation-path, activation-properties, ad-modes, backward-cache, batch-bias,
+dead-relu, delta-recursion and descent-step over 40 seeds: the question text, each option's
+text, reason and slip, and the family-written working lines are `$...$` markup whose spans all
+parse; printed for the terminal (Unicode) they hold no program notation (`**`, `a * b` between
+names, `[[`, `yhat`, `relu(`, `sigmoid(`), and printed for `--plain` (ASCII) they are plain ASCII a
+screen reader can speak. The solver's own lines (forward, local, delta, path, sum, update, answer
+kinds) are rewritten elsewhere; here they need only parse.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from gatebp.core.maths import parse_markup, render
+from gatebp.questions.generate import build_question, families_by_name
+
+TOPICS = ("activation-path", "activation-properties", "ad-modes", "backward-cache", "batch-bias",
+          "dead-relu", "delta-recursion", "descent-step")
+SEEDS = range(40)
+SOLVER_KINDS = {"forward", "local", "delta", "vector", "path", "sum", "update", "answer"}
+CODE = re.compile(r"\*\*|[A-Za-z0-9)] \* [A-Za-z(]|\[\[|yhat|relu\(|sigmoid\(|\blr\b|\bphi\b|_\(")
+
+
+def _forms() -> list[tuple[str, str, int]]:
+    return [(f.name, t, m) for f in families_by_name(TOPICS) for t in f.types for m in f.marks]
+
+
+def _texts(q) -> list[tuple[str, str, bool]]:
+    """(where, markup, strict): strict texts must also be free of program notation."""
+    out = [("text", q.text, True)]
+    for option in q.options:
+        out += [(f"option {option.label}", option.text, True)]
+        out += [(f"why {option.label}", option.why, True)] if option.why else []
+        out += [(f"slip {option.label}", option.mistake, True)] if option.mistake else []
+    out += [(f"step {s.kind}", s.text, s.kind not in SOLVER_KINDS) for s in q.solution]
+    return out
+
+
+@pytest.mark.parametrize("topic,qtype,marks", _forms())
+def test_every_text_is_markup_that_prints_in_the_papers_notation(topic: str, qtype: str, marks: int) -> None:
+    for seed in SEEDS:
+        q = build_question(topic, qtype, marks, seed)
+        for where, text, strict in _texts(q):
+            parts = parse_markup(text)  # every $ span parses (raises otherwise)
+            unicode, ascii = render(parts, "unicode"), render(parts, "ascii")
+            assert ascii.isascii(), (q.id, where, ascii)
+            if strict:
+                assert not CODE.search(unicode), (q.id, where, unicode)
+                assert "  " not in unicode.strip().replace("\n", " ").replace("    ", " "), (q.id, where, unicode)
+
+
+@pytest.mark.parametrize("topic,qtype,marks", [f for f in _forms() if f[1] == "NAT"])
+def test_nat_stems_ask_for_the_value_with_the_papers_blank(topic: str, qtype: str, marks: int) -> None:
+    for seed in range(5):
+        q = build_question(topic, qtype, marks, seed)
+        text = render(parse_markup(q.text), "unicode")
+        assert re.search(r"is ____ \((rounded off to \w+ decimal places?|answer as an integer)\)\.$", text), q.id
+
+
+def test_a_graph_stem_defines_its_expressions_in_maths() -> None:
+    q = build_question("activation-path", "NAT", 2, 1)
+    text = render(parse_markup(q.text), "unicode")
+    assert "z = w₁x₁ + w₂x₂ + b" in text and "σ(z) = 1/(1 + e^(−z))" in text, text
+    assert "The value of ∂L/∂w" in text, text
+    assert "w1*x1" in render(parse_markup(q.text), "ascii")
