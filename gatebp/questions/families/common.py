@@ -151,6 +151,16 @@ def path_sum(solution: Solution, through: str) -> sp.Expr:
     return sp.Add(*(p.product for p in solution.paths if through in p.names))
 
 
+def update_slips(solution: Solution, name: str, start: sp.Expr, lr: sp.Expr) -> list[Slip]:
+    """The update-rule slips worded for the parameter `name` (b + η·∂L/∂b for b − η·∂L/∂b, the
+    learning rate forgotten, the step given for the new value), in the paper's notation."""
+    gradient = solution.gradient if solution.gradient is not None else sp.S.Zero
+    rule = f"η·∂L/∂{name}"
+    return [Slip(start + lr * gradient, f"added the step ({name} + {rule}) instead of subtracting it"),
+            Slip(start - gradient, f"forgot to multiply ∂L/∂{name} by the learning rate η"),
+            Slip(lr * gradient, f"gave the step {rule} instead of the new {name}")]
+
+
 def nat_answer(exact: sp.Expr, places: int) -> dict[str, Any]:
     """The NAT key: an exact range when the value has at most `places` decimals, else a range."""
     value = float(sp.N(exact, 30))
