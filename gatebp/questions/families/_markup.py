@@ -22,6 +22,7 @@ from fractions import Fraction
 import sympy as sp
 
 from gatebp.core.expr import format_number
+from gatebp.core.maths import render_math
 from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Graph
 from gatebp.network.slips import Slip
@@ -55,6 +56,17 @@ def number(value: Fraction | int | sp.Expr) -> str:
         rational = sp.Rational(value)
         value = Fraction(int(rational.p), int(rational.q))
     return format_number(Fraction(value))
+
+
+def uni(expr: str) -> str:
+    """An expression in the paper's Unicode for free text (a slip's words, a working line with ×):
+    `w11*a1` -> "w₁₁a₁"; free text prints in every target (ASCII transliterates it back)."""
+    return render_math(expr, "unicode")
+
+
+def minus(text: str) -> str:
+    """Numbers in free text with the paper's minus sign: "(-3) × 2" -> "(−3) × 2"."""
+    return text.replace("-", "−")
 
 
 def definitions(graph: Graph, names: Sequence[str] | None = None) -> str:

@@ -27,9 +27,11 @@ from gatebp.questions.families._markup import (
     assignments,
     definitions,
     listing,
+    minus,
     partial,
     rounded_words,
     span,
+    uni,
     value_asked,
     where_activations,
 )
@@ -49,7 +51,7 @@ from gatebp.questions.families.quantities import (
 # Re-exported: families read every option builder from this module.
 __all__ = ["RELATIVE_GAP", "Choice", "apart", "asked", "assignments", "claim_choice", "definitions", "distinct",
            "figure", "listing", "partial", "quantity", "quantity_choice", "require", "rounded_answer", "rounded_note",
-           "rounded_words", "span", "stated", "value_asked", "where_activations"]
+           "rounded_words", "span", "stated", "uni", "minus", "value_asked", "where_activations"]
 
 
 def nonzero(rng: random.Random, low: int, high: int) -> int:
