@@ -50,8 +50,8 @@ from gatebp.questions.families.quantities import (
 
 # Re-exported: families read every option builder from this module.
 __all__ = ["RELATIVE_GAP", "Choice", "apart", "asked", "assignments", "claim_choice", "definitions", "distinct",
-           "figure", "listing", "partial", "quantity", "quantity_choice", "require", "rounded_answer", "rounded_note",
-           "rounded_words", "span", "stated", "uni", "minus", "value_asked", "where_activations"]
+           "figure", "listing", "minus", "partial", "quantity", "quantity_choice", "require", "rounded_answer",
+           "rounded_note", "rounded_words", "span", "stated", "uni", "value_asked", "where_activations"]
 
 
 def nonzero(rng: random.Random, low: int, high: int) -> int:
