@@ -40,7 +40,7 @@ from gatebp.questions.families.common import (
     quantity_choice,
     rounded_note,
     solved,
-    update_slips,
+    update_rule_slips,
     value_asked,
     working,
 )
@@ -99,7 +99,7 @@ def _update_slips(solution: Solution, b: sp.Expr, lr: sp.Expr, size: int) -> lis
     gradient = solution.gradient if solution.gradient is not None else sp.S.Zero
     return [Slip(b - lr * gradient / size, f"stepped with the mean over the {size} examples instead of the batch sum"),
             Slip(b - lr * path_sum(solution, "L1"), "stepped with only the first example's gradient"),
-            *update_slips(solution, "b", b, lr)]
+            *update_rule_slips(solution, "b", b, lr)]
 
 
 def _body(graph: Graph, size: int, ask: str) -> str:

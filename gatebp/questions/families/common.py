@@ -153,7 +153,7 @@ def path_sum(solution: Solution, through: str) -> sp.Expr:
     return sp.Add(*(p.product for p in solution.paths if through in p.names))
 
 
-def update_slips(solution: Solution, name: str, start: sp.Expr, lr: sp.Expr) -> list[Slip]:
+def update_rule_slips(solution: Solution, name: str, start: sp.Expr, lr: sp.Expr) -> list[Slip]:
     """The update-rule slips worded for the parameter `name` (b + η·∂L/∂b for b − η·∂L/∂b, the
     learning rate forgotten, the step given for the new value), in the paper's notation."""
     gradient = solution.gradient if solution.gradient is not None else sp.S.Zero
