@@ -345,7 +345,7 @@ def needed_by_hand(q: Question, wrt: str) -> set[str]:
 @pytest.mark.parametrize("seed", range(40))
 def test_backward_cache_by_hand(seed):
     for q in built("backward-cache", seed):
-        wrt = re.search(r"computes ∂L/∂(\w+)", q.text)[1]
+        wrt = re.search(r"computes \$?∂L/∂(\w+)", q.text)[1]
         assert "hidden unit.)" not in q.text
         for i, o in enumerate(q.options):
             needed = o.claim["item"] in needed_by_hand(q, wrt)
@@ -365,7 +365,8 @@ def test_dead_relu_against_reference(seed):
         values = evaluate(q.graph)
         assert all(abs(values[f"z{k}"]) > 0 for k in range(1, 4) if f"z{k}" in values)
         for i, o in enumerate(q.options):
-            assert o.claim == {"kind": "zero", "find": {"of": "L", "wrt": o.text}, "zero": True}
+            weight = o.text.strip("$")  # the option is the weight's name as a maths span
+            assert o.claim == {"kind": "zero", "find": {"of": "L", "wrt": weight}, "zero": True}
             assert o.value is None and o.find is None  # the claim is "this gradient is 0", not a value
-            grad, _ = derivative(q.graph, "L", o.text)
+            grad, _ = derivative(q.graph, "L", weight)
             assert (i in q.answer["correct"]) == (abs(grad) < mpmath.mpf("1e-30"))
