@@ -326,12 +326,13 @@ def test_ad_modes(seed):
             assert q.answer["value"] == (n if e["mode"] == "forward" else m)
         elif q.type == "MCQ":
             cheap = f"reverse mode, {m} pass" if m < n else f"forward mode, {n} pass"
-            assert q.options[q.answer["correct"][0]].text.startswith(cheap)
+            assert q.options[q.answer["correct"][0]].text.lower().startswith(cheap)
         else:
             for i, o in enumerate(q.options):
-                count = re.match(r"(forward|reverse) mode needs (\d+)", o.text)
+                count = re.match(r"(forward|reverse) mode needs (\d+)", o.text, re.IGNORECASE)
                 if count:
-                    assert (i in q.answer["correct"]) == (int(count[2]) == (n if count[1] == "forward" else m))
+                    forward = count[1].lower() == "forward"
+                    assert (i in q.answer["correct"]) == (int(count[2]) == (n if forward else m))
 
 
 def needed_by_hand(q: Question, wrt: str) -> set[str]:
