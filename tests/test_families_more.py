@@ -303,12 +303,13 @@ def test_grad_shapes(seed):
         elif q.type == "MCQ" and q.marks == 1:
             assert q.options[q.answer["correct"][0]].text == shape_text(right[q.extra["of"]])
         elif q.type == "MCQ":
-            assert q.options[q.answer["correct"][0]].text == f"G Xᵀ, which is {d['m']} × {d['n']}"
+            assert q.options[q.answer["correct"][0]].text == f"GXᵀ, which is {d['m']} × {d['n']}"
         else:
             if q.marks == 2:  # only layer sizes are given: no shape can be copied from the stem
                 assert " × " not in q.text
             for i, o in enumerate(q.options):
                 target, shape = re.match(r"∂L/∂(\w+) is (.*)", o.text).groups()
+                target = target.translate(str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789"))  # W₁ as printed
                 assert (i in q.answer["correct"]) == (shape == shape_text(right[target]))
 
 

@@ -1,7 +1,7 @@
 """The stems, options and working of ten families read like the paper, in every target.
 
 For every form of activation-path, activation-properties, ad-modes, backward-cache, batch-bias,
-dead-relu, delta-recursion and descent-step over 40 seeds: the question text, each option's
+dead-relu, delta-recursion, descent-step and grad-shapes over 40 seeds: the question text, each option's
 text, reason and slip, and the family-written working lines are `$...$` markup whose spans all
 parse; printed for the terminal (Unicode) they hold no program notation (`**`, `a * b` between
 names, `[[`, `yhat`, `relu(`, `sigmoid(`), and printed for `--plain` (ASCII) they are plain ASCII a
@@ -19,7 +19,7 @@ from gatebp.core.maths import parse_markup, render
 from gatebp.questions.generate import build_question, families_by_name
 
 TOPICS = ("activation-path", "activation-properties", "ad-modes", "backward-cache", "batch-bias",
-          "dead-relu", "delta-recursion", "descent-step")
+          "dead-relu", "delta-recursion", "descent-step", "grad-shapes")
 SEEDS = range(40)
 SOLVER_KINDS = {"forward", "local", "delta", "vector", "path", "sum", "update", "answer"}
 CODE = re.compile(r"\*\*|[A-Za-z0-9)] \* [A-Za-z(]|\[\[|yhat|relu\(|sigmoid\(|\blr\b|\bphi\b|_\(")
