@@ -99,7 +99,8 @@ def _values(values: Mapping[str, int], units: int) -> str:
     vectors = [(letter, [f"{letter}{k}" for k in rows]) for letter in "vb" if f"{letter}1" in values]
     shown = [f"${'[' + ', '.join(n) + ']'} = {'[' + ', '.join(str(values[x]) for x in n) + ']'}$" for _, n in vectors]
     inputs = listing(f"${n} = {values[n]}$" for n in ("x1", "x2", "t"))
-    return f"The values are {inputs}, the hidden weights ${grid(names)} = {grid(numbers)}$, and {listing(shown)}."
+    return (f"The values are {inputs}, {listing(shown)}, and the hidden weights are ${grid(names)} = {grid(numbers)}$ "
+            f"(row k holds the weights of unit k).")
 
 
 def _open_mistake(solution: Solution, weight: str) -> str:
