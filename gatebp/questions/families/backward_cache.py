@@ -137,6 +137,17 @@ GATE_RULE = __import__("re").compile(r"1 if (\w+) > 0 else 0")
 CALL_LIKE = __import__("re").compile(r"\b([a-z]\d+)\(")
 
 
+RESIDUAL = __import__("re").compile(r"-(\d+\*)?(\w+) \+ (\d+\*)?(\w+)")
+
+
+def _residual_first(formula: str) -> str:
+    """SymPy's "-2*t + 2*z3" as the paper writes it, 2(z3 − t); "-t + z3" as z3 − t."""
+    found = RESIDUAL.fullmatch(formula)
+    if not found or found[1] != found[3]:
+        return formula
+    return f"{found[1]}({found[4]} - {found[2]})" if found[1] else f"{found[4]} - {found[2]}"
+
+
 def local_rule(label: str, formula: str, markup: bool = False) -> str:
     """A local derivative as the paper writes it: "∂L/∂z₂ = 2(z₂ − t)" or "∂a₁/∂z₁ = 1 for z₁ > 0,
     0 otherwise" (a ReLU gate); `markup` keeps maths spans (the working), else Unicode (a reason)."""
@@ -144,6 +155,7 @@ def local_rule(label: str, formula: str, markup: bool = False) -> str:
     if gate:
         text = f"${label}$ = 1 for ${gate[1]}$ > 0, 0 otherwise"
         return text if markup else render(parse_markup(text), "unicode")
+    formula = _residual_first(formula)
     for grammar in (formula, CALL_LIKE.sub(r"\1*(", formula)):  # the solver writes a1(1 - a1) for a product
         text = f"${label} = {grammar}$"
         try:
