@@ -122,7 +122,9 @@ def _problem(rng: random.Random, marks: int) -> tuple[Graph, Solution]:
 
 def _given(graph: Graph) -> str:
     """"A network computes z = wx + b, a = σ(z), y = va with x = 2, ..., where σ(z) = ...": markup."""
-    return f"A network computes {definitions(graph)}, with {assignments(graph)}, {where_activations(graph)}."
+    target = "t is the target and " if "t" in graph.values else ""
+    return (f"A network computes {definitions(graph)}, with {assignments(graph)}, "
+            f"{where_activations(graph).replace('where ', 'where ' + target, 1)}.")
 
 
 @family(TOPIC, "One path through sigmoid / tanh units", ("NAT", "MCQ", "MSQ"), (1, 2))

@@ -98,7 +98,7 @@ def _values(values: Mapping[str, int], units: int) -> str:
     numbers = [[str(values[n]) for n in row] for row in names]
     vectors = [(letter, [f"{letter}{k}" for k in rows]) for letter in "vb" if f"{letter}1" in values]
     shown = [f"${'[' + ', '.join(n) + ']'} = {'[' + ', '.join(str(values[x]) for x in n) + ']'}$" for _, n in vectors]
-    inputs = listing(f"${n} = {values[n]}$" for n in ("x1", "x2", "t"))
+    inputs = f"${'x1'} = {values['x1']}$, ${'x2'} = {values['x2']}$, the target $t = {values['t']}$"
     return (f"The values are {inputs}, {listing(shown)}, and the hidden weights are ${grid(names)} = {grid(numbers)}$ "
             f"(row k holds the weights of unit k).")
 

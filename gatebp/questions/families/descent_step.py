@@ -132,7 +132,8 @@ def _intro(graph: Graph) -> str:
     """The model, its loss and values in the paper's notation, and the update rule with η."""
     assert graph.find is not None and graph.find.lr is not None
     names, w = graph.names(), graph.find.wrt
-    notes = ["$L$ is the binary cross-entropy (natural log)"] if "p" in names else ["$yhat$ is the prediction"]
+    notes = (["$L$ is the binary cross-entropy (natural log) of the prediction $p$ for the target $t$"] if "p" in names
+             else ["$yhat$ is the prediction and $t$ the target"])
     notes += [where_activations(graph).removeprefix("where ")] if where_activations(graph) else []
     return (f"A model computes {definitions(graph)}, with {assignments(graph)}, where {listing(notes)}. "
             f"One step of gradient descent on $L$ with learning rate $eta = {float(graph.find.lr):g}$ updates "
