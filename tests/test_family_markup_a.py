@@ -67,3 +67,25 @@ def test_a_graph_stem_defines_its_expressions_in_maths() -> None:
     assert "z = w₁x₁ + w₂x₂ + b" in text and "σ(z) = 1/(1 + e^(−z))" in text, text
     assert "The value of ∂L/∂w" in text, text
     assert "w1*x1" in render(parse_markup(q.text), "ascii")
+
+
+def test_the_nat_blank_follows_a_value_of_stem_and_leaves_other_stems_alone() -> None:
+    from gatebp.gate.question import nat_question_text
+
+    assert nat_question_text("The value of $∂y/∂w$ is", 2) == \
+        "The value of $∂y/∂w$ is ____ (rounded off to two decimal places)."
+    assert nat_question_text("The number of passes is", 0) == "The number of passes is ____ (answer as an integer)."
+    assert nat_question_text("What is y?", 0) == "What is y? (answer as an integer)"  # bank stems keep their form
+
+
+def test_definitions_keep_a_users_names_and_print_them_as_the_paper_does() -> None:
+    from gatebp.network.spec import parse_spec
+    from gatebp.questions.families.common import assignments, definitions, where_activations
+
+    graph = parse_spec('{"values": {"x1": "2", "w11": "-0.5", "t": "1"}, "nodes": {"z1": "w11*x1", '
+                       '"yhat": "sigmoid(z1)", "L": "(yhat - t)**2/2"}, "find": {"of": "L", "wrt": "w11"}}',
+                       source="<test>")
+    text = f"{definitions(graph)} with {assignments(graph)}, {where_activations(graph)}"
+    assert render(parse_markup(text), "unicode") == (
+        "z₁ = w₁₁x₁, ŷ = σ(z₁) and L = ½(ŷ − t)² with x₁ = 2, w₁₁ = −0.5 and t = 1, where σ(z) = 1/(1 + e^(−z))")
+    assert render(parse_markup(text), "ascii").startswith("z1 = w11*x1, yhat = sigmoid(z1) and L = (yhat - t)^2 / 2")
