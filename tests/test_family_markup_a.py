@@ -30,12 +30,14 @@ def _forms() -> list[tuple[str, str, int]]:
 
 
 def _texts(q) -> list[tuple[str, str, bool]]:
-    """(where, markup, strict): strict texts must also be free of program notation."""
+    """(where, markup, strict): strict texts must also be free of program notation. A NAT's slips are
+    what practice names after a wrong number."""
     out = [("text", q.text, True)]
     for option in q.options:
         out += [(f"option {option.label}", option.text, True)]
         out += [(f"why {option.label}", option.why, True)] if option.why else []
         out += [(f"slip {option.label}", option.mistake, True)] if option.mistake else []
+    out += [(f"NAT slip {m.value}", m.mistake, True) for m in q.mistakes]
     out += [(f"step {s.kind}", s.text, s.kind not in SOLVER_KINDS) for s in q.solution]
     return out
 
