@@ -27,11 +27,11 @@ from gatebp.questions.families.base import Resample, family
 from gatebp.questions.families.common import (
     Choice,
     apart,
-    assignments,
     claim_choice,
     definitions,
     distinct,
     figure,
+    listing,
     nonzero,
     partial,
     path_sum,
@@ -108,7 +108,20 @@ def _body(graph: Graph, size: int, ask: str) -> str:
     examples = [n.name for n in graph.nodes if n.name != "L"]
     return (f"A mini-batch of {size} examples shares one weight $w$ and one bias $b$. For example k (input "
             f"xₖ, target tₖ) the network computes {definitions(graph, examples)}, and the batch loss is {definitions(graph, ['L'])}, "
-            f"the sum of the per-example losses Lₖ. The values are {assignments(graph)}{relu}. {ask}")
+            f"the sum of the per-example losses Lₖ. The values are {_values(graph, size)}{relu}. {ask}")
+
+
+def _values(graph: Graph, size: int) -> str:
+    """"w = 1, b = −2, the inputs [x₁, x₂] = [3, −1] and the targets [t₁, t₂] = [0, 2]"."""
+    weights = [f"${n} = {graph.values[n]}$" for n in ("w", "b")]
+    return listing([*weights, _vector(graph, "x", size, "inputs"), _vector(graph, "t", size, "targets")])
+
+
+def _vector(graph: Graph, letter: str, size: int, words: str) -> str:
+    """"the inputs [x₁, x₂] = [3, −1]": one value per example, as the paper lists a batch."""
+    names = [f"{letter}{k}" for k in range(1, size + 1)]
+    numbers = [str(graph.values[n]) for n in names]
+    return f"the {words} $[{', '.join(names)}] = [{', '.join(numbers)}]$"
 
 
 @family(TOPIC, "Bias gradient over a mini-batch (sum over examples)", ("NAT", "MCQ", "MSQ"), (1, 2))
