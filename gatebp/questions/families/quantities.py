@@ -85,7 +85,8 @@ def rounded_answer(exact: sp.Expr, places: int) -> list[Step]:
     if exact.is_Rational and (exact * 10**places).is_Integer:
         return []
     value = fixed(float(sp.N(exact, 30)), places)
-    return [Step("note", f"rounded off to {_PLACES_WORD.get(places, places)} decimal places: ${value}$")]
+    # free text, not a maths span: a span would print 0.340 as 0.34, and the trailing 0 is the rounding
+    return [Step("note", f"rounded off to {_PLACES_WORD.get(places, places)} decimal places: {value.replace('-', '−')}")]
 
 
 def asked(body: str, qtype: QuestionType, exact: sp.Expr, places: int, slips: Sequence[Slip] = ()) -> str:
