@@ -303,12 +303,13 @@ def test_grad_shapes(seed):
         elif q.type == "MCQ" and q.marks == 1:
             assert q.options[q.answer["correct"][0]].text == shape_text(right[q.extra["of"]])
         elif q.type == "MCQ":
-            assert q.options[q.answer["correct"][0]].text == f"G Xᵀ, which is {d['m']} × {d['n']}"
+            assert q.options[q.answer["correct"][0]].text == f"GXᵀ, which is {d['m']} × {d['n']}"
         else:
             if q.marks == 2:  # only layer sizes are given: no shape can be copied from the stem
                 assert " × " not in q.text
             for i, o in enumerate(q.options):
                 target, shape = re.match(r"∂L/∂(\w+) is (.*)", o.text).groups()
+                target = target.translate(str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789"))  # W₁ as printed
                 assert (i in q.answer["correct"]) == (shape == shape_text(right[target]))
 
 
@@ -326,12 +327,13 @@ def test_ad_modes(seed):
             assert q.answer["value"] == (n if e["mode"] == "forward" else m)
         elif q.type == "MCQ":
             cheap = f"reverse mode, {m} pass" if m < n else f"forward mode, {n} pass"
-            assert q.options[q.answer["correct"][0]].text.startswith(cheap)
+            assert q.options[q.answer["correct"][0]].text.lower().startswith(cheap)
         else:
             for i, o in enumerate(q.options):
-                count = re.match(r"(forward|reverse) mode needs (\d+)", o.text)
+                count = re.match(r"(forward|reverse) mode needs (\d+)", o.text, re.IGNORECASE)
                 if count:
-                    assert (i in q.answer["correct"]) == (int(count[2]) == (n if count[1] == "forward" else m))
+                    forward = count[1].lower() == "forward"
+                    assert (i in q.answer["correct"]) == (int(count[2]) == (n if forward else m))
 
 
 def needed_by_hand(q: Question, wrt: str) -> set[str]:
@@ -345,7 +347,7 @@ def needed_by_hand(q: Question, wrt: str) -> set[str]:
 @pytest.mark.parametrize("seed", range(40))
 def test_backward_cache_by_hand(seed):
     for q in built("backward-cache", seed):
-        wrt = re.search(r"computes ∂L/∂(\w+)", q.text)[1]
+        wrt = re.search(r"computes \$?∂L/∂(\w+)", q.text)[1]
         assert "hidden unit.)" not in q.text
         for i, o in enumerate(q.options):
             needed = o.claim["item"] in needed_by_hand(q, wrt)
@@ -365,7 +367,8 @@ def test_dead_relu_against_reference(seed):
         values = evaluate(q.graph)
         assert all(abs(values[f"z{k}"]) > 0 for k in range(1, 4) if f"z{k}" in values)
         for i, o in enumerate(q.options):
-            assert o.claim == {"kind": "zero", "find": {"of": "L", "wrt": o.text}, "zero": True}
+            weight = o.text.strip("$")  # the option is the weight's name as a maths span
+            assert o.claim == {"kind": "zero", "find": {"of": "L", "wrt": weight}, "zero": True}
             assert o.value is None and o.find is None  # the claim is "this gradient is 0", not a value
-            grad, _ = derivative(q.graph, "L", o.text)
+            grad, _ = derivative(q.graph, "L", weight)
             assert (i in q.answer["correct"]) == (abs(grad) < mpmath.mpf("1e-30"))

@@ -188,12 +188,14 @@ def slope(f, z, side: int = 0):  # type: ignore[no-untyped-def]
     return (f(z + side * EPS) - f(z)) / (side * EPS)
 
 
-PRIMES = {"leaky ReLU'(z)": "leaky ReLU", "ReLU'(z)": "ReLU", "σ'(z)": "σ", "tanh'(z)": "tanh",
-          "the identity's slope": "the identity"}
+PRIMES = {"leaky ReLU′(z)": "leaky ReLU", "ReLU′(z)": "ReLU", "σ′(z)": "σ", "tanh′(z)": "tanh",
+          "f′(z)": "the identity"}
 
 
 def _name(text: str) -> str:
-    return next(n for n in ACTS if text.startswith(n) or f" {n} " in text or f" {n}'" in text)
+    text = text[:1].lower() + text[1:] if text.startswith("The identity") else text
+    return next(n for n in ACTS if text.startswith(n) or f" {n} " in text or f" {n}′" in text
+                or (n == "the identity" and "f′(z)" in text))
 
 
 def _peak(name: str):  # type: ignore[no-untyped-def]
@@ -256,6 +258,7 @@ def _range_truth(f, text: str) -> bool:  # type: ignore[no-untyped-def]
 
 
 def _end(text: str):  # type: ignore[no-untyped-def]
+    text = text.replace("−", "-") if text != "−∞" else text
     return {"−∞": -mpmath.inf, "∞": mpmath.inf}.get(text) or mpmath.mpf(Fraction(text).numerator) / Fraction(text).denominator
 
 

@@ -16,6 +16,7 @@ import mpmath
 import pytest
 import sympy as sp
 
+from gatebp.core.maths import parse_markup, render
 from gatebp.network.slips import Slip
 from gatebp.network.spec import graph_from_dict
 from gatebp.questions.families.base import Resample
@@ -251,9 +252,10 @@ def test_delta_recursion_defines_its_symbols_and_gives_nothing_away() -> None:
     for qtype in ("NAT", "MSQ"):
         for marks in (1, 2):
             for q in _built("delta-recursion", qtype, marks, range(3)):
-                for symbol in ("δ_out = (∂L/∂o1, ∂L/∂o2)", "δ(z_j) = ∂L/∂z_j", "φ = "):
-                    assert symbol in q.text, (q.id, symbol)
-                assert "δ2" not in q.text and "δ1" not in q.text, q.id
+                text = render(parse_markup(q.text), "unicode")
+                for symbol in ("δ_out = (∂L/∂o₁, ∂L/∂o₂)", "δ(zⱼ) = ∂L/∂zⱼ", "φ = ", "with derivative φ′"):
+                    assert symbol in text, (q.id, symbol)
+                assert "δ₂" not in text and "δ₁" not in text and "δ2" not in text, q.id
                 if qtype == "MSQ" and marks == 1:  # the stem gives δ_out = (g1, g2): no free option on it
                     assert not any(o.claim.get("find", {}).get("wrt", "").startswith("o") for o in q.options), q.id
 

@@ -161,8 +161,12 @@ def tolerance(answer_range: tuple[float, float] | list[float]) -> float:
 
 
 def nat_question_text(body: str, places: int) -> str:
-    """Append the paper's rounding instruction to a NAT question's text."""
+    """Append the paper's rounding instruction to a NAT question's text. A body that ends in
+    "The value of ∂y/∂w is" gets the paper's blank: "... is ____ (rounded off to two decimal
+    places)."; any other body keeps the bracket after it."""
     word = {0: "an integer", 1: "one decimal place", 2: "two decimal places", 3: "three decimal places"}
     how = word.get(places, f"{places} decimal places")
     suffix = "(answer as an integer)" if places == 0 else f"(rounded off to {how})"
+    if body.rstrip().endswith(" is"):
+        return f"{body.rstrip()} ____ {suffix}."
     return f"{body} {suffix}"

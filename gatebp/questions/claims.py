@@ -125,9 +125,12 @@ def rounds_to(value: float, exact: sp.Expr, places: int) -> bool:
 
 def label(find: Mapping[str, Any]) -> str:
     """∂y/∂w1, y for a forward value, or "the new w" for a descent step."""
+    from gatebp.core.maths import render_name  # names as the paper prints them: ∂L/∂ŷ, ∂y/∂w₁
+
+    of, wrt = render_name(str(find["of"]), "unicode"), render_name(str(find.get("wrt") or ""), "unicode")
     if find.get("lr") is not None:
-        return f"the new {find['wrt']} (after one step with learning rate {find['lr']:g})"
-    return f"∂{find['of']}/∂{find['wrt']}" if find.get("wrt") else str(find["of"])
+        return f"the new {wrt} (after one step with learning rate {find['lr']:g})"
+    return f"∂{of}/∂{wrt}" if find.get("wrt") else of
 
 
 @decider("quantity")

@@ -218,13 +218,15 @@ def _region(interval: sp.Interval) -> str:
 # ---- the properties a statement can claim: each decided from the facts, with its reason ----------
 
 F = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "σ", "tanh": "tanh", "linear": "the identity"}
-PRIME = {"relu": "ReLU'(z)", "leaky_relu": "leaky ReLU'(z)", "sigmoid": "σ'(z)", "tanh": "tanh'(z)",
-         "linear": "the identity's slope"}
+PRIME = {"relu": "ReLU′(z)", "leaky_relu": "leaky ReLU′(z)", "sigmoid": "σ′(z)", "tanh": "tanh′(z)",
+         "linear": "f′(z)"}
 SLOPE_TEXT = {"relu": "0 for z < 0 and 1 for z > 0", "leaky_relu": "0.01 for z < 0 and 1 for z > 0",
               "sigmoid": "σ(z)(1 − σ(z))", "tanh": "1 − tanh²(z)", "linear": "1 for every z"}
-DEFINITIONS = {"relu": "ReLU(z) = max(0, z)", "leaky_relu": "the leaky ReLU, equal to z for z ≥ 0 and 0.01z for z < 0",
-               "sigmoid": "the sigmoid σ(z) = 1/(1 + e^(−z))", "tanh": "tanh(z) = (e^z − e^(−z))/(e^z + e^(−z))",
-               "linear": "the identity (linear) activation f(z) = z"}
+DEFINITIONS = {"relu": "ReLU(z) = max(0, z)", "leaky_relu": "leaky ReLU(z) = max(0.01z, z)",
+               "sigmoid": "the sigmoid $sigmoid(z) = 1/(1 + exp(-z))$",
+               "tanh": "$tanh(z) = (exp(z) - exp(-z))/(exp(z) + exp(-z))$",
+               "linear": "the identity (linear activation) f(z) = z"}
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 UNIT = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "sigmoid", "tanh": "tanh", "linear": "linear"}
 CALL = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "σ", "tanh": "tanh", "linear": "f"}
 ACTIVATIONS = tuple(F)
@@ -234,7 +236,7 @@ Fact = tuple[bool, str]
 def _num(value: sp.Expr) -> str:
     if value in (OO, -OO):
         return "∞" if value == OO else "−∞"
-    return "0.01" if value == sp.Rational(1, 100) else sp.sstr(value)
+    return "0.01" if value == sp.Rational(1, 100) else sp.sstr(value).replace("-", "−")
 
 
 def _set(interval: sp.Set) -> str:
@@ -283,13 +285,16 @@ def _range(name: str, claim: dict) -> Fact:
 
 def _strict(name: str, claim: dict) -> Fact:
     if monotone(name, True):
-        return True, f"{PRIME[name]} = {SLOPE_TEXT[name]} is positive except at isolated points, so {F[name]} is strictly increasing"
-    return False, f"{PRIME[name]} = {SLOPE_TEXT[name]} is 0 on a whole interval, where {F[name]} is constant, so it is not strictly increasing"
+        return True, (f"{PRIME[name]} = {SLOPE_TEXT[name]}, which is positive except at isolated points, so "
+                      f"{F[name]} is strictly increasing")
+    return False, (f"{PRIME[name]} = {SLOPE_TEXT[name]}, which is 0 on a whole interval (where {F[name]} is "
+                   f"constant), so {F[name]} is not strictly increasing")
 
 
 def _weak(name: str, claim: dict) -> Fact:
     holds = monotone(name, False)
-    return holds, f"{PRIME[name]} = {SLOPE_TEXT[name]} is {'never' if holds else 'sometimes'} negative, so {F[name]} is {'' if holds else 'not '}non-decreasing"
+    return holds, (f"{PRIME[name]} = {SLOPE_TEXT[name]}, which is {'never' if holds else 'sometimes'} negative, so "
+                   f"{F[name]} is {'' if holds else 'not '}non-decreasing")
 
 
 def _peak(name: str) -> str:
@@ -338,9 +343,9 @@ def _chain(name: str, claim: dict) -> Fact:
     sup = derivative_sup(name)[0]
     best = sup**k
     holds = bool(best == bound) if claim.get("tight") else bool(best <= bound)
-    power = f"{_num(sup)}^{k}" if sup.is_Integer else f"({_num(sup)})^{k}"
+    power = (_num(sup) if sup.is_Integer else f"({_num(sup)})") + str(k).translate(SUPERSCRIPT)
     return holds, (f"each {UNIT[name]} layer multiplies the gradient by at most {_num(sup)} and each weight by at most "
-                   f"1, so {k} layers give at most {power} = {_num(best)}, reached when every |w| = 1 and every z_i "
+                   f"1, so {k} layers give at most {power} = {_num(best)}, reached when every |w| = 1 and every zᵢ "
                    f"sits where {PRIME[name]} is largest")
 
 

@@ -18,6 +18,7 @@ from fractions import Fraction
 
 import sympy as sp
 
+from gatebp.core.functions import prime_at
 from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, derivative_at_output, evaluated, swap_factors
@@ -27,12 +28,12 @@ from gatebp.questions.families.base import family
 from gatebp.questions.families.common import (
     Choice,
     answer_places,
-    asked,
+    assignments,
     claim_choice,
-    computes,
+    definitions,
     distinct,
-    given,
     nonzero,
+    partial,
     pick_statements,
     quantity_choice,
     require,
@@ -40,6 +41,8 @@ from gatebp.questions.families.common import (
     rounded_note,
     solved,
     tenths,
+    value_asked,
+    where_activations,
     working,
 )
 from gatebp.questions.losses import is_half, mse_delta, mse_factor_slip, squared_error
@@ -92,7 +95,16 @@ def _local_slips(solution: Solution, edge: Edge) -> list[tuple[sp.Expr, str]]:
     else:
         wrong = [(1 - z**2, f"put {p} into the formula: 1 − {p}² instead of 1 − {n}²"),
                  (1 - a, f"used 1 − {n} instead of 1 − {n}²")]
-    return wrong + [(sp.S.One, f"treated {n} = {edge.activation}({p}) as linear (left out its derivative)")]
+    head = "σ" if edge.activation == "sigmoid" else "tanh"
+    return wrong + [(sp.S.One, f"treated {n} = {head}({p}) as linear (left out its derivative)")]
+
+
+def _prime_at_output(solution: Solution, edge: Edge) -> Slip:
+    """The local factor φ'(a) written for ∂a/∂z = φ'(z) (a slip on that one factor, not the path)."""
+    head = "σ" if edge.activation == "sigmoid" else "tanh"
+    return Slip(prime_at(str(edge.activation), solution.forward[edge.node]),
+                f"used {head}′({edge.node}) instead of {head}′({edge.parent}) (the derivative at the output, "
+                "not the input)")
 
 
 def _only(target: Edge, value: sp.Expr):
@@ -108,10 +120,11 @@ def _problem(rng: random.Random, marks: int) -> tuple[Graph, Solution]:
     return graph, solution
 
 
-def _where(graph: Graph) -> str:
-    if any(n.text.startswith("sigmoid(") for n in graph.nodes):
-        return "sigmoid(z) = σ(z) = 1/(1 + e^(−z))"
-    return "tanh is the hyperbolic tangent"
+def _given(graph: Graph) -> str:
+    """"A network computes z = wx + b, a = σ(z), y = va with x = 2, ..., where σ(z) = ...": markup."""
+    target = "t is the target and " if "t" in graph.values else ""
+    return (f"A network computes {definitions(graph)}, with {assignments(graph)}, "
+            f"{where_activations(graph).replace('where ', 'where ' + target, 1)}.")
 
 
 @family(TOPIC, "One path through sigmoid / tanh units", ("NAT", "MCQ", "MSQ"), (1, 2))
@@ -119,8 +132,7 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     graph, solution = _problem(rng, marks)
     assert graph.find is not None and graph.find.wrt is not None
     places = answer_places(solution.exact)
-    body = asked(f"A network computes {computes(graph)} with {given(graph)}, where {_where(graph)}. "
-                 f"What is ∂{graph.find.of}/∂{graph.find.wrt}?", qtype, solution.exact, places)
+    body = f"{_given(graph)} {value_asked(partial(graph.find.of, graph.find.wrt), qtype, solution.exact, places)}"
     return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact,
                    steps=[*working(solution), *rounded_answer(solution.exact, places)],
                    slips=activation_slips(graph, solution), graph=graph, find=graph.find, places=places,
@@ -129,7 +141,7 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
 
 def _sign_choice(rng: random.Random, of: str, wrt: str, value: sp.Expr) -> Choice:
     said = rng.choice(("positive", "negative"))
-    return claim_choice(f"∂{of}/∂{wrt} is {said}", {"kind": "sign", "find": {"of": of, "wrt": wrt}, "sign": said},
+    return claim_choice(f"{partial(of, wrt)} is {said}", {"kind": "sign", "find": {"of": of, "wrt": wrt}, "sign": said},
                         (value > 0) == (said == "positive"), "misjudged the sign of the product of the factors")
 
 
@@ -137,18 +149,17 @@ def _statements(rng: random.Random, graph: Graph, solution: Solution) -> Stateme
     assert graph.find is not None and graph.find.wrt is not None
     of, wrt = graph.find.of, graph.find.wrt
     edge = next(e for e in solution.edges if e.activation in ACTIVATIONS)
-    local = [Slip(v, why) for v, why in _local_slips(solution, edge)[:2]] + derivative_at_output(solution)
+    local = [Slip(v, why) for v, why in _local_slips(solution, edge)[:2]] + [_prime_at_output(solution, edge)]
     second = _second(graph, solution)
     distinct([edge.value, solution.exact, second[2]])
     pool = [quantity_choice(f"∂{edge.node}/∂{edge.parent}", {"of": edge.node, "wrt": edge.parent}, edge.value,
-                            rng.choice(local), rng),
+                            rng.choice(local), rng, math=True),
             quantity_choice(f"∂{of}/∂{wrt}", graph.find.to_dict(), solution.exact,
-                            rng.choice(activation_slips(graph, solution)[:3]), rng),
+                            rng.choice(activation_slips(graph, solution)[:3]), rng, math=True),
             _sign_choice(rng, of, wrt, solution.exact),
-            quantity_choice(second[0], second[1], second[2], second[3], rng)]
+            quantity_choice(second[0], second[1], second[2], second[3], rng, math=True)]
     choices = pick_statements(rng, pool)
-    body = (f"A network computes {computes(graph)} with {given(graph)}, where {_where(graph)}. "
-            f"Which statements are true?")
+    body = f"{_given(graph)} Which of the following statements is/are correct?"
     return Statements(body=rounded_note(body, choices), choices=choices, steps=working(solution), graph=graph,
                       find=graph.find)
 

@@ -43,7 +43,7 @@ from gatebp.questions.families.activation_facts import (
     truth,
 )
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import Choice, require
+from gatebp.questions.families.common import Choice, listing, require
 from gatebp.questions.problem import Problem, fixed_choices
 
 TOPIC = "activation-properties"
@@ -65,7 +65,14 @@ class Statement:
         return truth(self.claim)[0]
 
     def choice(self) -> Choice:
-        return claimed(self.text, self.claim, self.true, self.mistake)
+        return claimed(capital(self.text), self.claim, self.true, self.mistake)
+
+
+def capital(text: str) -> str:
+    """A sentence that starts with an English word starts with a capital ("The identity is ...");
+    one that starts with a function's name keeps it as written (σ, tanh, leaky ReLU)."""
+    first = text.split(" ", 1)[0]
+    return text[:1].upper() + text[1:] if first in ("the", "each", "a", "an", "in") else text
 
 
 def _smooth(name: str) -> bool:
@@ -132,7 +139,7 @@ def slope_statements(name: str) -> list[Statement]:
                              f"{name}:slope"))
         out.append(Statement(f"The largest value of {PRIME[name]} is {bound}",
                              activation_claim(name, "derivative-max", value=str(bound)),
-                             "took σ(0) = 1/2 for the peak of σ'" if bound == sp.Rational(1, 2)
+                             "took σ(0) = 1/2 for the peak of σ′" if bound == sp.Rational(1, 2)
                              else f"gave {F[name]} {borrowed} peak slope {bound}", f"{name}:slope"))
     return out
 
@@ -174,7 +181,7 @@ def ratio_statements(first: str, second: str) -> tuple[Statement, ...]:
                            f"{PRIME[second]}", activation_claim(first, "sup-ratio", other=second, ratio=str(shown)),
                            slip, "derived")
                  for shown, slip in ((ratio, ""), (1 / ratio, "inverted the comparison"),
-                                     (ratio / 2 if ratio > 1 else ratio * 2, "used σ(0) = 1/2 in place of σ'(0) = 1/4")))
+                                     (ratio / 2 if ratio > 1 else ratio * 2, "used σ(0) = 1/2 in place of σ′(0) = 1/4")))
 
 
 @cache
@@ -187,9 +194,10 @@ def chain_statements(name: str, k: int) -> tuple[Statement, ...]:
         if bound == sup**k and slip:
             continue
         how = "the smallest bound on" if tight else "a bound on"
-        out.append(Statement(f"In a chain of {k} {UNIT[name]} layers a_i = {CALL[name]}(z_i), "
-                             f"z_(i+1) = w_(i+1)·a_i + b_(i+1), with every |w| ≤ 1, {_num(bound)} is {how} "
-                             f"|∂a{k}/∂z1| that holds for every input",
+        sub = str(k).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+        out.append(Statement(f"In a chain of {k} {UNIT[name]} layers aᵢ = {CALL[name]}(zᵢ), "
+                             f"zᵢ₊₁ = wᵢ₊₁aᵢ + bᵢ₊₁, with every |w| ≤ 1, {_num(bound)} is {how} "
+                             f"|∂a{sub}/∂z₁| that holds for every input",
                              activation_claim(name, "chain-bound", layers=k, bound=str(bound), tight=tight),
                              slip or "misjudged the bound", "derived"))
     return tuple(out)
@@ -229,7 +237,8 @@ def _pick(groups: list[list[Statement]], qtype: QuestionType, marks: int, rng: r
 
 
 def _stem(names: list[str], qtype: QuestionType) -> str:
-    defined = " and ".join(DEFINITIONS[n] for n in names)
+    """The stem: "Consider the sigmoid σ(z) = 1/(1 + e^(−z)) and ReLU(z) = max(0, z), for z ∈ ℝ. ..."."""
+    defined = listing(DEFINITIONS[n] for n in names)
     ask = ("Which one of the following statements is correct?" if qtype == "MCQ"
            else "Which of the following statements is/are correct?")
     return f"Consider {defined}, for z ∈ ℝ. {ask}"
@@ -240,8 +249,7 @@ def _working(names: list[str], picked: list[Statement]) -> list[Step | str]:
     settles an option, so hints never show it)."""
     lines: list[Step | str] = []
     for statement in sorted(picked, key=lambda s: (s.group == "derived", names.index(str(s.claim["activation"])))):
-        fact = truth(statement.claim)[1]
-        line = (fact[0].upper() + fact[1:] if fact.startswith(("the ", "each ")) else fact) + "."
+        line = capital(truth(statement.claim)[1]) + "."
         if line not in [step.text for step in lines if isinstance(step, Step)]:
             lines.append(Step("verdict", line))  # a fact that settles an option: never shown as a hint
     return lines

@@ -94,8 +94,8 @@ def _decide_choice(claim: Mapping[str, Any], context: Context) -> Verdict:
 def _decide_product(claim: Mapping[str, Any], context: Context) -> Verdict:
     result = pass_result(str(claim["mode"]))
     text = {"Jv": "a Jacobian-vector product J·v", "vJ": "a vector-Jacobian product uᵀJ"}.get(result, "neither")
-    return Verdict(result == claim["product"], f"one {claim['mode']}-mode pass, run on f(x1, x2) = (x1x2, x1 + x2², "
-                   f"x2), returns {text}")
+    return Verdict(result == claim["product"], f"one {claim['mode']}-mode pass, run on f(x₁, x₂) = (x₁x₂, x₁ + x₂², "
+                   f"x₂), returns {text}")
 
 
 @decider("jacobian-shape")
@@ -117,7 +117,8 @@ def _dims(rng: random.Random) -> tuple[int, int]:
 
 
 def _space(d: int) -> str:
-    return "ℝ" if d == 1 else f"ℝ^{d}"
+    """ℝ, ℝ⁴⁴: the paper's superscript, in free text (ASCII prints R^44)."""
+    return "ℝ" if d == 1 else "ℝ" + str(d).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 def _function(n: int, m: int) -> str:
@@ -127,9 +128,9 @@ def _function(n: int, m: int) -> str:
 def _mode_steps(n: int, m: int) -> list[str]:
     return [f"The Jacobian of f is {m} × {n} (one row per output, one column per input).",
             f"A forward-mode pass pushes one direction v through f and returns J·v, one column: "
-            f"{plural(n, 'column')} take {plural(n, 'pass', 'passes')}.",
+            f"{plural(n, 'column')} {'takes' if n == 1 else 'take'} {plural(n, 'pass', 'passes')}.",
             f"A reverse-mode pass pulls one output's sensitivity u back and returns uᵀJ, one row: "
-            f"{plural(m, 'row')} take {plural(m, 'pass', 'passes')}."]
+            f"{plural(m, 'row')} {'takes' if m == 1 else 'take'} {plural(m, 'pass', 'passes')}."]
 
 
 @family(MODES, "Forward- vs reverse-mode differentiation: passes needed", ("NAT", "MCQ", "MSQ"), (1, 2))
@@ -147,17 +148,19 @@ def build_modes(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
         slips = [Slip(sp.Integer(other), f"gave the other mode's count ({'reverse' if mode == 'forward' else 'forward'})"),
                  Slip(sp.Integer(n * m), "counted one pass per Jacobian entry")]
         return Problem(topic=MODES, marks=1, exact=sp.Integer(answer), slips=spaced(sp.Integer(answer), slips, 0, need=1),
-                       body=f"{text} How many {mode}-mode passes does that take?", steps=_mode_steps(n, m),
+                       body=f"{text} The number of {mode}-mode passes this takes is", steps=_mode_steps(n, m),
                        extra={"n": n, "m": m, "mode": mode})
     cheap, dear = ("reverse", "forward") if m < n else ("forward", "reverse")
     count = {"forward": n, "reverse": m}
     options = [(cheap, count[cheap], None), (dear, count[dear], "picked the mode that needs more passes"),
                (cheap, count[dear], "swapped the two modes' pass counts"),
                (dear, count[cheap], "swapped the pass counts and picked the costlier mode")]
-    choices = [claimed(f"{mode} mode, {plural(k, 'pass', 'passes')}",
+    choices = [claimed(f"{mode.capitalize()} mode, {plural(k, 'pass', 'passes')}",
                        {"kind": "ad-choice", "n": n, "m": m, "mode": mode, "passes": k}, mistake is None, mistake)
                for mode, k, mistake in options]
-    return fixed_choices(topic=MODES, qtype="MCQ", marks=1, body=f"{text} Which mode needs fewer passes, and how many?",
+    return fixed_choices(topic=MODES, qtype="MCQ", marks=1,
+                         body=f"{text} Which one of the following gives the mode that needs fewer passes, and the "
+                              f"number of passes it needs?",
                          choices=choices, steps=_mode_steps(n, m), extra={"n": n, "m": m})
 
 
@@ -171,9 +174,9 @@ def _parameter_passes(rng: random.Random) -> Problem:
              Slip(sp.Integer(n_in), "counted one pass per network input instead of per parameter"),
              Slip(sp.Integer(n_out), "counted one pass per network output")]
     body = (f"An MLP with {plural(n_in, 'input')}, one hidden layer of {plural(hidden, 'unit')} and "
-            f"{plural(n_out, 'output')} (every hidden and output unit has a bias) is trained on a scalar loss L. "
-            f"How many forward-mode passes are needed to get ∂L/∂θ for every parameter θ?")
-    steps = [f"parameters: {n_in} × {hidden} + {hidden} + {hidden} × {n_out} + {n_out} = {params}",
+            f"{plural(n_out, 'output')} (every hidden and output unit has a bias) is trained on a scalar loss $L$. "
+            f"The number of forward-mode passes needed to get ∂L/∂θ for every parameter θ is")
+    steps = [f"number of parameters: {n_in} × {hidden} + {hidden} + {hidden} × {n_out} + {n_out} = {params}",
              f"L is a function of the {params} parameters with 1 output, so its Jacobian is 1 × {params}.",
              f"Forward mode gives one column per pass: {params} passes (one per parameter).",
              "Reverse mode (backprop) gives the one row in a single backward pass."]
@@ -186,9 +189,7 @@ def _mode_statements(rng: random.Random, marks: int, n: int, m: int) -> Problem:
     def count(mode: str) -> Choice:
         right = n if mode == "forward" else m
         shown_count = right if rng.random() < 0.5 else (m if mode == "forward" else n)
-        return claimed(f"forward mode needs {plural(shown_count, 'pass', 'passes')} for the full Jacobian"
-                       if mode == "forward" else
-                       f"reverse mode needs {plural(shown_count, 'pass', 'passes')} for the full Jacobian",
+        return claimed(f"{mode.capitalize()} mode needs {plural(shown_count, 'pass', 'passes')} for the full Jacobian",
                        {"kind": "ad-passes", "n": n, "m": m, "mode": mode, "passes": shown_count},
                        shown_count == right, "swapped the two modes' pass counts")
 
@@ -196,18 +197,18 @@ def _mode_statements(rng: random.Random, marks: int, n: int, m: int) -> Problem:
     mode = cheaper if rng.random() < 0.5 else ("forward" if cheaper == "reverse" else "reverse")
     product = "Jv" if rng.random() < 0.5 else "vJ"
     pool = [count("forward"), count("reverse"),
-            claimed(f"{mode} mode needs fewer passes here", {"kind": "ad-cheaper", "n": n, "m": m, "mode": mode},
+            claimed(f"{mode.capitalize()} mode needs fewer passes here", {"kind": "ad-cheaper", "n": n, "m": m, "mode": mode},
                     mode == cheaper, "picked the mode that needs more passes"),
-            claimed("each forward-mode pass gives a Jacobian-vector product J·v (one column of J)" if product == "Jv"
-                    else "each forward-mode pass gives a vector-Jacobian product uᵀJ (one row of J)",
+            claimed("Each forward-mode pass gives a Jacobian-vector product J·v (one column of J)" if product == "Jv"
+                    else "Each forward-mode pass gives a vector-Jacobian product uᵀJ (one row of J)",
                     {"kind": "ad-product", "mode": "forward", "product": product}, product == "Jv",
                     "mixed up JVP (forward mode) and VJP (reverse mode)")]
     body = f"{_function(n, m)} is differentiated automatically."
     steps = _mode_steps(n, m)
     if marks == 2:
         k = rng.choice([k for k in range(2, 10) if k not in (n, m)])
-        body = (f"{_function(n, m)} is computed as f = g∘h, with h: {_space(n)} → ℝ^{k} and g: ℝ^{k} → {_space(m)}, and is "
-                f"differentiated automatically.")
+        body = (f"{_function(n, m)} is computed as f = g∘h, with h: {_space(n)} → {_space(k)} and g: {_space(k)} → "
+                f"{_space(m)}, and is differentiated automatically.")
         pool = rng.sample(pool, 2) + _jacobian_statements(rng, n, k, m)
         steps = steps + [f"J_h is {k} × {n}, J_g is {m} × {k}, and J_f = J_g·J_h is {m} × {n}."]
     return fixed_choices(topic=MODES, qtype="MSQ", marks=marks, body=f"{body} Which of the following statements "
@@ -223,7 +224,7 @@ def _jacobian_statements(rng: random.Random, n: int, k: int, m: int) -> list[Cho
     out = []
     for of in rng.sample(sorted(options), 2):
         shape, mistake = rng.choice(options[of])
-        out.append(claimed(f"the Jacobian of {of} is {shape[0]} × {shape[1]}",
+        out.append(claimed(f"The Jacobian of {of} is {shape[0]} × {shape[1]}",
                            {"kind": "jacobian-shape", "n": n, "k": k, "m": m, "of": of, "shape": list(shape)},
                            mistake is None, mistake))
     return out

@@ -9,13 +9,15 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+from gatebp.core.errors import ExpressionError
+from gatebp.core.maths import parse_markup, render
 from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.solve import forward_pass, solve
 from gatebp.questions.claims import ClaimError, Context, Verdict, decider
 from gatebp.questions.families._claimkit import claimed
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import Choice, build_graph, nonzero, require
+from gatebp.questions.families.common import Choice, build_graph, definitions, nonzero, partial, require, uni
 from gatebp.questions.problem import Problem, fixed_choices
 
 Shape = tuple[int, ...]
@@ -40,11 +42,12 @@ def _items(depth: int) -> dict[str, str]:
     """The values an option can name: leaves, and each hidden unit as 'z (or a)'."""
     items = {"x": "the input x"}
     for k in range(1, depth + 2):
-        items[f"w{k}"], items[f"b{k}"] = f"the weight w{k}", f"the bias b{k}"
+        items[f"w{k}"], items[f"b{k}"] = f"the weight {uni(f'w{k}')}", f"the bias {uni(f'b{k}')}"
     items["t"] = "the target t"
     for k in range(1, depth + 1):
-        items[f"z{k}"] = f"the hidden value z{k} (or a{k} = φ(z{k}))"
-    items[f"z{depth + 1}"] = f"the output z{depth + 1}"
+        z, a = uni(f"z{k}"), uni(f"a{k}")
+        items[f"z{k}"] = f"the hidden value {z} (or {a} = φ({z}))"
+    items[f"z{depth + 1}"] = f"the output {uni(f'z{depth + 1}')}"
     return items
 
 
@@ -79,8 +82,9 @@ def _decide_cache(claim: Mapping[str, Any], context: Context) -> Verdict:
     readers = [e.label for e in edges if item in {f"z{n[1:]}" if n.startswith("a") else n
                                                   for n in NAME.findall(e.formula)}]
     needed = bool(readers)
-    why = (f"{readers[0]} = {_pretty(next(e.formula for e in edges if e.label == readers[0]))} reads it" if needed
-           else f"no local derivative on the path from L to {wrt} reads it")
+    why = (f"read by the local derivative {local_rule(readers[0], next(e.formula for e in edges if e.label == readers[0]))}"
+           if needed
+           else f"no local derivative on the path from L to {uni(wrt)} reads it")
     return Verdict(needed == bool(claim.get("needed", True)), why)
 
 
@@ -124,8 +128,42 @@ def _pretty(text: str) -> str:
 
 
 def _math(graph: Graph) -> str:
-    """"z1 = w1·x + b1, a1 = ReLU(z1), …, L = ½(z2 − t)²": the network as the paper writes it."""
+    """"z1 = w1·x + b1, a1 = ReLU(z1), …, L = ½(z2 − t)²": the network as the paper writes it
+    (plain Unicode; the stems now use `definitions`, which writes maths spans)."""
     return ", ".join(f"{node.name} = {_pretty(node.text)}" for node in graph.nodes)
+
+
+GATE_RULE = __import__("re").compile(r"1 if (\w+) > 0 else 0")
+CALL_LIKE = __import__("re").compile(r"\b([a-z]\d+)\(")
+
+
+RESIDUAL = __import__("re").compile(r"-(\d+\*)?(\w+) \+ (\d+\*)?(\w+)")
+
+
+def _residual_first(formula: str) -> str:
+    """SymPy's "-2*t + 2*z3" as the paper writes it, 2(z3 − t); "-t + z3" as z3 − t."""
+    found = RESIDUAL.fullmatch(formula)
+    if not found or found[1] != found[3]:
+        return formula
+    return f"{found[1]}({found[4]} - {found[2]})" if found[1] else f"{found[4]} - {found[2]}"
+
+
+def local_rule(label: str, formula: str, markup: bool = False) -> str:
+    """A local derivative as the paper writes it: "∂L/∂z₂ = 2(z₂ − t)" or "∂a₁/∂z₁ = 1 for z₁ > 0,
+    0 otherwise" (a ReLU gate); `markup` keeps maths spans (the working), else Unicode (a reason)."""
+    gate = GATE_RULE.fullmatch(formula)
+    if gate:
+        text = f"${label}$ = 1 for ${gate[1]}$ > 0, 0 otherwise"
+        return text if markup else render(parse_markup(text), "unicode")
+    formula = _residual_first(formula)
+    for grammar in (formula, CALL_LIKE.sub(r"\1*(", formula)):  # the solver writes a1(1 - a1) for a product
+        text = f"${label} = {grammar}$"
+        try:
+            unicode = render(parse_markup(text), "unicode")
+        except ExpressionError:
+            continue
+        return text if markup else unicode
+    return f"{label} = {_pretty(formula)}"
 
 
 def _layer(name: str) -> int:
@@ -133,15 +171,17 @@ def _layer(name: str) -> int:
 
 
 def _unneeded_mistake(item: str, wrt: str) -> str:
+    """The slip that makes a value the backward pass never reads look needed (names in Unicode)."""
+    it, to = uni(item), uni(wrt)
     if item.startswith("w"):
         if item == wrt:
-            return f"took ∂z{_layer(item)}/∂{item} to be {item} itself (it is the layer's input)"
-        return f"thought {item} is on the backward path to {wrt} (only the weights above {wrt}'s layer are read)"
+            return f"took ∂{uni(f'z{_layer(item)}')}/∂{it} to be {it} itself (it is the layer's input)"
+        return f"thought {it} is on the backward path to {to} (only the weights above {to}'s layer are read)"
     if item.startswith("b"):
-        return f"thought the bias {item} enters a local derivative (∂z/∂b = 1 reads nothing)"
+        return f"thought the bias {it} enters a local derivative (∂z/∂b = 1 reads nothing)"
     if item == "x":
-        return "thought every gradient reads the input x (only ∂z1/∂w1 = x does)"
-    return f"went below the layer of {wrt}: the path from L to {wrt} never reaches {item}"
+        return "thought every gradient reads the input x (only ∂z₁/∂w₁ = x does)"
+    return f"went below the layer of {to}: the path from L to {to} never reaches {it}"
 
 
 @family(CACHE, "What the backward pass needs from the forward pass", ("MCQ", "MSQ"), (1, 2))
@@ -152,20 +192,23 @@ def build_cache(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     read = read_by_backward_pass(graph, wrt)
     needed, unneeded = [k for k in items if k in read], [k for k in items if k not in read]
     act = graph.node("a1").text.split("(")[0]
-    phi = {"relu": "ReLU, ReLU(z) = max(0, z)", "sigmoid": "σ, σ(z) = 1/(1 + e^(−z))", "tanh": "tanh"}[act]
+    phi = {"relu": "ReLU, where ReLU(z) = max(0, z)", "sigmoid": "σ, where $sigmoid(z) = 1/(1 + exp(-z))$",
+           "tanh": "tanh, the hyperbolic tangent"}[act]
     units = "one hidden unit" if marks == 1 else "two hidden units in a chain"
-    text = (f"A network with {units} computes {_math(graph)}, where a_k = φ(z_k) with φ = {phi}. The backward pass "
-            f"computes ∂L/∂{wrt} from values kept from the forward pass and the parameters.")
+    text = (f"A network with {units} computes {definitions(graph)}, so each hidden unit is aₖ = φ(zₖ) with φ = {phi}. "
+            f"The backward pass computes {partial('L', wrt)} from values kept from the forward pass and the "
+            f"parameters.")
     edges = backward_edges(graph, wrt)
-    steps = [f"{e.label} = {_pretty(e.formula)}" for e in edges] + [
+    steps = [local_rule(e.label, e.formula, markup=True) for e in edges] + [
         f"values read: {', '.join(items[k] for k in needed)}", f"never read: {', '.join(items[k] for k in unneeded)}"]
     require(len(unneeded) >= 1 and len(needed) >= 3, "too few values of one kind")
     if qtype == "MCQ":
         pick = [rng.choice(unneeded)] + rng.sample(needed, 3)
         choices = [claimed(items[k], {"kind": "cache-read", "wrt": wrt, "item": k, "needed": False}, k not in read,
-                           f"overlooked that a local derivative on the path to {wrt} reads {items[k]}") for k in pick]
+                           f"overlooked that a local derivative on the path to {uni(wrt)} reads {items[k]}")
+                   for k in pick]
         return fixed_choices(topic=CACHE, qtype="MCQ", marks=marks, choices=choices, steps=steps, graph=graph,
-                             body=f"{text} Which of the following values does it NOT need?")
+                             body=f"{text} Which one of the following values does it NOT need?")
     pick = rng.sample(list(items), 4)
     choices = [claimed(items[k], {"kind": "cache-read", "wrt": wrt, "item": k, "needed": True}, k in read,
                        _unneeded_mistake(k, wrt)) for k in pick]

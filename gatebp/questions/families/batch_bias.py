@@ -17,28 +17,31 @@ from fractions import Fraction
 
 import sympy as sp
 
+from gatebp.core.step import Step
 from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
-from gatebp.network.slips import Slip, backprop_slips, wrong_update_direction
+from gatebp.network.slips import Slip, backprop_slips
 from gatebp.network.solve import solve
-from gatebp.network.steps import Solution
+from gatebp.network.steps import Solution, short
 from gatebp.questions.families.base import Resample, family
 from gatebp.questions.families.common import (
     Choice,
     apart,
-    asked,
     claim_choice,
-    computes,
+    definitions,
     distinct,
     figure,
-    given,
+    listing,
     nonzero,
+    partial,
     path_sum,
     pick_statements,
     places_covering,
     quantity_choice,
     rounded_note,
     solved,
+    update_rule_slips,
+    value_asked,
     working,
 )
 from gatebp.questions.losses import mse_factor_slip, squared_error
@@ -87,22 +90,38 @@ def _slips(solution: Solution, size: int, kind: str) -> list[Slip]:
                                    f"(L adds the per-example losses)"),
              Slip(path_sum(solution, "L1"), "used only the first example's gradient (forgot to sum over the batch)")]
     if kind == "square":
-        slips.append(mse_factor_slip(gradient, half=False, out="z_k"))
+        slips.append(mse_factor_slip(gradient, half=False, out="zₖ"))
     return slips + [s for s in backprop_slips(solution) if "sign" not in s.mistake] + [
-        Slip(-gradient, "used t_k − z_k instead of z_k − t_k (a sign slip)")]
+        Slip(-gradient, "used tₖ − zₖ instead of zₖ − tₖ (a sign slip)")]
 
 
 def _update_slips(solution: Solution, b: sp.Expr, lr: sp.Expr, size: int) -> list[Slip]:
     gradient = solution.gradient if solution.gradient is not None else sp.S.Zero
     return [Slip(b - lr * gradient / size, f"stepped with the mean over the {size} examples instead of the batch sum"),
             Slip(b - lr * path_sum(solution, "L1"), "stepped with only the first example's gradient"),
-            *wrong_update_direction(solution, b, lr)]
+            *update_rule_slips(solution, "b", b, lr)]
 
 
 def _body(graph: Graph, size: int, ask: str) -> str:
-    relu = ", where ReLU(z) = max(0, z) and ReLU'(0) = 0" if "h1" in graph.names() else ""
-    return (f"A mini-batch of {size} examples shares one weight w and one bias b. The network computes "
-            f"{computes(graph)}, so L is the sum of the per-example losses L_k, with {given(graph)}{relu}. {ask}")
+    """The batch in the paper's notation: each example's unit and loss, the summed loss, the values."""
+    relu = ", where ReLU(z) = max(0, z) and ReLU′(0) = 0" if "h1" in graph.names() else ""
+    examples = [n.name for n in graph.nodes if n.name != "L"]
+    return (f"A mini-batch of {size} examples shares one weight $w$ and one bias $b$. For example k (input "
+            f"xₖ, target tₖ) the network computes {definitions(graph, examples)}, and the batch loss is {definitions(graph, ['L'])}, "
+            f"the sum of the per-example losses Lₖ. The values are {_values(graph, size)}{relu}. {ask}")
+
+
+def _values(graph: Graph, size: int) -> str:
+    """"w = 1, b = −2, the inputs [x₁, x₂] = [3, −1] and the targets [t₁, t₂] = [0, 2]"."""
+    weights = [f"${n} = {graph.values[n]}$" for n in ("w", "b")]
+    return listing([*weights, _vector(graph, "x", size, "inputs"), _vector(graph, "t", size, "targets")])
+
+
+def _vector(graph: Graph, letter: str, size: int, words: str) -> str:
+    """"the inputs [x₁, x₂] = [3, −1]": one value per example, as the paper lists a batch."""
+    names = [f"{letter}{k}" for k in range(1, size + 1)]
+    numbers = [str(graph.values[n]) for n in names]
+    return f"the {words} $[{', '.join(names)}] = [{', '.join(numbers)}]$"
 
 
 @family(TOPIC, "Bias gradient over a mini-batch (sum over examples)", ("NAT", "MCQ", "MSQ"), (1, 2))
@@ -116,12 +135,13 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     if qtype == "MSQ":
         return Problem(topic=TOPIC, marks=marks, statements=lambda r: _statements(r, graph, solution, size))
     if lr is None:
-        slips, ask = _slips(solution, size, kind), "What is ∂L/∂b?"
+        slips, asked_for = _slips(solution, size, kind), partial("L", "b")
     else:
         slips = _update_slips(solution, sp.Integer(values["b"]), sp.Rational(1, 10), size)
-        ask = "After one gradient-descent step on L with learning rate 0.1, what is the new value of b?"
+        asked_for = "$b$ after one gradient-descent step on $L$ with learning rate $eta = 0.1$"
     places = places_covering(solution.exact, slips)
-    return Problem(topic=TOPIC, marks=marks, body=asked(_body(graph, size, ask), qtype, solution.exact, places, slips),
+    ask = value_asked(asked_for, qtype, solution.exact, places, slips)
+    return Problem(topic=TOPIC, marks=marks, body=_body(graph, size, ask),
                    exact=solution.exact, steps=working(solution), slips=slips, graph=graph, find=graph.find,
                    places=None if qtype == "NAT" else places)
 
@@ -132,7 +152,9 @@ def _share_choice(rng: random.Random, solution: Solution, k: int) -> Choice:
     wrong = rng.random() < 0.5 and apart(float(share), float(whole))
     value = whole if wrong else share
     claim = {"kind": "share", "of": "L", "wrt": "b", "through": f"L{k}", "value": float(value), "places": 4}
-    return Choice(f"example {k} contributes {figure(value)} to ∂L/∂b", not wrong, float(value),
+    shown = figure(value)
+    about = "≈ " if shown.startswith("≈") else ""
+    return Choice(f"example {k} contributes {about}${shown.removeprefix('≈ ')}$ to $∂L/∂b$", not wrong, float(value),
                   "gave the whole batch's gradient as one example's share" if wrong else None, claim=claim)
 
 
@@ -141,7 +163,7 @@ def _combine_choice(rng: random.Random, size: int) -> Choice:
     how = rng.choice(("sum", "mean"))
     parts = [{"of": f"L{k}", "wrt": "b"} for k in range(1, size + 1)]
     claim = {"kind": "combine", "find": {"of": "L", "wrt": "b"}, "parts": parts, "how": how}
-    return claim_choice(f"∂L/∂b is the {how} of the per-example gradients ∂L_k/∂b", claim, how == "sum",
+    return claim_choice(f"$∂L/∂b$ is the {how} of the per-example gradients ∂Lₖ/∂b", claim, how == "sum",
                         "took the mean instead of the batch sum (L adds the per-example losses)")
 
 
@@ -150,7 +172,16 @@ def _gate_choice(rng: random.Random, solution: Solution, size: int) -> Choice:
     said_open, z = rng.random() < 0.5, solution.forward[f"z{k}"]
     return claim_choice(f"the ReLU gate of example {k} is {'open' if said_open else 'closed'}",
                         {"kind": "gate", "unit": f"h{k}", "pre": f"z{k}", "open": said_open},
-                        said_open == bool(z > 0), f"misread the sign of z{k} = {z}")
+                        said_open == bool(z > 0), f"misread the sign of {_sub('z', k)} = {_minus(z)}")
+
+
+def _sub(name: str, k: int) -> str:
+    """"z₁": a name with its example's subscript, for free text (a slip's words)."""
+    return name + str(k).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def _minus(value: sp.Expr) -> str:
+    return short(sp.S(value)).replace("-", "−")
 
 
 def _statements(rng: random.Random, graph: Graph, solution: Solution, size: int) -> Statements:
@@ -158,15 +189,17 @@ def _statements(rng: random.Random, graph: Graph, solution: Solution, size: int)
     gradient, k = solution.exact, rng.randint(1, size)
     distinct([gradient, by_w.exact, path_sum(solution, f"L{k}")])
     pool = [quantity_choice("∂L/∂b", {"of": "L", "wrt": "b"}, gradient,
-                            Slip(gradient / size, "took the mean instead of the batch sum"), rng),
+                            Slip(gradient / size, "took the mean instead of the batch sum"), rng, math=True),
             _share_choice(rng, solution, k),
             quantity_choice("∂L/∂w", {"of": "L", "wrt": "w"}, by_w.exact,
-                            Slip(gradient, "forgot the factor x_k on each example (that is ∂L/∂b)"), rng),
+                            Slip(gradient, "forgot the factor xₖ on each example (that is ∂L/∂b)"), rng, math=True),
             _combine_choice(rng, size)]
     if "h1" in graph.names():
         pool.append(_gate_choice(rng, solution, size))
     choices = pick_statements(rng, pool)
-    steps = working(solution) + [f"example {k}'s share (the path through L{k}): {path_sum(solution, f'L{k}')}"] + \
-        [f"for w: {s.text}" for s in by_w.steps if s.kind in ("path", "sum", "answer")]
-    return Statements(body=rounded_note(_body(graph, size, "Which statements are true?"), choices), choices=choices,
+    share = short(sp.S(path_sum(solution, f"L{k}")))
+    steps = working(solution) + [Step("note", f"example {k}'s share (the path through $L{k}$): ${share}$")] + \
+        [Step("note", f"for $w$: {s.text}") for s in by_w.steps if s.kind in ("path", "sum", "answer")]
+    ask = value_asked("", "MSQ", gradient, 0)
+    return Statements(body=rounded_note(_body(graph, size, ask), choices), choices=choices,
                       steps=steps, graph=graph, find=graph.find)

@@ -23,6 +23,18 @@ from gatebp.network.slips import Slip
 from gatebp.network.solve import solve
 from gatebp.network.spec import parse_spec
 from gatebp.network.steps import Solution, as_float, short
+from gatebp.questions.families._markup import (
+    assignments,
+    definitions,
+    listing,
+    minus,
+    partial,
+    rounded_words,
+    span,
+    uni,
+    value_asked,
+    where_activations,
+)
 from gatebp.questions.families.choice import RELATIVE_GAP, Choice, apart, fixed, require
 from gatebp.questions.families.quantities import (
     asked,
@@ -37,8 +49,9 @@ from gatebp.questions.families.quantities import (
 )
 
 # Re-exported: families read every option builder from this module.
-__all__ = ["RELATIVE_GAP", "Choice", "apart", "asked", "claim_choice", "distinct", "figure", "quantity",
-           "quantity_choice", "require", "rounded_answer", "rounded_note", "stated"]
+__all__ = ["RELATIVE_GAP", "Choice", "apart", "asked", "assignments", "claim_choice", "definitions", "distinct",
+           "figure", "listing", "minus", "partial", "quantity", "quantity_choice", "require", "rounded_answer",
+           "rounded_note", "rounded_words", "span", "stated", "uni", "value_asked", "where_activations"]
 
 
 def nonzero(rng: random.Random, low: int, high: int) -> int:
@@ -103,13 +116,14 @@ def solved(values: Mapping[str, Fraction | int], nodes: Mapping[str, str], find:
 
 
 def given(graph: Graph, names: Sequence[str] | None = None) -> str:
-    """"x = 2, w1 = 1 and w2 = 3" for the question text."""
+    """"x = 2, w1 = 1 and w2 = 3" for the question text (plain; `assignments` writes the markup)."""
     shown = [f"{k} = {num(v)}" for k, v in graph.values.items() if names is None or k in names]
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def computes(graph: Graph) -> str:
-    """"z = w1*x, h = relu(z), y = w2*h" for the question text."""
+    """"z = w1*x, h = relu(z), y = w2*h" for the question text (plain; `definitions` writes the
+    markup the paper's notation prints from)."""
     return ", ".join(f"{n.name} = {n.text}" for n in graph.nodes)
 
 
@@ -137,6 +151,16 @@ def places_covering(exact: sp.Expr, slips: Sequence[Slip], cap: int = 2) -> int:
 def path_sum(solution: Solution, through: str) -> sp.Expr:
     """The part of the gradient carried by the paths that pass through `through`."""
     return sp.Add(*(p.product for p in solution.paths if through in p.names))
+
+
+def update_rule_slips(solution: Solution, name: str, start: sp.Expr, lr: sp.Expr) -> list[Slip]:
+    """The update-rule slips worded for the parameter `name` (b + η·∂L/∂b for b − η·∂L/∂b, the
+    learning rate forgotten, the step given for the new value), in the paper's notation."""
+    gradient = solution.gradient if solution.gradient is not None else sp.S.Zero
+    rule = f"η·∂L/∂{name}"
+    return [Slip(start + lr * gradient, f"added the step ({name} + {rule}) instead of subtracting it"),
+            Slip(start - gradient, f"forgot to multiply ∂L/∂{name} by the learning rate η"),
+            Slip(lr * gradient, f"gave the step {rule} instead of the new {name}")]
 
 
 def nat_answer(exact: sp.Expr, places: int) -> dict[str, Any]:

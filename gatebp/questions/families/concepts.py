@@ -34,7 +34,7 @@ from gatebp.network.slips import Slip
 from gatebp.questions.claims import Context, Verdict, decider
 from gatebp.questions.families._claimkit import claimed, spaced
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import Choice, require
+from gatebp.questions.families.common import Choice, require, uni
 from gatebp.questions.problem import Problem, fixed_choices
 
 Shape = tuple[int, ...]
@@ -79,8 +79,8 @@ def _dims_key(claim: Mapping[str, Any]) -> tuple[tuple[str, int], ...]:
 def _decide_shape(claim: Mapping[str, Any], context: Context) -> Verdict:
     """∂L/∂V has the shape of V (L is a scalar), V's shape from the forward pass."""
     truth = variable_shapes(str(claim["net"]), _dims_key(claim))[str(claim["of"])]
-    return Verdict(tuple(claim["shape"]) == truth, f"{claim['of']} is {_shape(truth)}, and the gradient of a scalar "
-                   f"loss has the shape of what it differentiates")
+    return Verdict(tuple(claim["shape"]) == truth, f"{uni(str(claim['of']))} is {_shape(truth)}, and the gradient of "
+                   f"a scalar loss has the shape of what it differentiates")
 
 
 FORMULAS = ("G Xᵀ", "X Gᵀ", "Wᵀ G", "Σ columns of G")
@@ -116,14 +116,14 @@ def _decide_formula(claim: Mapping[str, Any], context: Context) -> Verdict:
     w, x, g, truth = _matrices(d["m"], d["n"], d["batch"])
     value = _formula_value(str(claim["formula"]), w, x, g)
     holds = value.shape == truth.shape and value == truth
-    return Verdict(holds, f"∂L/∂W_ij = Σ_k G_ik X_jk, which is (G Xᵀ)_ij: a {d['m']} × {d['n']} matrix")
+    return Verdict(holds, f"∂L/∂Wᵢⱼ = Σₖ GᵢₖXⱼₖ, which is (GXᵀ)ᵢⱼ: a {d['m']} × {d['n']} matrix")
 
 
 @decider("matmul-cost")
 def _decide_cost(claim: Mapping[str, Any], context: Context) -> Verdict:
     rows, inner, cols = int(claim["m"]), int(claim["batch"]), int(claim["n"])
     count = sum(1 for _ in range(rows) for _ in range(cols) for _ in range(inner))
-    return Verdict(count == int(claim["value"]), f"G Xᵀ has {rows * cols} entries, each a sum of {inner} products: "
+    return Verdict(count == int(claim["value"]), f"GXᵀ has {rows * cols} entries, each a sum of {inner} products: "
                    f"{count} multiplications")
 
 
@@ -142,13 +142,13 @@ def _shape_options(target: str, m: int, n: int, batch: int) -> list[tuple[Shape,
     """The right shape first, then wrong shapes each with the slip that gives it."""
     table: dict[str, list[tuple[Shape, str | None]]] = {
         "W": [((m, n), None), ((n, m), "wrote the transposed shape (∂L/∂W has the shape of W)"),
-              ((m, n, batch), "kept a batch dimension (∂L/∂W = G Xᵀ sums over the batch)"),
+              ((m, n, batch), "kept a batch dimension (∂L/∂W = GXᵀ sums over the batch)"),
               ((m, batch), "gave the shape of G = ∂L/∂Z, not of ∂L/∂W")],
         "b": [((m,), None), ((m, batch), "kept the batch dimension (∂L/∂b sums G over the batch)"),
               ((n,), "used the input size (b has one entry per output unit)"),
               ((batch,), "summed over the units instead of over the batch")],
         "X": [((n, batch), None), ((batch, n), "wrote the transposed shape (∂L/∂X has the shape of X)"),
-              ((m, batch), "gave the shape of G = ∂L/∂Z, not of ∂L/∂X = Wᵀ G"),
+              ((m, batch), "gave the shape of G = ∂L/∂Z, not of ∂L/∂X = WᵀG"),
               ((n,), "dropped the batch dimension (each example has its own ∂L/∂x)")],
         "Z": [((m, batch), None), ((batch, m), "wrote the transposed shape (∂L/∂Z has the shape of Z)"),
               ((m, n), "gave the shape of W instead of Z = WX + b")],
@@ -163,12 +163,13 @@ def _layer_text(m: int, n: int, batch: int) -> str:
 
 
 SHAPE_STEPS = ["A gradient of a scalar L has the shape of the quantity it differentiates.",
-               "With G = ∂L/∂Z: ∂L/∂W = G Xᵀ, ∂L/∂b = the sum of G's columns, ∂L/∂X = Wᵀ G."]
+               "With G = ∂L/∂Z: ∂L/∂W = GXᵀ, ∂L/∂b = the sum of G's columns, ∂L/∂X = WᵀG."]
+SHOWN = {"G Xᵀ": "GXᵀ", "X Gᵀ": "XGᵀ", "Wᵀ G": "WᵀG"}  # a formula as the paper prints it (claims keep the key)
 
 
 def _shape_choice(net: str, dims: dict[str, int], target: str, shape: Shape, mistake: str | None) -> Choice:
     claim: dict[str, object] = {"kind": "grad-shape", "net": net, "dims": dims, "of": target, "shape": list(shape)}
-    return claimed(f"∂L/∂{target} is {_shape(shape)}", claim, mistake is None, mistake)
+    return claimed(f"∂L/∂{uni(target)} is {_shape(shape)}", claim, mistake is None, mistake)
 
 
 @family(SHAPES, "Shapes of ∂L/∂W, ∂L/∂b, ∂L/∂X for an affine layer", ("NAT", "MCQ", "MSQ"), (1, 2))
@@ -186,7 +187,7 @@ def build_shapes(rng: random.Random, qtype: QuestionType, marks: int) -> Problem
         answer = sp.Integer(sp.prod(options[0][0]))
         slips = [Slip(sp.Integer(sp.prod(s)), mistake) for s, mistake in options[1:] if mistake]
         return Problem(topic=SHAPES, marks=1, exact=answer, slips=spaced(answer, slips, 0, need=1),
-                       body=f"{_layer_text(m, n, batch)} How many entries does ∂L/∂{target} have?", extra=extra,
+                       body=f"{_layer_text(m, n, batch)} The number of entries of ∂L/∂{target} is", extra=extra,
                        steps=SHAPE_STEPS + [f"∂L/∂{target} is {_shape(options[0][0])}: {answer} entries"])
     choices = [claimed(_shape(s), {"kind": "grad-shape", **_affine(m, n, batch), "of": target, "shape": list(s)},
                        mistake is None, mistake) for s, mistake in options]
@@ -199,10 +200,10 @@ def _shape_cost(m: int, n: int, batch: int) -> Problem:
     answer = sp.Integer(m * n * batch)
     slips = [Slip(sp.Integer(m * n), "counted one product per entry of ∂L/∂W (each entry sums over the batch)"),
              Slip(sp.Integer(m * n * (batch - 1)), "counted the additions instead of the multiplications"),
-             Slip(sp.Integer(m * batch), "counted the entries of G instead of the products in G Xᵀ")]
-    body = (f"{_layer_text(m, n, batch)} Computing ∂L/∂W = G Xᵀ directly (the schoolbook matrix product), how many "
-            f"scalar multiplications are needed?")
-    steps = [f"G is {m} × {batch} and Xᵀ is {batch} × {n}, so G Xᵀ is {m} × {n}.",
+             Slip(sp.Integer(m * batch), "counted the entries of G instead of the products in GXᵀ")]
+    body = (f"{_layer_text(m, n, batch)} If ∂L/∂W = GXᵀ is computed directly (the schoolbook matrix product), the "
+            f"number of scalar multiplications needed is")
+    steps = [f"G is {m} × {batch} and Xᵀ is {batch} × {n}, so GXᵀ is {m} × {n}.",
              f"Each of its {m * n} entries adds {batch} products: {m} × {n} × {batch} = {m * n * batch}."]
     return Problem(topic=SHAPES, marks=2, body=body, exact=answer, steps=steps, slips=spaced(answer, slips, 0, need=2),
                    extra={**_affine(m, n, batch), "asked": "cost"})
@@ -210,17 +211,17 @@ def _shape_cost(m: int, n: int, batch: int) -> Problem:
 
 def _shape_formula(m: int, n: int, batch: int) -> Problem:
     """Which expression is ∂L/∂W: G Xᵀ, or the transpose, ∂L/∂X or ∂L/∂b by mistake."""
-    wrong = {"X Gᵀ": f"took the transpose (X Gᵀ is {n} × {m}, the shape of Wᵀ)",
+    wrong = {"X Gᵀ": f"took the transpose (XGᵀ is {n} × {m}, the shape of Wᵀ)",
              "Wᵀ G": "gave ∂L/∂X instead of ∂L/∂W", "Σ columns of G": "gave ∂L/∂b instead of ∂L/∂W"}
     shapes = {"G Xᵀ": f"{m} × {n}", "X Gᵀ": f"{n} × {m}", "Wᵀ G": f"{n} × {batch}", "Σ columns of G": f"{m} entries"}
-    choices = [claimed(f"{formula}, which is {shapes[formula]}" if formula != "Σ columns of G"
+    choices = [claimed(f"{SHOWN[formula]}, which is {shapes[formula]}" if formula != "Σ columns of G"
                        else f"the sum of G's columns, a vector of {m} entries",
                        {"kind": "grad-formula", "dims": {"m": m, "n": n, "batch": batch}, "formula": formula},
                        formula == "G Xᵀ", wrong.get(formula)) for formula in FORMULAS]
-    body = f"{_layer_text(m, n, batch)} Which expression is ∂L/∂W?"
+    body = f"{_layer_text(m, n, batch)} Which one of the following expressions is ∂L/∂W?"
     return fixed_choices(topic=SHAPES, qtype="MCQ", marks=2, body=body, choices=choices, extra=_affine(m, n, batch),
-                         steps=SHAPE_STEPS + [f"Z_ik = Σ_j W_ij X_jk + b_i, so ∂Z_ik/∂W_ij = X_jk and "
-                                              f"∂L/∂W_ij = Σ_k G_ik X_jk = (G Xᵀ)_ij: {m} × {batch} times "
+                         steps=SHAPE_STEPS + [f"Zᵢₖ = Σⱼ WᵢⱼXⱼₖ + bᵢ, so ∂Zᵢₖ/∂Wᵢⱼ = Xⱼₖ and "
+                                              f"∂L/∂Wᵢⱼ = Σₖ GᵢₖXⱼₖ = (GXᵀ)ᵢⱼ: {m} × {batch} times "
                                               f"{batch} × {n} gives {m} × {n}, the shape of W."])
 
 
@@ -243,27 +244,28 @@ def _two_layer_statements(rng: random.Random) -> Problem:
     n, h, m, batch = rng.sample(range(2, 9), 4)
     dims = {"n": n, "h": h, "m": m, "batch": batch}
     wrong: dict[str, list[tuple[Shape, str]]] = {
-        "W1": [((n, h), "wrote W1 as inputs × units (Z1 = W1 X needs W1 to be units × inputs)"),
-               ((h, batch), "gave the shape of ∂L/∂Z1, not of ∂L/∂W1")],
-        "W2": [((h, m), "wrote W2 as inputs × units (Z2 = W2 A1 needs W2 to be outputs × hidden)"),
-               ((m, n), "skipped the hidden layer (W2 maps the h hidden units, not the n inputs)")],
-        "b1": [((h, batch), "kept the batch dimension (∂L/∂b1 sums over the examples)"),
-               ((n,), "gave b1 one entry per input instead of one per hidden unit")],
-        "A1": [((m, batch), "gave ∂L/∂A1 the shape of ∂L/∂Z2"), ((batch, h), "wrote the transposed shape")],
+        "W1": [((n, h), "wrote W₁ as inputs × units (Z₁ = W₁X needs W₁ to be units × inputs)"),
+               ((h, batch), "gave the shape of ∂L/∂Z₁, not of ∂L/∂W₁")],
+        "W2": [((h, m), "wrote W₂ as inputs × units (Z₂ = W₂A₁ needs W₂ to be outputs × hidden)"),
+               ((m, n), "skipped the hidden layer (W₂ maps the h hidden units, not the n inputs)")],
+        "b1": [((h, batch), "kept the batch dimension (∂L/∂b₁ sums over the examples)"),
+               ((n,), "gave b₁ one entry per input instead of one per hidden unit")],
+        "A1": [((m, batch), "gave ∂L/∂A₁ the shape of ∂L/∂Z₂"), ((batch, h), "wrote the transposed shape")],
         "X": [((batch, n), "wrote the transposed shape (the examples are columns)"),
-              ((h, batch), "gave ∂L/∂X the shape of ∂L/∂Z1")],
+              ((h, batch), "gave ∂L/∂X the shape of ∂L/∂Z₁")],
     }
     truth = variable_shapes("two-layer", tuple(sorted(dims.items())))
     choices = []
     for target in rng.sample(sorted(wrong), 4):
         shape, mistake = (truth[target], None) if rng.random() < 0.5 else rng.choice(wrong[target])
         choices.append(_shape_choice("two-layer", dims, target, shape, mistake))
-    body = (f"A two-layer network computes Z1 = W1 X + b1, A1 = ReLU(Z1) (entrywise, ReLU(z) = max(0, z)), "
-            f"Z2 = W2 A1 + b2 on a mini-batch X whose "
+    body = (f"A two-layer network computes Z₁ = W₁X + b₁, A₁ = ReLU(Z₁) (entrywise, ReLU(z) = max(0, z)) and "
+            f"Z₂ = W₂A₁ + b₂ on a mini-batch X whose "
             f"{batch} columns are examples; it has {n} inputs, {h} hidden units and {m} outputs, and L is a scalar loss "
-            f"computed from Z2. Which of the following statements is/are correct?")
+            f"computed from Z₂. Which of the following statements is/are correct?")
     steps = ["Z = W·(input) with the examples as columns, so each W is (units of its layer) × (units feeding it).",
-             f"W1: {h} × {n}; b1: {h} entries; Z1 and A1: {h} × {batch}; W2: {m} × {h}; Z2: {m} × {batch}; X: {n} × {batch}.",
+             f"W₁: {h} × {n}; b₁: {h} entries; Z₁ and A₁: {h} × {batch}; W₂: {m} × {h}; Z₂: {m} × {batch}; "
+             f"X: {n} × {batch}.",
              "A gradient of the scalar L has the shape of what it differentiates."]
     return fixed_choices(topic=SHAPES, qtype="MSQ", marks=2, body=body, choices=_some_true(choices), steps=steps,
                          extra={"net": "two-layer", "dims": dims})

@@ -8,11 +8,19 @@ from collections.abc import Mapping
 
 from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find
-from gatebp.network.steps import Solution
+from gatebp.network.steps import Solution, factor
 from gatebp.questions.families._claimkit import claimed
-from gatebp.questions.families.backward_cache import _math
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import Choice, nonzero, require, solved
+from gatebp.questions.families.common import (
+    Choice,
+    definitions,
+    listing,
+    minus,
+    nonzero,
+    require,
+    solved,
+    uni,
+)
 from gatebp.questions.problem import Problem, fixed_choices
 
 Shape = tuple[int, ...]
@@ -56,11 +64,6 @@ def _dead_net(rng: random.Random, units: int, biased: bool) -> tuple[dict[str, i
     return values, nodes
 
 
-def _given(values: Mapping[str, object]) -> str:
-    shown_values = [f"{k} = {v}" for k, v in values.items()]
-    return ", ".join(shown_values[:-1]) + " and " + shown_values[-1]
-
-
 @family(DEAD, "Which weights get zero gradient behind a closed ReLU", ("MCQ", "MSQ"), (1, 2))
 def build_dead(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     """Which weights a closed ReLU gate leaves with a zero gradient; every option a `zero` claim."""
@@ -74,21 +77,39 @@ def build_dead(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
         pick = [rng.choice(zero)] + rng.sample([w for w in weights if w not in zero], 3)
     else:
         pick = rng.sample(weights, 4)
-    choices = [claimed(w, {"kind": "zero", "find": {"of": "L", "wrt": w}, "zero": True}, _unit_closed(solution, w),
-                       _open_mistake(solution, w)) for w in pick]
-    body = (f"A network computes {_math(graph)} with {_given(values)}, where ReLU(z) = max(0, z). "
-            + ("Which weight gets a zero gradient ∂L/∂w?" if qtype == "MCQ"
+    choices = [claimed(f"${w}$", {"kind": "zero", "find": {"of": "L", "wrt": w}, "zero": True},
+                       _unit_closed(solution, w), _open_mistake(solution, w)) for w in pick]
+    body = (f"A network computes {definitions(graph)}, where ReLU(z) = max(0, z). {_values(values, units)} "
+            + ("For which one of the following weights w is the gradient ∂L/∂w exactly 0?" if qtype == "MCQ"
                else "For which of the following weights w is the gradient ∂L/∂w exactly 0?"))
     return fixed_choices(topic=DEAD, qtype=qtype, marks=marks, body=body,
                          choices=choices if qtype == "MCQ" else _some_true(choices),
                          steps=_dead_steps(solution, pick), graph=graph)
 
 
+def _values(values: Mapping[str, int], units: int) -> str:
+    """The inputs and target as values, the weights as the matrix W and the vectors v (and b)."""
+    rows = range(1, units + 1)
+
+    def grid(names: list[list[str]]) -> str:
+        return "[" + ", ".join("[" + ", ".join(row) + "]" for row in names) + "]"
+
+    names = [[f"w{k}{j}" for j in (1, 2)] for k in rows]
+    numbers = [[str(values[n]) for n in row] for row in names]
+    vectors = [(letter, [f"{letter}{k}" for k in rows]) for letter in "vb" if f"{letter}1" in values]
+    shown = [f"${'[' + ', '.join(n) + ']'} = {'[' + ', '.join(str(values[x]) for x in n) + ']'}$" for _, n in vectors]
+    inputs = f"${'x1'} = {values['x1']}$, ${'x2'} = {values['x2']}$, the target $t = {values['t']}$"
+    return (f"The values are {inputs}, {listing(shown)}, and the hidden weights are ${grid(names)} = {grid(numbers)}$ "
+            f"(row k holds the weights of unit k).")
+
+
 def _open_mistake(solution: Solution, weight: str) -> str:
     k = weight[1]
+    h, z = uni(f"h{k}"), uni(f"z{k}")
     if weight.startswith("v"):
-        return f"took h{k} for 0, but its gate is open (h{k} = {solution.forward[f'h{k}']}) and ∂L/∂{weight} = (y − t)·h{k}"
-    return f"took the open gate of h{k} (z{k} = {solution.forward[f'z{k}']} > 0) for a closed one"
+        return (f"took {h} for 0, but its gate is open ({h} = {minus(str(solution.forward[f'h{k}']))}) and "
+                f"∂L/∂{uni(weight)} = (y − t)·{h}")
+    return f"took the open gate of {h} ({z} = {minus(str(solution.forward[f'z{k}']))} > 0) for a closed one"
 
 
 def _unit_closed(solution: Solution, weight: str) -> bool:
@@ -97,19 +118,21 @@ def _unit_closed(solution: Solution, weight: str) -> bool:
 
 
 def _dead_steps(solution: Solution, pick: list[str]) -> list[str]:
-    """The forward pass, then each option's chain with its numbers: (y − t)·v_k·ReLU'(z_k)·x_j."""
+    """The forward pass, then each option's chain with its numbers: (y − t)·vₖ·ReLU′(zₖ)·xⱼ."""
     f = solution.forward
     units = sorted({name[1] for name in f if name.startswith("z")})
-    lines = [f"z{k} = {f[f'z{k}']}: the gate of h{k} is {'open' if f[f'z{k}'] > 0 else 'closed'} "
-             f"(ReLU'(z{k}) = {1 if f[f'z{k}'] > 0 else 0}), h{k} = {f[f'h{k}']}" for k in units]
+    lines = [f"${f'z{k}'} = {f[f'z{k}']}$: the gate of ${f'h{k}'}$ is {'open' if f[f'z{k}'] > 0 else 'closed'} "
+             f"(ReLU′({uni(f'z{k}')}) = {1 if f[f'z{k}'] > 0 else 0}), ${f'h{k}'} = {f[f'h{k}']}$" for k in units]
     delta = f["y"] - f["t"]
-    lines.append(f"y = {f['y']}, ∂L/∂y = y − t = {delta}")
+    lines.append(f"$y = {f['y']}$, $∂L/∂y = y - t = {delta}$")
     for w in pick:
         k, gate = w[1], 1 if f[f"z{w[1]}"] > 0 else 0
         if w.startswith("v"):
-            lines.append(f"∂L/∂{w} = (y − t)·h{k} = {delta} × {f[f'h{k}']} = {delta * f[f'h{k}']}")
+            numbers = f"{factor(delta)} × {factor(f[f'h{k}'])} = {delta * f[f'h{k}']}"
+            lines.append(f"∂L/∂{uni(w)} = (y − t)·{uni(f'h{k}')} = {minus(numbers)}")
         else:
             x = f[f"x{w[2]}"]
-            lines.append(f"∂L/∂{w} = (y − t)·v{k}·ReLU'(z{k})·x{w[2]} = {delta} × {f[f'v{k}']} × {gate} × {x} "
-                         f"= {delta * f[f'v{k}'] * gate * x}")
+            numbers = f"{factor(delta)} × {factor(f[f'v{k}'])} × {gate} × {factor(x)} = {delta * f[f'v{k}'] * gate * x}"
+            lines.append(f"∂L/∂{uni(w)} = (y − t)·{uni(f'v{k}')}·ReLU′({uni(f'z{k}')})·{uni(f'x{w[2]}')} = "
+                         f"{minus(numbers)}")
     return lines

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -28,11 +29,11 @@ from gatebp.questions.claims import ClaimError, Context, Verdict, decider
 from gatebp.questions.families.base import Resample, family
 from gatebp.questions.families.common import (
     Choice,
-    asked,
+    assignments,
     claim_choice,
-    computes,
+    definitions,
     distinct,
-    given,
+    minus,
     nonzero,
     pick_statements,
     quantity_choice,
@@ -41,15 +42,24 @@ from gatebp.questions.families.common import (
     solved,
     stated,
     tenths,
+    uni,
+    value_asked,
     working,
 )
 from gatebp.questions.losses import mse_sign_slip, squared_error
 from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "delta-recursion"
-TRANSPOSED = "used W2 instead of W2ᵀ (the row of unit {j} in W2, not its column)"
+TRANSPOSED = "used W₂ instead of W₂ᵀ (row {j} of W₂, not its column {j})"
+PRIME = "φ′"
 PRIMES = {"sigmoid": lambda v: sp.exp(-v) / (1 + sp.exp(-v)) ** 2, "tanh": lambda v: 1 - sp.tanh(v) ** 2}
-NAMES = {"sigmoid": "σ (the sigmoid)", "tanh": "tanh"}
+NAMES = {"sigmoid": "σ, the sigmoid $sigmoid(z) = 1/(1 + exp(-z))$", "tanh": "tanh, the hyperbolic tangent"}
+SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def _sub(name: str) -> str:
+    """"z₁": a name with a digit subscript, for free text next to δ and φ′ (not maths spans)."""
+    return name.translate(SUBSCRIPT)
 
 
 def _network(rng: random.Random, marks: int) -> tuple[dict[str, object], dict[str, str]]:
@@ -104,8 +114,9 @@ def _slips(graph: Graph, solution: Solution, j: int) -> list[Slip]:
     column, row = _products(graph, solution, j)
     at_a = PRIMES[_activation(graph, j)](solution.forward[f"a{j}"])
     return evaluated([Slip(row * prime, TRANSPOSED.format(j=j)),
-                      Slip(column, "forgot the factor φ'(z) (stopped at ∂L/∂a)"),
-                      Slip(column * at_a, f"used φ'(a{j}) instead of φ'(z{j}) (the derivative at the output)"),
+                      Slip(column, f"forgot the factor {PRIME}(z) (stopped at ∂L/∂a)"),
+                      Slip(column * at_a, f"used {PRIME}({_sub(f'a{j}')}) instead of {PRIME}({_sub(f'z{j}')}) "
+                                          "(the derivative at the output)"),
                       *[s for s in backprop_slips(solution) if "φ" not in s.mistake]])
 
 
@@ -114,12 +125,17 @@ def _places(value: sp.Expr) -> int:
 
 
 def _body(graph: Graph, marks: int, ask: str) -> str:
+    """The network, its output weights as a matrix, and every symbol the question uses, defined."""
     act = _activation(graph, 1)
-    loss = ("The loss is linear in the outputs, so δ_out = (g1, g2). " if marks == 1
+    loss = ("The loss is linear in the outputs, so δ_out = (g₁, g₂). " if marks == 1
             else "The loss is half the squared error of the outputs. ")
-    return (f"A network computes {computes(graph)} with {given(graph)}; the output layer is o = W2·a with "
-            f"W2 = [[w11, w12], [w21, w22]] and the hidden activation is φ = {NAMES[act]}. Write "
-            f"δ_out = (∂L/∂o1, ∂L/∂o2) and, for hidden unit j, δ(z_j) = ∂L/∂z_j. {loss}{ask}")
+    w = graph.values
+    numbers = "[" + ", ".join("[" + ", ".join(str(w[f"w{i}{j}"]) for j in (1, 2)) + "]" for i in (1, 2)) + "]"
+    scalars = [k for k in graph.values if not (k.startswith("w") and len(k) == 3)]
+    return (f"A network computes {definitions(graph)}, with {assignments(graph, scalars)}. The output layer is "
+            f"$o = W2*a$ with $W2 = [[w11, w12], [w21, w22]] = {numbers}$ and the hidden activation is "
+            f"φ = {NAMES[act]}, with derivative {PRIME}. Write δ_out = (∂L/∂o₁, ∂L/∂o₂) and, for hidden unit j, "
+            f"δ(zⱼ) = ∂L/∂zⱼ. {loss}{ask}")
 
 
 @family(TOPIC, "The delta recursion δ(z) = (W2ᵀ δ_out) ⊙ φ'(z)", ("NAT", "MCQ", "MSQ"), (1, 2))
@@ -133,7 +149,7 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     if qtype == "MSQ":
         return Problem(topic=TOPIC, marks=marks, statements=lambda r: _statements(r, marks, graph, solution, j))
     places = _places(solution.exact)
-    ask = asked(f"What is δ(z{j}) = ∂L/∂z{j}?", qtype, solution.exact, places)
+    ask = value_asked(f"δ({_sub(f'z{j}')}) = $∂L/∂z{j}$", qtype, solution.exact, places)
     return Problem(topic=TOPIC, marks=marks, body=_body(graph, marks, ask), exact=solution.exact,
                    steps=_steps(graph, solution, j) + rounded_answer(solution.exact, places),
                    slips=_slips(graph, solution, j), graph=graph, find=graph.find, places=places)
@@ -143,21 +159,24 @@ def _steps(graph: Graph, solution: Solution, j: int) -> list:
     deltas, prime = _parts(solution, j)
     w = _weights(graph)
     column = " + ".join(f"{factor(w[f'w{i}{j}'])} × {factor(deltas[i - 1])}" for i in (1, 2))
-    upstream = solution.exact / prime
+    upstream = _products(graph, solution, j)[0]
+    entry, z = f"(W₂ᵀδ_out){_sub(str(j))}", _sub(f"z{j}")
     return working(solution) + [
-        f"the recursion: (W2ᵀ δ_out)_{j} = w1{j}·δ(o1) + w2{j}·δ(o2) = {column} {stated(upstream, 4)}",
-        f"δ(z{j}) = (W2ᵀ δ_out)_{j} · φ'(z{j}) = {short(upstream)} × {short(prime)} {stated(solution.exact, 4)}"]
+        f"the recursion: {entry} = {uni(f'w1{j}')}·δ(o₁) + {uni(f'w2{j}')}·δ(o₂) = "
+        f"{minus(column)} {minus(stated(upstream, 4))}",
+        f"δ({z}) = {entry} · {PRIME}({z}) = {minus(short(upstream))} × {minus(short(prime))} "
+        f"{minus(stated(solution.exact, 4))}"]
 
 
-FORMULAS = {("W2ᵀ", "z"): None, ("W2", "z"): TRANSPOSED, ("W2ᵀ", "a"): "used φ'(a) instead of φ'(z)",
-            ("W2ᵀ", ""): "forgot the factor φ'(z) (stopped at ∂L/∂a)"}
+FORMULAS = {("W2ᵀ", "z"): None, ("W2", "z"): TRANSPOSED, ("W2ᵀ", "a"): f"used {PRIME}(a) instead of {PRIME}(z)",
+            ("W2ᵀ", ""): f"forgot the factor {PRIME}(z) (stopped at ∂L/∂a)"}
 
 
 def _formula_choice(rng: random.Random, j: int) -> Choice:
     """One statement of the recursion: the right one or a classic slip, decided by evaluating it."""
     matrix, at = rng.choice(list(FORMULAS))
-    prime = f" · φ'({at}{j})" if at else ""
-    text = f"δ(z{j}) = ({matrix} δ_out)_{j}{prime}"
+    prime = f" · {PRIME}({_sub(f'{at}{j}')})" if at else ""
+    text = f"δ({_sub(f'z{j}')}) = ({_sub(matrix)}δ_out){_sub(str(j))}{prime}"
     claim = {"kind": "delta-recursion", "unit": j, "matrix": matrix, "at": at}
     mistake = FORMULAS[(matrix, at)]
     return claim_choice(text, claim, mistake is None, (mistake or "").format(j=j))
@@ -169,17 +188,19 @@ def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution
     upstream, row = _products(graph, solution, j)
     at_a = PRIMES[_activation(graph, j)](solution.forward[f"a{j}"])
     distinct([solution.exact, upstream, prime] + (deltas[:1] if marks == 2 else []))
-    pool = [quantity_choice(f"δ(z{j})", {"of": "L", "wrt": f"z{j}"}, solution.exact, rng.choice(slips[:3]), rng),
-            quantity_choice(f"(W2ᵀ δ_out)_{j} = ∂L/∂a{j}", {"of": "L", "wrt": f"a{j}"}, upstream,
-                            Slip(row, TRANSPOSED.format(j=j)), rng),
-            quantity_choice(f"φ'(z{j})", {"of": f"a{j}", "wrt": f"z{j}"}, prime,
-                            Slip(sp.N(at_a, 30), f"evaluated φ' at a{j} instead of z{j}"), rng),
+    z, a = _sub(f"z{j}"), _sub(f"a{j}")
+    pool = [_minused(quantity_choice(f"δ({z})", {"of": "L", "wrt": f"z{j}"}, solution.exact, rng.choice(slips[:3]),
+                                     rng)),
+            _minused(quantity_choice(f"(W₂ᵀδ_out){_sub(str(j))} = ∂L/∂{a}", {"of": "L", "wrt": f"a{j}"}, upstream,
+                                     Slip(row, TRANSPOSED.format(j=j)), rng)),
+            _minused(quantity_choice(f"{PRIME}({z})", {"of": f"a{j}", "wrt": f"z{j}"}, prime,
+                                     Slip(sp.N(at_a, 30), f"evaluated {PRIME} at {a} instead of {z}"), rng)),
             _formula_choice(rng, j)]
     if marks == 2:
-        pool.append(quantity_choice("∂L/∂o1 = o1 − t1", {"of": "L", "wrt": "o1"}, deltas[0],
-                                    mse_sign_slip(deltas[0], out="o1"), rng))
+        pool.append(quantity_choice("∂L/∂o1 = o1 - t1", {"of": "L", "wrt": "o1"}, deltas[0],
+                                    mse_sign_slip(deltas[0], out="o₁"), rng, math=True))
     choices = pick_statements(rng, pool)
-    return Statements(body=rounded_note(_body(graph, marks, "Which statements are true?"), choices),
+    return Statements(body=rounded_note(_body(graph, marks, value_asked("", "MSQ", solution.exact, 0)), choices),
                       choices=choices, steps=_steps(graph, solution, j), graph=graph, find=graph.find)
 
 
@@ -199,4 +220,10 @@ def _recursion(claim: Mapping[str, Any], context: Context) -> Verdict:
         value *= PRIMES[_activation(context.graph, j)](forward[f"{at}{j}"])
     truth = context.solve({"of": "L", "wrt": f"z{j}"})
     holds = abs(float(sp.N(value - truth, 30))) < 1e-15
-    return Verdict(holds, f"the formula gives {short(sp.N(value, 30))}; δ(z{j}) = ∂L/∂z{j} = {short(truth)}")
+    z = _sub(f"z{j}")
+    return Verdict(holds, minus(f"the formula gives {short(sp.N(value, 30))}; δ({z}) = ∂L/∂{z} = {short(truth)}"))
+
+
+def _minused(choice: Choice) -> Choice:
+    """A free-text statement (δ and φ′ are not maths-span names) with the paper's minus sign."""
+    return replace(choice, text=minus(choice.text))

@@ -10,22 +10,24 @@ wrong gradient carried through a correct update (the lost 2 of MSE, an extra σ'
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from fractions import Fraction
 
 import sympy as sp
 
 from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
-from gatebp.network.slips import Slip, backprop_slips, update_slips, wrong_update_direction
+from gatebp.network.slips import Slip, backprop_slips, update_slips
 from gatebp.network.steps import Solution
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import (
     Choice,
-    asked,
+    assignments,
     claim_choice,
-    computes,
+    definitions,
     distinct,
-    given,
+    listing,
+    minus,
     nonzero,
     pick_statements,
     places_covering,
@@ -36,12 +38,14 @@ from gatebp.questions.families.common import (
     solved,
     stated,
     tenths,
+    update_rule_slips,
+    value_asked,
+    where_activations,
     working,
 )
 from gatebp.questions.losses import (
     BCE,
     BCE_SHORTCUT,
-    BCE_WHERE,
     bce_delta,
     bce_slips,
     is_half,
@@ -93,10 +97,10 @@ def _output_delta(graph: Graph, solution: Solution) -> tuple[str, str, sp.Expr, 
     fwd = solution.forward
     if "p" in fwd:
         delta = bce_delta(fwd["p"], fwd["t"])
-        return "∂L/∂z = p − t", "z", delta, Slip(-delta, "used t − p instead of p − t (a sign slip)")
+        return "∂L/∂z = p - t", "z", delta, Slip(-delta, "used t − p instead of p − t (a sign slip)")
     half = is_half(graph)
     delta = mse_delta(fwd["yhat"], fwd["t"], half=half)
-    return "∂L/∂ŷ", "yhat", delta, mse_factor_slip(delta, half=half)
+    return "∂L/∂yhat", "yhat", delta, mse_factor_slip(delta, half=half)
 
 
 def gradient_slips(graph: Graph, solution: Solution) -> list[Slip]:
@@ -113,7 +117,7 @@ def step_slips(graph: Graph, solution: Solution) -> list[Slip]:
     assert graph.find is not None and graph.find.wrt is not None and graph.find.lr is not None
     weight = solution.forward[graph.find.wrt]
     lr = sp.Rational(graph.find.lr.numerator, graph.find.lr.denominator)
-    direction = wrong_update_direction(solution, weight, lr)  # w + lr·g, no lr, the step itself
+    direction = update_rule_slips(solution, graph.find.wrt, weight, lr)  # w + η·g, no η, the step itself
     carried = update_slips(gradient_slips(graph, solution), weight, lr)  # the lost 2, an extra σ'
     return [direction[0], *carried[:1], direction[2], direction[1], *carried[1:]]
 
@@ -125,19 +129,22 @@ def _places(exact: sp.Expr, slips: list[Slip]) -> int:
 
 
 def _intro(graph: Graph) -> str:
+    """The model, its loss and values in the paper's notation, and the update rule with η."""
     assert graph.find is not None and graph.find.lr is not None
-    names = graph.names()
-    extra = f" ({BCE_WHERE}, σ(z) = 1/(1 + e^(−z)))" if "p" in names else " (yhat is the prediction ŷ)"
-    relu = ", ReLU(z) = max(0, z)" if "h" in names else ""
-    return (f"A model computes {computes(graph)}{extra} with {given(graph)}{relu}. One step of gradient descent "
-            f"on L with learning rate {float(graph.find.lr):g} updates {graph.find.wrt}.")
+    names, w = graph.names(), graph.find.wrt
+    notes = (["$L$ is the binary cross-entropy (natural log) of the prediction $p$ for the target $t$"] if "p" in names
+             else ["$yhat$ is the prediction and $t$ the target"])
+    notes += [where_activations(graph).removeprefix("where ")] if where_activations(graph) else []
+    return (f"A model computes {definitions(graph)}, with {assignments(graph)}, where {listing(notes)}. "
+            f"One step of gradient descent on $L$ with learning rate $eta = {float(graph.find.lr):g}$ updates "
+            f"${w}$ by {w} ← {w} − η·∂L/∂{w}.")
 
 
 def _steps(graph: Graph, solution: Solution) -> list:
-    label, _, delta, _ = _output_delta(graph, solution)
+    _, _, delta, _ = _output_delta(graph, solution)
     if "p" in solution.forward:
-        return working(solution) + [BCE_SHORTCUT, f"{label} {stated(delta, 4)}"]
-    return working(solution) + [mse_line("ŷ", delta, half=is_half(graph))]
+        return working(solution) + [BCE_SHORTCUT.replace("'", "′"), minus(f"∂L/∂z = p − t {stated(delta, 4)}")]
+    return working(solution) + [minus(mse_line("ŷ", delta, half=is_half(graph)))]
 
 
 @family(TOPIC, "One gradient-descent step", ("NAT", "MCQ", "MSQ"), (1, 2))
@@ -146,7 +153,7 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     assert graph.find is not None
     slips = step_slips(graph, solution)
     places = _places(solution.exact, slips)
-    body = asked(f"{_intro(graph)} What is the new value of {graph.find.wrt}?", qtype, solution.exact, places, slips)
+    body = f"{_intro(graph)} {value_asked(f'${graph.find.wrt}$ after the step', qtype, solution.exact, places, slips)}"
     return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact,
                    steps=_steps(graph, solution) + rounded_answer(solution.exact, places),
                    slips=slips, graph=graph, find=graph.find, places=places,
@@ -159,7 +166,7 @@ def _direction_choice(rng: random.Random, graph: Graph, solution: Solution) -> C
     w, up = graph.find.wrt, rng.random() < 0.5
     old = graph.values[w]
     claim = {"kind": "compare", "find": graph.find.to_dict(), "relation": ">" if up else "<", "than": str(old)}
-    return claim_choice(f"the step {'increases' if up else 'decreases'} {w}", claim,
+    return claim_choice(f"the step {'increases' if up else 'decreases'} ${w}$", claim,
                         (solution.exact > sp.Rational(old.numerator, old.denominator)) == up,
                         "moved the weight along the gradient instead of against it")
 
@@ -169,11 +176,13 @@ def _statements(rng: random.Random, graph: Graph, solution: Solution) -> Stateme
     w, g = graph.find.wrt, solution.gradient
     label, node, delta, delta_slip = _output_delta(graph, solution)
     distinct([solution.exact, g, delta])
-    pool = [quantity_choice(f"the new {w}", graph.find.to_dict(), solution.exact,
-                            rng.choice(step_slips(graph, solution)[:3]), rng, places=4),
-            quantity_choice(f"∂L/∂{w}", {"of": "L", "wrt": w}, g, gradient_slips(graph, solution)[0], rng),
-            quantity_choice(label, {"of": "L", "wrt": node}, delta, delta_slip, rng),
+    after = quantity_choice(w, graph.find.to_dict(), solution.exact, rng.choice(step_slips(graph, solution)[:3]),
+                            rng, places=4, math=True)
+    pool = [replace(after, text=f"after the step, {after.text}"),
+            quantity_choice(f"∂L/∂{w}", {"of": "L", "wrt": w}, g, gradient_slips(graph, solution)[0], rng, math=True),
+            quantity_choice(label, {"of": "L", "wrt": node}, delta, delta_slip, rng, math=True),
             _direction_choice(rng, graph, solution)]
     choices = pick_statements(rng, pool)
-    return Statements(body=rounded_note(f"{_intro(graph)} Which statements are true?", choices), choices=choices,
+    ask = value_asked("", "MSQ", solution.exact, 0)
+    return Statements(body=rounded_note(f"{_intro(graph)} {ask}", choices), choices=choices,
                       steps=_steps(graph, solution), graph=graph, find=graph.find)

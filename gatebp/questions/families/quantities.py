@@ -35,10 +35,11 @@ def figure(value: sp.Expr, places: int = QUANTITY_PLACES) -> str:
 
 
 def quantity_choice(label: str, find: dict[str, object], exact: sp.Expr, slip: Slip | None, rng: random.Random,
-                    *, p_true: float = 0.5, places: int = QUANTITY_PLACES) -> Choice:
+                    *, p_true: float = 0.5, places: int = QUANTITY_PLACES, math: bool = False) -> Choice:
     """The statement "label = value" about a graph quantity: the true value or, by a coin, a named
     slip's value. Its claim is the quantity `find` (decided by solving the graph, never by intent);
-    a slip a student could not tell from the true value (`apart`) keeps the statement true."""
+    a slip a student could not tell from the true value (`apart`) keeps the statement true.
+    `math`: the label is an expression (∂y/∂w), so the whole statement is one maths span."""
     exact = sp.S(exact)
     value = exact
     if slip is not None and rng.random() >= p_true and apart(slip.number, float(sp.N(exact, 30)),
@@ -47,7 +48,8 @@ def quantity_choice(label: str, find: dict[str, object], exact: sp.Expr, slip: S
     number = round(float(sp.N(value, 30)), places)
     claim = {"kind": "quantity", "find": dict(find), "value": number, "places": places}
     wrong = value is not exact
-    return Choice(f"{label} {stated(value, places)}", not wrong, number, slip.mistake if wrong and slip else None,
+    text = f"{label} {stated(value, places)}"
+    return Choice(f"${text}$" if math else text, not wrong, number, slip.mistake if wrong and slip else None,
                   dict(find), claim)
 
 
@@ -83,7 +85,8 @@ def rounded_answer(exact: sp.Expr, places: int) -> list[Step]:
     if exact.is_Rational and (exact * 10**places).is_Integer:
         return []
     value = fixed(float(sp.N(exact, 30)), places)
-    return [Step("note", f"rounded off to {_PLACES_WORD.get(places, places)} decimal places: {value}")]
+    # free text, not a maths span: a span would print 0.340 as 0.34, and the trailing 0 is the rounding
+    return [Step("note", f"rounded off to {_PLACES_WORD.get(places, places)} decimal places: {value.replace('-', '−')}")]
 
 
 def asked(body: str, qtype: QuestionType, exact: sp.Expr, places: int, slips: Sequence[Slip] = ()) -> str:
