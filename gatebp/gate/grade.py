@@ -129,12 +129,22 @@ def _nat_mistake(question: Question, typed: float) -> str | None:
     tol = tolerance(question.answer["range"])
     places = question.rounding if question.rounding is not None else 2
 
+    def close(value: float, other: float) -> bool:
+        same_rounded = _round_half_up(value, places) == _round_half_up(other, places)
+        return abs(value - other) <= tol + 1e-9 or same_rounded
+
     def matches(m: NatMistake) -> bool:
-        same_rounded = _round_half_up(m.value, places) == _round_half_up(typed, places)
-        return abs(m.value - typed) <= tol + 1e-9 or same_rounded
+        return close(m.value, typed)
 
     found = [m for m in question.mistakes if matches(m)]
-    return min(found, key=lambda m: abs(m.value - typed)).mistake if found else None
+    if found:
+        return min(found, key=lambda m: abs(m.value - typed)).mistake
+    if question.graph is None or question.find is None:
+        return None
+    from gatebp.network.slips import pair_mistake  # no single slip fits: try two together
+
+    return pair_mistake(question.graph, question.find, typed, float(question.answer["value"]),
+                        close)
 
 
 def _grade_choices(question: Question, response: Response) -> Grade:
