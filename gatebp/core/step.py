@@ -5,9 +5,21 @@ question adds the key and, for statement options, a verdict per option. Hints sh
 kinds in HINTABLE, so no hint can give the key away.
 
 A step the student could compute and type also carries `quantity` (what it computes, as maths
-markup: "z1", "∂h1/∂z1", "∂y/∂z1"), `value` (its number) and `skill` (what it drills: "forward",
-"local:<activation>" such as "local:sigmoid" or "local:linear", "delta", "path", "sum", "update",
-"answer"), so a guided drill can ask for it and check it, and history can count skills.
+markup: "z1", "∂h1/∂z1", "∂y/∂z1"), `value` (its number, the float of the solver's exact or
+50-digit value) and `skill` (what it drills), so a guided drill can ask for it and check it, and
+history can count skills. The solver's skills (SKILLS):
+
+    forward             a node's forward value (quantity: the node's name)
+    local:<activation>  a unit's local rule, e.g. local:relu (the gate), local:sigmoid (a(1 − a)),
+                        local:tanh (1 − a²), local:softmax, local:exp, local:log, local:step
+    local:linear        a weighted sum's coefficient (∂z/∂x = w, ∂z/∂b = 1)
+    local:loss          the loss node's own derivative (∂L/∂ŷ = 2(ŷ − t), ∂L/∂p for BCE)
+    local:expression    any other node's local partial, by the ordinary rules of calculus
+    delta               a total partial δ(n) = ∂out/∂n (quantity "∂out/∂n")
+    path                the product of the local partials along one path
+    sum                 the sum over the paths (or of the terms at a merge)
+    update              the weight after one gradient-descent step (quantity: the weight)
+    answer              the asked value or derivative
 """
 
 from __future__ import annotations
@@ -17,6 +29,8 @@ from dataclasses import dataclass
 STEP_KINDS = ("forward", "local", "delta", "vector", "path", "sum", "answer", "update", "note",
               "key", "verdict")
 HINTABLE = ("forward", "local", "delta", "vector", "path", "sum", "update", "note")
+SKILLS = ("forward", "local:linear", "local:loss", "local:expression", "delta", "path", "sum", "update",
+          "answer")  # plus local:<activation> for each activation with a local rule
 
 
 @dataclass(frozen=True)

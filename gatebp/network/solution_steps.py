@@ -7,6 +7,7 @@ the working used.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -17,7 +18,7 @@ from gatebp.core.step import Step
 from gatebp.core.values import operands, settle
 from gatebp.network.evaluate import Values
 from gatebp.network.graph import Find, Graph, Node
-from gatebp.network.steps import Edge, Path, equals, factor, short, show
+from gatebp.network.steps import Edge, Path, as_float, equals, factor, short, show
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ def order(graph: Graph, names: set[str]) -> list[str]:
 
 def forward_step(node: Node, forward: Values) -> Step:
     substituted = ", ".join(f"{n} = {short(forward[n])}" for n in node.parents)
-    return Step(kind="forward", text=f"{node.name} = {node.text} {equals(forward[node.name])}   ({substituted})")
+    return Step(kind="forward", text=f"{node.name} = {node.text} {equals(forward[node.name])}   ({substituted})",
+                quantity=node.name, value=as_float(forward[node.name]), skill="forward")
 
 
 def forward_steps(graph: Graph, of: str, forward: Values) -> list[Step]:
@@ -57,21 +59,48 @@ def gradient_steps(graph: Graph, find: Find, forward: Values, back: Backward, ex
     assert find.wrt is not None
     steps = forward_steps(graph, find.of, forward)
     edges = tuple(back.edges.values())
-    steps.extend(_local_step(edge) for edge in edges)
+    steps.extend(_local_step(edge, local_skill(graph, find, edge)) for edge in edges)
     steps.extend(delta_steps(graph, find, edges, back.deltas, back.on_paths))
     steps.extend(path_steps(find, back.paths, back.count))
-    steps.append(Step(kind="answer", text=f"∂{find.of}/∂{find.wrt} {equals(back.gradient)}"))
+    total = f"∂{find.of}/∂{find.wrt}"
+    steps.append(Step(kind="answer", text=f"{total} {equals(back.gradient)}", quantity=total,
+                      value=as_float(back.gradient), skill="answer"))
     if find.lr is not None:
         lr = short(rational(find.lr))
         steps.append(Step(kind="update", text=f"{find.wrt} ← {find.wrt} − lr·∂{find.of}/∂{find.wrt} = "
-                          f"{short(forward[find.wrt])} − {lr} × {factor(back.gradient)} {equals(exact)}"))
+                          f"{short(forward[find.wrt])} − {lr} × {factor(back.gradient)} {equals(exact)}",
+                          quantity=find.wrt, value=as_float(exact), skill="update"))
     return steps + notes(edges)
 
 
-def _local_step(edge: Edge) -> Step:
+def value_answer_step(find: Find, forward: Values) -> Step:
+    """The answer of a forward-value question: the value of `of`."""
+    return Step(kind="answer", text=f"{find.of} {equals(forward[find.of])}", quantity=find.of,
+                value=as_float(forward[find.of]), skill="answer")
+
+
+def local_skill(graph: Graph, find: Find, edge: Edge) -> str:
+    """What a local line drills: local:<activation> for a unit's rule, local:linear for a weighted
+    sum's coefficient, local:loss for the loss node's own derivative, else local:expression."""
+    if edge.activation:
+        return f"local:{edge.activation}"
+    if (not edge.rule and _is_name(edge.formula)) or edge.formula == "1":
+        return "local:linear"
+    if edge.node == find.of:
+        return "local:loss"
+    calls = [c for c in RECORDS if c.local is not None and re.search(rf"\b{c.name}\(", graph.node(edge.node).text)]
+    return f"local:{calls[0].name}" if calls else "local:expression"
+
+
+def _is_name(text: str) -> bool:
+    return re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text) is not None
+
+
+def _local_step(edge: Edge, skill: str) -> Step:
     rule = f"   [{edge.rule}]" if edge.rule else ""
     formula = "" if edge.formula == show(edge.value) else f" = {edge.formula}"
-    return Step(kind="local", text=f"{edge.label}{formula} {equals(edge.value)}{rule}")
+    return Step(kind="local", text=f"{edge.label}{formula} {equals(edge.value)}{rule}", quantity=edge.label,
+                value=as_float(edge.value), skill=skill)
 
 
 def notes(edges: tuple[Edge, ...]) -> list[Step]:
@@ -94,7 +123,8 @@ def delta_steps(graph: Graph, find: Find, edges: tuple[Edge, ...], deltas: Value
         symbolic = " + ".join(f"δ({e.node})·{e.label}" for e in terms)
         numbers = " + ".join(f"{factor(deltas[e.node])} × {factor(e.value)}" for e in terms)
         merge = f"   [{len(terms)} paths merge at {name}: add]" if len(terms) > 1 else ""
-        steps.append(Step(kind="delta", text=f"δ({name}) = {symbolic} = {numbers} {equals(deltas[name])}{merge}"))
+        steps.append(Step(kind="delta", text=f"δ({name}) = {symbolic} = {numbers} {equals(deltas[name])}{merge}",
+                          quantity=f"∂{find.of}/∂{name}", value=as_float(deltas[name]), skill="delta"))
     return steps
 
 
@@ -108,11 +138,13 @@ def path_steps(find: Find, paths: list[Path], count: int) -> list[Step]:
         labels = " · ".join(f"∂{path.names[i]}/∂{path.names[i + 1]}" for i in range(len(path.names) - 1))
         numbers = " × ".join(factor(f) for f in path.factors)
         steps.append(Step(kind="path", text=f"path {' ← '.join(path.names)}: {labels} = {numbers} "
-                          f"{equals(path.product)}"))
+                          f"{equals(path.product)}", quantity=labels, value=as_float(path.product),
+                          skill="path"))
     if len(paths) > 1:
         total = " + ".join(factor(p.product) for p in paths)
-        steps.append(Step(kind="sum", text=f"sum over the {len(paths)} paths: {total} "
-                          f"{equals(settle(sp.Add(*operands(*(p.product for p in paths)))))}"))
+        added = settle(sp.Add(*operands(*(p.product for p in paths))))
+        steps.append(Step(kind="sum", text=f"sum over the {len(paths)} paths: {total} {equals(added)}",
+                          quantity=f"∂{find.of}/∂{find.wrt}", value=as_float(added), skill="sum"))
     if not paths:
         steps.append(Step(kind="path", text=f"no path leads from {find.wrt} to {find.of}, so the derivative is 0"))
     return steps

@@ -21,8 +21,15 @@ from gatebp.core.values import is_exact, operands, settle
 from gatebp.network.evaluate import MAX_MAGNITUDE, Values, forward_pass
 from gatebp.network.graph import Find, Graph
 from gatebp.network.local_rules import local_derivatives
-from gatebp.network.solution_steps import Backward, forward_steps, gradient_steps, order, rational
-from gatebp.network.steps import Solution, Step, equals
+from gatebp.network.solution_steps import (
+    Backward,
+    forward_steps,
+    gradient_steps,
+    order,
+    rational,
+    value_answer_step,
+)
+from gatebp.network.steps import Solution
 from gatebp.network.walk import cross_check, list_paths, path_count
 from gatebp.network.walk import sensitivities as _sensitivities  # a test swaps it for a broken walk
 
@@ -46,7 +53,7 @@ def solve(graph: Graph, find: Find | None = None) -> Solution:
 
 def _value_solution(graph: Graph, find: Find, forward: Values) -> Solution:
     steps = forward_steps(graph, find.of, forward)
-    steps.append(Step(kind="answer", text=f"{find.of} {equals(forward[find.of])}"))
+    steps.append(value_answer_step(find, forward))
     how = "exactly" if is_exact(forward[find.of]) else "to 50 significant digits"
     return Solution(question=find.describe(), exact=forward[find.of], forward=forward, steps=tuple(steps),
                     checked=f"forward value computed {how}")
