@@ -117,10 +117,10 @@ class Drill:
 
         self.term.show(question_panel(question, number, total, self.plain))
         started, guided = self.term.clock(), has_plan(question)
-        if guided and not self.guided:
-            from gatebp.ui.terminal.guided import OFFER
+        if guided != self.guided:
+            from gatebp.ui.terminal.guided import NO_PLAN, OFFER
 
-            self.term.say(OFFER, "dim")
+            self.term.say(OFFER if guided else NO_PLAN, "dim")
         return self._answer(question, started, self.guided and guided)
 
     def _answer(self, question: Question, started: float, guided: bool) -> DrillItem | None:

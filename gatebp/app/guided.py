@@ -71,10 +71,12 @@ class GuidedStep:
 
 @dataclass(frozen=True)
 class GuidedPlan:
-    """The steps to ask, in order, before the question's own answer."""
+    """The steps to ask, in order, before the question's own answer; `answer` is the value
+    the working ends on (the key of a NAT question)."""
 
     question: Question
     steps: tuple[GuidedStep, ...]
+    answer: float | None = None
 
 
 @dataclass(frozen=True)
@@ -87,9 +89,8 @@ class Check:
 
 def has_plan(question: Question) -> bool:
     """Cheap test (nothing is solved): the question has a network to work through."""
-    find = question.find or {}
-    return question.graph is not None and (any(s.checkable for s in question.solution)
-                                           or bool(find.get("wrt")))
+    return question.graph is not None and (bool((question.find or {}).get("of"))
+                                           or any(s.checkable for s in question.solution))
 
 
 def places_of(question: Question) -> int:
@@ -116,11 +117,14 @@ def plan_for(question: Question) -> GuidedPlan | None:
         return None
     solution = _solution(question)
     source = [s for s in question.solution if s.checkable]
-    if not source and solution is not None:
-        source = [s for s in solution.steps if s.checkable]
+    local = any(_skill_kind(s) == "local" for s in source)
+    if solution is not None and not local:  # the family's own working is not scalar steps
+        source = [s for s in solution.steps if s.checkable] or source
     chosen = _student_order(source)
-    if question.type == "NAT" and chosen and _is_key(question, chosen[-1]):
-        chosen = chosen[:-1]  # the last line is the answer itself: the answer prompt asks it
+    answer = chosen[-1].value if chosen else None
+    if question.type == "NAT" and chosen and chosen[-1].skill in ("answer", "update") \
+            and _is_key(question, chosen[-1]):
+        chosen = chosen[:-1]  # the last line is the key itself: the answer prompt asks it
     if not chosen:
         return None
     from gatebp.app.guided_slips import slips_for
@@ -128,7 +132,7 @@ def plan_for(question: Question) -> GuidedPlan | None:
     return GuidedPlan(question, tuple(
         GuidedStep(str(s.skill or s.kind), str(s.quantity), float(s.value or 0.0), s.text,
                    tuple(slips_for(solution, s, question)) if solution is not None else ())
-        for s in chosen))
+        for s in chosen), answer)
 
 
 def _student_order(steps: list[Step]) -> list[Step]:
@@ -148,12 +152,15 @@ def _skill_kind(step: Step) -> str:
 
 
 def _unique(steps: list[Step]) -> list[Step]:
-    """One question per quantity: a value the working repeats is asked once."""
-    seen: set[str] = set()
+    """One question per value: a total the working repeats (a path, the sum, the answer of
+    one value) is asked once; a local partial is apart from the total of the same name."""
+    seen: set[tuple[str, str, float]] = set()
     out = []
     for s in steps:
-        if s.quantity not in seen:
-            seen.add(str(s.quantity))
+        key = ("local" if _skill_kind(s) == "local" else "total", str(s.quantity),
+               round(float(s.value or 0.0), 9))
+        if key not in seen:
+            seen.add(key)
             out.append(s)
     return out
 
@@ -165,7 +172,7 @@ def _is_key(question: Question, step: Step) -> bool:
 
 def _solution(question: Question) -> Solution | None:
     """The question's network solved again (for slips and a scalar plan), or None."""
-    if question.graph is None or not (question.find or {}).get("wrt"):
+    if question.graph is None or not (question.find or {}).get("of"):
         return None
     return _solve(_frozen(question.graph), _frozen(question.find or {}))
 
@@ -173,7 +180,7 @@ def _solution(question: Question) -> Solution | None:
 def _frozen(record: dict[str, Any]) -> str:
     import json
 
-    return json.dumps(record, sort_keys=True)
+    return json.dumps(record)  # node order matters: no sorting
 
 
 @cache

@@ -72,8 +72,8 @@ class GuidedSteps:
                 return self._decided(plan, step, number, "right" if tries == 1 else "second",
                                      typed, first_slip)
             first_slip = first_slip or verdict.slip
-            self.term.show(view.wrong_step(step.quantity, step.rule, verdict.slip, self.plain,
-                                           retry=tries == 1))
+            self.term.show(view.wrong_step(step.quantity, entry, step.rule, verdict.slip,
+                                           self.plain, retry=tries == 1))
             if tries == 2:
                 return self._decided(plan, step, number, "wrong", typed, first_slip)
 

@@ -29,7 +29,7 @@ def slips_for(solution: Solution, step: Step, question: Question) -> Slips:
     elif skill == "delta":
         found = _delta(solution, quantity)
     elif skill == "path":
-        found = _path(solution, value)
+        found = _path(solution, quantity, value)
     elif skill == "sum":
         found = _dropped(solution)
     elif skill == "update":
@@ -102,9 +102,15 @@ def _transposed(solution: Solution, name: str, terms: list[Edge]) -> Slips:
     return out
 
 
-def _path(solution: Solution, value: float) -> Slips:
-    """The path whose product this is, with one factor's slip on it."""
-    path = min(solution.paths, key=lambda p: abs(_num(p.product) - value), default=None)
+def _path(solution: Solution, quantity: str, value: float) -> Slips:
+    """The path this product is (read from its partials, else the nearest product), with one
+    factor's slip on it."""
+    from gatebp.app.guided import PARTIAL
+
+    pairs = PARTIAL.findall(quantity)
+    names = tuple([pairs[0][0], *(parent for _, parent in pairs)]) if pairs else ()
+    path = next((p for p in solution.paths if p.names == names), None) or min(
+        solution.paths, key=lambda p: abs(_num(p.product) - value), default=None)
     if path is None:
         return []
     edges, out = _edges(solution), []

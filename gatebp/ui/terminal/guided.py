@@ -13,17 +13,24 @@ from gatebp.gate.stats import skill_label
 
 GUIDED_KEYS = "r reveals the step, s skips the question, q quits, = 2*0.5 calculates"
 OFFER = "g: work this one through step by step (each forward value, local derivative and path)"
+NO_PLAN = "No network to work through in this question: answer it directly."
 
 
 def quantity_text(quantity: str, plain: bool = False) -> str:
-    """A step's quantity as maths: "∂h₁/∂z₁", or "dh1/dz1" in plain mode."""
-    from gatebp.core.maths import parse_markup, render
+    """A step's quantity as maths: "∂h₁/∂z₁", or "dh1/dz1" in plain mode; a path's product
+    "∂y/∂h · ∂h/∂z" is printed factor by factor ("dy/dh * dh/dz")."""
+    factors = [part.strip() for part in quantity.split("·")]
+    return (" * " if plain else " · ").join(_maths(part, plain) for part in factors)
+
+
+def _maths(quantity: str, plain: bool) -> str:
+    from gatebp.core.maths import parse_markup, render, to_ascii
 
     markup = quantity if "$" in quantity else f"${quantity}$"
     try:
         return render(parse_markup(markup), "ascii" if plain else "unicode")
     except (GatebpError, ValueError):
-        return quantity
+        return to_ascii(quantity) if plain else quantity
 
 
 def line_text(text: str, plain: bool = False) -> str:
@@ -54,10 +61,10 @@ def right_step(quantity: str, value: float, plain: bool = False, second: bool = 
                 style="green")
 
 
-def wrong_step(quantity: str, rule: str, slip: str | None, plain: bool = False,
+def wrong_step(quantity: str, typed: str, rule: str, slip: str | None, plain: bool = False,
                retry: bool = True) -> Text:
     """Which rule the step uses, the slip when the typed value is a known one, what next."""
-    text = Text(f"Not {quantity_text(quantity, plain)}. ", style="bold red")
+    text = Text(f"{quantity_text(quantity, plain)} is not {typed}. ", style="bold red")
     text.append(f"Rule: {line_text(rule, plain)}.")
     if slip:
         text.append(f"\nThat is the value you get if you {slip}.", style="yellow")
