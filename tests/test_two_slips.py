@@ -14,7 +14,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gatebp.gate.grade import Response, grade
-from gatebp.network.slips import Change, changes, diagnose_pair, edge_slips, swap_factors
+from gatebp.network.slips import (
+    Change,
+    changes,
+    diagnose_pair,
+    edge_slips,
+    solution_from_steps,
+    swap_factors,
+)
 from gatebp.network.solve import solve
 from gatebp.network.spec import graph_from_dict
 from gatebp.network.steps import Solution
@@ -60,6 +67,7 @@ def test_pairs_are_found_over_many_seeds() -> None:
     for topic, seed in itertools.product(FAMILIES, range(6)):
         q = build_question(topic, "NAT", 1, seed)
         solution = solve(graph_from_dict(q.graph, q.find))
+        stated = solution_from_steps(q.solution)  # what the grader reads: the typed working
         edits = changes(solution)
         for first, second in itertools.combinations(edits, 2):
             if first.clashes(second):
@@ -70,6 +78,8 @@ def test_pairs_are_found_over_many_seeds() -> None:
             if found is not None:
                 assert first.mistake in found and second.mistake in found
                 named += 1
+            if stated is not None:
+                assert diagnose_pair(stated, typed, close(4)) == found, q.id
     assert tried > 100 and named > tried * 0.5, (named, tried)
 
 

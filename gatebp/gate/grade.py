@@ -139,11 +139,11 @@ def _nat_mistake(question: Question, typed: float) -> str | None:
     found = [m for m in question.mistakes if matches(m)]
     if found:
         return min(found, key=lambda m: abs(m.value - typed)).mistake
-    if question.graph is None or question.find is None:
+    if question.find is None:
         return None
     from gatebp.network.slips import pair_mistake  # no single slip fits: try two together
 
-    return pair_mistake(question.graph, question.find, typed, float(question.answer["value"]),
+    return pair_mistake(question.solution, question.find, typed, float(question.answer["value"]),
                         close)
 
 

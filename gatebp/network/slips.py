@@ -7,6 +7,7 @@ which slip, and its words, are the registry's (gatebp.core.activations); the com
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -15,6 +16,7 @@ import sympy as sp
 
 from gatebp.core.activations import GATE_FLIPPED, GATE_IGNORED, PRIME_AT_OUTPUT, with_slip
 from gatebp.core.functions import SYMPY_OPS, prime_at
+from gatebp.core.step import Step
 from gatebp.network.steps import Edge, Path, Solution
 
 
@@ -210,14 +212,14 @@ def edge_slips(solution: Solution, edge: Edge) -> list[tuple[sp.Expr, str]]:
             if record.name == edge.activation and rule.factor is not None and z is not None:
                 out.append((rule.factor(z, a, SYMPY_OPS), _said(rule.mistake, edge)))
     for record, rule in with_slip(GATE_IGNORED):
-        if record.name == edge.activation and edge.value == 0:
+        if record.name == edge.activation and float(edge.value) == 0:
             out.append((sp.S.One, _said(rule.mistake, edge)))
     for record, rule in with_slip(GATE_FLIPPED):
         if record.name == edge.activation:
             out.append((1 - edge.value, _said(rule.mistake, edge)))
     kept: list[tuple[sp.Expr, str]] = []
     for value, why in out:  # one name per wrong factor (a closed gate flipped is one ignored)
-        if value != edge.value and all(value != v for v, _ in kept):
+        if float(value) != float(edge.value) and all(float(value) != float(v) for v, _ in kept):
             kept.append((value, why))
     return kept
 
@@ -308,23 +310,47 @@ def diagnose_pair(solution: Solution, typed: float, close: Callable[[float, floa
     return fits.pop() if len(fits) == 1 else None
 
 
-def pair_mistake(graph: dict[str, dict[str, str]], find: dict[str, object], typed: float,
-                 key: float, close: Callable[[float, float], bool]) -> str | None:
-    """Two-slip diagnosis of a question's typed answer from its stored network and find; None
-    when the network does not give the key (a family's own answer) or cannot be solved."""
-    from gatebp.core.errors import GatebpError
-    from gatebp.network.solve import solve
-    from gatebp.network.spec import graph_from_dict
-
-    if not find.get("wrt"):
+def pair_mistake(steps: Sequence[Step], find: dict[str, object], typed: float, key: float,
+                 close: Callable[[float, float], bool]) -> str | None:
+    """Two-slip diagnosis of a typed answer from the question's own typed working (its forward
+    values, local derivatives and listed paths), so grading never solves a network; None when
+    the working lists no paths or does not end on the key (a family's own answer)."""
+    solution = solution_from_steps(steps)
+    if solution is None or not find.get("wrt"):
         return None
-    try:
-        solution = solve(graph_from_dict(graph, find))
-    except (GatebpError, ValueError, ArithmeticError):
+    lr, wrt = find.get("lr"), str(find["wrt"])
+    rate = float(lr) if isinstance(lr, (int, float)) else None
+    if rate is not None and wrt not in solution.forward:
         return None
-    lr = find.get("lr")
-    rate = float(lr) if isinstance(lr, (int, float, str)) else None
-    weight = float(sp.N(solution.forward[str(find["wrt"])], 20)) if rate is not None else 0.0
+    weight = float(solution.forward[wrt]) if rate is not None else 0.0
     if not close(changed_value(solution, (), weight, rate), key):
         return None
     return diagnose_pair(solution, typed, close, weight, rate)
+
+
+_PARTIAL = re.compile(r"∂\s*(\w+)\s*/\s*∂\s*(\w+)")
+
+
+def solution_from_steps(steps: Sequence[Step]) -> Solution | None:
+    """The edges, forward values and paths a typed working states, as a Solution to edit."""
+    forward = {str(s.quantity): sp.Float(s.value, 20) for s in steps
+               if s.skill == "forward" and s.value is not None}
+    edges: dict[tuple[str, str], Edge] = {}
+    for s in steps:
+        found = _PARTIAL.fullmatch(str(s.quantity or "").strip())
+        if s.kind == "local" and s.value is not None and found:
+            act = (s.skill or "").removeprefix("local:").removeprefix("local")
+            edges.setdefault((found[1], found[2]), Edge(found[1], found[2], "", sp.Float(
+                s.value, 20), activation=act if act not in ("linear", "loss", "expression") else ""))
+    paths = []
+    for s in steps:
+        pairs = _PARTIAL.findall(str(s.quantity or ""))
+        if s.kind == "path" and pairs and all(p in edges for p in pairs):
+            names = (pairs[0][0], *(parent for _, parent in pairs))
+            factors = tuple(edges[p].value for p in pairs)
+            paths.append(Path(names, factors, sp.Mul(*factors)))
+    if not paths:
+        return None
+    gradient = sp.Add(*(p.product for p in paths))
+    return Solution("", gradient, forward, tuple(edges.values()), paths=tuple(paths),
+                    gradient=gradient)
