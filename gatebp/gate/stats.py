@@ -59,7 +59,8 @@ class StepRecord(Protocol):
     def right(self) -> bool: ...
 
 
-SKILL_WORDS = {"forward": "forward value", "delta": "δ (backward sensitivity)",
+SKILL_ORDER = ("forward", "local", "delta", "path", "sum", "update", "answer")
+SKILL_WORDS = {"forward": "forward value", "delta": "delta (backward sensitivity)",
                "path": "path product", "sum": "sum over merging paths",
                "update": "gradient-descent update", "answer": "final answer"}
 
@@ -95,13 +96,18 @@ class SkillStats:
 
 
 def skill_stats(steps: Iterable[StepRecord]) -> tuple[SkillStats, ...]:
-    """Per skill, ordered by skill name."""
+    """Per skill, in the order a student writes the working (forward, local rules by name...)."""
     tally: Counter[str] = Counter()
     right: Counter[str] = Counter()
     for step in steps:
         tally[step.skill] += 1
         right[step.skill] += int(step.right)
-    return tuple(SkillStats(k, tally[k], right[k]) for k in sorted(tally))
+    return tuple(SkillStats(k, tally[k], right[k]) for k in sorted(tally, key=_skill_place))
+
+
+def _skill_place(skill: str) -> tuple[int, str]:
+    head = skill.split(":", 1)[0]
+    return (SKILL_ORDER.index(head) if head in SKILL_ORDER else len(SKILL_ORDER), skill)
 
 
 def weakest_skill(skills: Iterable[SkillStats], least: int = 3) -> str | None:

@@ -6,6 +6,8 @@ Quantities are maths markup printed per target (Unicode, or ASCII under --plain 
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 
 from gatebp.core.errors import GatebpError
@@ -13,14 +15,18 @@ from gatebp.gate.stats import skill_label
 
 GUIDED_KEYS = "r reveals the step, s skips the question, q quits, = 2*0.5 calculates"
 OFFER = "g: work this one through step by step (each forward value, local derivative and path)"
+_PARTIAL = re.compile(r"∂\s*(\w+)\s*/\s*∂\s*(\w+)")
 NO_PLAN = "No network to work through in this question: answer it directly."
 
 
 def quantity_text(quantity: str, plain: bool = False) -> str:
     """A step's quantity as maths: "∂h₁/∂z₁", or "dh1/dz1" in plain mode; a path's product
-    "∂y/∂h · ∂h/∂z" is printed factor by factor ("dy/dh * dh/dz")."""
-    factors = [part.strip() for part in quantity.split("·")]
-    return (" * " if plain else " · ").join(_maths(part, plain) for part in factors)
+    "∂y/∂h · ∂h/∂z · ∂z/∂w" is named by its route, "y ← h ← z ← w" ("y <- h <- z <- w")."""
+    pairs = _PARTIAL.findall(quantity)
+    if len(pairs) > 1 and "·" in quantity:
+        names = [pairs[0][0], *(parent for _, parent in pairs)]
+        return (" <- " if plain else " ← ").join(_maths(n, plain) for n in names)
+    return _maths(quantity, plain)
 
 
 def _maths(quantity: str, plain: bool) -> str:
@@ -67,7 +73,7 @@ def wrong_step(quantity: str, typed: str, rule: str, slip: str | None, plain: bo
     text = Text(f"{quantity_text(quantity, plain)} is not {typed}. ", style="bold red")
     text.append(f"Rule: {line_text(rule, plain)}.")
     if slip:
-        text.append(f"\nThat is the value you get if you {slip}.", style="yellow")
+        text.append(f"\nThat is the value you get if you {line_text(slip, plain)}.", style="yellow")
     if retry:
         text.append("\nTry once more, or r to reveal it.", style="dim")
     return text
