@@ -112,3 +112,24 @@ def test_the_step_tolerance_is_one_percent_or_half_the_last_place() -> None:
     assert not close(0.21, 0.1966, 2)
     assert close(101.0, 100.0, 2) and not close(101.5, 100.0, 2)  # 1% of a large value
     assert not close(0.2, 0.1966, 4)
+
+
+def test_a_weight_read_at_the_swapped_index_is_named_w_for_w_transposed() -> None:
+    """δ(a₁) needs w₂₁ (row 2, column 1 of W); typing w₁₂ is the W-for-Wᵀ slip."""
+    for seed in range(20):
+        q = build_question("delta-recursion", "NAT", 1, seed)
+        plan = plan_for(q)
+        assert plan is not None and q.graph is not None
+        leaves = {k: float(eval_fraction(v)) for k, v in q.graph["values"].items()}
+        for s in plan.steps:
+            if s.quantity == "∂o2/∂a1" and leaves.get("w12") != s.value:
+                verdict = check(s, leaves["w12"], 2)
+                assert verdict.slip is not None and "W for Wᵀ" in verdict.slip
+                return
+    pytest.fail("no delta-recursion question asked ∂o2/∂a1 with w12 ≠ w21")
+
+
+def eval_fraction(text: str) -> float:
+    from fractions import Fraction
+
+    return float(Fraction(text))

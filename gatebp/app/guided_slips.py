@@ -2,11 +2,13 @@
 
 Read from the question's solved network: a local step gets the registry's slips on its edge
 (σ(z) for σ'(z), the gate of the wrong sign...), a forward step the activation left out, a δ
-a term dropped at a merge or the weight of the wrong direction (w instead of wᵀ), a path its
+a term dropped at a merge, a weight its entry at the swapped index (W for Wᵀ), a path its
 factors' slips, the sum each dropped path, the update the wrong direction; every step a sign slip.
 """
 
 from __future__ import annotations
+
+import re
 
 import sympy as sp
 
@@ -55,7 +57,12 @@ def _local(solution: Solution, quantity: str) -> Slips:
     edge = None if names is None else _edges(solution).get(names)
     if edge is None:
         return []
-    return [(_num(v), why) for v, why in edge_slips(solution, edge)]
+    return [(_num(v), why) for v, why in _edge_slips(solution, edge)]
+
+
+def _edge_slips(solution: Solution, edge: Edge) -> list[tuple[sp.Expr, str]]:
+    swapped = transposed(solution, edge)
+    return edge_slips(solution, edge) + ([swapped] if swapped is not None else [])
 
 
 def _forward(solution: Solution, quantity: str) -> Slips:
@@ -89,17 +96,36 @@ def _delta(solution: Solution, quantity: str) -> Slips:
 
 
 def _transposed(solution: Solution, name: str, terms: list[Edge]) -> Slips:
-    """Each δ(c)·∂c/∂n with ∂c/∂n replaced by the factor of another edge into c (a row of W
-    read for its column): the slip of W δ for Wᵀ δ, on one unit."""
-    deltas, out = solution.sensitivities, []
+    """δ(n) with one term's weight read at the swapped index (the row of W for its column)."""
+    out = []
     for edge in terms:
-        others = [e for e in solution.edges if e.node == edge.node and e.parent != name
-                  and not e.activation and e.value != edge.value]
-        for other in others[:1]:
-            wrong = deltas[name] - deltas[edge.node] * (edge.value - other.value)
-            out.append((_num(wrong), f"used the weight into {edge.node} from {other.parent} "
-                                     f"instead of the one from {name} (W for Wᵀ)"))
+        wrong = transposed(solution, edge)
+        if wrong is not None:
+            value = solution.sensitivities[name] - solution.sensitivities[edge.node] * (
+                edge.value - wrong[0])
+            out.append((_num(value), wrong[1]))
     return out
+
+
+_SCALAR_WEIGHT = re.compile(r"([a-zA-Z]+)(\d)(\d)")
+_LAYER_WEIGHT = re.compile(r"(w_[a-z]+)(\d+)(_[a-z]+)(\d+)")
+
+
+def transposed(solution: Solution, edge: Edge) -> tuple[sp.Expr, str] | None:
+    """The weight at the swapped index (w₁₂ for w₂₁, w_h1_x2 for w_h2_x1) when the edge's
+    local derivative is a weight and that entry exists: the slip of W for Wᵀ."""
+    name = edge.formula.strip()
+    scalar, layer = _SCALAR_WEIGHT.fullmatch(name), _LAYER_WEIGHT.fullmatch(name)
+    if scalar is not None:
+        swapped = f"{scalar[1]}{scalar[3]}{scalar[2]}"
+    elif layer is not None:
+        swapped = f"{layer[1]}{layer[4]}{layer[3]}{layer[2]}"
+    else:
+        return None
+    value = solution.forward.get(swapped)
+    if value is None or swapped == name or value == edge.value:
+        return None
+    return value, f"read the weight {swapped} for {name} (W for Wᵀ: row and column swapped)"
 
 
 def _path(solution: Solution, quantity: str, value: float) -> Slips:
@@ -116,7 +142,7 @@ def _path(solution: Solution, quantity: str, value: float) -> Slips:
     edges, out = _edges(solution), []
     for i in range(len(path.names) - 1):
         edge = edges[(path.names[i], path.names[i + 1])]
-        for wrong, why in edge_slips(solution, edge):
+        for wrong, why in _edge_slips(solution, edge):
             rest = sp.Mul(*(f for j, f in enumerate(path.factors) if j != i))
             out.append((_num(rest * wrong), why))
     return out
