@@ -108,7 +108,7 @@ def test_numbers_as_the_paper_writes_them():
 def test_symbols_beyond_the_grammar():
     delta = Name("delta")
     line = Relation("=", delta, Hadamard(MatMul(Transpose(Name("W2")), delta), Prime("relu", Name("z"))))
-    assert render_math(line) == "δ = (W₂ᵀδ) ⊙ ReLU'(z)"
+    assert render_math(line) == "δ = (W₂ᵀδ) ⊙ ReLU′(z)"
     assert render_math(line, "ascii") == "delta = (W2^T*delta) .* relu'(z)"
     assert render_math(line, "latex") == ("\\delta = (W_{2}^{\\mathsf{T}} \\delta) \\odot "
                                          "\\operatorname{ReLU}'(z)")

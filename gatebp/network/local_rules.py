@@ -27,6 +27,7 @@ from gatebp.core.values import (
     settle,
     to_mpf,
 )
+from gatebp.network.derivative_text import derivative_text
 from gatebp.network.evaluate import Evaluator, Values, is_zero
 from gatebp.network.graph import Graph, Node
 from gatebp.network.steps import Edge, factor, short
@@ -113,7 +114,7 @@ def _calls(expr: Expr) -> list[Call]:
 
 @dataclass(frozen=True)
 class _Rule:
-    """∂shape/∂slot for one shape of node, and how SymPy prints it (with `gate` for relu_gate)."""
+    """∂shape/∂slot for one shape of node, and how a student writes it (relu'(…) for the gate)."""
 
     derivative: sp.Expr
     formula: str
@@ -145,7 +146,7 @@ def _shape_rule(shape: Expr, slot: str) -> _Rule:
     """sympy.diff once per shape and variable (it costs tens of ms; reusing it costs µs)."""
     symbols = {name: sp.Symbol(name) for name in names_in(shape)}
     derivative = sp.diff(to_sympy(shape, symbols), symbols[slot])
-    return _Rule(derivative, sp.sstr(derivative).replace("relu_gate", "gate"))
+    return _Rule(derivative, derivative_text(derivative))
 
 
 def _local_value(derivative: sp.Expr, at: dict[sp.Symbol, sp.Expr]) -> sp.Expr:

@@ -7,7 +7,6 @@ the working used.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -18,7 +17,9 @@ from gatebp.core.step import Step
 from gatebp.core.values import operands, settle
 from gatebp.network.evaluate import Values
 from gatebp.network.graph import Find, Graph, Node
-from gatebp.network.steps import Edge, Path, as_float, equals, factor, short, show
+from gatebp.network.local_lines import local_label, local_step
+from gatebp.network.notation import display_names, factor, math, number, rename, result, substitute
+from gatebp.network.steps import Edge, Path, as_float
 
 
 @dataclass(frozen=True)
@@ -42,76 +43,75 @@ def order(graph: Graph, names: set[str]) -> list[str]:
     return [n for n in graph.names() if n in names]
 
 
-def forward_step(node: Node, forward: Values) -> Step:
-    substituted = ", ".join(f"{n} = {short(forward[n])}" for n in node.parents)
-    return Step(kind="forward", text=f"{node.name} = {node.text} {equals(forward[node.name])}   ({substituted})",
-                quantity=node.name, value=as_float(forward[node.name]), skill="forward")
+def forward_step(node: Node, forward: Values, names: dict[str, str] | None = None) -> Step:
+    """z1 = w11*x1 + w12*x2 = 2*3 + (-2)*(-2) = 10, in markup (names as the stem writes them)."""
+    names = names or {}
+    numbers = substitute(node.text, forward)
+    middle = "" if numbers == node.text else f" = {numbers}"
+    text = math(f"{node.name} = {node.text}{middle} {result(forward[node.name])}")
+    return Step(kind="forward", text=rename(text, names), quantity=node.name,
+                value=as_float(forward[node.name]), skill="forward")
 
 
 def forward_steps(graph: Graph, of: str, forward: Values) -> list[Step]:
     """One line per node `of` depends on (and `of` itself), in order."""
     relevant = graph.ancestors(of) | {of}
-    return [forward_step(n, forward) for n in graph.nodes if n.name in relevant]
+    names = display_names(graph)
+    return [forward_step(n, forward, names) for n in graph.nodes if n.name in relevant]
 
 
 def gradient_steps(graph: Graph, find: Find, forward: Values, back: Backward, exact: sp.Expr) -> list[Step]:
-    """Forward lines, local derivatives, δ lines, paths, the answer, the update and the notes."""
+    """Forward lines, the notation, local derivatives, δ lines, paths, the answer, the update, notes."""
     assert find.wrt is not None
+    names = display_names(graph)
     steps = forward_steps(graph, find.of, forward)
     edges = tuple(back.edges.values())
-    steps.extend(_local_step(edge, local_skill(graph, find, edge)) for edge in edges)
+    steps.append(Step(kind="note", text=rename(_notation(find, edges[0] if edges else None), names)))
+    steps.extend(local_step(graph, find, edge, forward, names) for edge in edges)
     steps.extend(delta_steps(graph, find, edges, back.deltas, back.on_paths))
-    steps.extend(path_steps(find, back.paths, back.count))
+    steps.extend(path_steps(find, back.paths, back.count, names))
     total = f"∂{find.of}/∂{find.wrt}"
-    steps.append(Step(kind="answer", text=f"{total} {equals(back.gradient)}", quantity=total,
-                      value=as_float(back.gradient), skill="answer"))
+    steps.append(Step(kind="answer", text=rename(math(f"{total} {result(back.gradient)}"), names),
+                      quantity=total, value=as_float(back.gradient), skill="answer"))
     if find.lr is not None:
-        lr = short(rational(find.lr))
-        steps.append(Step(kind="update", text=f"{find.wrt} ← {find.wrt} − lr·∂{find.of}/∂{find.wrt} = "
-                          f"{short(forward[find.wrt])} − {lr} × {factor(back.gradient)} {equals(exact)}",
-                          quantity=find.wrt, value=as_float(exact), skill="update"))
+        steps.append(_update_step(find, forward, back.gradient, exact, names))
     return steps + notes(edges)
+
+
+def _notation(find: Find, example: Edge | None) -> str:
+    """What δ(n) and ∂a/∂b|local mean, the local one shown on the working's first edge."""
+    line = (f"Notation: {math('δ(n)')} is the total derivative {math(f'∂{find.of}/∂n')} along every path "
+            f"from {math('n')} to {math(find.of)}, so {math(f'δ({find.of}) = 1')}")
+    if example is None:
+        return line + "."
+    return (line + f"; {math(local_label(example))} is the derivative along the one edge from "
+            f"{math(example.parent)} to {math(example.node)}, the other inputs of {math(example.node)} held fixed.")
+
+
+def _update_step(find: Find, forward: Values, gradient: sp.Expr, exact: sp.Expr, names: dict[str, str]) -> Step:
+    assert find.wrt is not None and find.lr is not None
+    w, lr = find.wrt, rational(find.lr)
+    line = (math(f"{w} <- {w} - eta*∂{find.of}/∂{w} = {number(forward[w])} - {factor(lr)}*{factor(gradient)} "
+                 f"{result(exact)}") + f" (learning rate {math(f'eta = {number(lr)}')})")
+    return Step(kind="update", text=rename(line, names), quantity=w, value=as_float(exact), skill="update")
 
 
 def value_answer_step(find: Find, forward: Values) -> Step:
     """The answer of a forward-value question: the value of `of`."""
-    return Step(kind="answer", text=f"{find.of} {equals(forward[find.of])}", quantity=find.of,
+    return Step(kind="answer", text=math(f"{find.of} {result(forward[find.of])}"), quantity=find.of,
                 value=as_float(forward[find.of]), skill="answer")
-
-
-def local_skill(graph: Graph, find: Find, edge: Edge) -> str:
-    """What a local line drills: local:<activation> for a unit's rule, local:linear for a weighted
-    sum's coefficient, local:loss for the loss node's own derivative, else local:expression."""
-    if edge.activation:
-        return f"local:{edge.activation}"
-    if (not edge.rule and _is_name(edge.formula)) or edge.formula == "1":
-        return "local:linear"
-    if edge.node == find.of:
-        return "local:loss"
-    calls = [c for c in RECORDS if c.local is not None and re.search(rf"\b{c.name}\(", graph.node(edge.node).text)]
-    return f"local:{calls[0].name}" if calls else "local:expression"
-
-
-def _is_name(text: str) -> bool:
-    return re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text) is not None
-
-
-def _local_step(edge: Edge, skill: str) -> Step:
-    rule = f"   [{edge.rule}]" if edge.rule else ""
-    formula = "" if edge.formula == show(edge.value) else f" = {edge.formula}"
-    return Step(kind="local", text=f"{edge.label}{formula} {equals(edge.value)}{rule}", quantity=edge.label,
-                value=as_float(edge.value), skill=skill)
 
 
 def notes(edges: tuple[Edge, ...]) -> list[Step]:
     """The registry's note for each activation whose rule gave an edge, in registry order."""
     used = {e.activation for e in edges}
-    return [Step(kind="note", text=r.note) for r in RECORDS if r.note and r.name in used]
+    return [Step(kind="note", text=r.note.replace("$", "\\$")) for r in RECORDS if r.note and r.name in used]
 
 
 def delta_steps(graph: Graph, find: Find, edges: tuple[Edge, ...], deltas: Values,
-                 on_paths: set[str]) -> list[Step]:
-    """δ(n) = Σ over n's children c on the paths of δ(c) · ∂c/∂n, from `of` backwards."""
+                on_paths: set[str]) -> list[Step]:
+    """δ(n) = Σ over n's children c on the paths of δ(c) · ∂c/∂n|local, from `of` backwards."""
+    names = display_names(graph)
     steps = []
     by_parent: dict[str, list[Edge]] = {}
     for edge in edges:
@@ -120,31 +120,35 @@ def delta_steps(graph: Graph, find: Find, edges: tuple[Edge, ...], deltas: Value
         if name == find.of or name not in by_parent:
             continue
         terms = by_parent[name]
-        symbolic = " + ".join(f"δ({e.node})·{e.label}" for e in terms)
-        numbers = " + ".join(f"{factor(deltas[e.node])} × {factor(e.value)}" for e in terms)
-        merge = f"   [{len(terms)} paths merge at {name}: add]" if len(terms) > 1 else ""
-        steps.append(Step(kind="delta", text=f"δ({name}) = {symbolic} = {numbers} {equals(deltas[name])}{merge}",
-                          quantity=f"∂{find.of}/∂{name}", value=as_float(deltas[name]), skill="delta"))
+        symbolic = " + ".join(f"δ({e.node})*{local_label(e)}" for e in terms)
+        numbers = " + ".join(f"{factor(deltas[e.node])}*{factor(e.value)}" for e in terms)
+        merge = f" ({len(terms)} paths merge at {math(name)}: add)" if len(terms) > 1 else ""
+        text = math(f"δ({name}) = {symbolic} = {numbers} {result(deltas[name])}") + merge
+        steps.append(Step(kind="delta", text=rename(text, names), quantity=f"∂{find.of}/∂{name}",
+                          value=as_float(deltas[name]), skill="delta"))
     return steps
 
 
-def path_steps(find: Find, paths: list[Path], count: int) -> list[Step]:
+def path_steps(find: Find, paths: list[Path], count: int, names: dict[str, str] | None = None) -> list[Step]:
     """One line per path and their sum; past MAX_LISTED_PATHS, how many there are (the δ lines add them)."""
+    names = names or {}
+    ends = f"from {math(str(find.wrt))} to {math(find.of)}"
     if count > len(paths):
-        return [Step(kind="path", text=f"{count} paths lead from {find.wrt} to {find.of}: too many to list, so "
-                     f"the δ recursion above adds them up node by node")]
+        return [Step(kind="path", text=rename(f"{count} paths lead {ends}: too many to list, so the δ recursion "
+                                              "above adds them up node by node", names))]
     steps = []
     for path in paths:
         labels = " · ".join(f"∂{path.names[i]}/∂{path.names[i + 1]}" for i in range(len(path.names) - 1))
-        numbers = " × ".join(factor(f) for f in path.factors)
-        steps.append(Step(kind="path", text=f"path {' ← '.join(path.names)}: {labels} = {numbers} "
-                          f"{equals(path.product)}", quantity=labels, value=as_float(path.product),
+        product = "*".join(factor(f) for f in path.factors)
+        text = f"path {math(' <- '.join(path.names))}: {math(f'{product} {result(path.product)}')}"
+        steps.append(Step(kind="path", text=rename(text, names), quantity=labels, value=as_float(path.product),
                           skill="path"))
     if len(paths) > 1:
-        total = " + ".join(factor(p.product) for p in paths)
         added = settle(sp.Add(*operands(*(p.product for p in paths))))
-        steps.append(Step(kind="sum", text=f"sum over the {len(paths)} paths: {total} {equals(added)}",
-                          quantity=f"∂{find.of}/∂{find.wrt}", value=as_float(added), skill="sum"))
+        total = " + ".join([number(paths[0].product)] + [factor(p.product) for p in paths[1:]])
+        text = f"sum over the {len(paths)} paths: {math(f'∂{find.of}/∂{find.wrt} = {total} {result(added)}')}"
+        steps.append(Step(kind="sum", text=rename(text, names), quantity=f"∂{find.of}/∂{find.wrt}",
+                          value=as_float(added), skill="sum"))
     if not paths:
-        steps.append(Step(kind="path", text=f"no path leads from {find.wrt} to {find.of}, so the derivative is 0"))
+        steps.append(Step(kind="path", text=rename(f"no path leads {ends}, so the derivative is 0", names)))
     return steps

@@ -59,8 +59,23 @@ class Apply:
 
 
 @dataclass(frozen=True)
+class Entry:
+    """An entry of a named matrix or vector, as the stem names it: W1[2,3], b1[2], z2[1]."""
+
+    name: str
+    indices: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Group:
+    """Parentheses the writer chose to keep, as around a negative factor: 2·3 + (−2)(−2)."""
+
+    operand: MathExpr
+
+
+@dataclass(frozen=True)
 class Relation:
-    """left op right, with op one of "=", "≈", "←" (an update), "≠", "≤", "≥"."""
+    """left op right, with op one of "=", "≈", "←" (an update), "≠", "≤", "≥", ">", "<"."""
 
     op: str
     left: MathExpr
@@ -79,8 +94,8 @@ class Matrix:
 
 
 MathExpr = (Num | Name | Neg | BinOp | Call | Partial | Transpose | Hadamard | MatMul | Prime | Apply
-            | Relation | Matrix)
-RELATIONS = ("=", "≈", "←", "≠", "≤", "≥")
+            | Relation | Matrix | Entry | Group)
+RELATIONS = ("=", "≈", "←", "≠", "≤", "≥", ">", "<")
 
 
 def num(value: object) -> Num:
@@ -123,6 +138,6 @@ def column(entries: object) -> Matrix:
 
 def _entry(cell: object) -> MathExpr:
     if isinstance(cell, (Num, Name, Neg, BinOp, Call, Partial, Transpose, Hadamard, MatMul, Prime,
-                         Apply, Relation)):
+                         Apply, Relation, Entry, Group)):
         return cell
     return num(cell)

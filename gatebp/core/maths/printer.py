@@ -31,6 +31,8 @@ from gatebp.core.expr import BinOp, Call, Name, Neg, Num, format_number, parse_e
 from gatebp.core.maths import names
 from gatebp.core.maths.nodes import (
     Apply,
+    Entry,
+    Group,
     Hadamard,
     MathExpr,
     MatMul,
@@ -112,7 +114,9 @@ class Printer:
     halves = True  # x/2 as ½x
     flat_subscripts = True  # letter subscripts stay on the line (w_h₁,x₂): never juxtapose them
     functions: ClassVar[dict[str, tuple[str, str]]] = function_heads("unicode")
-    relations: ClassVar[dict[str, str]] = {"=": "=", "≈": "≈", "←": "←", "≠": "≠", "≤": "≤", "≥": "≥"}
+    relations: ClassVar[dict[str, str]] = {"=": "=", "≈": "≈", "←": "←", "≠": "≠", "≤": "≤", "≥": "≥",
+                                           ">": ">", "<": "<"}
+    prime_mark = "′"
 
     def frag(self, node: MathExpr) -> Frag:
         handler: Callable[[MathExpr], Frag] | None = getattr(self, "_" + type(node).__name__, None)
@@ -153,7 +157,7 @@ class Printer:
         raise TypeError(f"unknown operator {node.op!r}")
 
     def _Call(self, node: Call) -> Frag:
-        arg = self.frag(node.arg)
+        arg = self.frag(_bare(node.arg))
         record = activations.find(node.func)
         if record is not None and record.power:
             return self.exponential(arg)
@@ -162,7 +166,7 @@ class Printer:
 
     # --- beyond the grammar ------------------------------------------------------------------
     def _Partial(self, node: Partial) -> Frag:
-        text = self.partial(self.name(node.of), self.name(node.wrt), node.local)
+        text = self.partial(self.label(node.of), self.label(node.wrt), node.local)
         return Frag(text, PROD, "partial", "partial", slash=True)
 
     def _Transpose(self, node: Transpose) -> Frag:
@@ -184,11 +188,17 @@ class Printer:
 
     def _Prime(self, node: Prime) -> Frag:
         head, kind = self.functions.get(node.func, (self.name(node.func), "call"))
-        return Frag(self.apply(head + "'", self.frag(node.arg)), ATOM, kind, "call")
+        return Frag(self.apply(head + self.prime_mark, self.frag(_bare(node.arg))), ATOM, kind, "call")
+
+    def _Entry(self, node: Entry) -> Frag:
+        return Frag(self.entry(self.name(node.name), [str(i) for i in node.indices]), ATOM, "word", "word")
+
+    def _Group(self, node: Group) -> Frag:
+        return self.paren(self.frag(node.operand))
 
     def _Apply(self, node: Apply) -> Frag:
         kind = "word" if names.parse_name(node.name).is_word else "call"
-        return Frag(self.apply(self.name(node.name), self.frag(node.arg)), ATOM, kind, "call")
+        return Frag(self.apply(self.name(node.name), self.frag(_bare(node.arg))), ATOM, kind, "call")
 
     def _Relation(self, node: Relation) -> Frag:
         if node.op not in self.relations:
@@ -257,6 +267,13 @@ class Printer:
     def name(self, name: str) -> str:
         return names.name_unicode(name)
 
+    def label(self, name: str) -> str:
+        """A partial's name: a plain name, or an entry such as W1[2,3]."""
+        head, _, rest = name.partition("[")
+        if not rest:
+            return self.name(name)
+        return self.entry(self.name(head), [i.strip() for i in rest.rstrip("]").split(",")])
+
     def number_fraction(self, top: str, bottom: str, negative: bool) -> Frag:
         sign = self.minus if negative else ""
         return Frag(f"{sign}{top}/{bottom}", PROD, "num", "num", negative, True, slash=True)
@@ -279,6 +296,9 @@ class Printer:
 
     def partial(self, of: str, wrt: str, local: bool) -> str:
         return f"∂{of}/∂{wrt}" + ("|local" if local else "")
+
+    def entry(self, name: str, indices: list[str]) -> str:
+        return f"{name}[{','.join(indices)}]"
 
     def inline_matrix(self, cells: list[list[str]]) -> str:
         """One line: a row [1, −1], a column [1, −1]ᵀ, a matrix [1  −1; 2  1]."""
@@ -311,6 +331,11 @@ class Printer:
 
     def slash(self) -> str:
         return "/"
+
+
+def _bare(node: MathExpr) -> MathExpr:
+    """A function's argument without kept parentheses: its own brackets already hold it."""
+    return node.operand if isinstance(node, Group) else node
 
 
 def __getattr__(name: str) -> object:

@@ -23,7 +23,9 @@ class AsciiPrinter(Printer):
     exact = True
     halves = False
     functions: ClassVar[dict[str, tuple[str, str]]] = function_heads("ascii")
-    relations: ClassVar[dict[str, str]] = {"=": "=", "≈": "~=", "←": "<-", "≠": "!=", "≤": "<=", "≥": ">="}
+    relations: ClassVar[dict[str, str]] = {"=": "=", "≈": "~=", "←": "<-", "≠": "!=", "≤": "<=", "≥": ">=",
+                                           ">": ">", "<": "<"}
+    prime_mark = "'"
 
     def name(self, name: str) -> str:
         return name
@@ -63,7 +65,8 @@ class LatexPrinter(Printer):
     flat_subscripts = False
     functions: ClassVar[dict[str, tuple[str, str]]] = function_heads("latex")
     relations: ClassVar[dict[str, str]] = {"=": "=", "≈": "\\approx", "←": "\\leftarrow", "≠": "\\neq", "≤": "\\le",
-                 "≥": "\\ge"}
+                 "≥": "\\ge", ">": ">", "<": "<"}
+    prime_mark = "'"
 
     def name(self, name: str) -> str:
         return names.name_latex(name)
@@ -78,7 +81,7 @@ class LatexPrinter(Printer):
         return replace(frag, text=text, level=ATOM, first="paren", last="paren", neg=False, slash=False)
 
     def _Partial(self, node: Partial) -> Frag:
-        text = f"\\frac{{\\partial {self.name(node.of)}}}{{\\partial {self.name(node.wrt)}}}"
+        text = f"\\frac{{\\partial {self.label(node.of)}}}{{\\partial {self.label(node.wrt)}}}"
         if node.local:
             text = f"\\left.{text}\\right|_{{\\text{{local}}}}"
         return Frag(text, ATOM, "partial", "partial")
@@ -94,6 +97,9 @@ class LatexPrinter(Printer):
 
     def apply(self, head: str, arg: Frag) -> str:
         return head + self.paren(arg).text
+
+    def entry(self, name: str, indices: list[str]) -> str:
+        return f"{name}[{', '.join(indices)}]"
 
     def inline_matrix(self, cells: list[list[str]]) -> str:
         body = " \\\\ ".join(" & ".join(row) for row in cells)
@@ -122,7 +128,8 @@ class TypstPrinter(LatexPrinter):
     """Typst maths (the PDF export): frac(), mat(delim: "["), op("ReLU"), w_(h_1, x_2)."""
 
     functions: ClassVar[dict[str, tuple[str, str]]] = function_heads("typst")
-    relations: ClassVar[dict[str, str]] = {"=": "=", "≈": "approx", "←": "<-", "≠": "!=", "≤": "<=", "≥": ">="}
+    relations: ClassVar[dict[str, str]] = {"=": "=", "≈": "approx", "←": "<-", "≠": "!=", "≤": "<=", "≥": ">=",
+                                           ">": ">", "<": "<"}
 
     def name(self, name: str) -> str:
         return names.name_typst(name)
@@ -136,7 +143,7 @@ class TypstPrinter(LatexPrinter):
                        neg=False, slash=False)
 
     def _Partial(self, node: Partial) -> Frag:
-        text = f"frac(partial {self.name(node.of)}, partial {self.name(node.wrt)})"
+        text = f"frac(partial {self.label(node.of)}, partial {self.label(node.wrt)})"
         if node.local:
             text = f'lr({text} |)_"local"'
         return Frag(text, ATOM, "partial", "partial")
@@ -150,6 +157,9 @@ class TypstPrinter(LatexPrinter):
 
     def exponential(self, arg: Frag) -> Frag:
         return Frag(f"e^({arg.text})", POW, "sym", "call")
+
+    def entry(self, name: str, indices: list[str]) -> str:
+        return f"{name} [{', '.join(indices)}]"
 
     def inline_matrix(self, cells: list[list[str]]) -> str:
         body = "; ".join(", ".join(row) for row in cells)
@@ -172,6 +182,7 @@ class HtmlPrinter(Printer):
     """Unicode with <i>, <sub> and <sup>: no MathML, no script, safe inside any element."""
 
     flat_subscripts = False
+    relations: ClassVar[dict[str, str]] = {**Printer.relations, ">": "&gt;", "<": "&lt;"}
 
     def name(self, name: str) -> str:
         return names.name_html(name)

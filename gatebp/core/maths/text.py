@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from gatebp.core.errors import ExpressionError
 from gatebp.core.expr import parse_expr_text
 from gatebp.core.maths.escape import escape_text
-from gatebp.core.maths.nodes import RELATIONS, Hadamard, MathExpr, MatMul, Matrix, Partial, Relation
+from gatebp.core.maths.nodes import RELATIONS, Hadamard, MathExpr, MatMul, Matrix, Relation
 from gatebp.core.maths.printer import PROD, Target, printer
+from gatebp.core.maths.spans import parse_side
 
 INDENT = "    "
 
@@ -229,17 +230,20 @@ def _display_item(item: Text | Math, target: Target) -> str:
 # --- markup --------------------------------------------------------------------------------
 
 _SPAN = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.DOTALL)
-_PARTIAL = re.compile(r"∂([A-Za-z][A-Za-z0-9_]*)/∂([A-Za-z][A-Za-z0-9_]*)\Z")
-_RELATION = re.compile(r"\s*(=|≈|<-|←|≠|≤|≥)\s*")
+_RELATION = re.compile(r"\s*(=|≈|<-|←|≠|≤|≥|>|<)\s*")
+DOLLAR = "\x00"  # stands for an escaped \$ while the spans are found
 
 
 def parse_markup(text: str) -> MathText:
     """Text with $...$ and $$...$$ maths spans -> parts; a bad span raises ExpressionError."""
     parts: list[Part] = []
     position = 0
+    if DOLLAR in text:
+        raise ExpressionError("a NUL character in maths markup")
+    text = text.replace("\\$", DOLLAR)
     for match in _SPAN.finditer(text):
         if match.start() > position:
-            parts.append(Text(text[position:match.start()]))
+            parts.append(_text(text[position:match.start()]))
         node = parse_maths(match.group(1) or match.group(2))
         tall = isinstance(node, Matrix) or _has_tall_matrix(node)
         parts.append(display(node) if match.group(1) or tall else Math(node))
@@ -248,8 +252,12 @@ def parse_markup(text: str) -> MathText:
     if "$" in rest:
         raise ExpressionError(f"unclosed $ in {rest.strip()[:40]!r}")
     if rest:
-        parts.append(Text(rest))
+        parts.append(_text(rest))
     return _punctuation_into_displays(parts)
+
+
+def _text(text: str) -> Text:
+    return Text(text.replace(DOLLAR, "$"))
 
 
 def _punctuation_into_displays(parts: list[Part]) -> MathText:
@@ -280,12 +288,9 @@ def parse_maths(source: str) -> MathExpr:
 
 def _side_node(source: str) -> MathExpr:
     text = source.strip()
-    partial = _PARTIAL.match(text)
-    if partial:
-        return Partial(partial.group(1), partial.group(2))
-    if text.startswith("["):
-        return _matrix_node(text)
-    return parse_expr_text(text)
+    if DOLLAR in text:
+        raise ExpressionError("an escaped \\$ inside a maths span")
+    return parse_side(text, _matrix_node)
 
 
 def _matrix_node(text: str) -> Matrix:
