@@ -59,6 +59,11 @@ class GuidedStep:
     value: float
     text: str
     slips: tuple[tuple[float, str], ...] = ()
+    shown: str = ""  # the quantity in the stem's names (z1[2] for the layer form's z_h2)
+
+    @property
+    def label(self) -> str:
+        return self.shown or self.quantity
 
     @property
     def rule(self) -> str:
@@ -128,11 +133,28 @@ def plan_for(question: Question) -> GuidedPlan | None:
     if not chosen:
         return None
     from gatebp.app.guided_slips import slips_for
+    from gatebp.network.notation import rename
 
+    names = stated_names(source)
     return GuidedPlan(question, tuple(
         GuidedStep(str(s.skill or s.kind), str(s.quantity), float(s.value or 0.0), s.text,
-                   tuple(slips_for(solution, s, question)) if solution is not None else ())
+                   tuple((v, rename(why, names)) for v, why in slips_for(solution, s, question))
+                   if solution is not None else (), rename(str(s.quantity), names))
         for s in chosen), answer)
+
+
+_STATED = re.compile(r"\$\s*([^$=]+?)\s*=")
+
+
+def stated_names(steps: list[Step]) -> dict[str, str]:
+    """The names the working writes for the nodes its quantities name internally: a forward
+    line "$z1[2] = ...$" for the quantity z_h2 (the layer form's names, as the stem gives them)."""
+    names = {}
+    for s in steps:
+        found = _STATED.match(s.text)
+        if s.skill == "forward" and s.quantity and found and found[1] != s.quantity:
+            names[str(s.quantity)] = found[1]
+    return names
 
 
 def _student_order(steps: list[Step]) -> list[Step]:

@@ -56,7 +56,7 @@ class GuidedSteps:
 
     def _step(self, plan: GuidedPlan, step: GuidedStep, number: int) -> str:
         """One step to its end: the outcome recorded, or QUIT / SKIP (nothing recorded)."""
-        prompt = view.step_prompt(number, len(plan.steps), step.skill, step.quantity, self.plain)
+        prompt = view.step_prompt(number, len(plan.steps), step.skill, step.label, self.plain)
         tries, first_slip, typed = 0, None, None
         while True:
             entry = self._entry(prompt, plan.question)
@@ -68,11 +68,11 @@ class GuidedSteps:
             typed, tries = entry, tries + 1
             verdict = check(step, number_typed, places_of(plan.question))
             if verdict.right:
-                self.term.show(view.right_step(step.quantity, step.value, self.plain, tries > 1))
+                self.term.show(view.right_step(step.label, step.value, self.plain, tries > 1))
                 return self._decided(plan, step, number, "right" if tries == 1 else "second",
                                      typed, first_slip)
             first_slip = first_slip or verdict.slip
-            self.term.show(view.wrong_step(step.quantity, entry, step.rule, verdict.slip,
+            self.term.show(view.wrong_step(step.label, entry, step.rule, verdict.slip,
                                            self.plain, retry=tries == 1))
             if tries == 2:
                 return self._decided(plan, step, number, "wrong", typed, first_slip)
@@ -105,5 +105,5 @@ class GuidedSteps:
         q = plan.question
         self.history.record_step(StepAttempt(
             session_id=self.session_id, question_id=q.id, topic=q.topic, number=number,
-            skill=step.skill, quantity=step.quantity, typed=typed, outcome=outcome, slip=slip))
+            skill=step.skill, quantity=step.label, typed=typed, outcome=outcome, slip=slip))
         return outcome

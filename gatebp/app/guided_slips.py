@@ -118,14 +118,16 @@ def transposed(solution: Solution, edge: Edge) -> tuple[sp.Expr, str] | None:
     scalar, layer = _SCALAR_WEIGHT.fullmatch(name), _LAYER_WEIGHT.fullmatch(name)
     if scalar is not None:
         swapped = f"{scalar[1]}{scalar[3]}{scalar[2]}"
+        said = f"the weight {swapped} for {name}"
     elif layer is not None:
         swapped = f"{layer[1]}{layer[4]}{layer[3]}{layer[2]}"
+        said = f"the entry [{layer[4]},{layer[2]}] of W for [{layer[2]},{layer[4]}]"
     else:
         return None
     value = solution.forward.get(swapped)
     if value is None or swapped == name or value == edge.value:
         return None
-    return value, f"read the weight {swapped} for {name} (W for Wᵀ: row and column swapped)"
+    return value, f"read {said} (W for Wᵀ: row and column swapped)"
 
 
 def _path(solution: Solution, quantity: str, value: float) -> Slips:

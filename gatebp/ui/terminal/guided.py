@@ -15,7 +15,7 @@ from gatebp.gate.stats import skill_label
 
 GUIDED_KEYS = "r reveals the step, s skips the question, q quits, = 2*0.5 calculates"
 OFFER = "g: work this one through step by step (each forward value, local derivative and path)"
-_PARTIAL = re.compile(r"∂\s*(\w+)\s*/\s*∂\s*(\w+)")
+_PARTIAL = re.compile(r"∂\s*([\w\[\],]+)\s*/\s*∂\s*([\w\[\],]+)")
 NO_PLAN = "No network to work through in this question: answer it directly."
 
 
