@@ -52,7 +52,7 @@ def test_vector_form_agrees_with_the_scalar_paths():
     graph = parse_spec(PAPER_STYLE)
     solution = vector_steps(graph, solve(graph))
     vector = [s.text for s in solution.steps if s.kind == "vector"]
-    assert vector[-1].endswith("[36, 24, 24]")  # Wᵀδ for all three inputs; x1's entry is the answer
+    assert vector[-1].endswith("= [[36], [24], [24]]$$")  # Wᵀδ for all three inputs; x1's entry is the answer
 
 
 @pytest.mark.parametrize("layers, message", [

@@ -61,17 +61,17 @@ def _product(expr: sp.Mul) -> str:
 def _flip_sign(expr: sp.Mul) -> list[sp.Expr] | None:
     """-2*(t - yhat) -> [2, yhat - t]: a minus taken into a bracket (the denominator's first)."""
     coeff, rest = expr.as_coeff_Mul()
-    if coeff >= 0:
-        return None
     factors = list(sp.Mul.make_args(rest))
     odd = [i for i, f in enumerate(factors) if isinstance(f, sp.Pow) and _flippable(f.base)
            and f.exp.is_Integer and f.exp % 2]
     adds = odd + [i for i, f in enumerate(factors) if _flippable(f)]
-    if not adds:
+    flips = adds[:1] if coeff < 0 else adds[:2] if len(adds) >= 2 else []  # (t − y)/(y − 1) -> (y − t)/(1 − y)
+    if not flips:
         return None
-    i = adds[0]
-    factors[i] = sp.Pow(-factors[i].base, factors[i].exp) if isinstance(factors[i], sp.Pow) else -factors[i]
-    return ([] if coeff == -1 else [-coeff]) + factors
+    for i in flips:
+        factors[i] = sp.Pow(-factors[i].base, factors[i].exp) if isinstance(factors[i], sp.Pow) else -factors[i]
+    sign = -1 if coeff < 0 else 1
+    return ([] if sign * coeff == 1 else [sign * coeff]) + factors
 
 
 def _flippable(expr: sp.Expr) -> bool:

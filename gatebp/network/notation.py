@@ -9,6 +9,7 @@ is W1[2,1], the bias b_h2 is b1[2] and the pre-activation z_h2 is z1[2]; units (
 
 from __future__ import annotations
 
+import math as _math
 import re
 
 import sympy as sp
@@ -41,6 +42,9 @@ def rename(text: str, names: dict[str, str]) -> str:
 def number(value: sp.Expr) -> str:
     """A value as markup a student writes: 6, -0.75, 0.7941 (never e-notation)."""
     text = short(value)
+    magnitude = abs(as_float(value))
+    if 0 < magnitude < 0.001 and not value.is_Rational:  # 4 significant digits, not 0.0001
+        text = f"{as_float(value):.{3 - _math.floor(_math.log10(magnitude))}f}".rstrip("0")
     if "e" in text:
         mantissa, exponent = f"{as_float(value):.4e}".split("e")
         text = f"{mantissa.rstrip('0').rstrip('.')}*10**({int(exponent)})"

@@ -13,13 +13,16 @@ from fractions import Fraction
 import sympy as sp
 
 from gatebp.core.activations import RECORDS
+from gatebp.core.errors import SolverMismatch
 from gatebp.core.step import Step
 from gatebp.core.values import operands, settle
 from gatebp.network.evaluate import Values
+from gatebp.network.forward_mode import as_number, close
 from gatebp.network.graph import Find, Graph, Node
 from gatebp.network.local_lines import local_label, local_step
 from gatebp.network.notation import display_names, factor, math, number, rename, result, substitute
 from gatebp.network.steps import Edge, Path, as_float
+from gatebp.network.vector_form import fits, input_name, pre_name
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,10 @@ def gradient_steps(graph: Graph, find: Find, forward: Values, back: Backward, ex
     """Forward lines, the notation, local derivatives, δ lines, paths, the answer, the update, notes."""
     assert find.wrt is not None
     names = display_names(graph)
-    steps = forward_steps(graph, find.of, forward)
     edges = tuple(back.edges.values())
+    if fits(graph, find):
+        return _vector_steps(graph, find, forward, back, exact, names) + notes(edges)
+    steps = forward_steps(graph, find.of, forward)
     steps.append(Step(kind="note", text=rename(_notation(find, edges[0] if edges else None), names)))
     steps.extend(local_step(graph, find, edge, forward, names) for edge in edges)
     steps.extend(delta_steps(graph, find, edges, back.deltas, back.on_paths))
@@ -76,6 +81,33 @@ def gradient_steps(graph: Graph, find: Find, forward: Values, back: Backward, ex
     if find.lr is not None:
         steps.append(_update_step(find, forward, back.gradient, exact, names))
     return steps + notes(edges)
+
+
+def _vector_steps(graph: Graph, find: Find, forward: Values, back: Backward, exact: sp.Expr,
+                  names: dict[str, str]) -> list[Step]:
+    """A layer-form question: the vector form, the number of paths it adds up, the answer."""
+    from gatebp.network.vector_working import vector_working
+
+    assert find.wrt is not None
+    first = f"{pre_name(graph, 1)} = W1*{input_name(graph, 1)}" + (" + b1" if graph.layers[0].biases else "")
+    note = (f"Notation: {math(first)} are the pre-activations of layer 1 (and so on), "
+            f"{math(f'δ({pre_name(graph, 1)})')} the vector of the total derivatives of {math(find.of)} with "
+            "respect to them, and ⊙ multiplies entry by entry.")
+    steps = [Step(kind="note", text=note)]
+    lines, gradient = vector_working(graph, find, forward, back.deltas)
+    if not close(as_number(gradient), as_number(back.gradient)):
+        raise SolverMismatch(f"the vector form gives {gradient}, the scalar walk {back.gradient}")
+    steps += lines
+    if back.count > 1:
+        steps.append(Step(kind="path", text=rename(f"{back.count} paths lead from {math(find.wrt)} to "
+                                                   f"{math(find.of)}; the vector form adds them up layer by layer.",
+                                                   names)))
+    total = f"∂{find.of}/∂{find.wrt}"
+    steps.append(Step(kind="answer", text=rename(math(f"{total} {result(back.gradient)}"), names),
+                      quantity=total, value=as_float(back.gradient), skill="answer"))
+    if find.lr is not None:
+        steps.append(_update_step(find, forward, back.gradient, exact, names))
+    return steps
 
 
 def _notation(find: Find, example: Edge | None) -> str:

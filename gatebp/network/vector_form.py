@@ -1,114 +1,160 @@
-"""The working of a layer-form network in vector form: δ = (Wᵀ δ_next) ⊙ act'(z).
+"""The working of a layer-form network in vector form: z = Wx + b, h = φ(z), δ = (Wᵀδ′) ⊙ φ′(z).
 
-Computed with matrices independently of the scalar reverse walk, then compared with it entry
-by entry: the two forms must agree, or SolverMismatch is raised. Every entry is settled as it is
-made (exact while short, 50 digits after), so the products stay the size of one number.
+A layer-form question is worked as the paper works it: each layer's forward pass as vectors, the
+output δ, then for each layer down to the asked quantity Wᵀδ and its ⊙ with the gate or σ′
+vector, and one line for the asked entry (δᵢ·aⱼ for a weight, δᵢ for a bias, (Wᵀδ)ⱼ for an
+input or a unit). The vectors are computed with matrices independently of the scalar reverse
+walk and compared with it entry by entry: the two must agree, or SolverMismatch is raised. Every
+entry is settled as it is made (exact while short, 50 digits after), so the products stay the
+size of one number. Networks the form does not fit (the asked `of` is a pre-activation, or `wrt`
+is none of x, W, b or a unit) keep the scalar working.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import sympy as sp
 
 from gatebp.core.activations import At, get
 from gatebp.core.errors import SolverMismatch
+from gatebp.core.step import Step
 from gatebp.core.values import operands, settle
+from gatebp.network.evaluate import Values
 from gatebp.network.forward_mode import as_number, close
 from gatebp.network.graph import Find, Graph, Layer
-from gatebp.network.steps import Solution, Step, factor, short
+from gatebp.network.notation import math, number, result
+from gatebp.network.steps import Solution, as_float
+
+
+@dataclass(frozen=True)
+class Target:
+    """What `wrt` is: a weight W_k[i, j], a bias b_k[i], or an activation a_k[i] (k = 0: an input)."""
+
+    kind: str  # "weight", "bias" or "activation"
+    layer: int  # 1-based layer of a weight or bias; for an activation, the layer that outputs it
+    i: int
+    j: int = 0
 
 
 def vector_steps(graph: Graph, solution: Solution) -> Solution:
-    """Add 'vector' steps to a layer-form solution (unchanged when the form does not apply)."""
-    find = graph.find
-    if not graph.layers or find is None or find.wrt is None:
-        return solution
-    if any(get(layer.act).layer_form == "softmax" for layer in graph.layers):  # a Jacobian, not ⊙
-        return solution
-    upstream = _output_gradient(graph, find, solution)
-    if upstream is None:
-        return solution
-    steps, deltas = _backward(graph, solution.forward, upstream)
-    steps += _read_off(graph, find, solution, deltas)
-    _agree(graph, solution, deltas)
-    return replace(solution, steps=solution.steps + tuple(steps))
+    """The solution as it is: the solver writes the vector form for layer-form graphs itself (and
+    checks it against the scalar walk); kept for callers written before it did."""
+    return solution
 
 
-def _output_gradient(graph: Graph, find: Find, solution: Solution) -> sp.Matrix | None:
-    """∂of/∂(last layer's units): one-hot when `of` is a unit, else from the solver per unit."""
-    from gatebp.network.solve import solve
+def target_of(graph: Graph, find: Find) -> Target | None:
+    """Where `wrt` sits in the layers, or None when the vector form does not fit the question."""
+    for k, layer in enumerate(graph.layers, start=1):
+        for i, row in enumerate(layer.weights):
+            if find.wrt in row:
+                return Target("weight", k, i, row.index(find.wrt))
+        if find.wrt in layer.biases:
+            return Target("bias", k, layer.biases.index(find.wrt))
+        if find.wrt in layer.units:
+            return Target("activation", k, layer.units.index(find.wrt))
+    inputs = graph.layers[0].inputs if graph.layers else ()
+    return Target("activation", 0, inputs.index(find.wrt)) if find.wrt in inputs else None
 
-    last = graph.layers[-1]
-    if find.of in last.units:
-        return sp.Matrix([1 if unit == find.of else 0 for unit in last.units])
-    if find.of not in {n.name for n in graph.nodes} or find.of in {u for layer in graph.layers for u in layer.units}:
-        return None
-    return sp.Matrix([solve(graph, Find(find.of, unit)).exact for unit in last.units])
+
+def top_layer(graph: Graph, find: Find) -> int | None:
+    """The 1-based layer whose δ the output gives: the one holding `of`, else the last layer."""
+    for k, layer in enumerate(graph.layers, start=1):
+        if find.of in layer.units:
+            return k
+        if find.of in layer.pre:
+            return None
+    return len(graph.layers) if graph.layers and find.of not in graph.values else None
 
 
-def _derivatives(layer: Layer, forward: dict[str, sp.Expr]) -> sp.Matrix:
-    """act'(z) for each unit, from the registry's local rule (the gate, a(1-a), 1-a², 1)."""
+def fits(graph: Graph, find: Find) -> bool:
+    """The vector form applies: a layer-form graph, a gradient, and `wrt` below the output's layer."""
+    if not graph.layers or find.wrt is None:
+        return False
+    target, top = target_of(graph, find), top_layer(graph, find)
+    if target is None or top is None:
+        return False
+    return target.layer <= top if target.kind != "activation" else target.layer < top
+
+
+def primes(layer: Layer, forward: Values) -> sp.Matrix:
+    """φ'(z) for each unit, from the registry's local rule (the gate, a(1-a), 1-a², 1)."""
     from gatebp.core.functions import SYMPY_OPS
 
     rule = get(layer.act).local
-    assert rule is not None, f"{layer.act} has no local rule"  # the registry guarantees it
+    assert rule is not None, f"{layer.act} has no local rule"  # softmax is only ever the top layer
     return sp.Matrix([settle(rule(At(z=forward[z], a=forward[u], z_name=z, a_name=u, ops=SYMPY_OPS)).value)
                       for u, z in zip(layer.units, layer.pre)])
 
 
-def _weights(layer: Layer, values: dict[str, sp.Expr]) -> sp.Matrix:
+def weights(layer: Layer, values: Values) -> sp.Matrix:
     return sp.Matrix([[values[name] for name in row] for row in layer.weights])
 
 
-def _backward(graph: Graph, forward: dict[str, sp.Expr], upstream: sp.Matrix) -> tuple[list[Step], list[sp.Matrix]]:
-    steps: list[Step] = []
-    deltas: list[sp.Matrix] = [sp.Matrix()] * len(graph.layers)
-    gradient = upstream
-    for index in range(len(graph.layers) - 1, -1, -1):
-        layer = graph.layers[index]
-        prime = _derivatives(layer, forward)
-        deltas[index] = _small(gradient.multiply_elementwise(prime))
-        after = graph.layers[index + 1].out if index < len(graph.layers) - 1 else ""
-        source = f"W_{after}ᵀ δ({after})" if after else "∂out/∂" + layer.out
-        steps.append(Step(kind="vector", text=f"δ({layer.out}) = ({source}) ⊙ {layer.act}'(z_{layer.out}) = "
-                          f"{_vec(gradient)} ⊙ {_vec(prime)} = {_vec(deltas[index])}"))
-        gradient = _small(_weights(layer, forward).T * deltas[index])
-    first = graph.layers[0]
-    steps.append(Step(kind="vector", text=f"∂out/∂{_stem(first.inputs)} = W_{first.out}ᵀ δ({first.out}) = {_vec(gradient)}"))
-    return steps, deltas
-
-
-def _small(vector: sp.Matrix) -> sp.Matrix:
+def small(vector: sp.Matrix) -> sp.Matrix:
     """Each entry settled, and all made numeric when together they outgrow an exact form."""
     entries = operands(*(settle(v) for v in vector))
     return sp.Matrix(vector.rows, vector.cols, list(entries))
 
 
-def _read_off(graph: Graph, find: Find, solution: Solution, deltas: list[sp.Matrix]) -> list[Step]:
-    """For a weight: ∂out/∂W = δ aᵀ, so the entry is δ_i × a_j."""
-    for layer, delta in zip(graph.layers, deltas):
-        for i, row in enumerate(layer.weights):
-            if find.wrt in row:
-                j = row.index(find.wrt)
-                value = settle(delta[i] * solution.forward[layer.inputs[j]])
-                return [Step(kind="vector", text=f"∂out/∂{find.wrt} = δ({layer.units[i]}) × {layer.inputs[j]} = "
-                             f"{factor(delta[i])} × {factor(solution.forward[layer.inputs[j]])} = {short(value)}")]
-    return []
-
-
-def _agree(graph: Graph, solution: Solution, deltas: list[sp.Matrix]) -> None:
+def agree(graph: Graph, deltas: dict[int, sp.Matrix], scalar: Values) -> None:
     """Every δ the scalar walk also computed must match the vector form's entry."""
-    for layer, delta in zip(graph.layers, deltas):
-        for pre, value in zip(layer.pre, delta):
-            scalar = solution.sensitivities.get(pre)
-            if scalar is not None and not close(as_number(scalar), as_number(value)):
-                raise SolverMismatch(f"vector form gives δ({pre}) = {value}, the scalar walk {scalar}")
+    for k, delta in deltas.items():
+        for pre, value in zip(graph.layers[k - 1].pre, delta):
+            mine = scalar.get(pre)
+            if mine is not None and not close(as_number(mine), as_number(value)):
+                raise SolverMismatch(f"vector form gives δ({pre}) = {value}, the scalar walk {mine}")
 
 
-def _vec(matrix: sp.Matrix) -> str:
-    return "[" + ", ".join(short(v) for v in matrix) + "]"
+# --- markup ---------------------------------------------------------------------------------
+
+def column(vector: sp.Matrix | list[sp.Expr]) -> str:
+    """A column vector as markup: [[3], [-1]] (a display in every target)."""
+    return "[" + ", ".join(f"[{number(v)}]" for v in vector) + "]"
 
 
-def _stem(names: tuple[str, ...]) -> str:
-    return names[0].rstrip("0123456789") if names else "x"
+def matrix_text(matrix: sp.Matrix) -> str:
+    return "[" + ", ".join("[" + ", ".join(number(v) for v in matrix.row(r)) + "]"
+                           for r in range(matrix.rows)) + "]"
+
+
+def input_name(graph: Graph, k: int) -> str:
+    """The vector layer k reads: x (the input's stem) for layer 1, else the previous layer's out."""
+    if k > 1:
+        return graph.layers[k - 2].out
+    first = graph.layers[0].inputs[0] if graph.layers[0].inputs else "x"
+    return first.rstrip("0123456789") or first
+
+
+def pre_name(graph: Graph, k: int) -> str:
+    """z_k for a layer with an activation, the units' own name for a linear layer (no z)."""
+    layer = graph.layers[k - 1]
+    return layer.out if get(layer.act).layer_form == "identity" else f"z{k}"
+
+
+def forward_line(graph: Graph, k: int, forward: Values) -> Step:
+    layer = graph.layers[k - 1]
+    bias = f" + b{k}" if layer.biases else ""
+    pre = [forward[p] for p in layer.pre]
+    text = f"$$z{k} = W{k}*{input_name(graph, k)}{bias} = {column(pre)}$$"
+    form = get(layer.act).layer_form
+    units = column([forward[u] for u in layer.units])
+    if form == "identity":
+        text = f"$${layer.out} = W{k}*{input_name(graph, k)}{bias} = {units}$$"
+    elif form == "softmax":
+        text += f" and {math(layer.out)} = softmax({math(f'z{k}')}) $${layer.out} = {units}$$"
+    else:
+        text += f" $${layer.out} = {layer.act}(z{k}) = {units}$$"
+    return Step(kind="vector", text=text)
+
+
+def with_value(step: Step, quantity: str, value: sp.Expr, skill: str) -> Step:
+    return replace(step, quantity=quantity, value=as_float(value), skill=skill)
+
+
+def answer_line(find: Find, gradient: sp.Expr, names: dict[str, str]) -> Step:
+    total = f"∂{find.of}/∂{names.get(str(find.wrt), str(find.wrt))}"
+    return Step(kind="answer", text=math(f"{total} {result(gradient)}"), quantity=f"∂{find.of}/∂{find.wrt}",
+                value=as_float(gradient), skill="answer")
+
+

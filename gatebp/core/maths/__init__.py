@@ -18,6 +18,16 @@ grammar), `names` (how a user's name is shown), `text` (MathText: Text/Math/Disp
 `$...$` markup, terminal wrapping and multi-line matrices), `escape` (free text with Unicode
 maths for each target; LaTeX's map covers every character the bank and the generator emit).
 
+The working's notation (gatebp.core.maths.spans reads it inside `$...$`; a backslash before $ makes it a literal $):
+a local derivative, along one edge with the node's other inputs held fixed, is written
+`∂h1/∂z1|local` and printed ∂h₁/∂z₁|local (in LaTeX, the fraction with a bar subscripted local); a total
+derivative of the output is `∂L/∂z1` or, in the δ recursion, `δ(z1)` (δ(z₁)); so one symbol never
+stands for two values. Primes: `relu'(z1)`, `sigmoid'(z)` or `σ'(z)` print ReLU′(z₁), σ′(z);
+`W2ᵀ` (or `W2^T`) a transpose, `a ⊙ b` the entrywise product, `W1[2,1]` an entry (names.py says
+how a layer-form question's names become entries), `(-2)` keeps its parentheses, and the
+relations are = ≈ ← (`<-`) ≠ ≤ ≥ > <. A side that starts with `[` is a matrix literal, or a
+product of them (`[[1, 2], [3, 4]]*[[5], [6]]`).
+
 Conventions (the paper's): log prints as ln (SymPy's log is natural; "ln" leaves no doubt
 about the base), exp(z) as e^z (Unicode/HTML e^(−z) when the exponent is not a single symbol),
 sigmoid as σ, relu as ReLU; x/2 as ½x in Unicode and HTML; minus as − everywhere but ASCII.

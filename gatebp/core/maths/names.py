@@ -3,6 +3,20 @@
 The name itself is never changed (the ASCII target prints it verbatim, so it can be typed back);
 only its look: trailing digits become a subscript, `_` parts become a comma-separated subscript,
 a `hat`/`bar` suffix becomes an accent and Greek letter names become the letters.
+
+Layer-form names. A layer-form spec (or a layer-form stem: "Layer 1 computes h = relu(W1 x + b1)")
+names matrices, not entries, and gatebp expands it into internal scalar names (w_h2_x1, b_h2,
+z_h2; gatebp.network.layers). The working never prints those: it writes each as the entry of the
+matrix or vector the stem names, numbered by layer (1 for the first), row and column from 1:
+
+    w_h2_x1  (weight into h2 from x1, layer 1)  ->  W1[2,1]   printed W₁[2,1]  (LaTeX W_{1}[2, 1])
+    b_h2     (bias of h2, layer 1)              ->  b1[2]     printed b₁[2]
+    z_h2     (pre-activation of h2, layer 1)    ->  z1[2]     printed z₁[2]; the vector is z₁ = W₁x + b₁
+    h2, x1   (units and inputs)                 ->  unchanged: h₂, x₁ (the stem's "h1, h2, ...")
+
+so every symbol of the working is one the stem defines (W1, b1, h, x) or the working's first line
+does (z₁). The mapping is gatebp.network.notation.display_names; the entry is the markup node
+`Entry` (gatebp.core.maths.spans reads `W1[2,1]` in a span). ASCII prints W1[2,1], as typed.
 """
 
 from __future__ import annotations

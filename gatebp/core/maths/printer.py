@@ -146,8 +146,8 @@ class Printer:
         return Frag(self.minus + inner.text, NEG, "minus", inner.last, True)
 
     def _BinOp(self, node: BinOp) -> Frag:
-        if node.op in "+-":
-            return self.sum(node.op, self.frag(node.left), self.frag(node.right))
+        if node.op in "+-":  # a leading negative number needs no kept brackets: −0.76 − 0
+            return self.sum(node.op, self.frag(_bare(node.left)), self.frag(node.right))
         if node.op == "*":
             return self.product(self.frag(node.left), self.frag(node.right))
         if node.op == "/":

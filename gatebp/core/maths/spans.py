@@ -9,6 +9,7 @@ A side of a relation may mix grammar expressions with:
     W2ᵀ or W2^T      a transpose (of a name or an entry)
     (-2)             parentheses kept around a negative number: 2·3 + (−2)(−2)
     a ⊙ b            the entrywise product, loosest of all operators (a ⊙ b ⊙ c)
+    [[1, 2]]*[[3]]   a product of matrix literals (where a side is matrices)
 
 Each such token is swapped for a placeholder name, the rest is read by the whitelisting parser
 (gatebp.core.expr.parse_expr_text), and the placeholders are put back as maths nodes.
@@ -22,7 +23,7 @@ from fractions import Fraction
 
 from gatebp.core.errors import ExpressionError
 from gatebp.core.expr import BinOp, Call, Name, Neg, Num, parse_expr_text
-from gatebp.core.maths.nodes import Apply, Entry, Group, Hadamard, MathExpr, Partial, Prime, Transpose
+from gatebp.core.maths.nodes import Apply, Entry, Group, Hadamard, MathExpr, MatMul, Partial, Prime, Transpose
 
 _NAME = r"[A-Za-z][A-Za-z0-9_]*"
 _ENTRY = rf"{_NAME}\[\d+(?:,\s*\d+)?\]"
@@ -39,11 +40,20 @@ PLACEHOLDER = "qzq"
 def parse_side(text: str, matrix: Callable[[str], MathExpr] | None = None) -> MathExpr:
     """One side of a relation: ⊙-separated factors, each a grammar expression with the tokens
     above or, when `matrix` reads it, a matrix literal [..]."""
-    nodes = [matrix(piece.strip()) if matrix is not None and piece.strip().startswith("[") else _factor(piece)
+    nodes = [_matrices(piece, matrix) if matrix is not None and piece.strip().startswith("[") else _factor(piece)
              for piece in _split_top(text, "⊙")]
     node = nodes[0]
     for factor in nodes[1:]:
         node = Hadamard(node, factor)
+    return node
+
+
+def _matrices(text: str, matrix: Callable[[str], MathExpr]) -> MathExpr:
+    """[..] or a product of matrix literals [[1, 2], [3, 4]]*[[5], [6]] (a MatMul chain)."""
+    pieces = _split_top(text, "*")
+    node = matrix(pieces[0].strip())
+    for piece in pieces[1:]:
+        node = MatMul(node, matrix(piece.strip()))
     return node
 
 
