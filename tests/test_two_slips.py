@@ -83,20 +83,39 @@ def test_pairs_are_found_over_many_seeds() -> None:
     assert tried > 100 and named > tried * 0.5, (named, tried)
 
 
-def test_grading_names_two_slips_in_every_mode() -> None:
-    """The grader itself (drill, mock and scoresheet all read it) names the pair."""
-    for seed in range(40):
-        q = build_question("multipath-relu", "NAT", 1, seed)
+def planted_with_sign(topic: str, seeds: range):  # type: ignore[no-untyped-def]
+    """(question, typed, edit) for each edit made together with a sign slip."""
+    for seed in seeds:
+        q = build_question(topic, "NAT", 1, seed)
         solution = solve(graph_from_dict(q.graph, q.find))
-        edits = [c for c in changes(solution) if c.outer != "sign"]
         sign = next(c for c in changes(solution) if c.outer == "sign")
-        for edit in edits:
-            typed = float(sp.N(planted(solution, edit, sign), 30))
-            verdict = grade(q, Response.nat(round(typed, 4)))
-            if not verdict.correct and verdict.mistake and ", and " in verdict.mistake:
-                assert edit.mistake in verdict.mistake and "sign slip" in verdict.mistake
-                return
-    pytest.fail("no multipath-relu question named a planted pair")
+        for edit in (c for c in changes(solution) if c.outer != "sign"):
+            yield q, float(sp.N(planted(solution, edit, sign), 30)), edit
+
+
+def test_grading_names_two_slips_in_every_mode() -> None:
+    """The grader itself (drill, mock and scoresheet all read it) names the pair, from the
+    question's own working when it lists its scalar paths (delta-recursion does)."""
+    for q, typed, edit in planted_with_sign("delta-recursion", range(40)):
+        verdict = grade(q, Response.nat(round(typed, 4)))
+        if not verdict.correct and verdict.mistake and ", and " in verdict.mistake:
+            assert edit.mistake in verdict.mistake and "sign slip" in verdict.mistake
+            return
+    pytest.fail("no delta-recursion question named a planted pair")
+
+
+def test_the_drill_names_two_slips_from_the_solved_network() -> None:
+    """A vector-form working lists no scalar paths: the drill solves the network to name the pair."""
+    from gatebp.app.drill import _diagnosed
+
+    named = 0
+    for q, typed, edit in planted_with_sign("multipath-relu", range(30)):
+        assert solution_from_steps(q.solution) is None  # the working is in vector form
+        verdict = _diagnosed(q, Response.nat(round(typed, 4)))
+        if not verdict.correct and verdict.mistake and ", and " in verdict.mistake:
+            assert edit.mistake in verdict.mistake and "sign slip" in verdict.mistake
+            named += 1
+    assert named >= 10, named
 
 
 def test_edge_slips_name_sigma_for_sigma_prime() -> None:

@@ -193,7 +193,7 @@ class Drill:
     def _finish(self, question: Question, response: Response | None, started: float,
                 hints: int) -> DrillItem:
         seconds = self.term.clock() - started
-        result = None if response is None else grade(question, response)
+        result = None if response is None else _diagnosed(question, response)
         item = DrillItem(question, response, result, seconds, hints)
         self._record(item)
         if result is None:
@@ -226,6 +226,18 @@ class Drill:
 
             rating = rating_for(g.correct, item.hints, item.seconds, q.marks)
             review(self.history, q.topic, rating, self.now())
+
+
+def _diagnosed(question: Question, response: Response) -> Grade:
+    """The grade, with two slips named from the solved network when the grader named none."""
+    result = grade(question, response)
+    if result.correct or result.mistake or response.number is None or question.graph is None:
+        return result
+    from dataclasses import replace
+
+    from gatebp.app.guided import pair_diagnosis
+
+    return replace(result, mistake=pair_diagnosis(question, response.number))
 
 
 def verdict(item: DrillItem) -> Text:

@@ -226,3 +226,19 @@ def partial_names(quantity: str) -> tuple[str, str] | None:
     """("h1", "z1") from "∂h1/∂z1" (markup dollars and spaces allowed)."""
     match = PARTIAL.search(quantity)
     return None if match is None else (match.group(1), match.group(2))
+
+
+def pair_diagnosis(question: Question, typed: float) -> str | None:
+    """Two slips that give a wrong NAT answer, read from the question's network solved again
+    (the grader reads only the working, which the vector form and some families do not list
+    as scalar paths): named when exactly one pair fits and no single slip does."""
+    solution = _solution(question)
+    if solution is None or question.type != "NAT" or question.find is None:
+        return None
+    from gatebp.gate.grade import same_nat_answer
+    from gatebp.network.slips import answer_pair
+
+    close = same_nat_answer(question)
+    if any(close(m.value, typed) for m in question.mistakes):
+        return None
+    return answer_pair(solution, question.find, typed, float(question.answer["value"]), close)

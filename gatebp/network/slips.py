@@ -316,7 +316,13 @@ def pair_mistake(steps: Sequence[Step], find: dict[str, object], typed: float, k
     values, local derivatives and listed paths), so grading never solves a network; None when
     the working lists no paths or does not end on the key (a family's own answer)."""
     solution = solution_from_steps(steps)
-    if solution is None or not find.get("wrt"):
+    return None if solution is None else answer_pair(solution, find, typed, key, close)
+
+
+def answer_pair(solution: Solution, find: dict[str, object], typed: float, key: float,
+                close: Callable[[float, float], bool]) -> str | None:
+    """The pair of slips that gives `typed` for this find (a gradient, or one update step)."""
+    if not find.get("wrt"):
         return None
     lr, wrt = find.get("lr"), str(find["wrt"])
     rate = float(lr) if isinstance(lr, (int, float)) else None
