@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gatebp.cli.main import cli
-from gatebp.core.maths import TARGETS, parse_markup, render
+from gatebp.core.maths import TARGETS, display_width, parse_markup, render, wrap
 from gatebp.network.graph import Find
 from gatebp.network.solve import solve
 from gatebp.network.spec import parse_inline, parse_spec
@@ -83,6 +83,8 @@ def test_layer_form_working_is_the_vector_form(layers, find):
     assert any("⊙" in line for line in lines) or find == "dy1/dh2"
     for target in TARGETS:
         rendered(steps, target)
+    for step in steps:  # an 80-column terminal: paragraphs wrap, displays (matrices) fit as they are
+        assert max(display_width(line) for line in wrap(parse_markup(step.text), 80)) <= 80
 
 
 def _columns(text: str) -> list[list[float]]:
@@ -155,3 +157,11 @@ def test_softmax_with_cross_entropy_states_the_y_minus_t_shortcut():
     z = [3, 0]  # h = relu([3, 0]) = [3, 0]; z2 = W2 h = [3, 0]
     y = [math.exp(v) / sum(math.exp(u) for u in z) for v in z]
     assert _columns(line)[-1] == pytest.approx([y[0] - 0, y[1] - 1], abs=6e-5)
+
+
+def test_sigmoid_with_bce_states_p_minus_t_and_mse_does_not():
+    bce = rendered(solve(parse_inline(*SCALAR[1])).steps)
+    line = next(text for text in bce if text.startswith("δ(z) ="))
+    assert line.endswith("so δ(z) = p − t = 0.7941 − 0 directly)")
+    mse = solve(parse_inline("z = w*x; p = sigmoid(z); L = (p - t)**2", "w=1, x=1, t=0", "dL/dw")).steps
+    assert not any("directly" in s.text for s in mse)

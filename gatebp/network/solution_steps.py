@@ -73,7 +73,7 @@ def gradient_steps(graph: Graph, find: Find, forward: Values, back: Backward, ex
     steps = forward_steps(graph, find.of, forward)
     steps.append(Step(kind="note", text=rename(_notation(find, edges[0] if edges else None), names)))
     steps.extend(local_step(graph, find, edge, forward, names) for edge in edges)
-    steps.extend(delta_steps(graph, find, edges, back.deltas, back.on_paths))
+    steps.extend(delta_steps(graph, find, edges, back.deltas, back.on_paths, forward))
     steps.extend(path_steps(find, back.paths, back.count, names))
     total = f"∂{find.of}/∂{find.wrt}"
     steps.append(Step(kind="answer", text=rename(math(f"{total} {result(back.gradient)}"), names),
@@ -141,8 +141,9 @@ def notes(edges: tuple[Edge, ...]) -> list[Step]:
 
 
 def delta_steps(graph: Graph, find: Find, edges: tuple[Edge, ...], deltas: Values,
-                on_paths: set[str]) -> list[Step]:
-    """δ(n) = Σ over n's children c on the paths of δ(c) · ∂c/∂n|local, from `of` backwards."""
+                on_paths: set[str], forward: Values | None = None) -> list[Step]:
+    """δ(n) = Σ over n's children c on the paths of δ(c) · ∂c/∂n|local, from `of` backwards
+    (with the p − t shortcut where a sigmoid feeds a cross-entropy loss)."""
     names = display_names(graph)
     steps = []
     by_parent: dict[str, list[Edge]] = {}
@@ -156,9 +157,25 @@ def delta_steps(graph: Graph, find: Find, edges: tuple[Edge, ...], deltas: Value
         numbers = " + ".join(f"{factor(deltas[e.node])}*{factor(e.value)}" for e in terms)
         merge = f" ({len(terms)} paths merge at {math(name)}: add)" if len(terms) > 1 else ""
         text = math(f"δ({name}) = {symbolic} = {numbers} {result(deltas[name])}") + merge
+        text += _bce_shortcut(graph, find, terms, name, deltas, forward or {})
         steps.append(Step(kind="delta", text=rename(text, names), quantity=f"∂{find.of}/∂{name}",
                           value=as_float(deltas[name]), skill="delta"))
     return steps
+
+
+def _bce_shortcut(graph: Graph, find: Find, terms: list[Edge], name: str, deltas: Values,
+                  forward: Values) -> str:
+    """p = σ(z) read only by a loss whose δ(z) is p − t for a target t it reads: say the shortcut."""
+    if len(terms) != 1 or terms[0].activation != "sigmoid" or name not in forward:
+        return ""
+    p = terms[0].node
+    if find.of == p or graph.is_leaf(find.of) or p not in graph.node(find.of).parents:
+        return ""
+    for t in (n for n in graph.node(find.of).parents if graph.is_leaf(n)):
+        if close(as_number(deltas[name]), as_number(forward[p] - rational(graph.values[t]))):
+            line = f"δ({name}) = {p} - {t} = {number(forward[p])} - {factor(rational(graph.values[t]))}"
+            return f" (sigmoid with binary cross-entropy: the factors cancel, so {math(line)} directly)"
+    return ""
 
 
 def path_steps(find: Find, paths: list[Path], count: int, names: dict[str, str] | None = None) -> list[Step]:

@@ -77,27 +77,43 @@ def fits(graph: Graph, find: Find) -> bool:
     return target.layer <= top if target.kind != "activation" else target.layer < top
 
 
-def primes(layer: Layer, forward: Values) -> sp.Matrix:
+Vector = list[sp.Expr]  # plain lists: SymPy's Matrix costs more than the few products it saves
+Rows = list[list[sp.Expr]]
+
+
+def primes(layer: Layer, forward: Values) -> Vector:
     """φ'(z) for each unit, from the registry's local rule (the gate, a(1-a), 1-a², 1)."""
     from gatebp.core.functions import SYMPY_OPS
 
     rule = get(layer.act).local
     assert rule is not None, f"{layer.act} has no local rule"  # softmax is only ever the top layer
-    return sp.Matrix([settle(rule(At(z=forward[z], a=forward[u], z_name=z, a_name=u, ops=SYMPY_OPS)).value)
-                      for u, z in zip(layer.units, layer.pre)])
+    return [settle(rule(At(z=forward[z], a=forward[u], z_name=z, a_name=u, ops=SYMPY_OPS)).value)
+            for u, z in zip(layer.units, layer.pre)]
 
 
-def weights(layer: Layer, values: Values) -> sp.Matrix:
-    return sp.Matrix([[values[name] for name in row] for row in layer.weights])
+def weights(layer: Layer, values: Values) -> Rows:
+    return [[values[name] for name in row] for row in layer.weights]
 
 
-def small(vector: sp.Matrix) -> sp.Matrix:
+def transposed(rows: Rows) -> Rows:
+    return [list(column) for column in zip(*rows)]
+
+
+def times(rows: Rows, vector: Vector) -> Vector:
+    """The matrix-vector product, each entry settled."""
+    return small([sp.Add(*(a * b for a, b in zip(row, vector))) for row in rows])
+
+
+def hadamard(a: Vector, b: Vector) -> Vector:
+    return small([x * y for x, y in zip(a, b)])
+
+
+def small(vector: Vector) -> Vector:
     """Each entry settled, and all made numeric when together they outgrow an exact form."""
-    entries = operands(*(settle(v) for v in vector))
-    return sp.Matrix(vector.rows, vector.cols, list(entries))
+    return list(operands(*(settle(v) for v in vector)))
 
 
-def agree(graph: Graph, deltas: dict[int, sp.Matrix], scalar: Values) -> None:
+def agree(graph: Graph, deltas: dict[int, Vector], scalar: Values) -> None:
     """Every δ the scalar walk also computed must match the vector form's entry."""
     for k, delta in deltas.items():
         for pre, value in zip(graph.layers[k - 1].pre, delta):
@@ -108,14 +124,13 @@ def agree(graph: Graph, deltas: dict[int, sp.Matrix], scalar: Values) -> None:
 
 # --- markup ---------------------------------------------------------------------------------
 
-def column(vector: sp.Matrix | list[sp.Expr]) -> str:
+def column(vector: Vector) -> str:
     """A column vector as markup: [[3], [-1]] (a display in every target)."""
     return "[" + ", ".join(f"[{number(v)}]" for v in vector) + "]"
 
 
-def matrix_text(matrix: sp.Matrix) -> str:
-    return "[" + ", ".join("[" + ", ".join(number(v) for v in matrix.row(r)) + "]"
-                           for r in range(matrix.rows)) + "]"
+def matrix_text(rows: Rows) -> str:
+    return "[" + ", ".join("[" + ", ".join(number(v) for v in row) + "]" for row in rows) + "]"
 
 
 def input_name(graph: Graph, k: int) -> str:

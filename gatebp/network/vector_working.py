@@ -25,16 +25,20 @@ from gatebp.network.notation import display_names, factor, math, rename, result
 from gatebp.network.steps import Edge, as_float
 from gatebp.network.vector_form import (
     Target,
+    Vector,
     agree,
     column,
     forward_line,
+    hadamard,
     input_name,
     matrix_text,
     pre_name,
     primes,
     small,
     target_of,
+    times,
     top_layer,
+    transposed,
     weights,
     with_value,
 )
@@ -60,7 +64,7 @@ def vector_working(graph: Graph, find: Find, forward: Values, scalar: Values) ->
     return steps + [replace(s, text=rename(s.text, names)) for s in read], gradient
 
 
-def _head(graph: Graph, find: Find, forward: Values, top: int) -> tuple[dict[tuple[str, str], Edge], sp.Matrix]:
+def _head(graph: Graph, find: Find, forward: Values, top: int) -> tuple[dict[tuple[str, str], Edge], Vector]:
     """∂of/∂(top layer's units) by a reverse walk over what follows them (the loss), linear in size."""
     layer = graph.layers[top - 1]
     starts = set(layer.units)
@@ -70,7 +74,7 @@ def _head(graph: Graph, find: Find, forward: Values, top: int) -> tuple[dict[tup
     on = (graph.ancestors(find.of) | {find.of}) & after
     edges = local_derivatives(graph, forward, on)
     deltas = sensitivities(graph, find.of, edges)
-    return edges, sp.Matrix([deltas.get(u, sp.S.Zero) for u in layer.units])
+    return edges, [deltas.get(u, sp.S.Zero) for u in layer.units]
 
 
 def _head_lines(graph: Graph, find: Find, forward: Values, top: int, edges: dict[tuple[str, str], Edge],
@@ -85,7 +89,7 @@ def _head_lines(graph: Graph, find: Find, forward: Values, top: int, edges: dict
     return steps
 
 
-def _output_delta(graph: Graph, top: int, forward: Values, upstream: sp.Matrix) -> sp.Matrix:
+def _output_delta(graph: Graph, top: int, forward: Values, upstream: Vector) -> Vector:
     layer = graph.layers[top - 1]
     form = get(layer.act).layer_form
     if form == "identity":
@@ -93,12 +97,12 @@ def _output_delta(graph: Graph, top: int, forward: Values, upstream: sp.Matrix) 
     if form == "softmax":  # the Jacobian: δ_i = a_i (u_i − Σ_j a_j u_j)
         a = [forward[u] for u in layer.units]
         mean = settle(sum((ai * ui for ai, ui in zip(a, upstream)), sp.S.Zero))
-        return small(sp.Matrix([ai * (ui - mean) for ai, ui in zip(a, upstream)]))
-    return small(upstream.multiply_elementwise(primes(layer, forward)))
+        return small([ai * (ui - mean) for ai, ui in zip(a, upstream)])
+    return hadamard(upstream, primes(layer, forward))
 
 
-def _output_line(graph: Graph, find: Find, top: int, forward: Values, upstream: sp.Matrix,
-                 delta: sp.Matrix) -> Step:
+def _output_line(graph: Graph, find: Find, top: int, forward: Values, upstream: Vector,
+                 delta: Vector) -> Step:
     layer, z = graph.layers[top - 1], pre_name(graph, top)
     form = get(layer.act).layer_form
     gradient = f"∂{find.of}/∂{layer.out}"
@@ -118,7 +122,7 @@ def _output_line(graph: Graph, find: Find, top: int, forward: Values, upstream: 
     return Step(kind="vector", text=text + shortcut)
 
 
-def _shortcut(act: str, outputs: list[sp.Expr], delta: sp.Matrix, out: str, z: str) -> str:
+def _shortcut(act: str, outputs: list[sp.Expr], delta: Vector, out: str, z: str) -> str:
     """Softmax or sigmoid with cross-entropy: δ = output − target, said when the target is 0/1."""
     if act not in ("softmax", "sigmoid"):
         return ""
@@ -130,17 +134,17 @@ def _shortcut(act: str, outputs: list[sp.Expr], delta: sp.Matrix, out: str, z: s
     return f" ({loss}, target {math(f't = {row}')}: the factors cancel, so {math(f'δ({z}) = {out} - t')} directly)"
 
 
-def _down(graph: Graph, k: int, forward: Values, above: sp.Matrix) -> tuple[sp.Matrix, list[Step]]:
+def _down(graph: Graph, k: int, forward: Values, above: Vector) -> tuple[Vector, list[Step]]:
     """Wᵀδ with the matrix, then δ_k = (W_{k+1}ᵀ δ_{k+1}) ⊙ φ′_k(z_k) with the vectors."""
     layer = graph.layers[k - 1]
-    transposed = weights(graph.layers[k], forward).T
-    back = small(transposed * above)
+    flipped = transposed(weights(graph.layers[k], forward))
+    back = times(flipped, above)
     source = f"W{k + 1}ᵀ*δ({pre_name(graph, k + 1)})"
-    product = Step(kind="vector", text=f"$${source} = {matrix_text(transposed)}*{column(above)} = {column(back)}$$")
+    product = Step(kind="vector", text=f"$${source} = {matrix_text(flipped)}*{column(above)} = {column(back)}$$")
     if get(layer.act).layer_form == "identity":
         return back, [product, Step(kind="vector", text=f"$$δ({layer.out}) = {source} = {column(back)}$$")]
     prime = primes(layer, forward)
-    delta = small(back.multiply_elementwise(prime))
+    delta = hadamard(back, prime)
     gate = f" (the gate: 1 where {math(f'z{k} > 0')})" if layer.act == "relu" else ""
     text = (f"$$δ(z{k}) = {source} ⊙ {layer.act}'(z{k}) = {column(back)} ⊙ {column(prime)} = "
             f"{column(delta)}$${gate}")
@@ -148,16 +152,16 @@ def _down(graph: Graph, k: int, forward: Values, above: sp.Matrix) -> tuple[sp.M
 
 
 def _read_off(graph: Graph, find: Find, target: Target, forward: Values,
-              deltas: dict[int, sp.Matrix]) -> tuple[list[Step], sp.Expr]:
+              deltas: dict[int, Vector]) -> tuple[list[Step], sp.Expr]:
     """The asked entry: δ_i·a_j for a weight, δ_i for a bias, (Wᵀδ)_i for an activation."""
     of, wrt = find.of, str(find.wrt)
     if target.kind == "activation":
         k = target.layer + 1
-        transposed = weights(graph.layers[k - 1], forward).T
-        back = small(transposed * deltas[k])
+        flipped = transposed(weights(graph.layers[k - 1], forward))
+        back = times(flipped, deltas[k])
         vector = input_name(graph, k)
         whole = Step(kind="vector", text=f"$$∂{of}/∂{vector} = W{k}ᵀ*δ({pre_name(graph, k)}) = "
-                                         f"{matrix_text(transposed)}*{column(deltas[k])} = {column(back)}$$")
+                                         f"{matrix_text(flipped)}*{column(deltas[k])} = {column(back)}$$")
         return [whole], back[target.i]
     layer, delta = graph.layers[target.layer - 1], deltas[target.layer]
     entry = f"δ({layer.pre[target.i]})"
