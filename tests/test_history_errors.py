@@ -112,8 +112,9 @@ def test_an_older_schema_is_migrated_in_place_keeping_its_rows(tmp_path: Path) -
     assert len(History.open_read_only(tmp_path).attempts()) == 5  # type: ignore[union-attr]
     assert History.open_read_only(tmp_path).schema_version == 1  # type: ignore[union-attr]
     with History.open(tmp_path) as history:
-        assert history.schema_version == SCHEMA_VERSION == 2
+        assert history.schema_version == SCHEMA_VERSION == 3
         assert history.has_table("mocks") and history.has_table("mock_slots")
+        assert history.has_table("step_attempts")
         assert len(history.attempts()) == 5
 
 

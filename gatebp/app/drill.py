@@ -11,11 +11,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from rich.panel import Panel
 from rich.text import Text
 
-from gatebp.app.history import Attempt, History, utc_now
+from gatebp.app.history import Attempt, History, StepAttempt, utc_now
 from gatebp.app.io import Terminal
 from gatebp.app.signals import held
 from gatebp.core.calculator import Calculator, calculator_reply
@@ -25,6 +26,9 @@ from gatebp.gate.grade import Grade, Response, grade, parse_answer
 from gatebp.gate.question import Question
 from gatebp.ui.terminal.question import frame, question_panel
 from gatebp.ui.terminal.scoresheet import duration, marks_number
+
+if TYPE_CHECKING:
+    from gatebp.app.guided_drill import Worked
 
 DRILL_PROMPT = "Answer (h hint, s skip, q quit, = calculator): "
 
@@ -89,11 +93,13 @@ class Drill:
     """Untimed practice; every answer is marked, explained and recorded at once."""
 
     def __init__(self, term: Terminal, history: History, session_id: int, plain: bool = False,
-                 review: bool = True, now: Callable[[], datetime] = utc_now) -> None:
+                 review: bool = True, now: Callable[[], datetime] = utc_now,
+                 guided: bool = False) -> None:
         self.term, self.history, self.session_id = term, history, session_id
-        self.plain, self.review, self.now = plain, review, now
+        self.plain, self.review, self.now, self.guided = plain, review, now, guided
         self.summary = DrillSummary()
         self.calculator = Calculator()
+        self.guided_items: set[str] = set()  # questions worked through: the answer is a step
 
     def run(self, questions: Iterable[Question], total: int) -> DrillSummary:
         for number, question in enumerate(questions, start=1):
@@ -105,10 +111,32 @@ class Drill:
         return self.summary
 
     def ask(self, question: Question, number: int, total: int) -> DrillItem | None:
-        """One question: None if the student quits (nothing is recorded for it)."""
+        """One question: None if the student quits (nothing is recorded for it). A question
+        with a network can be worked through step by step: at once with `guided`, or on `g`."""
+        from gatebp.app.guided import has_plan
+
         self.term.show(question_panel(question, number, total, self.plain))
-        started, hints, steps = self.term.clock(), 0, hint_steps(question)
+        started, guided = self.term.clock(), has_plan(question)
+        if guided != self.guided:
+            from gatebp.ui.terminal.guided import NO_PLAN, OFFER
+
+            self.term.say(OFFER if guided else NO_PLAN, "dim")
+        return self._answer(question, started, self.guided and guided)
+
+    def _answer(self, question: Question, started: float, guided: bool) -> DrillItem | None:
+        hints, steps, can_guide = 0, hint_steps(question), guided
         while True:
+            if guided:
+                guided, worked = False, self._work_through(question)
+                if worked.status == "none":
+                    continue
+                if worked.status == "quit":
+                    return None
+                if worked.status == "skip":
+                    return self._finish(question, None, started, hints + worked.revealed)
+                hints += worked.revealed
+                self.guided_items.add(question.id)
+                continue
             line = self.term.ask(DRILL_PROMPT)
             command = (line or "").strip().lower()
             if line is None:
@@ -116,6 +144,9 @@ class Drill:
                 return None
             if command == "q":
                 return None
+            if command == "g" and not can_guide:
+                guided = can_guide = self._can_guide(question)
+                continue
             if command == "h":
                 hints = self._hint(steps, hints)
                 continue
@@ -132,6 +163,25 @@ class Drill:
                 continue
             return self._finish(question, response, started, hints)
 
+    def _can_guide(self, question: Question) -> bool:
+        from gatebp.app.guided import has_plan
+
+        if not has_plan(question):
+            self.term.say("This question has no network to work through step by step.", "dim")
+        return has_plan(question)
+
+    def _work_through(self, question: Question) -> Worked:
+        """The guided steps of this question (status "none" when it has no plan after all)."""
+        from gatebp.app.guided import plan_for
+        from gatebp.app.guided_drill import GuidedSteps, Worked
+
+        plan = plan_for(question)
+        if plan is None:
+            self.term.say("No steps to work through for this question.", "dim")
+            return Worked("none")
+        return GuidedSteps(self.term, self.history, self.session_id, self.calculator,
+                           self.plain).run(plan)
+
     def _hint(self, steps: list[str], shown: int) -> int:
         if shown >= len(steps):
             self.term.say("No more hints: the next step is the answer itself." if steps
@@ -143,7 +193,7 @@ class Drill:
     def _finish(self, question: Question, response: Response | None, started: float,
                 hints: int) -> DrillItem:
         seconds = self.term.clock() - started
-        result = None if response is None else grade(question, response)
+        result = None if response is None else _diagnosed(question, response)
         item = DrillItem(question, response, result, seconds, hints)
         self._record(item)
         if result is None:
@@ -166,11 +216,28 @@ class Drill:
             correct=None if g is None else g.correct, marks=0.0 if g is None else g.marks,
             seconds=round(item.seconds, 2), hints=item.hints,
             state="skipped" if g is None else "answered"))
+        if g is not None and q.id in self.guided_items:
+            self.history.record_step(StepAttempt(
+                session_id=self.session_id, question_id=q.id, topic=q.topic, number=0,
+                skill="answer", quantity="answer", typed=None if item.response is None
+                else item.response.text(), outcome="right" if g.correct else "wrong"))
         if g is not None and self.review:
             from gatebp.app.scheduler import rating_for, review
 
             rating = rating_for(g.correct, item.hints, item.seconds, q.marks)
             review(self.history, q.topic, rating, self.now())
+
+
+def _diagnosed(question: Question, response: Response) -> Grade:
+    """The grade, with two slips named from the solved network when the grader named none."""
+    result = grade(question, response)
+    if result.correct or result.mistake or response.number is None or question.graph is None:
+        return result
+    from dataclasses import replace
+
+    from gatebp.app.guided import pair_diagnosis
+
+    return replace(result, mistake=pair_diagnosis(question, response.number))
 
 
 def verdict(item: DrillItem) -> Text:

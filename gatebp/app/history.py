@@ -26,9 +26,12 @@ from typing import Any
 from gatebp.app.history_rows import (
     _ATTEMPT_COLUMNS,
     _INSERT_ATTEMPT,
+    _INSERT_STEP,
     _SCHEMA,
+    _STEP_COLUMNS,
     HistoryError,
     Session,
+    StepAttempt,
     _attempt_from_row,
     _iso,
     attempt_row,
@@ -37,16 +40,17 @@ from gatebp.app.history_rows import (
     iso,
     parse_time,
     session_from_row,
+    step_from_row,
 )
 from gatebp.app.signals import held
 from gatebp.gate.attempt import STATES, Attempt, utc_now
 
 # Re-exported: callers read the history's records and errors from this module.
 __all__ = ["DB_NAME", "SCHEMA_VERSION", "STATES", "Attempt", "History", "HistoryError", "Session",
-           "attempt_row", "bad_row", "data_dir", "explain", "iso", "parse_time", "read_attempts",
-           "session_from_row", "utc_now"]
+           "StepAttempt", "attempt_row", "bad_row", "data_dir", "explain", "iso", "parse_time",
+           "read_attempts", "read_steps", "session_from_row", "utc_now"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DB_NAME = "history.sqlite3"
 MODES = ("drill", "exam", "paper")
 BUSY_TIMEOUT_MS = 10_000
@@ -75,6 +79,15 @@ def read_attempts(directory: Path, since: datetime | None = None) -> list[Attemp
         return []
     with history:
         return history.attempts(since)
+
+
+def read_steps(directory: Path, since: datetime | None = None) -> list[StepAttempt]:
+    """Guided steps in `directory`'s history, oldest first ([] without a history; read-only)."""
+    history = History.open_read_only(directory)
+    if history is None:
+        return []
+    with history:
+        return history.steps(since)
 
 
 class History:
@@ -281,6 +294,21 @@ class History:
             query, params = query + " WHERE at >= ?", (_iso(since),)
         rows = self.query(query + " ORDER BY at, id", params)
         return [_attempt_from_row(self.path, row) for row in rows]
+
+    def record_step(self, step: StepAttempt) -> None:
+        """One guided step, committed at once: Ctrl-C after it keeps it."""
+        self.write(_INSERT_STEP, step.row())
+
+    def steps(self, since: datetime | None = None) -> list[StepAttempt]:
+        """Every guided step in the order checked (an older history has none)."""
+        if not self.has_table("step_attempts"):
+            return []
+        query = f"SELECT {_STEP_COLUMNS}, id FROM step_attempts"
+        params: tuple[str, ...] = ()
+        if since is not None:
+            query, params = query + " WHERE at >= ?", (_iso(since),)
+        return [step_from_row(self.path, row) for row in self.query(query + " ORDER BY at, id",
+                                                                     params)]
 
     def sessions(self) -> list[Session]:
         rows = self.query(

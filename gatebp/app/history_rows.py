@@ -5,7 +5,7 @@ line that explains a file SQLite could not read or write (app/history.py holds t
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from gatebp.gate.attempt import STATES, Attempt
 
 # Version 1: sessions, attempts, cards. Version 2 adds the mock journal (mocks, mock_slots):
 # one row per unfinished or finished mock and one per question, updated as the student works.
+# Version 3 adds step_attempts: one row per step of a guided question, written as it is checked.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
     id INTEGER PRIMARY KEY,
@@ -73,6 +74,20 @@ CREATE TABLE IF NOT EXISTS mock_slots (
     seconds REAL NOT NULL DEFAULT 0,
     PRIMARY KEY (session_id, number)
 );
+CREATE TABLE IF NOT EXISTS step_attempts (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER REFERENCES sessions(id),
+    question_id TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    skill TEXT NOT NULL,
+    quantity TEXT NOT NULL,
+    typed TEXT,
+    outcome TEXT NOT NULL,
+    slip TEXT,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS step_attempts_at ON step_attempts(at);
 """
 
 _ATTEMPT_COLUMNS = (
@@ -80,6 +95,50 @@ _ATTEMPT_COLUMNS = (
     "seconds, hints, state, at"
 )
 _INSERT_ATTEMPT = f"INSERT INTO attempts ({_ATTEMPT_COLUMNS}) VALUES ({', '.join('?' * 12)})"
+
+
+# How a guided step ended: right at once, right on the retry, wrong twice, or revealed.
+STEP_OUTCOMES = ("right", "second", "wrong", "revealed")
+_STEP_COLUMNS = "session_id, question_id, topic, number, skill, quantity, typed, outcome, slip, at"
+_INSERT_STEP = f"INSERT INTO step_attempts ({_STEP_COLUMNS}) VALUES ({', '.join('?' * 10)})"
+
+
+@dataclass(frozen=True)
+class StepAttempt:
+    """One step of a guided question as the student left it; `right` means at the first try."""
+
+    session_id: int | None
+    question_id: str
+    topic: str
+    number: int
+    skill: str
+    quantity: str
+    typed: str | None
+    outcome: str
+    slip: str | None = None
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def __post_init__(self) -> None:
+        if self.outcome not in STEP_OUTCOMES:
+            raise ValueError(f"unknown step outcome {self.outcome!r}; expected one of {STEP_OUTCOMES}")
+
+    @property
+    def right(self) -> bool:
+        return self.outcome == "right"
+
+    def row(self) -> tuple[Any, ...]:
+        return (self.session_id, self.question_id, self.topic, self.number, self.skill,
+                self.quantity, self.typed, self.outcome, self.slip, iso(self.at))
+
+
+def step_from_row(path: Path, row: Any) -> StepAttempt:
+    (session_id, question_id, topic, number, skill, quantity, typed, outcome, slip, at,
+     row_id) = row
+    if outcome not in STEP_OUTCOMES:
+        raise bad_row(path, "step_attempts", row_id, f"unknown outcome {_clip(outcome)}")
+    return StepAttempt(session_id, str(question_id), str(topic), int(number), str(skill),
+                       str(quantity), typed, outcome, slip,
+                       parse_time(path, "step_attempts", row_id, at))
 
 
 class HistoryError(GatebpError):

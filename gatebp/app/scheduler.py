@@ -2,7 +2,9 @@
 
 Questions are generated fresh each time, so remembering a question is meaningless; what decays
 is a skill. One FSRS card per topic therefore records how well the student holds that skill,
-and a question's outcome (right, hinted, slow, fast) becomes the card's rating.
+and a question's outcome (right, hinted, slow, fast) becomes the card's rating. Guided steps
+count skills finer than topics ("sigmoid local derivative: 2 of 6 right"): when one skill is
+weakest, a family that drills it (gatebp.app.skills) is put first, ahead of the due topics.
 
 Time thresholds for a rating, in seconds (GATE allows about 1.4 min per mark on average):
 
@@ -22,7 +24,7 @@ from datetime import UTC, datetime
 from fsrs import Card, Rating, Scheduler
 
 from gatebp.app.history import History, HistoryError
-from gatebp.gate.stats import summarize
+from gatebp.gate.stats import skill_stats, summarize, weakest_skill
 
 FAST_SECONDS = {1: 60.0, 2: 120.0}
 SLOW_SECONDS = {1: 180.0, 2: 300.0}
@@ -120,7 +122,18 @@ def rank_topics(
     accuracy = _accuracy(history, now)
     rest = sorted((t for t in names if t in cards and cards[t].due > now),
                   key=lambda t: (accuracy.get(t, 0.0), cards[t].due))
-    return due + unseen + rest
+    return _weakest_first(history, due + unseen + rest)
+
+
+def _weakest_first(history: History, order: list[str]) -> list[str]:
+    """The order with the first topic that drills the weakest guided skill moved to the front."""
+    from gatebp.app.skills import topics_for
+
+    skill = weakest_skill(skill_stats(history.steps()))
+    aimed = topics_for(skill, order) if skill is not None else []
+    if not aimed:
+        return order
+    return [aimed[0]] + [t for t in order if t != aimed[0]]
 
 
 def _accuracy(history: History, now: datetime) -> dict[str, float]:

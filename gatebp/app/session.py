@@ -47,14 +47,15 @@ class LazyQuestions(Sequence[Question]):
 
 
 def adaptive_questions(history: History, count: int, rng: random.Random,
-                       marks: int | None = None, now: Callable[[], datetime] = utc_now
-                       ) -> Iterator[Question]:
+                       marks: int | None = None, now: Callable[[], datetime] = utc_now,
+                       topics: Sequence[str] = ()) -> Iterator[Question]:
     """Topics chosen by the scheduler before each question (so this session's reviews count),
-    each a fresh variant with a fresh seed; the previous topic is avoided when others exist."""
+    each a fresh variant with a fresh seed; the previous topic is avoided when others exist.
+    `topics` narrows the choice (a guided drill: the families with a network)."""
     from gatebp.app.scheduler import pick_topics
     from gatebp.questions.generate import build_question, families_by_name
 
-    families = {f.name: f for f in families_by_name() if marks is None or marks in f.marks}
+    families = {f.name: f for f in families_by_name(topics) if marks is None or marks in f.marks}
     if not families:
         raise GatebpError(f"no topic offers {marks}-mark questions")
     previous = None

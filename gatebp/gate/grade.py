@@ -8,13 +8,14 @@ directly. Marks are kept as exact Fractions (a wrong 2-mark MCQ is -2/3, not -0.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 
 from gatebp.core.errors import AnswerFormatError
 from gatebp.gate.marking import penalty, signed
-from gatebp.gate.question import LABELS, NatMistake, Question, in_key_range, tolerance
+from gatebp.gate.question import LABELS, Question, in_key_range, tolerance
 
 # What the GATE on-screen keypad can produce: an optional minus, digits, at most one point.
 _KEYPAD = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
@@ -124,17 +125,31 @@ def _grade_nat(question: Question, response: Response) -> Grade:
     return Grade(correct=False, score=Fraction(0), answered=True, mistake=slip)
 
 
-def _nat_mistake(question: Question, typed: float) -> str | None:
-    """The named slip whose value the student typed (within tolerance, or equal once rounded)."""
+def same_nat_answer(question: Question) -> Callable[[float, float], bool]:
+    """Two numbers a NAT's grading cannot tell apart: within the key's tolerance, or equal once
+    rounded as the question asks (how a typed number is matched to a named slip)."""
     tol = tolerance(question.answer["range"])
     places = question.rounding if question.rounding is not None else 2
 
-    def matches(m: NatMistake) -> bool:
-        same_rounded = _round_half_up(m.value, places) == _round_half_up(typed, places)
-        return abs(m.value - typed) <= tol + 1e-9 or same_rounded
+    def close(value: float, other: float) -> bool:
+        same_rounded = _round_half_up(value, places) == _round_half_up(other, places)
+        return abs(value - other) <= tol + 1e-9 or same_rounded
 
-    found = [m for m in question.mistakes if matches(m)]
-    return min(found, key=lambda m: abs(m.value - typed)).mistake if found else None
+    return close
+
+
+def _nat_mistake(question: Question, typed: float) -> str | None:
+    """The named slip whose value the student typed (within tolerance, or equal once rounded)."""
+    close = same_nat_answer(question)
+    found = [m for m in question.mistakes if close(m.value, typed)]
+    if found:
+        return min(found, key=lambda m: abs(m.value - typed)).mistake
+    if question.find is None:
+        return None
+    from gatebp.network.slips import pair_mistake  # no single slip fits: try two together
+
+    return pair_mistake(question.solution, question.find, typed, float(question.answer["value"]),
+                        close)
 
 
 def _grade_choices(question: Question, response: Response) -> Grade:

@@ -3,7 +3,8 @@
 Plain data in, plain data out, so `gatebp stats --json`, the Rich view and the scheduler all
 read the same numbers. An attempt is a question answered: drill skips and mock questions left
 unanswered (not visited, not answered, marked only) are not attempts and count only under
-`states`, never in accuracy, marks, time, the trend or the weakest topics.
+`states`, never in accuracy, marks, time, the trend or the weakest topics. A guided question's
+steps are counted per skill ("sigmoid local derivative: 5 of 8 right", right at the first try).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 from gatebp.gate.attempt import STATES, Attempt
 
@@ -48,6 +49,74 @@ class TopicStats:
                 "max_marks": self.max_marks, "mean_seconds": round(self.mean_seconds, 1)}
 
 
+class StepRecord(Protocol):
+    """What the skill table reads of a guided step (gatebp.app.history's StepAttempt)."""
+
+    @property
+    def skill(self) -> str: ...
+
+    @property
+    def right(self) -> bool: ...
+
+
+SKILL_ORDER = ("forward", "local", "delta", "path", "sum", "update", "answer")
+SKILL_WORDS = {"forward": "forward value", "delta": "delta (backward sensitivity)",
+               "path": "path product", "sum": "sum over merging paths",
+               "update": "gradient-descent update", "answer": "final answer"}
+
+
+def skill_label(skill: str) -> str:
+    """"local:sigmoid" -> "sigmoid local derivative"; "path" -> "path product"."""
+    if skill.startswith("local:"):
+        return f"{skill.split(':', 1)[1].replace('_', ' ')} local derivative"
+    if skill == "local":
+        return "local derivative"
+    return SKILL_WORDS.get(skill, skill)
+
+
+@dataclass(frozen=True)
+class SkillStats:
+    """One skill's guided steps: how many were asked and how many were right at the first try."""
+
+    skill: str
+    attempts: int
+    right: int
+
+    @property
+    def label(self) -> str:
+        return skill_label(self.skill)
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.attempts if self.attempts else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"skill": self.skill, "label": self.label, "attempts": self.attempts,
+                "right": self.right, "accuracy": round(self.accuracy, 4)}
+
+
+def skill_stats(steps: Iterable[StepRecord]) -> tuple[SkillStats, ...]:
+    """Per skill, in the order a student writes the working (forward, local rules by name...)."""
+    tally: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    for step in steps:
+        tally[step.skill] += 1
+        right[step.skill] += int(step.right)
+    return tuple(SkillStats(k, tally[k], right[k]) for k in sorted(tally, key=_skill_place))
+
+
+def _skill_place(skill: str) -> tuple[int, str]:
+    head = skill.split(":", 1)[0]
+    return (SKILL_ORDER.index(head) if head in SKILL_ORDER else len(SKILL_ORDER), skill)
+
+
+def weakest_skill(skills: Iterable[SkillStats], least: int = 3) -> str | None:
+    """The least accurate skill with at least `least` steps and some wrong, or None."""
+    shaky = [s for s in skills if s.attempts >= least and s.right < s.attempts]
+    shaky.sort(key=lambda s: (s.accuracy, -s.attempts, s.skill))
+    return shaky[0].skill if shaky else None
+
+
 @dataclass(frozen=True)
 class DayStats:
     """Attempts and correct answers on one (local) calendar day."""
@@ -74,6 +143,7 @@ class Summary:
     weakest: tuple[str, ...]
     trend: tuple[DayStats, ...]
     states: dict[str, int]
+    skills: tuple[SkillStats, ...] = ()
 
     @property
     def attempts(self) -> int:
@@ -106,7 +176,8 @@ class Summary:
                 "accuracy": round(self.accuracy, 4), "marks": round(float(self.marks), 2),
                 "max_marks": self.max_marks, "mean_seconds": round(self.mean_seconds, 1),
                 "topics": [t.to_dict() for t in self.topics], "weakest": list(self.weakest),
-                "trend": [d.to_dict() for d in self.trend], "states": dict(self.states)}
+                "trend": [d.to_dict() for d in self.trend], "states": dict(self.states),
+                "skills": [k.to_dict() for k in self.skills]}
 
 
 def exact_marks(marks: float) -> Fraction:
@@ -115,15 +186,17 @@ def exact_marks(marks: float) -> Fraction:
 
 
 def summarize(
-    attempts: Iterable[Attempt], today: date, days: int = TREND_DAYS, tz: tzinfo | None = None
+    attempts: Iterable[Attempt], today: date, days: int = TREND_DAYS, tz: tzinfo | None = None,
+    steps: Iterable[StepRecord] = (),
 ) -> Summary:
-    """Build the summary; the trend covers `days` days ending `today`, in time zone `tz`."""
+    """Build the summary; the trend covers `days` days ending `today`, in time zone `tz`;
+    `steps` (guided steps) give the per-skill table."""
     rows = list(attempts)
     counted = [a for a in rows if a.state in ATTEMPT_STATES]
     topics = tuple(_topic_stats(name, [a for a in counted if a.topic == name])
                    for name in sorted({a.topic for a in counted}))
     return Summary(topics=topics, weakest=weakest(topics), trend=trend(counted, today, days, tz),
-                   states=state_counts(rows))
+                   states=state_counts(rows), skills=skill_stats(steps))
 
 
 def _topic_stats(topic: str, rows: Sequence[Attempt]) -> TopicStats:

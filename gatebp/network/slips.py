@@ -7,6 +7,7 @@ which slip, and its words, are the registry's (gatebp.core.activations); the com
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -15,6 +16,7 @@ import sympy as sp
 
 from gatebp.core.activations import GATE_FLIPPED, GATE_IGNORED, PRIME_AT_OUTPUT, with_slip
 from gatebp.core.functions import SYMPY_OPS, prime_at
+from gatebp.core.step import Step
 from gatebp.network.steps import Edge, Path, Solution
 
 
@@ -169,3 +171,192 @@ def _flip(gates: Sequence[Edge]) -> Callable[[Edge], sp.Expr | None]:
 def _opened(closed: Sequence[Edge]) -> Callable[[Edge], sp.Expr | None]:
     """Closed gates taken as open: a factor of 1 on these edges."""
     return lambda edge: sp.S.One if edge in closed else None
+
+
+# -- two slips at once -------------------------------------------------------------------------
+# A wrong answer no single slip explains is often two slips made together (σ(z) for σ'(z) on one
+# unit and a dropped path, or a wrong local factor and a sign slip). Each slip is kept as an edit
+# of the working (`Change`), so any two can be applied together; values are floats, since
+# diagnosis compares with a typed number. The search is bounded (MAX_CHANGES edits, so at most
+# a few hundred pairs) and its order is fixed, so the same answer always gets the same verdict.
+MAX_CHANGES = 32
+
+
+@dataclass(frozen=True)
+class Change:
+    """One slip as an edit: wrong factors on some edges, paths left out, or a wrong last step."""
+
+    mistake: str
+    factors: tuple[tuple[tuple[str, str], float], ...] = ()
+    dropped: tuple[int, ...] = ()
+    outer: str = ""  # "sign", "plus", "no-lr", "step": what is done to the gradient at the end
+
+    def clashes(self, other: Change) -> bool:
+        """Two edits of the same thing cannot both be made (one edge, one path, the last step)."""
+        edges = {key for key, _ in self.factors}
+        return (bool(edges & {key for key, _ in other.factors})
+                or bool(set(self.dropped) & set(other.dropped))
+                or bool(self.outer and other.outer))
+
+
+def edge_slips(solution: Solution, edge: Edge) -> list[tuple[sp.Expr, str]]:
+    """The wrong local factors a student may put on this one edge, with their names."""
+    out: list[tuple[sp.Expr, str]] = []
+    z, a = solution.forward.get(edge.parent), solution.forward.get(edge.node)
+    for record in (r for r, _ in with_slip(PRIME_AT_OUTPUT) if r.name == edge.activation):
+        rule = next(s for s in record.slips if s.kind == PRIME_AT_OUTPUT)
+        if a is not None:
+            out.append((prime_at(record.name, a), _said(rule.mistake, edge)))
+    for kind in ("value-for-prime", "input-in-rule", "treated-linear"):
+        for record, rule in with_slip(kind):
+            if record.name == edge.activation and rule.factor is not None and z is not None:
+                out.append((rule.factor(z, a, SYMPY_OPS), _said(rule.mistake, edge)))
+    for record, rule in with_slip(GATE_IGNORED):
+        if record.name == edge.activation and float(edge.value) == 0:
+            out.append((sp.S.One, _said(rule.mistake, edge)))
+    for record, rule in with_slip(GATE_FLIPPED):
+        if record.name == edge.activation:
+            out.append((1 - edge.value, _said(rule.mistake, edge)))
+    kept: list[tuple[sp.Expr, str]] = []
+    for value, why in out:  # one name per wrong factor (a closed gate flipped is one ignored)
+        if float(value) != float(edge.value) and all(float(value) != float(v) for v, _ in kept):
+            kept.append((value, why))
+    return kept
+
+
+def _said(mistake: str, edge: Edge) -> str:
+    return mistake.format(where=edge.node, a=edge.node, z=edge.parent)
+
+
+def changes(solution: Solution, lr: sp.Expr | None = None) -> list[Change]:
+    """Every single-slip edit of this working, in a fixed order, at most MAX_CHANGES inner ones."""
+    inner: list[Change] = []
+    for edge in solution.edges:
+        for value, why in edge_slips(solution, edge):
+            inner.append(Change(why, factors=(((edge.node, edge.parent), float(sp.N(value, 20))),)))
+    if len(solution.paths) > 1:
+        inner += [Change(f"dropped the path {_route(p)} at the merge", dropped=(i,))
+                  for i, p in enumerate(solution.paths)]
+    outer = [Change("made a sign slip", outer="sign")] if lr is None else [
+        Change("added the gradient step (w + lr·g) instead of subtracting it", outer="plus"),
+        Change("forgot to multiply the gradient by the learning rate", outer="no-lr"),
+        Change("gave the step lr·g instead of the new weight", outer="step")]
+    right = changed_value(solution, ())
+    inner = [c for c in inner if changed_value(solution, (c,)) != right]  # no edit that changes nothing
+    return inner[:MAX_CHANGES] + outer
+
+
+def changed_value(solution: Solution, edits: Sequence[Change], weight: float = 0.0,
+                  lr: float | None = None) -> float:
+    """The answer with these edits made: the path sum with their factors and paths, then the
+    last step (the update w − lr·g, or the gradient itself) as they change it."""
+    swapped = {key: value for c in edits for key, value in c.factors}
+    dropped = {i for c in edits for i in c.dropped}
+    factors = {(e.node, e.parent): float(sp.N(e.value, 20)) for e in solution.edges}
+    factors.update(swapped)
+    gradient = 0.0
+    for i, path in enumerate(solution.paths):
+        if i not in dropped:
+            product = 1.0
+            for j in range(len(path.names) - 1):
+                product *= factors[(path.names[j], path.names[j + 1])]
+            gradient += product
+    return _last_step(gradient, {c.outer for c in edits} - {""}, weight, lr)
+
+
+def _last_step(gradient: float, outer: set[str], weight: float, lr: float | None) -> float:
+    if lr is None:
+        return -gradient if "sign" in outer else gradient
+    if "plus" in outer:
+        return weight + lr * gradient
+    if "no-lr" in outer:
+        return weight - gradient
+    if "step" in outer:
+        return lr * gradient
+    return weight - lr * gradient
+
+
+def pair_slips(solution: Solution, weight: float = 0.0, lr: float | None = None) -> list[Slip]:
+    """Every pair of edits that can be made together, each with its value and both names."""
+    if solution.paths_truncated or not solution.paths:
+        return []
+    edits = changes(solution, None if lr is None else sp.nsimplify(lr))
+    out = []
+    for i, first in enumerate(edits):
+        for second in edits[i + 1:]:
+            if not first.clashes(second):
+                value = changed_value(solution, (first, second), weight, lr)
+                out.append(Slip(sp.Float(value, 20), f"{first.mistake}, and {second.mistake}"))
+    return out
+
+
+def single_slips(solution: Solution, weight: float = 0.0, lr: float | None = None) -> list[Slip]:
+    """Each edit alone, valued the same way as the pairs (so a pair never hides a single)."""
+    if solution.paths_truncated or not solution.paths:
+        return []
+    edits = changes(solution, None if lr is None else sp.nsimplify(lr))
+    return [Slip(sp.Float(changed_value(solution, (c,), weight, lr), 20), c.mistake) for c in edits]
+
+
+def diagnose_pair(solution: Solution, typed: float, close: Callable[[float, float], bool],
+                  weight: float = 0.0, lr: float | None = None) -> str | None:
+    """The two slips that give `typed`, when exactly one pair does and no single slip does
+    (nor the right answer): `close(value, typed)` is the grader's "same answer"."""
+    right = changed_value(solution, (), weight, lr)
+    if close(right, typed) or any(close(s.number, typed)
+                                  for s in single_slips(solution, weight, lr)):
+        return None
+    fits = {s.mistake for s in pair_slips(solution, weight, lr) if close(s.number, typed)}
+    return fits.pop() if len(fits) == 1 else None
+
+
+def pair_mistake(steps: Sequence[Step], find: dict[str, object], typed: float, key: float,
+                 close: Callable[[float, float], bool]) -> str | None:
+    """Two-slip diagnosis of a typed answer from the question's own typed working (its forward
+    values, local derivatives and listed paths), so grading never solves a network; None when
+    the working lists no paths or does not end on the key (a family's own answer)."""
+    solution = solution_from_steps(steps)
+    return None if solution is None else answer_pair(solution, find, typed, key, close)
+
+
+def answer_pair(solution: Solution, find: dict[str, object], typed: float, key: float,
+                close: Callable[[float, float], bool]) -> str | None:
+    """The pair of slips that gives `typed` for this find (a gradient, or one update step)."""
+    if not find.get("wrt"):
+        return None
+    lr, wrt = find.get("lr"), str(find["wrt"])
+    rate = float(lr) if isinstance(lr, (int, float)) else None
+    if rate is not None and wrt not in solution.forward:
+        return None
+    weight = float(solution.forward[wrt]) if rate is not None else 0.0
+    if not close(changed_value(solution, (), weight, rate), key):
+        return None
+    return diagnose_pair(solution, typed, close, weight, rate)
+
+
+_PARTIAL = re.compile(r"∂\s*(\w+)\s*/\s*∂\s*(\w+)")
+
+
+def solution_from_steps(steps: Sequence[Step]) -> Solution | None:
+    """The edges, forward values and paths a typed working states, as a Solution to edit."""
+    forward = {str(s.quantity): sp.Float(s.value, 20) for s in steps
+               if s.skill == "forward" and s.value is not None}
+    edges: dict[tuple[str, str], Edge] = {}
+    for s in steps:
+        found = _PARTIAL.fullmatch(str(s.quantity or "").strip())
+        if s.kind == "local" and s.value is not None and found:
+            act = (s.skill or "").removeprefix("local:").removeprefix("local")
+            edges.setdefault((found[1], found[2]), Edge(found[1], found[2], "", sp.Float(
+                s.value, 20), activation=act if act not in ("linear", "loss", "expression") else ""))
+    paths = []
+    for s in steps:
+        pairs = _PARTIAL.findall(str(s.quantity or ""))
+        if s.kind == "path" and pairs and all(p in edges for p in pairs):
+            names = (pairs[0][0], *(parent for _, parent in pairs))
+            factors = tuple(edges[p].value for p in pairs)
+            paths.append(Path(names, factors, sp.Mul(*factors)))
+    if not paths:
+        return None
+    gradient = sp.Add(*(p.product for p in paths))
+    return Solution("", gradient, forward, tuple(edges.values()), paths=tuple(paths),
+                    gradient=gradient)

@@ -63,12 +63,16 @@ def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> 
 @click.option("--line", is_flag=True,
               help="Sit a mock in line mode (the default for pipes, --plain, NO_COLOR and dumb "
                    "terminals); otherwise a mock opens the full-screen exam.")
+@click.option("--guided", is_flag=True,
+              help="Work each question through step by step: every forward value, local "
+                   "derivative, path product and sum is typed and checked (questions with a "
+                   "network; in a normal drill, g does this for one question).")
 @click.option("--resume", is_flag=True,
               help="Continue the unfinished mock at its question, with its answers, marks and "
                    "time left.")
 def practice(topics: tuple[str, ...], count: int | None, seed: int | None, marks: str | None,
              exam: bool, minutes: float | None, paper: bool, bank: str | None, bank_only: bool,
-             data_dir: Path | None, plain: bool, line: bool, resume: bool) -> None:
+             data_dir: Path | None, plain: bool, line: bool, guided: bool, resume: bool) -> None:
     """Drill questions, or sit a timed GATE-style mock (--exam, --paper).
 
     Drill: answer a NAT with a number (6, -0.11, .5), an MCQ with a letter, an MSQ with letters
@@ -86,13 +90,16 @@ def practice(topics: tuple[str, ...], count: int | None, seed: int | None, marks
     from gatebp.ui.terminal.console import make_console
 
     _check_options(resume, bool(topics or count or seed is not None or marks or exam or minutes
-                                or paper or bank or bank_only), minutes, exam, paper, marks)
+                                or paper or bank or bank_only or guided), minutes, exam, paper,
+                   marks)
+    if guided and (exam or paper):
+        raise click.UsageError("--guided is a drill: drop --exam / --paper")
     if bank_only and bank is None:
         bank = DEFAULT_BANK
     mode = "paper" if paper else "exam" if exam else "drill"
     run = Run(mode=mode, topics=topics, count=count or (PAPER_COUNT if paper else DRILL_COUNT),
               seed=seed, marks=int(marks) if marks else None, minutes=minutes, bank=bank, bank_only=bank_only,
-              plain=plain or bool(os.environ.get("NO_COLOR")), line=line)
+              plain=plain or bool(os.environ.get("NO_COLOR")), line=line, guided=guided)
     console = make_console(run.plain)
     directory = resolve_dir(data_dir)
     term = Terminal(console)
@@ -130,6 +137,7 @@ class Run:
     bank_only: bool
     plain: bool
     line: bool = False
+    guided: bool = False
     chosen_seed: bool = False
     adaptive: bool = field(init=False)
 
@@ -152,6 +160,7 @@ class Run:
         args += [f"--minutes {self.minutes:g}"] if self.minutes else []
         args += [f"--bank {self.bank}"] if self.bank else []
         args += ["--bank-only"] if self.bank_only else []
+        args += ["--guided"] if self.guided else []
         return "gatebp practice " + " ".join(args)
 
 
@@ -174,7 +183,10 @@ def _questions(history: History, run: Run) -> Sequence[Question] | Iterator[Ques
 
         return practice_set(seed, run.count, run.topics, run.marks, run.bank, run.bank_only)
     if run.adaptive:
-        return adaptive_questions(history, run.count, random.Random(seed), run.marks)
+        from gatebp.app.skills import GUIDED_TOPICS
+
+        topics = GUIDED_TOPICS if run.guided else ()
+        return adaptive_questions(history, run.count, random.Random(seed), run.marks, topics=topics)
     if run.mode == "paper":
         from gatebp.questions.paper import plan_paper
 
@@ -195,7 +207,8 @@ def _drill(console: Console, term: Terminal, history: History, directory: Path,
     _announce_seed(console, run)
     session_id = history.start_session("drill", run.seed, count)
     try:
-        summary = Drill(term, history, session_id, run.plain).run(questions, count)
+        summary = Drill(term, history, session_id, run.plain, guided=run.guided).run(questions,
+                                                                                  count)
     except KeyboardInterrupt:
         _goodbye(console, f"Interrupted. Your answers are saved in {directory / DB_NAME}. "
                           "Goodbye.")

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from gatebp.gate.exam import STATE_LABELS as PALETTE_LABELS
 from gatebp.gate.marking import summary_marks as marks_text
-from gatebp.gate.stats import ATTEMPT_STATES, DayStats, Summary
+from gatebp.gate.stats import ATTEMPT_STATES, DayStats, Summary, weakest_skill
 from gatebp.ui.terminal.scoresheet import duration as duration_text
 
 BAR_WIDTH = 24
@@ -30,6 +30,8 @@ def stats_view(summary: Summary, plain: bool = False) -> Group:
     if summary.weakest:
         parts.append(Text("Weakest: " + ", ".join(summary.weakest),
                           style="" if plain else "bold red"))
+    if summary.skills:
+        parts.append(skills_table(summary, plain))
     parts += [trend_chart(summary.trend, plain), states_table(summary.states, plain)]
     return Group(*parts)
 
@@ -60,6 +62,19 @@ def topics_table(summary: Summary, plain: bool) -> Table:
     for t in summary.topics:
         table.add_row(t.topic, str(t.attempts), str(t.correct), percent(t.accuracy),
                       marks_text(t.marks), duration_text(t.mean_seconds))
+    return table
+
+
+def skills_table(summary: Summary, plain: bool) -> Table:
+    """Guided steps per skill: "sigmoid local derivative | 5 of 8 right | 62%"."""
+    table = _table("By skill (guided steps, right at the first try)", plain)
+    table.add_column("Skill")
+    table.add_column("Right", justify="right")
+    table.add_column("Accuracy", justify="right")
+    weakest = weakest_skill(summary.skills)
+    for s in summary.skills:
+        mark = "  <- weakest" if s.skill == weakest else ""
+        table.add_row(s.label + mark, f"{s.right} of {s.attempts} right", percent(s.accuracy))
     return table
 
 
