@@ -16,7 +16,7 @@ import sympy as sp
 
 from gatebp.core.errors import ExpressionError
 from gatebp.core.expr import format_number
-from gatebp.core.maths import parse_maths
+from gatebp.core.maths import parse_maths, render_name
 from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Graph
 from gatebp.network.steps import equals, short
@@ -52,6 +52,11 @@ def _number_spans(text: str) -> str:
     """Each number of "= 1/3 ≈ 0.3333" in a span of its own; a 6.9e-16 stays plain text."""
     words = text.split(" ")
     return " ".join(w if w in ("=", "≈") or "e" in w else m(w) for w in words)
+
+
+def sym(name: str) -> str:
+    """A name for free text, with its subscripts: "z2" -> "z₂" (every target prints those)."""
+    return render_name(name)
 
 
 def listed(items: Sequence[str], last: str = "and") -> str:
