@@ -75,7 +75,7 @@ def test_stems_write_their_maths_as_spans(topic: str, qtype: str, marks: int) ->
             assert "____" in question.text or topic == "param-count", question.id
             assert "rounded off to" in question.text or "integer" in question.text, question.id
         if qtype == "MSQ":
-            assert "Which of the following statements is/are correct?" in question.text, question.id
+            assert "Which of the following statements" in question.text and "is/are correct?" in question.text, question.id
 
 
 def test_bce_and_softmax_working_state_the_shortcut_then_use_it() -> None:
