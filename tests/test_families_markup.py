@@ -33,22 +33,22 @@ def _questions(topic: str, qtype: str, marks: int) -> Iterator[Question]:
 
 
 def _read(question: Question) -> list[str]:
-    """What the family wrote: the stem, each option's text, slip and reason, its own working lines."""
+    """What the family wrote: the stem, each option's text and slip, its own working lines."""
     texts = [question.text]
     for option in question.options:
-        texts += [option.text, option.mistake or "", option.why or ""]
+        texts += [option.text, option.mistake or ""]
     texts += [m.mistake for m in question.mistakes]
     return texts + [s.text for s in question.solution if s.kind not in SOLVER_KINDS]
 
 
-def _problems(text: str) -> list[str]:
+def _problems(text: str, code: tuple[str, ...] = CODE) -> list[str]:
     """Why `text` would not read like the paper in the terminal or in plain ASCII ([] if it does)."""
     try:
         parts = parse_markup(text)
     except Exception as error:
         return [f"a span does not parse ({error}): {text!r}"]
     unicode = render(parts, "unicode")
-    found = [f"{code!r} in {unicode!r}" for code in CODE if code in unicode]
+    found = [f"{bad!r} in {unicode!r}" for bad in code if bad in unicode]
     found += [f"a * between names in {unicode!r}"] if STAR.search(unicode) else []
     ascii = render(parts, "ascii")
     if not ascii.isascii() or ascii.count("?") > text.count("?"):
@@ -61,6 +61,16 @@ def test_family_texts_read_like_the_paper(topic: str, qtype: str, marks: int) ->
     for question in _questions(topic, qtype, marks):
         problems = [p for text in _read(question) for p in _problems(text)]
         assert not problems, (question.id, problems[:3])
+
+
+@pytest.mark.parametrize(("topic", "qtype", "marks"), FORMS)
+def test_every_option_reason_is_one_readable_line(topic: str, qtype: str, marks: int) -> None:
+    """The reason is the claim's verdict (gatebp.questions.claims, which names graph nodes as the
+    spec does: ∂L/∂yhat) and, for a distractor, the family's slip: one line that parses."""
+    for question in _questions(topic, qtype, marks):
+        for option in question.options:
+            assert option.why and "\n" not in option.why, (question.id, option.label)
+            assert not _problems(option.why, ("**", "[[", "relu(")), (question.id, option.why)
 
 
 @pytest.mark.parametrize(("topic", "qtype", "marks"), FORMS)
