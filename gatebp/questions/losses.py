@@ -18,11 +18,11 @@ from gatebp.network.slips import Slip, evaluated
 
 BCE = "-(t*log(p) + (1 - t)*log(1 - p))"
 BCE_WHERE = "binary cross-entropy, natural log"
-BCE_SHORTCUT = ("BCE on a sigmoid output: $∂L/∂z = p - t$, because the factors "
-                "$∂L/∂p = -t/p + (1 - t)/(1 - p)$ and σ′(z) = $p*(1 - p)$ cancel; we use it directly")
-SOFTMAX_SHORTCUT = ("softmax with cross-entropy: ∂L/∂z_k = p_k − y_k for every class k, because the "
-                    "softmax Jacobian cancels the −1/p_c of −ln p_c (so $p_c - 1$ at the true class c, "
-                    "p_k elsewhere); we use it directly")
+BCE_SHORTCUT = ("BCE on a sigmoid output: $∂L/∂z = p - t$, since ∂L/∂p·σ′(z) = "
+                "$(-t/p + (1 - t)/(1 - p))*p*(1 - p) = p - t$; the working uses this shortcut")
+SOFTMAX_SHORTCUT = ("softmax with cross-entropy: $∂L/∂z_k = p_k - y_k$ for every class k (y is the one-hot "
+                    "target), since the softmax Jacobian turns the −1/p_c of −ln p_c into $p_c - 1$ at the "
+                    "true class c and p_k elsewhere; the working uses this shortcut")
 CLASSES = (1, 2, 3)
 
 
