@@ -10,7 +10,7 @@ are checked in the last test, expected to fail until that branch is merged.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from functools import cache
 
 import pytest
 
@@ -27,9 +27,10 @@ CODE = ("**", "[[", "yhat", "relu(")
 STAR = re.compile(r"\w \* \w")
 
 
-def _questions(topic: str, qtype: str, marks: int) -> Iterator[Question]:
-    for seed in SEEDS:
-        yield build_question(topic, qtype, marks, 9100 + seed)
+@cache
+def _questions(topic: str, qtype: str, marks: int) -> tuple[Question, ...]:
+    """The 40 questions of one form, built once for the tests that read them."""
+    return tuple(build_question(topic, qtype, marks, 9100 + seed) for seed in SEEDS)
 
 
 def _read(question: Question) -> list[str]:
