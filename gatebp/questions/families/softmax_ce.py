@@ -74,7 +74,7 @@ def _intro(graph: Graph, c: int) -> str:
     target = ", ".join("1" if j == c else "0" for j in CLASSES)
     return (f"A 3-class softmax classifier with cross-entropy loss computes {equations(graph)} (ln is the "
             f"natural logarithm), so p_k = e_k/s is the softmax probability of class k. The given values are "
-            f"{values(graph)}. The true class is {c}, so the one-hot target is {m(f'y = [{target}]')}.")
+            f"{values(graph)}, and the true class is {c}, so the one-hot target is {m(f'y = [{target}]')}.")
 
 
 def _below(solution: Solution) -> sp.Expr:
@@ -123,15 +123,14 @@ def _sign_choice(rng: random.Random, p: list[sp.Expr], c: int) -> Choice:
 def _largest_choice(rng: random.Random, p: list[sp.Expr], c: int) -> Choice:
     j = rng.choice(CLASSES)
     top = max(CLASSES, key=lambda i: float(softmax_delta(p, c, i)))
-    return claim_choice(f"of the three components ∂L/∂z_k, {m(f'∂L/∂z{j}')} is the largest",
+    return claim_choice(f"of the components of ∂L/∂z, {m(f'∂L/∂z{j}')} is the largest",
                         {"kind": "largest", "of": "L", "wrt": _logits(), "at": f"z{j}"}, j == top,
                         "took the largest probability's class (or the true class) as the largest component")
 
 
 def _sum_choice(rng: random.Random) -> Choice:
     said = rng.choice((0, 1))
-    parts = ", ".join(m(f"∂L/∂z{j}") for j in CLASSES[:-1]) + f" and {m(f'∂L/∂z{CLASSES[-1]}')}"
-    return claim_choice(f"the three components {parts} add up to {m(str(said))}",
+    return claim_choice(f"the three components of ∂L/∂z add up to {m(str(said))}",
                         {"kind": "sum", "of": "L", "wrt": _logits(), "value": said, "places": 4}, said == 0,
                         "added the probabilities (they sum to 1) instead of p_k − y_k (which sum to 0)")
 
