@@ -170,6 +170,7 @@ def _softmax_closed_form(q: Any) -> None:
 
 def _softmax_statement(text: str, g: dict[int, Any], p: dict[int, Any], c: int) -> bool | None:
     """The statement's truth read from its text and decided from p − y (None: not a gradient statement)."""
+    text = text.replace("$", "")  # the maths markup's spans hold the same words
     match = re.fullmatch(r"the three components of ∂L/∂z add up to (\d)", text)
     if match:
         return abs(sum(g.values()) - int(match[1])) < 1e-20

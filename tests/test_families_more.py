@@ -252,9 +252,9 @@ def test_finite_difference_estimates(seed):
             assert "F = (L(w + ε) − L(w))/ε" in q.text and "C = (L(w + ε) − L(w − ε))/(2ε)" in q.text
             for i, o in enumerate(q.options):
                 if o.claim["kind"] == "fd-estimate":
-                    letter = "F" if o.claim["scheme"] == "forward" else "C"
-                    assert o.text == f"{letter} = {o.text.split(' = ')[1]}"
-                    assert (i in q.answer["correct"]) == (Fraction(o.text.split(" = ")[1]) == e[o.claim["scheme"]])
+                    letter, text = "F" if o.claim["scheme"] == "forward" else "C", o.text.replace("$", "")  # markup
+                    assert text == f"{letter} = {text.split(' = ')[1]}"
+                    assert (i in q.answer["correct"]) == (Fraction(text.split(" = ")[1]) == e[o.claim["scheme"]])
             continue
         kind = q.extra["scheme"]
         assert FORMULAS[kind] in q.text and "one-sided" not in q.text

@@ -18,10 +18,11 @@ from gatebp.network.slips import Slip, evaluated
 
 BCE = "-(t*log(p) + (1 - t)*log(1 - p))"
 BCE_WHERE = "binary cross-entropy, natural log"
-BCE_SHORTCUT = ("BCE with a sigmoid output: ∂L/∂z = p − t (the factors −t/p + (1 − t)/(1 − p) and "
-                "σ'(z) = p(1 − p) cancel)")
-SOFTMAX_SHORTCUT = ("softmax with cross-entropy: ∂L/∂z_k = p_k − y_k "
-                    "(p_c − 1 at the true class c, p_k elsewhere)")
+BCE_SHORTCUT = ("BCE on a sigmoid output: $∂L/∂z = p - t$, since ∂L/∂p·σ′(z) = "
+                "$(-t/p + (1 - t)/(1 - p))*p*(1 - p) = p - t$; the working uses this shortcut")
+SOFTMAX_SHORTCUT = ("softmax with cross-entropy: $∂L/∂z_k = p_k - y_k$ for every class k (y is the one-hot "
+                    "target), since the softmax Jacobian turns the −1/p_c of −ln p_c into $p_c - 1$ at the "
+                    "true class c and p_k elsewhere; the working uses this shortcut")
 CLASSES = (1, 2, 3)
 
 
@@ -44,15 +45,16 @@ def mse_line(out: str, value: sp.Expr, *, half: bool) -> str:
     """The working line for the loss's own derivative."""
     from gatebp.network.steps import equals
 
-    rule = f"{out} − t" if half else f"2({out} − t)"
-    return f"squared error: ∂L/∂{out} = {rule} {equals(value)}"
+    name = "yhat" if out == "ŷ" else out
+    rule = f"{name} - t" if half else f"2*({name} - t)"
+    return f"squared error: ${'∂L/∂' + name} = {rule} {equals(value)}$"
 
 
 def mse_factor_slip(gradient: sp.Expr, *, half: bool, out: str = "ŷ") -> Slip:
     """The 2 of a squared error lost, or a ½ forgotten: the loss's own slip."""
     if half:
-        return Slip(gradient * 2, f"forgot the ½ of the loss (used 2({out} − t) for ∂L/∂{out})")
-    return Slip(gradient / 2, f"dropped the 2 of the squared error (used {out} − t for ∂L/∂{out})")
+        return Slip(gradient * 2, f"forgot the ½ of the loss (used 2({out} − t) for ∂L/∂{out}, not {out} − t)")
+    return Slip(gradient / 2, f"dropped the 2 of the squared error (used {out} − t for ∂L/∂{out}, not 2({out} − t))")
 
 
 def mse_sign_slip(gradient: sp.Expr, out: str = "ŷ") -> Slip:
@@ -70,12 +72,12 @@ def bce_slips(p: sp.Expr, t: sp.Expr, below: sp.Expr) -> list[Slip]:
     Written from p and t (not the solver's long exact form) so evaluating them stays cheap."""
     answer = (p - t) * below
     sigma_at_p = sp.exp(-p) / (1 + sp.exp(-p)) ** 2
-    slips = [Slip(answer * p * (1 - p), "multiplied by σ'(z) = p(1 − p) again "
+    slips = [Slip(answer * p * (1 - p), "multiplied by σ′(z) = p(1 − p) again "
                                         "(the cross-entropy derivative already cancels it)"),
              Slip(-answer, "used t − p instead of p − t (a sign slip)"),
              Slip(2 * answer * p * (1 - p), "used the squared-error derivative 2(p − t)·p(1 − p)"),
              Slip(answer / (p * (1 - p)) * sigma_at_p,
-                  "used σ'(p) instead of σ'(z) (the derivative at the output, not the input)"),
+                  "used σ′(p) instead of σ′(z) (the derivative at the output, not the input)"),
              Slip(-t * (1 - p) * below, "kept only −t/p for ∂L/∂p (dropped the (1 − t) term)")]
     if below != 1:
         slips.append(Slip(p - t, "stopped at ∂L/∂z = p − t (left out the factors below z)"))

@@ -28,6 +28,7 @@ from gatebp.network.slips import Slip
 from gatebp.network.solve import forward_pass, solve
 from gatebp.questions.claims import ClaimError, Context, Verdict, decider
 from gatebp.questions.families._claimkit import claimed, exact, frac, rounding_note, spaced, valued
+from gatebp.questions.families._stems import m
 from gatebp.questions.families.base import Resample, family
 from gatebp.questions.families.common import Choice, decimal, places_for, require, solved, working
 from gatebp.questions.problem import Problem, Statements
@@ -69,20 +70,21 @@ def _gradient(context: Context) -> sp.Expr:
 @decider("fd-estimate")
 def _decide_estimate(claim: Mapping[str, Any], context: Context) -> Verdict:
     value = estimate(_graph(context), str(claim["scheme"]), exact(claim["eps"]))
-    return Verdict(value == exact(claim["value"]), f"the {claim['scheme']} difference gives {decimal(value)}")
+    return Verdict(value == exact(claim["value"]), f"the {claim['scheme']} difference gives {m(decimal(value))}")
 
 
 @decider("fd-error")
 def _decide_error(claim: Mapping[str, Any], context: Context) -> Verdict:
     value = estimate(_graph(context), str(claim["scheme"]), exact(claim["eps"])) - _gradient(context)
     g = _gradient(context)
-    return Verdict(value == exact(claim["value"]), f"estimate − ∂L/∂w = {decimal(value + g)} − {_paren(g)} = {decimal(value)}")
+    worked = m(f"{decimal(value + g)} - {_paren(g)} = {decimal(value)}")
+    return Verdict(value == exact(claim["value"]), f"estimate − ∂L/∂w = {worked}")
 
 
 @decider("fd-exact")
 def _decide_exact(claim: Mapping[str, Any], context: Context) -> Verdict:
     value, g = estimate(_graph(context), str(claim["scheme"]), exact(claim["eps"])), _gradient(context)
-    return Verdict(value == g, f"the {claim['scheme']} estimate is {decimal(value)} and ∂L/∂w = {decimal(g)}")
+    return Verdict(value == g, f"the {claim['scheme']} estimate is {m(decimal(value))} and {m(f'∂L/∂w = {decimal(g)}')}")
 
 
 @decider("fd-error-ratio")
@@ -92,10 +94,11 @@ def _decide_ratio(claim: Mapping[str, Any], context: Context) -> Verdict:
     before = estimate(_graph(context), str(claim["scheme"]), eps) - g
     after = estimate(_graph(context), str(claim["scheme"]), eps / 2) - g
     if before == 0:
-        return Verdict(False, f"the {claim['scheme']} estimate has no error at ε = {decimal(eps)}")
+        return Verdict(False, f"the {claim['scheme']} estimate has no error at {m(f'epsilon = {decimal(eps)}')}")
     ratio = after / before
-    return Verdict(ratio == exact(claim["ratio"]), f"the {claim['scheme']} error is {decimal(before)} at ε = "
-                   f"{decimal(eps)} and {decimal(after)} at ε = {decimal(eps / 2)}: a ratio of {_ratio_text(ratio)}")
+    return Verdict(ratio == exact(claim["ratio"]), f"the {claim['scheme']} error is {m(decimal(before))} at "
+                   f"{m(f'epsilon = {decimal(eps)}')} and {m(decimal(after))} at {m(f'epsilon = {decimal(eps / 2)}')}: "
+                   f"a ratio of {m(_ratio_text(ratio))}")
 
 
 @decider("fd-closer")
@@ -104,7 +107,8 @@ def _decide_closer(claim: Mapping[str, Any], context: Context) -> Verdict:
     errors = {s: abs(estimate(_graph(context), s, eps) - g) for s in ("forward", "central")}
     other = "forward" if claim["closer"] == "central" else "central"
     return Verdict(errors[str(claim["closer"])] < errors[other],
-                   f"|forward − ∂L/∂w| = {decimal(errors['forward'])}, |central − ∂L/∂w| = {decimal(errors['central'])}")
+                   f"|forward − ∂L/∂w| = {m(decimal(errors['forward']))}, "
+                   f"|central − ∂L/∂w| = {m(decimal(errors['central']))}")
 
 
 def _paren(value: sp.Expr) -> str:
@@ -124,27 +128,28 @@ def _network(rng: random.Random, marks: int) -> tuple[dict[str, Fraction], dict[
     if marks == 1:
         values = {"x": Fraction(rng.choice((-3, -2, -1, 1, 2, 3))), "t": t,
                   "w": Fraction(rng.choice((-4, -3, -2, -1, 1, 2, 3, 4)), 2)}
-        return values, {"y": "w*x", "L": "(y - t)**2"}, "ŷ = w·x and the loss L = (ŷ − t)²"
+        return values, {"y": "w*x", "L": "(y - t)**2"}, f"{m('yhat = w*x')} and the loss {m('L = (yhat - t)**2')}"
     values = {"x": Fraction(rng.choice((-2, -1, 1, 2))), "t": t, "w": Fraction(rng.choice((-2, -1, 1, 2)))}
-    return values, {"h": "w*x", "y": "w*h", "L": "(y - t)**2/2"}, "h = w·x, ŷ = w·h and the loss L = ½(ŷ − t)²"
+    model = f"{m('h = w*x')}, {m('yhat = w*h')} and the loss {m('L = (yhat - t)**2/2')}"
+    return values, {"h": "w*x", "y": "w*h", "L": "(y - t)**2/2"}, model
 
 
 def _given(values: dict[str, Fraction]) -> str:
-    return f"x = {decimal(sp.Rational(str(values['x'])))}, t = {decimal(sp.Rational(str(values['t'])))} and " \
-           f"w = {decimal(sp.Rational(str(values['w'])))}"
+    x, t, w = (decimal(sp.Rational(str(values[k]))) for k in ("x", "t", "w"))
+    return f"{m(f'x = {x}')}, {m(f't = {t}')} and {m(f'w = {w}')}"
 
 
 def _lines(graph: Graph) -> list[str]:
     """The three loss values and both estimates, as a student computes them."""
     w = sp.Rational(str(graph.values["w"]))
     at = {shift: loss_at(graph, w + shift) for shift in (-EPS, 0, EPS)}
-    return [f"L(w − ε) = L({decimal(w - EPS)}) = {decimal(at[-EPS])}",
-            f"L(w) = L({decimal(w)}) = {decimal(at[0])}",
-            f"L(w + ε) = L({decimal(w + EPS)}) = {decimal(at[EPS])}",
-            f"forward: (L(w + ε) − L(w))/ε = {decimal(at[EPS] - at[0])}/{decimal(EPS)} = "
-            f"{decimal(estimate(graph, 'forward', EPS))}",
-            f"central: (L(w + ε) − L(w − ε))/(2ε) = {decimal(at[EPS] - at[-EPS])}/{decimal(2 * EPS)} = "
-            f"{decimal(estimate(graph, 'central', EPS))}"]
+    forward = m(f"{decimal(at[EPS] - at[0])}/{decimal(EPS)} = {decimal(estimate(graph, 'forward', EPS))}")
+    central = m(f"{decimal(at[EPS] - at[-EPS])}/{decimal(2 * EPS)} = {decimal(estimate(graph, 'central', EPS))}")
+    return [f"L(w − ε) = L({m(decimal(w - EPS))}) = {m(decimal(at[-EPS]))}",
+            f"L(w) = L({m(decimal(w))}) = {m(decimal(at[0]))}",
+            f"L(w + ε) = L({m(decimal(w + EPS))}) = {m(decimal(at[EPS]))}",
+            f"forward: {FORMULA['forward']} = {forward}",
+            f"central: {FORMULA['central']} = {central}"]
 
 
 def _estimate_slips(graph: Graph, scheme: str, g: sp.Expr) -> list[Slip]:
@@ -180,6 +185,7 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     if g == 0 or estimate(graph, "central", EPS) == 0 or estimate(graph, "forward", EPS) == 0:
         raise Resample("a zero gradient or estimate")
     intro = f"A model computes {model}, with {_given(values)}."
+    ending = " is ____" if qtype == "NAT" else " is"
     if qtype == "MSQ":
         return Problem(topic=TOPIC, marks=marks, graph=graph, extra={"eps": frac(EPS)},
                        statements=lambda r: _statements(r, graph, g, intro, marks))
@@ -188,12 +194,14 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     if asked == "error":
         answer, slips = estimate(graph, scheme, EPS) - g, _error_slips(graph, scheme, g)
         ask = (f"Let E = ({NAMES[scheme]} estimate) − (backprop value), where the {NAMES[scheme]} estimate of ∂L/∂w "
-               f"is {FORMULA[scheme]} with ε = 0.1 and the backprop value is the exact ∂L/∂w. What is E?")
+               f"is {FORMULA[scheme]} with {m('epsilon = 0.1')} and the backprop value is the exact ∂L/∂w. "
+               f"The value of E{ending}")
     else:
         answer, slips = estimate(graph, scheme, EPS), _estimate_slips(graph, scheme, g)
-        ask = f"With ε = 0.1, what is the {NAMES[scheme]} estimate {FORMULA[scheme]} of ∂L/∂w?"
+        ask = (f"With {m('epsilon = 0.1')}, the value of the {NAMES[scheme]} estimate {FORMULA[scheme]} "
+               f"of ∂L/∂w{ending}")
     places = places_for(answer, 3)
-    steps = working(solution) + _lines(graph) + ([f"E = {decimal(answer + g)} − {_paren(g)} = {decimal(answer)}"]
+    steps = working(solution) + _lines(graph) + ([m(f"E = {decimal(answer + g)} - {_paren(g)} = {decimal(answer)}")]
                                                   if asked == "error" else [])
     slips = spaced(answer, slips, places)
     return Problem(topic=TOPIC, marks=marks, body=rounding_note(f"{intro} {ask}", answer, slips, places, qtype),
@@ -212,39 +220,41 @@ def _statements(rng: random.Random, graph: Graph, g: sp.Expr, intro: str, marks:
     if marks == 2:
         typical = abs(forward - g) > abs(central - g)  # rarely the forward error is the smaller: no such claim then
         pool += [_closer(rng)] if typical else []
-        pool += [valued("C − g = {}", central - g, Slip(g - central, "subtracted the other way (g − C)"), rng,
+        pool += [valued("$C - g = {}$", central - g, Slip(g - central, "subtracted the other way (g − C)"), rng,
                         fmt=decimal, claim=lambda v: {"kind": "fd-error", "scheme": "central", "eps": frac(EPS),
                                                       "value": frac(v)})]
     choices = rng.sample(pool, 4)
     require(any(c.correct for c in choices) and not all(c.correct for c in choices), "all four alike")
-    body = (f"{intro} Let g = ∂L/∂w be the exact (backprop) derivative, and with ε = 0.1 let "
-            f"F = (L(w + ε) − L(w))/ε be the forward-difference estimate and C = (L(w + ε) − L(w − ε))/(2ε) the "
-            f"central-difference estimate of g. Which of the following statements is/are correct?")
+    body = (f"{intro} Let {m('g = ∂L/∂w')} be the exact (backprop) derivative, and with {m('epsilon = 0.1')} let "
+            f"F = (L(w + ε) − L(w))/ε be the forward-difference (one-sided, forward) estimate and "
+            f"C = (L(w + ε) − L(w − ε))/(2ε) the central-difference estimate of g. "
+            f"Which of the following statements is/are correct?")
     return Statements(body=body, choices=choices, steps=_msq_steps(graph, g), graph=graph)
 
 
 def _msq_steps(graph: Graph, g: sp.Expr) -> list[str]:
     half = EPS / 2
     errors = {s: (estimate(graph, s, EPS) - g, estimate(graph, s, half) - g) for s in ("forward", "central")}
-    return [f"backprop: g = ∂L/∂w = {decimal(g)}", *_lines(graph),
-            f"errors at ε = 0.1: F − g = {decimal(errors['forward'][0])}, C − g = {decimal(errors['central'][0])}",
-            f"errors at ε = 0.05: F − g = {decimal(errors['forward'][1])}, C − g = {decimal(errors['central'][1])}",
+    forward, central = errors["forward"], errors["central"]
+    return [f"backprop: {m(f'g = ∂L/∂w = {decimal(g)}')}", *_lines(graph),
+            f"errors at {m('epsilon = 0.1')}: {m(f'F - g = {decimal(forward[0])}')}, {m(f'C - g = {decimal(central[0])}')}",
+            f"errors at {m('epsilon = 0.05')}: {m(f'F - g = {decimal(forward[1])}')}, {m(f'C - g = {decimal(central[1])}')}",
             "The forward error is ½L''(w)·ε + (terms in ε², ε³); the central one has no ε term: "
             "(L'''(w)/6)·ε² + …, which is 0 for a quadratic loss."]
 
 
 def _value(rng: random.Random, scheme: str, truth: sp.Expr, slip: Slip) -> Choice:
     letter = "F" if scheme == "forward" else "C"
-    return valued(f"{letter} = {{}}", truth, slip, rng, fmt=decimal,
+    return valued(f"${letter} = {{}}$", truth, slip, rng, fmt=decimal,
                   claim=lambda v: {"kind": "fd-estimate", "scheme": scheme, "eps": frac(EPS), "value": frac(v)})
 
 
 def _exactness(rng: random.Random, central_exact: bool) -> Choice:
     """'C = g exactly' (true for a quadratic loss only), or 'F = g exactly' (never here)."""
     if rng.random() < 0.5:
-        return claimed("C = g exactly", {"kind": "fd-exact", "scheme": "central", "eps": frac(EPS)}, central_exact,
+        return claimed("$C = g$ exactly", {"kind": "fd-exact", "scheme": "central", "eps": frac(EPS)}, central_exact,
                        "assumed the central difference is exact for every loss (only up to a quadratic)")
-    return claimed("F = g exactly", {"kind": "fd-exact", "scheme": "forward", "eps": frac(EPS)}, False,
+    return claimed("$F = g$ exactly", {"kind": "fd-exact", "scheme": "forward", "eps": frac(EPS)}, False,
                    "forgot that the forward difference is off by about ½L''(w)·ε")
 
 
@@ -256,7 +266,8 @@ def _halving(rng: random.Random, scheme: str) -> Choice:
     word = {sp.Rational(1, 2): "half", sp.Rational(1, 4): "a quarter"}[ratio]
     mistake = ("gave the forward difference the central one's second-order error" if scheme == "forward"
                else "took the central difference's error as first order in ε (it is second order)")
-    return claimed(f"with ε = 0.05 instead of 0.1, the error {letter} − g becomes exactly {word} as large",
+    return claimed(f"with {m('epsilon = 0.05')} instead of {m('0.1')}, the error {m(f'{letter} - g')} becomes "
+                   f"exactly {word} as large",
                    {"kind": "fd-error-ratio", "scheme": scheme, "eps": frac(EPS), "ratio": frac(ratio)},
                    ratio == right, mistake)
 

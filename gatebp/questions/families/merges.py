@@ -23,16 +23,14 @@ from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, backprop_slips
 from gatebp.network.solve import solve
 from gatebp.network.steps import Path, Solution
+from gatebp.questions.families._stems import equations, fig, m, marked, spanned, value_of, values
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import (
     Choice,
     apart,
     asked,
     claim_choice,
-    computes,
     distinct,
-    figure,
-    given,
     quantity_choice,
     require,
     rounded_note,
@@ -90,29 +88,33 @@ def merge_slips(template: Template, solution: Solution) -> list[Slip]:
     slips.append(Slip(sp.Mul(*(p.product for p in solution.paths)),
                       "multiplied the path contributions instead of adding them at the merge"))
     if template.square is not None:
-        slips.append(Slip(solution.exact / 2, f"forgot the 2 in ∂L/∂{template.square} = 2{template.square}"))
-    return slips + [Slip(-solution.exact, "made a sign slip with a negative value")]
+        square = template.square
+        slips.append(Slip(solution.exact / 2, f"forgot the 2 in {m(f'∂L/∂{square} = 2*{square}')}"))
+    return marked(slips + [Slip(-solution.exact, "made a sign slip with a negative value")])
 
 
 @family(TOPIC, "Sums at merges: a variable used twice", ("NAT", "MCQ", "MSQ"), (1, 2))
 def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     template, graph, solution = _draw(rng, marks)
-    body = asked(f"A scalar L is computed as {computes(graph)}, at {given(graph)}. What is ∂L/∂{template.wrt}?",
-                 qtype, solution.exact, 0)
+    body = asked(_body(graph, value_of(f"∂L/∂{template.wrt}", qtype)), qtype, solution.exact, 0)
     return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, steps=working(solution),
                    slips=merge_slips(template, solution), graph=graph, find=graph.find, places=0,
                    statements=lambda r: _statements(r, template, graph, solution))
 
 
+def _body(graph: Graph, ask: str) -> str:
+    return f"A scalar L is computed as {equations(graph)}, at {values(graph)}. {ask}"
+
+
 def _route(path: Path) -> str:
-    return " ← ".join(path.names)
+    return m(" <- ".join(path.names))
 
 
 def _count_choice(rng: random.Random, wrt: str, count: int) -> Choice:
     """"N paths lead from x to L": the true count, or one fewer (a use of x missed)."""
     said = count if rng.random() < 0.5 else count - 1
     noun = "path leads" if said == 1 else "paths lead"
-    return claim_choice(f"{said} {noun} from {wrt} to L", {"kind": "paths", "of": "L", "wrt": wrt, "count": said},
+    return claim_choice(f"{said} {noun} from {m(wrt)} to {m('L')}", {"kind": "paths", "of": "L", "wrt": wrt, "count": said},
                         said == count, f"missed one of the {count} uses of {wrt} on the way to L")
 
 
@@ -122,7 +124,7 @@ def _path_choice(rng: random.Random, wrt: str, solution: Solution) -> Choice:
     wrong = rng.random() < 0.5 and apart(float(solution.exact), float(path.product))
     value = solution.exact if wrong else path.product
     claim = {"kind": "path", "of": "L", "wrt": wrt, "route": list(path.names), "value": float(value), "places": 4}
-    return Choice(f"the path {_route(path)} contributes {figure(value)}", not wrong,
+    return Choice(f"the path {_route(path)} contributes {fig(value)}", not wrong,
                   float(value), "gave the whole gradient (the sum over paths) as one path's share" if wrong else None,
                   claim=claim)
 
@@ -133,13 +135,12 @@ def _statements(rng: random.Random, template: Template, graph: Graph, solution: 
     distinct([solution.exact, second.exact])
     own = [s for s in merge_slips(template, solution) if "sign" not in s.mistake]
     theirs = [s for s in merge_slips(template, second) if "sign" not in s.mistake and s.value != second.exact]
-    choices = [quantity_choice(f"∂L/∂{wrt}", {"of": "L", "wrt": wrt}, solution.exact, rng.choice(own), rng),
-               quantity_choice(f"∂L/∂{other}", {"of": "L", "wrt": other}, second.exact,
-                               rng.choice(theirs) if theirs else None, rng),
+    choices = [spanned(quantity_choice(f"∂L/∂{wrt}", {"of": "L", "wrt": wrt}, solution.exact, rng.choice(own), rng)),
+               spanned(quantity_choice(f"∂L/∂{other}", {"of": "L", "wrt": other}, second.exact,
+                                       rng.choice(theirs) if theirs else None, rng)),
                _count_choice(rng, wrt, len(solution.paths)), _path_choice(rng, wrt, solution)]
     require(any(c.correct for c in choices) and not all(c.correct for c in choices), "one truth value only")
-    body = (f"A scalar L is computed as {computes(graph)}, at {given(graph)}. "
-            f"Which statements about its gradients are true?")
-    steps = working(solution) + [f"for {other}: {s.text}" for s in second.steps if s.kind in ("path", "sum")] + [
-        f"∂L/∂{other} = {second.exact}"]
+    body = _body(graph, "Which of the following statements about its gradients is/are correct?")
+    steps = working(solution) + [f"for {m(other)}: {s.text}" for s in second.steps if s.kind in ("path", "sum")] + [
+        m(f"∂L/∂{other} = {second.exact}")]
     return Statements(body=rounded_note(body, choices), choices=choices, steps=steps, graph=graph, find=graph.find)

@@ -27,6 +27,7 @@ from gatebp.gate.question import QuestionType
 from gatebp.network.slips import Slip
 from gatebp.questions.claims import Context, Verdict, decider, rounds_to
 from gatebp.questions.families._claimkit import claimed, exact, frac, rounding_note, spaced, valued
+from gatebp.questions.families._stems import m, value_of
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import Choice, places_for, rational, require, shown
 from gatebp.questions.problem import Problem, Statements
@@ -42,7 +43,7 @@ def true_rule(act: str, f: sp.Expr) -> sp.Expr:
 
 
 def rule_text(act: str) -> str:
-    return "σ'(z) = f(1 − f)" if act == "sigmoid" else "tanh'(z) = 1 − f²"
+    return f"σ'(z) = {m('f*(1 - f)')}" if act == "sigmoid" else f"tanh'(z) = {m('1 - f**2')}"
 
 
 def local_slips(act: str, f: sp.Expr) -> list[Slip]:
@@ -84,8 +85,8 @@ def _value_holds(claim: Mapping[str, Any], truth: sp.Expr) -> bool:
 @decider("output-derivative")
 def _decide_derivative(claim: Mapping[str, Any], context: Context) -> Verdict:
     truth = derivative_at(str(claim["activation"]), str(claim["output"]))
-    return Verdict(_value_holds(claim, truth), f"at the input where f = {shown(exact(claim['output']))}, "
-                   f"f'(z) = {shown(truth)}")
+    output = shown(exact(claim["output"]))
+    return Verdict(_value_holds(claim, truth), f"at the input where {m('f = ' + output)}, f'(z) = {m(shown(truth))}")
 
 
 @decider("input-sign")
@@ -93,8 +94,9 @@ def _decide_sign(claim: Mapping[str, Any], context: Context) -> Verdict:
     z = input_for(str(claim["activation"]), str(claim["output"]))
     sign = "positive" if z > 0 else "negative"
     centre = CENTRE[str(claim["activation"])]
-    return Verdict(sign == claim["sign"], f"f = {shown(exact(claim['output']))} is {'above' if z > 0 else 'below'} "
-                   f"f(0) = {shown(centre)}, so z = {shown(z)} is {sign}")
+    output = m("f = " + shown(exact(claim["output"])))
+    return Verdict(sign == claim["sign"], f"{output} is {'above' if z > 0 else 'below'} "
+                   f"f(0) = {m(shown(centre))}, so {m('z = ' + shown(z))} is {sign}")
 
 
 @decider("derivative-compare")
@@ -102,16 +104,17 @@ def _decide_compare(claim: Mapping[str, Any], context: Context) -> Verdict:
     act = str(claim["activation"])
     mine, theirs = derivative_at(act, str(claim["output"])), derivative_at(act, str(claim["other"]))
     relation = "equal" if theirs == mine else "smaller" if theirs < mine else "larger"
-    return Verdict(relation == claim["relation"], f"the output {shown(exact(claim['other']))} gives f' = "
-                   f"{shown(theirs)} against {shown(mine)} for {shown(exact(claim['output']))}")
+    other, output = m(shown(exact(claim["other"]))), m(shown(exact(claim["output"])))
+    return Verdict(relation == claim["relation"], f"the output {other} gives f' = {m(shown(theirs))} against "
+                   f"{m(shown(mine))} for {output}")
 
 
 @decider("output-weight-gradient")
 def _decide_weight(claim: Mapping[str, Any], context: Context) -> Verdict:
     local = derivative_at(str(claim["activation"]), str(claim["output"]))
     truth = exact(claim["upstream"]) * local * exact(claim["x"])
-    return Verdict(_value_holds(claim, truth), f"∂L/∂w = ∂L/∂f · f'(z) · x = "
-                   f"{_product(exact(claim['upstream']), local, exact(claim['x']))} = {shown(truth)}")
+    product = _product(exact(claim["upstream"]), local, exact(claim["x"]))
+    return Verdict(_value_holds(claim, truth), f"{m('∂L/∂w')} = ∂L/∂f·f'(z)·x = {m(f'{product} = {shown(truth)}')}")
 
 
 # ---- the family ---------------------------------------------------------------------------------
@@ -129,8 +132,8 @@ def draw(rng: random.Random, marks: int) -> tuple[str, Fraction]:
 
 
 def _unit(act: str) -> str:
-    return ("sigmoid unit f = σ(z), σ(z) = 1/(1 + e^(−z))," if act == "sigmoid"
-            else "tanh unit f = tanh(z)")
+    return (f"sigmoid unit {m('f = sigmoid(z)')}, where σ(z) = 1/(1 + e^(−z))," if act == "sigmoid"
+            else f"tanh unit {m('f = tanh(z)')}")
 
 
 @family(TOPIC, "An activation's derivative from its output value", ("NAT", "MCQ", "MSQ"), (1, 2), group="paper")
@@ -151,9 +154,10 @@ def _local(act: str, f: sp.Expr, qtype: QuestionType) -> Problem:
     require(answer != 0)
     places = places_for(answer, 3)
     slips = spaced(answer, local_slips(act, f), places)
-    body = (f"A {_unit(act)} outputs f = {shown(f)} for some input z (z is not given). "
-            f"What is the derivative df/dz at that input?")
-    steps = [f"{rule_text(act)}, written with the output f", f"= {_shown(act, f)} = {shown(answer)}"]
+    ending = " is ____" if qtype == "NAT" else " is"
+    body = (f"A {_unit(act)} outputs {m('f = ' + shown(f))} for some input z (z is not given). "
+            f"The value of the derivative df/dz at that input{ending}")
+    steps = [f"{rule_text(act)}, written with the output f", f"= {m(f'{_shown(act, f)} = {shown(answer)}')}"]
     return Problem(topic=TOPIC, marks=1, body=rounding_note(body, answer, slips, places, qtype), exact=answer,
                    steps=steps, slips=slips, places=places)
 
@@ -169,17 +173,18 @@ def _to_weight(rng: random.Random, act: str, f: sp.Expr, qtype: QuestionType) ->
               Slip(upstream * f * x, "used f itself as the derivative of the activation")]
     places = places_for(answer, 3)
     slips = spaced(answer, slips, places)
-    body = (f"In a network, a {_unit(act)} has input z = w·x + b with x = {shown(x)}. On one example the "
-            f"unit outputs f = {shown(f)} and the gradient of the loss arriving at f is "
-            f"∂L/∂f = {shown(upstream)}. What is ∂L/∂w?")
-    steps = [f"{rule_text(act)} = {_shown(act, f)} = {shown(local)}", f"∂z/∂w = x = {shown(x)}",
-             f"∂L/∂w = ∂L/∂f · f'(z) · ∂z/∂w = {_product(upstream, local, x)} = {shown(answer)}"]
+    body = (f"In a network, a {_unit(act)} has input {m('z = w*x + b')} with {m('x = ' + shown(x))}. On one "
+            f"example the unit outputs {m('f = ' + shown(f))} and the gradient of the loss arriving at f is "
+            f"{m('∂L/∂f = ' + shown(upstream))}. {value_of('∂L/∂w', qtype)}")
+    steps = [f"{rule_text(act)} = {m(f'{_shown(act, f)} = {shown(local)}')}", m(f"∂z/∂w = x = {shown(x)}"),
+             f"{m('∂L/∂w')} = ∂L/∂f·f'(z)·∂z/∂w = {m(f'{_product(upstream, local, x)} = {shown(answer)}')}"]
     return Problem(topic=TOPIC, marks=2, body=rounding_note(body, answer, slips, places, qtype), exact=answer,
                    steps=steps, slips=slips, places=places, extra={"x": shown(x), "upstream": shown(upstream)})
 
 
 def _shown(act: str, f: sp.Expr) -> str:
-    return f"{shown(f)} × (1 − {shown(f)})" if act == "sigmoid" else f"1 − ({shown(f)})²"
+    """f(1 − f) or 1 − f² with the number in, as a span's text: 0.9*(1 - 0.9), 1 - (-0.2)**2."""
+    return f"{shown(f)}*(1 - {shown(f)})" if act == "sigmoid" else f"1 - ({shown(f)})**2"
 
 
 def _statements(rng: random.Random, act: str, f: sp.Expr, marks: int) -> Statements:
@@ -192,15 +197,17 @@ def _statements(rng: random.Random, act: str, f: sp.Expr, marks: int) -> Stateme
     kinds = ["mirror", "outward", "inward"]
     rng.shuffle(kinds)
     pool = [derivative, _sign(rng, act, f)] + [c for c in (_compare(rng, act, f, k) for k in kinds) if c][:2]
-    body = f"A {_unit(act)} outputs f = {shown(f)} for some input z (z is not given)."
-    steps = [f"{rule_text(act)} = {_shown(act, f)} = {shown(local)}",
-             f"f(0) = {shown(CENTRE[act])}: f = {shown(f)} means z {'>' if f > CENTRE[act] else '<'} 0"]
+    body = f"A {_unit(act)} outputs {m('f = ' + shown(f))} for some input z (z is not given)."
+    steps = [f"{rule_text(act)} = {m(f'{_shown(act, f)} = {shown(local)}')}",
+             f"f(0) = {m(shown(CENTRE[act]))}: {m('f = ' + shown(f))} means z {'>' if f > CENTRE[act] else '<'} 0"]
     if marks == 2:
         x, upstream = rational(Fraction(rng.choice((-3, -2, 2, 3)))), rational(rng.choice(UPSTREAM))
         pool = [_weight(rng, act, f, x, upstream)] + rng.sample(pool, 3)
-        body = (f"A {_unit(act)} has input z = w·x + b with x = {shown(x)}. On one example it outputs "
-                f"f = {shown(f)} (z is not given) and the gradient of the loss arriving at f is ∂L/∂f = {shown(upstream)}.")
-        steps.append(f"∂L/∂w = ∂L/∂f · f'(z) · x = {_product(upstream, local, x)} = {shown(upstream * local * x)}")
+        body = (f"A {_unit(act)} has input {m('z = w*x + b')} with {m('x = ' + shown(x))}. On one example it "
+                f"outputs {m('f = ' + shown(f))} (z is not given) and the gradient of the loss arriving at f is "
+                f"{m('∂L/∂f = ' + shown(upstream))}.")
+        product = m(f"{_product(upstream, local, x)} = {shown(upstream * local * x)}")
+        steps.append(f"{m('∂L/∂w')} = ∂L/∂f·f'(z)·x = {product}")
     steps += [_compare_line(act, c.claim) for c in pool if c.claim and c.claim["kind"] == "derivative-compare"]
     require(len(pool) == 4 and any(c.correct for c in pool) and not all(c.correct for c in pool), "all four alike")
     return Statements(body=f"{body} Which of the following statements is/are correct?", choices=pool, steps=steps)
@@ -238,25 +245,25 @@ def _compare(rng: random.Random, act: str, f: sp.Expr, kind: str) -> Choice | No
                          f"{'1 − f' if act == 'sigmoid' else '−f'}",
                "outward": "missed that the derivative shrinks as the output nears saturation",
                "inward": f"missed that the derivative grows as the output moves toward f(0) = {shown(CENTRE[act])}"}[kind]
-    return claimed(f"An output of {shown(other)} would give {words[relation]} f = {shown(f)}",
+    return claimed(f"An output of {m(shown(other))} would give {words[relation]} {m('f = ' + shown(f))}",
                    {"kind": "derivative-compare", "activation": act, "output": frac(f), "other": frac(other),
                     "relation": relation}, relation == right, mistake)
 
 
 def _product(*values: sp.Expr) -> str:
-    """"1.5 × 0.09 × (−2)": factors as a student writes them, negatives after the first bracketed."""
-    return " × ".join(shown(v) if i == 0 or v >= 0 else f"({shown(v)})" for i, v in enumerate(values))
+    """"1.5*0.09*(-2)" for a span (1.5·0.09·(−2)): negatives after the first bracketed."""
+    return "*".join(shown(v) if i == 0 or v >= 0 else f"({shown(v)})" for i, v in enumerate(values))
 
 
 def _compare_line(act: str, claim: Mapping[str, Any]) -> str:
     other = exact(str(claim["other"]))
-    return f"an output of {shown(other)} gives {_shown(act, other)} = {shown(true_rule(act, other))}"
+    return f"an output of {m(shown(other))} gives {m(f'{_shown(act, other)} = {shown(true_rule(act, other))}')}"
 
 
 def _weight(rng: random.Random, act: str, f: sp.Expr, x: sp.Expr, upstream: sp.Expr) -> Choice:
     local = true_rule(act, f)
     slips = [Slip(upstream * local, "forgot the factor x = ∂z/∂w"),
              *(Slip(upstream * s.value * x, s.mistake) for s in local_slips(act, f)[:2])]
-    return valued("∂L/∂w = {}", upstream * local * x, rng.choice(slips), rng, fmt=shown,
+    return valued("$∂L/∂w = {}$", upstream * local * x, rng.choice(slips), rng, fmt=shown,
                   claim=lambda v: {"kind": "output-weight-gradient", "activation": act, "output": frac(f),
                                    "upstream": frac(upstream), "x": frac(x), "value": shown(v), "places": 4})

@@ -26,6 +26,7 @@ from gatebp.gate.question import QuestionType
 from gatebp.network.slips import Slip
 from gatebp.questions.claims import ClaimError, Context, Verdict, decider
 from gatebp.questions.families._claimkit import spaced, valued
+from gatebp.questions.families._stems import m
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import Choice, require
 from gatebp.questions.problem import Problem, Statements
@@ -136,13 +137,14 @@ def _units(count: int, noun: str = "unit") -> str:
 
 
 def working(sizes: Sequence[int], with_biases: bool) -> list[str]:
-    lines = [f"weights from {layer_name(sizes, i)} into {layer_name(sizes, i + 1)}: {a} × {c} = {a * c}"
+    lines = [f"weights from {layer_name(sizes, i)} into {layer_name(sizes, i + 1)}: {m(f'{a}*{c} = {a * c}')}"
              for i, (a, c) in enumerate(itertools.pairwise(sizes))]
-    lines.append(f"weights in all: {' + '.join(str(a * c) for a, c in itertools.pairwise(sizes))} = {weights(sizes)}")
-    sums = f"{' + '.join(map(str, sizes[1:]))} = {biases(sizes)}"
+    every = " + ".join(str(a * c) for a, c in itertools.pairwise(sizes))
+    lines.append(f"weights in all: {m(f'{every} = {weights(sizes)}')}")
+    sums = m(f"{' + '.join(map(str, sizes[1:]))} = {biases(sizes)}")
     if with_biases:
         lines.append(f"biases (one per hidden and output unit, none for inputs): {sums}")
-        lines.append(f"parameters = {weights(sizes)} + {biases(sizes)} = {total(sizes, True)}")
+        lines.append(f"parameters = {m(f'{weights(sizes)} + {biases(sizes)} = {total(sizes, True)}')}")
     else:
         lines.append(f"no biases, so the parameters are the {weights(sizes)} weights "
                      f"(one bias per hidden and output unit would add {sums})")
@@ -154,19 +156,20 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     """Total parameters (1 and 2 marks) or, for half the 2-mark numeric items, a widened layer."""
     sizes, with_biases = sizes_for(rng, marks), rng.random() < 0.7
     if marks == 2 and qtype != "MSQ" and rng.random() < 0.5:
-        return _widened(rng, sizes, with_biases)
+        return _widened(rng, sizes, with_biases, qtype)
     if marks == 2:
         with_biases = True
     what = "trainable parameters (weights and biases)" if with_biases else "trainable parameters"
     answer = sp.Integer(total(sizes, with_biases))
-    return Problem(topic=TOPIC, marks=marks, body=f"{describe(sizes, with_biases)} How many {what} does it have?",
+    ending = " is ____" if qtype == "NAT" else " is"
+    return Problem(topic=TOPIC, marks=marks, body=f"{describe(sizes, with_biases)} The number of {what} it has{ending}",
                    exact=answer, steps=working(sizes, with_biases),
                    slips=spaced(answer, count_slips(sizes, with_biases), 0) if qtype != "MSQ" else (), places=0,
                    statements=lambda r: _statements(r, sizes, with_biases),
                    extra={"sizes": list(sizes), "biases": with_biases})
 
 
-def _widened(rng: random.Random, sizes: list[int], with_biases: bool) -> Problem:
+def _widened(rng: random.Random, sizes: list[int], with_biases: bool, qtype: QuestionType) -> Problem:
     """How many parameters widening hidden layer `i` by `d` units adds: (in + out [+ 1])·d."""
     i, d = rng.randint(1, len(sizes) - 2), rng.randint(2, 4)
     before, after = sizes[i - 1], sizes[i + 1]
@@ -180,11 +183,11 @@ def _widened(rng: random.Random, sizes: list[int], with_biases: bool) -> Problem
                          "forgot the new units' biases" if with_biases else "gave the new units biases the network does not have"))
     name = layer_name(sizes, i)
     body = (f"{describe(sizes, with_biases)} If {name} is widened from {sizes[i]} to {sizes[i] + d} units, "
-            f"all else unchanged, how many trainable parameters are added?")
+            f"all else unchanged, the number of trainable parameters added is{' ____' if qtype == 'NAT' else ''}")
     steps = [f"each new unit in {name} gets {_units(before, 'incoming weight')} (one per unit of {layer_name(sizes, i - 1)})",
              f"and {_units(after, 'outgoing weight')} (one per unit of {layer_name(sizes, i + 1)})"
              + (", plus its own bias" if with_biases else " (no biases)"),
-             f"added: ({before} + {after}{' + 1' if with_biases else ''}) × {d} = {answer}"]
+             "added: " + m(f"({before} + {after}{' + 1' if with_biases else ''})*{d} = {answer}")]
     return Problem(topic=TOPIC, marks=2, body=body, exact=answer, steps=steps, slips=spaced(answer, slips, 0),
                    places=0, extra={"sizes": list(sizes), "biases": with_biases, "widen": {"layer": i, "by": d}})
 
@@ -215,6 +218,6 @@ def _statements(rng: random.Random, sizes: list[int], with_biases: bool) -> Stat
     ]
     require(any(c.correct for c in choices) and not all(c.correct for c in choices), "all four alike")
     body = f"{describe(sizes, with_biases)} Which of the following statements is/are correct?"
-    steps = working(sizes, with_biases) + [f"output layer: {sizes[-2]} × {sizes[-1]}"
-                                           + (f" + {sizes[-1]} = {out_params}" if with_biases else f" = {out_params}")]
+    layer = f"{sizes[-2]}*{sizes[-1]}" + (f" + {sizes[-1]}" if with_biases else "")
+    steps = working(sizes, with_biases) + [f"output layer: {m(f'{layer} = {out_params}')}"]
     return Statements(body=body, choices=choices, steps=steps)

@@ -21,14 +21,13 @@ from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
 from gatebp.network.steps import Solution
+from gatebp.questions.families._stems import RELU_DEFINED, equations, m, spanned, sym, value_of, values
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import (
     Choice,
     asked,
     claim_choice,
-    computes,
     distinct,
-    given,
     nonzero,
     quantity_choice,
     require,
@@ -39,7 +38,6 @@ from gatebp.questions.families.common import (
 from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "relu-gate"
-WHERE = "where ReLU(z) = max(0, z) and ReLU'(0) = 0"
 Values = dict[str, int]
 
 
@@ -91,11 +89,14 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     graph, solution = solved(values, nodes, Find("y", "w1"))
     chain = Chain(values, marks)
     places = 0
-    body = asked(f"A network computes {computes(graph)} with {given(graph)}, {WHERE}. What is ∂y/∂w1?",
-                 qtype, solution.exact, places)
+    body = asked(_body(graph, value_of("∂y/∂w1", qtype)), qtype, solution.exact, places)
     return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, steps=working(solution),
                    slips=chain.slips("w1"), graph=graph, find=graph.find, places=places,
                    statements=lambda r: _statements(r, graph, solution, chain))
+
+
+def _body(graph: Graph, ask: str) -> str:
+    return f"A network computes {equations(graph)}. The given values are {values(graph)}, {RELU_DEFINED}. {ask}"
 
 
 class Chain:
@@ -124,11 +125,13 @@ class Chain:
         """The working for a statement's quantity, from the sensitivity the walk already found."""
         v, z = self.v, ("z" if self.marks == 1 else "z1")
         if wrt == "w2" and self.marks == 1:
-            return f"∂y/∂w2 = h = {self.value(wrt)}"
+            return m(f"∂y/∂w2 = h = {self.value(wrt)}")
         if wrt == "w2":
-            return f"∂y/∂w2 = δ(z2)·h1 = {v['w3'] * self.gates[1]} × {max(self.zs[0], 0)} = {self.value(wrt)}"
+            product = f"{v['w3'] * self.gates[1]}*{max(self.zs[0], 0)} = {self.value(wrt)}"
+            return f"{m('∂y/∂w2')} = δ(z₂)·h₁ = {m(product)}"
         own = {"w1": v["x"], "x": v["w1"], "b": 1}[wrt]
-        return f"∂y/∂{wrt} = δ({z})·∂{z}/∂{wrt} = {self.upstream()} × {_factor(own)} = {self.value(wrt)}"
+        product = f"{_factor(self.upstream())}*{_factor(own)} = {self.value(wrt)}"
+        return f"{m(f'∂y/∂{wrt}')} = δ({sym(z)})·∂{sym(z)}/∂{sym(wrt)} = {m(product)}"
 
     def slips(self, wrt: str) -> list[Slip]:
         return [s for s in self._slips(wrt) if s.value != self.value(wrt)]
@@ -176,9 +179,10 @@ def _gate_choice(rng: random.Random, chain: Chain, unit: int) -> Choice:
     pre = "z" if chain.marks == 1 else f"z{unit}"
     said_open = rng.random() < 0.5
     is_open = chain.gates[unit - 1] == 1
-    text = f"The ReLU gate on {name} is {'open' if said_open else 'closed'} ({pre} {'>' if said_open else '≤'} 0)"
+    state = f"open ({m(pre)} > 0)" if said_open else f"closed ({m(pre + ' ≤ 0')})"
+    text = f"The ReLU gate on {m(name)} is {state}"
     return claim_choice(text, {"kind": "gate", "unit": name, "pre": pre, "open": said_open},
-                        said_open == is_open, f"misread the sign of {pre} = {chain.zs[unit - 1]}")
+                        said_open == is_open, f"misread the sign of {m(f'{pre} = {chain.zs[unit - 1]}')}")
 
 
 def _statements(rng: random.Random, graph: Graph, solution: Solution, chain: Chain) -> Statements:
@@ -187,10 +191,10 @@ def _statements(rng: random.Random, graph: Graph, solution: Solution, chain: Cha
     choices = [_gate_choice(rng, chain, rng.randint(1, chain.marks))]
     for wrt in targets:
         slips = chain.slips(wrt)
-        choices.append(quantity_choice(f"∂y/∂{wrt}", {"of": "y", "wrt": wrt},
-                                       sp.Integer(chain.value(wrt)), rng.choice(slips) if slips else None, rng))
+        choices.append(spanned(quantity_choice(f"∂y/∂{wrt}", {"of": "y", "wrt": wrt}, sp.Integer(chain.value(wrt)),
+                                               rng.choice(slips) if slips else None, rng)))
     require(any(c.correct for c in choices), "no true statement")
-    body = f"A network computes {computes(graph)} with {given(graph)}, {WHERE}. Which statements are true?"
+    body = _body(graph, "Which of the following statements is/are correct?")
     steps = working(solution) + [chain.line(t) for t in targets if t != "w1"]
     return Statements(body=rounded_note(body, choices), choices=choices, steps=steps,
                       graph=graph)

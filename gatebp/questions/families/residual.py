@@ -21,22 +21,19 @@ from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, ignored_gate
 from gatebp.network.solve import solve
 from gatebp.network.steps import Solution
+from gatebp.questions.families._stems import RELU_DEFINED, equations, eqv, fig, m, marked, spanned, value_of, values
 from gatebp.questions.families.base import Resample, family
 from gatebp.questions.families.common import (
     Choice,
     apart,
     asked,
     claim_choice,
-    computes,
     distinct,
-    figure,
-    given,
     nonzero,
     pick_statements,
     quantity_choice,
     rounded_note,
     solved,
-    stated,
     working,
 )
 from gatebp.questions.losses import mse_factor_slip, squared_error
@@ -45,7 +42,6 @@ from gatebp.questions.problem import Problem, Statements
 TOPIC = "residual"
 DROP_IDENTITY = "dropped the identity path (the 1 in ∂h/∂x = 1 + ∂F/∂x)"
 DROP_F = "dropped the path through F (kept only the skip connection)"
-WHERE = "where ReLU(z) = max(0, z) and ReLU'(0) = 0"
 
 
 def _block(rng: random.Random, marks: int) -> tuple[dict[str, int], dict[str, str], str]:
@@ -76,12 +72,13 @@ def _slips(solution: Solution, top: str) -> list[Slip]:
              *ignored_gate(solution)]
     if top == "L":
         slips.append(mse_factor_slip(gradient, half=False, out="h"))
-    return slips + [Slip(-gradient, "made a sign slip with a negative weight")]
+    return marked(slips + [Slip(-gradient, "made a sign slip with a negative weight")])
 
 
 def _body(graph: Graph, ask: str) -> str:
-    return (f"A residual block computes {computes(graph)} (so h = x + F(x)) with {given(graph)}, {WHERE}. "
-            f"{ask}")
+    """The block, its branch F and the given values; the skip connection is the x in h = x + f."""
+    return (f"A residual block computes {equations(graph)}, so that h = x + F(x) with the branch "
+            f"F(x) = {m('f')}. The given values are {values(graph)}, {RELU_DEFINED}. {ask}")
 
 
 @family(TOPIC, "Residual block h = x + F(x): identity and F paths", ("NAT", "MCQ", "MSQ"), (1, 2))
@@ -95,7 +92,7 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
         raise Resample("(too often) a closed gate")
     if abs(solution.exact - identity) == abs(identity):
         raise Resample("∂F/∂x = ±1: dropping either path gives the same number")
-    body = asked(_body(graph, f"What is ∂{top}/∂x?"), qtype, solution.exact, 0, _slips(solution, top))
+    body = asked(_body(graph, value_of(f"∂{top}/∂x", qtype)), qtype, solution.exact, 0, _slips(solution, top))
     return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, steps=working(solution),
                    slips=_slips(solution, top), graph=graph, find=graph.find, places=0,
                    statements=lambda r: _statements(r, graph, solution, top))
@@ -109,7 +106,7 @@ def _share_choice(rng: random.Random, top: str, solution: Solution, identity: sp
     wrong = rng.random() < 0.5 and apart(float(slips[0].number), float(share))
     value = slips[0].value if wrong else share
     claim = {"kind": "share", "of": top, "wrt": "x", "through": "f", "value": float(value), "places": 4}
-    return Choice(f"the path through F contributes {figure(value)} to ∂{top}/∂x", not wrong,
+    return Choice(f"the path through F contributes {fig(value)} to {m(f'∂{top}/∂x')}", not wrong,
                   float(value), slips[0].mistake if wrong else None, claim=claim)
 
 
@@ -119,7 +116,7 @@ def _skip_choice(rng: random.Random, top: str, identity: sp.Expr) -> Choice:
     wrong = rng.random() < 0.5
     value = sp.S.One if wrong else identity
     claim = {"kind": "path", "of": top, "wrt": "x", "route": route, "value": float(value), "places": 4}
-    text = f"the skip path {' ← '.join(route)} contributes {figure(value)} to ∂{top}/∂x"
+    text = f"the skip path {m(' <- '.join(route))} contributes {fig(value)} to {m(f'∂{top}/∂x')}"
     return Choice(text,
                   not wrong, float(value), "took the skip path's share as 1 (forgot the upstream δ(h))" if wrong
                   else None, claim=claim)
@@ -128,10 +125,11 @@ def _skip_choice(rng: random.Random, top: str, identity: sp.Expr) -> Choice:
 def _gate_choice(rng: random.Random, graph: Graph, solution: Solution) -> Choice:
     unit = "f" if "r" not in graph.names() else "r"
     said_open = rng.random() < 0.5
-    is_open = bool(solution.forward["u"] > 0)
-    text = f"the ReLU gate inside F is {'open' if said_open else 'closed'} (u {'>' if said_open else '≤'} 0)"
+    u = solution.forward["u"]
+    is_open = bool(u > 0)
+    text = f"the ReLU gate inside F is {'open' if said_open else 'closed'} ({m('u')} {'>' if said_open else '≤'} 0)"
     return claim_choice(text, {"kind": "gate", "unit": unit, "pre": "u", "open": said_open}, said_open == is_open,
-                        f"misread the sign of u = {solution.forward['u']}")
+                        f"misread the sign of {m(f'u = {u}')}")
 
 
 def _statements(rng: random.Random, graph: Graph, solution: Solution, top: str) -> Statements:
@@ -140,14 +138,15 @@ def _statements(rng: random.Random, graph: Graph, solution: Solution, top: str) 
     closed = identity == solution.exact
     distinct([solution.exact, local] + ([] if closed else [identity]))
     slips = [s for s in _slips(solution, top) if s.value != solution.exact][:3]
-    pool = [quantity_choice(f"∂{top}/∂x", {"of": top, "wrt": "x"}, solution.exact, rng.choice(slips), rng),
-            quantity_choice("∂h/∂x", {"of": "h", "wrt": "x"}, local, Slip(local - 1, DROP_IDENTITY), rng),
+    pool = [spanned(quantity_choice(f"∂{top}/∂x", {"of": top, "wrt": "x"}, solution.exact, rng.choice(slips), rng)),
+            spanned(quantity_choice("∂h/∂x", {"of": "h", "wrt": "x"}, local, Slip(local - 1, DROP_IDENTITY), rng)),
             _share_choice(rng, top, solution, identity), _gate_choice(rng, graph, solution)]
     if not closed:
         pool.append(_skip_choice(rng, top, identity))
     choices = pick_statements(rng, pool)
-    steps = working(solution) + [f"∂h/∂x = 1 + ∂F/∂x {stated(local, 4)}",
-                                 f"skip path: δ(h) × 1 {stated(identity, 4)}; "
-                                 f"path through F: {figure(solution.exact - identity, 4)}"]
-    return Statements(body=rounded_note(_body(graph, "Which statements are true?"), choices), choices=choices,
+    steps = working(solution) + [f"the skip connection gives ∂h/∂x = 1 + ∂F/∂x {eqv(local)}",
+                                 f"skip path: δ(h)·1 {eqv(identity)}; "
+                                 f"path through F: {fig(solution.exact - identity, 4)}"]
+    body = _body(graph, "Which of the following statements is/are correct?")
+    return Statements(body=rounded_note(body, choices), choices=choices,
                       steps=steps, graph=graph, find=graph.find)

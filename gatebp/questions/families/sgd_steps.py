@@ -25,6 +25,7 @@ from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find
 from gatebp.network.slips import Slip
 from gatebp.questions.families._claimkit import not_a_tie, rounding_note, spaced
+from gatebp.questions.families._stems import eqv, m
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import rational, require, shown, solved
 from gatebp.questions.problem import Problem
@@ -138,26 +139,30 @@ def _nodes(task: Task) -> tuple[dict[str, Fraction], dict[str, str]]:
     return values, nodes
 
 
-def _describe(task: Task) -> str:
+def _describe(task: Task, qtype: QuestionType) -> str:
     """The stem: model, data, loss, start, the update rule and the number of steps."""
-    model = "ŷ = w·x" + (" + b" if task.b is not None else "")
-    per = "½(ŷ − t)²" if task.half else "(ŷ − t)²"
+    nodes = _nodes(task)[1]
+    model = m("yhat = w*x" + (" + b" if task.b is not None else ""))
     if len(task.examples) == 1:
         (x, t), = task.examples
-        data = f"the single example x = {shown(x)}, t = {shown(t)}, with loss L = {per}"
+        data = f"the single example {m('x = ' + shown(x))}, {m('t = ' + shown(t))}, with loss {m('L = ' + nodes['L'])}"
     else:
         (x1, t1), (x2, t2) = task.examples
         how = "the mean" if task.mean else "the sum"
-        data = (f"two examples (x = {shown(x1)}, t = {shown(t1)}) and (x = {shown(x2)}, t = {shown(t2)}), "
-                f"with loss L equal to {how} of {per} over the two")
-    start = f"w = {shown(task.w)}" + (f" and b = {shown(task.b)}" if task.b is not None else "")
+        per = "½(ŷᵢ − tᵢ)²" if task.half else "(ŷᵢ − tᵢ)²"
+        data = (f"two examples, {m('x1 = ' + shown(x1))} with {m('t1 = ' + shown(t1))} and {m('x2 = ' + shown(x2))} "
+                f"with {m('t2 = ' + shown(t2))} (so ŷᵢ = w·xᵢ{' + b' if task.b is not None else ''}), with loss L equal "
+                f"to {how} of {per} over the two: {m('L = ' + nodes['L'])}")
+    start = m("w = " + shown(task.w)) + (f" and {m('b = ' + shown(task.b))}" if task.b is not None else "")
     if task.steps == 1:
         how_many = "one step of (full-batch) gradient descent, w ← w − η·∂L/∂w, is taken"
     else:
         rule = "w ← w − η·∂L/∂w and b ← b − η·∂L/∂b" if task.b is not None else "w ← w − η·∂L/∂w"
         how_many = f"{task.steps} steps of gradient descent, {rule} at every step, are taken"
+    after = "the step" if task.steps == 1 else f"the {task.steps} steps"
+    ending = " is ____" if qtype == "NAT" else " is"
     return (f"A model {model} is trained on {data}. Starting from {start}, {how_many} with learning rate "
-            f"η = {shown(task.lr)}. What is {task.asked} afterwards?")
+            f"{m('eta = ' + shown(task.lr))}. The value of {m(task.asked)} after {after}{ending}")
 
 
 def _step_lines(task: Task) -> list[str]:
@@ -170,12 +175,13 @@ def _step_lines(task: Task) -> list[str]:
         residuals = [w * x + (b or 0) - t for x, t in task.examples]
         gw, gb = gradient(task, w, b)
         tags = ("1", "2") if two else ("",)
-        lines.append(f"step {k}: " + ", ".join(f"ŷ{i} − t{i} = {shown(r)}" for i, r in zip(tags, residuals)))
-        lines.append(f"  ∂L/∂w = {total}{c}(ŷ − t)·x = {shown(gw)}"
-                     + (f", ∂L/∂b = {total}{c}(ŷ − t) = {shown(gb)}" if b is not None else ""))
+        lines.append(f"step {k}: " + ", ".join(m(f"yhat{i} - t{i} = {shown(r)}") for i, r in zip(tags, residuals)))
+        lines.append(f"  ∂L/∂w = {total}{c}(ŷ − t)·x = {m(shown(gw))}"
+                     + (f", ∂L/∂b = {total}{c}(ŷ − t) = {m(shown(gb))}" if b is not None else ""))
         new_w, new_b = w - task.lr * gw, (b - task.lr * gb if b is not None else None)
-        lines.append(f"  w = {shown(w)} − {shown(task.lr)} × {_paren(gw)} = {shown(new_w)}"
-                     + (f"; b = {shown(b)} − {shown(task.lr)} × {_paren(gb)} = {shown(new_b)}" if b is not None else ""))
+        lines.append("  " + m(f"w = {shown(w)} - {shown(task.lr)}*{_paren(gw)} = {shown(new_w)}")
+                     + (f"; {m(f'b = {shown(b)} - {shown(task.lr)}*{_paren(gb)} = {shown(new_b)}')}"
+                        if b is not None and new_b is not None else ""))
         w, b = new_w, new_b
     return lines
 
@@ -198,8 +204,9 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     require(all(task.w * x + (task.b or 0) != t for x, t in task.examples), "a zero residual")
     require(not_a_tie(answer, 2), "an answer exactly half-way between two roundings")
     spaced_slips = spaced(answer, slips(task), 2)
-    steps = _step_lines(task) + [f"{task.asked} after {task.steps} step{'s' if task.steps > 1 else ''} = {shown(answer)}"]
-    return Problem(topic=TOPIC, marks=marks, body=rounding_note(_describe(task), answer, spaced_slips, 2, qtype),
+    after = f"after {task.steps} step{'s' if task.steps > 1 else ''}"
+    steps = _step_lines(task) + [f"{m(task.asked)} {after} {eqv(answer)}"]
+    return Problem(topic=TOPIC, marks=marks, body=rounding_note(_describe(task, qtype), answer, spaced_slips, 2, qtype),
                    exact=answer, steps=steps, slips=spaced_slips, graph=graph,
                    places=2, extra=_extra(task))
 

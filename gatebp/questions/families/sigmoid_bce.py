@@ -20,16 +20,15 @@ import sympy as sp
 from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
-from gatebp.network.steps import Solution, factor
+from gatebp.network.steps import Solution, equals, factor
+from gatebp.questions.families._stems import SIGMOID_DEFINED, equations, m, spanned, value_of, values
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import (
     Choice,
     answer_places,
     asked,
     claim_choice,
-    computes,
     distinct,
-    given,
     pick_statements,
     quantity_choice,
     require,
@@ -37,11 +36,10 @@ from gatebp.questions.families.common import (
     rounded_note,
     shown,
     solved,
-    stated,
     tenths,
     working,
 )
-from gatebp.questions.losses import BCE, BCE_SHORTCUT, BCE_WHERE, bce_delta, bce_slips
+from gatebp.questions.losses import BCE, BCE_SHORTCUT, bce_delta, bce_slips
 from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "sigmoid-bce"
@@ -81,17 +79,25 @@ def _slips(solution: Solution) -> list:
 
 
 def _intro(graph: Graph) -> str:
-    return (f"A classifier computes {computes(graph)} ({BCE_WHERE}, sigmoid(z) = σ(z) = 1/(1 + e^(−z))"
-            f"{', ReLU(v) = max(0, v)' if 'h' in graph.names() else ''}) with {given(graph)}.")
+    relu = ", ReLU(z) = max(0, z)" if "h" in graph.names() else ""
+    return (f"A classifier computes {equations(graph)}: L is the binary cross-entropy (ln is the natural "
+            f"logarithm), {SIGMOID_DEFINED}{relu}, and t is the label. The given values are {values(graph)}.")
 
 
 def _steps(solution: Solution) -> list:
+    """The shortcut stated, then used: δ = p − t, times the factors below z."""
     fwd, below = solution.forward, _below(solution)
     delta = bce_delta(fwd["p"], fwd["t"])
+    wrt = solution.paths[0].names[-1]
+    if "h" in fwd:
+        rule = f"(p - t)*w*x = {factor(delta)}*{factor(fwd['w'])}*{fwd['x']}"
+        gate = m("u*x = " + shown(fwd["u"] * fwd["x"]))
+        used = f"the ReLU gate is open ({gate} > 0), so "
+    else:
+        rule, used = f"(p - t)*x = {factor(delta)}*{factor(below)}", "so "
     return working(solution) + [BCE_SHORTCUT,
-                                f"∂L/∂z = p − t = {shown(fwd['p'])} − {fwd['t']} {stated(delta, 4)}",
-                                f"so ∂L/∂{solution.paths[0].names[-1]} = (p − t) × {factor(below)} "
-                                f"{stated(solution.exact, 4)}"]
+                                m(f"∂L/∂z = p - t = {shown(fwd['p'])} - {fwd['t']} {equals(delta, 4)}"),
+                                used + m(f"∂L/∂{wrt} = {rule} {equals(solution.exact, 4)}")]
 
 
 @family(TOPIC, "Sigmoid output with binary cross-entropy", ("NAT", "MCQ", "MSQ"), (1, 2))
@@ -99,7 +105,7 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     graph, solution = _draw(rng, marks)
     assert graph.find is not None
     places = answer_places(solution.exact)
-    body = asked(f"{_intro(graph)} What is ∂L/∂{graph.find.wrt}?", qtype, solution.exact, places)
+    body = asked(f"{_intro(graph)} {value_of(f'∂L/∂{graph.find.wrt}', qtype)}", qtype, solution.exact, places)
     return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact,
                    steps=_steps(solution) + rounded_answer(solution.exact, places),
                    slips=_slips(solution), graph=graph, find=graph.find, places=places,
@@ -110,7 +116,7 @@ def _sign_choice(rng: random.Random, wrt: str, value: sp.Expr) -> Choice:
     """"a small increase in wrt lowers (raises) L": the sign of ∂L/∂wrt, worded by a coin."""
     lowers = rng.random() < 0.5
     claim = {"kind": "sign", "find": {"of": "L", "wrt": wrt}, "sign": "negative" if lowers else "positive"}
-    return claim_choice(f"a small increase in {wrt} {'lowers' if lowers else 'raises'} L", claim,
+    return claim_choice(f"a small increase in {m(wrt)} {'lowers' if lowers else 'raises'} {m('L')}", claim,
                         (value < 0) == lowers, f"read the sign of ∂L/∂{wrt} backwards")
 
 
@@ -120,16 +126,17 @@ def _statements(rng: random.Random, graph: Graph, solution: Solution) -> Stateme
     delta = bce_delta(fwd["p"], fwd["t"])
     slips = _slips(solution)
     distinct([delta, solution.exact] + ([delta * fwd["w"]] if "h" in fwd else []))
-    pool = [quantity_choice("∂L/∂z = p − t", {"of": "L", "wrt": "z"}, delta,
-                            Slip(-delta, "used t − p instead of p − t (a sign slip)"), rng),
-            quantity_choice(f"∂L/∂{wrt}", graph.find.to_dict(), solution.exact, rng.choice(slips[:4]), rng),
-            claim_choice(f"∂L/∂z is {'negative' if (said := rng.random() < 0.5) else 'positive'}",
+    pool = [spanned(quantity_choice("∂L/∂z = p - t", {"of": "L", "wrt": "z"}, delta,
+                                    Slip(-delta, "used t − p instead of p − t (a sign slip)"), rng)),
+            spanned(quantity_choice(f"∂L/∂{wrt}", graph.find.to_dict(), solution.exact, rng.choice(slips[:4]), rng)),
+            claim_choice(f"{m('∂L/∂z')} is {'negative' if (said := rng.random() < 0.5) else 'positive'}",
                          {"kind": "sign", "find": {"of": "L", "wrt": "z"}, "sign": "negative" if said else "positive"},
                          (delta < 0) == said, "took δ = t − p (a sign slip)"),
             _sign_choice(rng, wrt, solution.exact)]
     if "h" in fwd:
         extra = Slip(delta * fwd["w"] * fwd["p"] * (1 - fwd["p"]), slips[0].mistake)  # σ'(z) once more
-        pool.append(quantity_choice("∂L/∂h", {"of": "L", "wrt": "h"}, delta * fwd["w"], extra, rng))
+        pool.append(spanned(quantity_choice("∂L/∂h", {"of": "L", "wrt": "h"}, delta * fwd["w"], extra, rng)))
     choices = pick_statements(rng, pool)
-    return Statements(body=rounded_note(f"{_intro(graph)} Which statements are true?", choices), choices=choices,
+    body = f"{_intro(graph)} Which of the following statements is/are correct?"
+    return Statements(body=rounded_note(body, choices), choices=choices,
                       steps=_steps(solution), graph=graph, find=graph.find)

@@ -20,23 +20,21 @@ import sympy as sp
 from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
-from gatebp.network.steps import Solution
+from gatebp.network.steps import Solution, equals, factor
+from gatebp.questions.families._stems import equations, m, spanned, value_of, values
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import (
     Choice,
     answer_places,
     asked,
     claim_choice,
-    computes,
     distinct,
-    given,
     pick_statements,
     quantity_choice,
     require,
     rounded_answer,
     rounded_note,
     solved,
-    stated,
     tenths,
     working,
 )
@@ -72,9 +70,11 @@ def _draw(rng: random.Random, marks: int) -> tuple[Graph, Solution, int, int]:
 
 
 def _intro(graph: Graph, c: int) -> str:
-    return (f"A 3-class softmax classifier with cross-entropy loss computes {computes(graph)} "
-            f"(natural log), with {given(graph)}; the true class is {c} (one-hot target y with y{c} = 1), and "
-            f"p_k = e_k/s is the softmax probability of class k.")
+    """The written-out softmax, the given values and the one-hot target as a vector."""
+    target = ", ".join("1" if j == c else "0" for j in CLASSES)
+    return (f"A 3-class softmax classifier with cross-entropy loss computes {equations(graph)} (ln is the "
+            f"natural logarithm), so p_k = e_k/s is the softmax probability of class k. The given values are "
+            f"{values(graph)}, and the true class is {c}, so the one-hot target is {m(f'y = [{target}]')}.")
 
 
 def _below(solution: Solution) -> sp.Expr:
@@ -88,10 +88,12 @@ def _slips(solution: Solution, c: int, k: int) -> list[Slip]:
 
 def _steps(solution: Solution, c: int) -> list:
     p, wrt = probabilities(solution.forward), solution.paths[0].names[-1]
-    lines = [SOFTMAX_SHORTCUT] + [f"p{j} = e{j}/s {stated(p[j - 1], 4)}" for j in CLASSES] + [
-        f"∂L/∂z{j} = p{j} − y{j} {stated(softmax_delta(p, c, j), 4)}" for j in CLASSES]
+    lines = [SOFTMAX_SHORTCUT] + [m(f"p{j} = e{j}/s {equals(p[j - 1], 4)}") for j in CLASSES] + [
+        m(f"∂L/∂z{j} = p{j} - y{j} {equals(softmax_delta(p, c, j), 4)}") for j in CLASSES]
     if wrt.startswith("w"):
-        lines.append(f"∂L/∂{wrt} = (p{wrt[1]} − y{wrt[1]})·x {stated(solution.exact, 4)}")
+        k, x = int(wrt[1]), solution.forward["x"]
+        product = f"{factor(softmax_delta(p, c, k))}*{factor(x)}"
+        lines.append(m(f"∂L/∂{wrt} = (p{k} - y{k})*x = {product} {equals(solution.exact, 4)}"))
     return working(solution) + lines
 
 
@@ -100,7 +102,7 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     graph, solution, c, k = _draw(rng, marks)
     assert graph.find is not None
     places = answer_places(solution.exact)
-    body = asked(f"{_intro(graph, c)} What is ∂L/∂{graph.find.wrt}?", qtype, solution.exact, places)
+    body = asked(f"{_intro(graph, c)} {value_of(f'∂L/∂{graph.find.wrt}', qtype)}", qtype, solution.exact, places)
     return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact,
                    steps=_steps(solution, c) + rounded_answer(solution.exact, places),
                    slips=_slips(solution, c, k), graph=graph, find=graph.find, places=places,
@@ -114,21 +116,21 @@ def _logits() -> list[str]:
 def _sign_choice(rng: random.Random, p: list[sp.Expr], c: int) -> Choice:
     j, said = rng.choice(CLASSES), rng.choice(("negative", "positive"))
     truth = (softmax_delta(p, c, j) < 0) == (said == "negative")
-    return claim_choice(f"∂L/∂z{j} is {said}", {"kind": "sign", "find": {"of": "L", "wrt": f"z{j}"}, "sign": said},
+    return claim_choice(f"{m(f'∂L/∂z{j}')} is {said}", {"kind": "sign", "find": {"of": "L", "wrt": f"z{j}"}, "sign": said},
                         truth, "misjudged the signs of p_k − y_k (only the true class's is negative)")
 
 
 def _largest_choice(rng: random.Random, p: list[sp.Expr], c: int) -> Choice:
     j = rng.choice(CLASSES)
     top = max(CLASSES, key=lambda i: float(softmax_delta(p, c, i)))
-    return claim_choice(f"of the components of ∂L/∂z, ∂L/∂z{j} is the largest",
+    return claim_choice(f"of the components of ∂L/∂z, {m(f'∂L/∂z{j}')} is the largest",
                         {"kind": "largest", "of": "L", "wrt": _logits(), "at": f"z{j}"}, j == top,
                         "took the largest probability's class (or the true class) as the largest component")
 
 
 def _sum_choice(rng: random.Random) -> Choice:
     said = rng.choice((0, 1))
-    return claim_choice(f"the three components of ∂L/∂z add up to {said}",
+    return claim_choice(f"the three components of ∂L/∂z add up to {m(str(said))}",
                         {"kind": "sum", "of": "L", "wrt": _logits(), "value": said, "places": 4}, said == 0,
                         "added the probabilities (they sum to 1) instead of p_k − y_k (which sum to 0)")
 
@@ -139,12 +141,13 @@ def _statements(rng: random.Random, graph: Graph, solution: Solution, c: int) ->
     e = [fwd[f"e{j}"] for j in CLASSES]
     j = rng.choice(CLASSES)
     distinct([softmax_delta(p, c, i) for i in CLASSES])
-    pool = [quantity_choice(f"∂L/∂z{j}", {"of": "L", "wrt": f"z{j}"}, softmax_delta(p, c, j),
-                            softmax_slips(p, e, c, j, sp.S.One)[0], rng),
+    pool = [spanned(quantity_choice(f"∂L/∂z{j}", {"of": "L", "wrt": f"z{j}"}, softmax_delta(p, c, j),
+                                    softmax_slips(p, e, c, j, sp.S.One)[0], rng)),
             _sign_choice(rng, p, c), _largest_choice(rng, p, c), _sum_choice(rng)]
     if "x" in fwd:
-        pool.append(quantity_choice(f"∂L/∂{graph.find.wrt}", graph.find.to_dict(), solution.exact,
-                                    rng.choice(_slips(solution, c, int(graph.find.wrt[1]))[:3]), rng))
+        pool.append(spanned(quantity_choice(f"∂L/∂{graph.find.wrt}", graph.find.to_dict(), solution.exact,
+                                            rng.choice(_slips(solution, c, int(graph.find.wrt[1]))[:3]), rng)))
     choices = pick_statements(rng, pool)
-    return Statements(body=rounded_note(f"{_intro(graph, c)} Which statements about the gradient are true?", choices),
+    ask = "Which of the following statements about the gradient is/are correct?"
+    return Statements(body=rounded_note(f"{_intro(graph, c)} {ask}", choices),
                       choices=choices, steps=_steps(solution, c), graph=graph, find=graph.find)

@@ -19,30 +19,28 @@ import sympy as sp
 from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, backprop_slips, sign_slip
-from gatebp.network.steps import Solution
+from gatebp.network.steps import Solution, factor
+from gatebp.questions.families._stems import RELU_DEFINED, equations, eqv, listed, m, marked, spanned, sym, value_of
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import (
     Choice,
     asked,
     claim_choice,
-    computes,
     distinct,
-    given,
     nonzero,
+    num,
     pick_statements,
     quantity_choice,
     require,
     rounded_note,
     shown,
     solved,
-    stated,
     working,
 )
 from gatebp.questions.losses import mse_delta, mse_factor_slip, mse_line, mse_sign_slip, squared_error
 from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "two-layer-mse"
-WHERE = "where ReLU(z) = max(0, z) and ReLU'(0) = 0"
 
 
 def _network(rng: random.Random, hidden: int, half: bool) -> tuple[dict[str, int], dict[str, str]]:
@@ -122,15 +120,25 @@ def mse_slips(graph: Graph, solution: Solution, half: bool) -> list[Slip]:
     if wrt.startswith("w"):
         k, other = wrt[2], "2" if wrt[2] == "1" else "1"
         slips.append(Slip(solution.exact / fwd[f"x{k}"] * fwd[f"x{other}"],
-                          f"used x{other} instead of x{k} (mixed up the indices of {wrt})"))
+                          f"used {sym('x' + other)} instead of {sym('x' + k)} (mixed up the indices of {sym(wrt)})"))
     if wrt.startswith("v"):
-        slips.append(Slip(solution.exact / fwd[f"h{wrt[1]}"], f"stopped at ∂L/∂ŷ (left out the factor h{wrt[1]})"))
-    return slips + [mse_sign_slip(solution.exact)]
+        slips.append(Slip(solution.exact / fwd[f"h{wrt[1]}"],
+                          f"stopped at ∂L/∂ŷ (left out the factor {sym('h' + wrt[1])})"))
+    return marked(slips + [mse_sign_slip(solution.exact)])
 
 
 def _describe(graph: Graph, hidden: int) -> str:
+    """The network's equations, then its numbers as the paper gives them: W as a matrix."""
+    v = {name: num(value) for name, value in graph.values.items()}
+    units = range(1, hidden + 1)
+    names = ", ".join(f"[w{j}1, w{j}2]" for j in units)
+    numbers = ", ".join(f"[{v[f'w{j}1']}, {v[f'w{j}2']}]" for j in units)
+    outputs = listed([m(f"v{j} = {v[f'v{j}']}") for j in units])
+    inputs = f"{m('x1 = ' + v['x1'])} and {m('x2 = ' + v['x2'])}"
     return (f"A 2-{hidden}-1 network with ReLU hidden units and a squared-error loss computes "
-            f"{computes(graph)} (yhat is the prediction ŷ), with {given(graph)}, {WHERE}.")
+            f"{equations(graph)}, where ŷ is the prediction. It is given the inputs {inputs}, the first-layer "
+            f"weights {m(f'W = [{names}] = [{numbers}]')}, the output weights {outputs}, and the target "
+            f"{m('t = ' + v['t'])}, {RELU_DEFINED}.")
 
 
 @family(TOPIC, "Two-layer ReLU network with MSE", ("NAT", "MCQ", "MSQ"), (1, 2))
@@ -139,7 +147,8 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     assert graph.find is not None
     hidden = sum(1 for n in graph.nodes if n.name.startswith("h"))
     slips = mse_slips(graph, solution, half)
-    body = asked(f"{_describe(graph, hidden)} What is ∂L/∂{graph.find.wrt}?", qtype, solution.exact, 0, slips)
+    ask = value_of(f"∂L/∂{graph.find.wrt}", qtype)
+    body = asked(f"{_describe(graph, hidden)} {ask}", qtype, solution.exact, 0, slips)
     return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, steps=_steps(solution, half),
                    slips=slips, graph=graph, find=graph.find, places=0,
                    statements=lambda r: _statements(r, graph, solution, half, hidden))
@@ -153,16 +162,16 @@ def _steps(solution: Solution, half: bool) -> list:
 def _unit_choice(rng: random.Random, solution: Solution, j: int, d_yhat: sp.Expr) -> Choice:
     """∂L/∂v_j = ∂L/∂ŷ · h_j, or the slip that fits the unit (an ignored gate, a dropped h_j)."""
     fwd = solution.forward
-    slip = (Slip(d_yhat * fwd[f"z{j}"], f"took h{j} = z{j}, ignoring its closed ReLU gate") if fwd[f"h{j}"] == 0
-            else Slip(d_yhat, f"stopped at ∂L/∂ŷ (left out the factor h{j})"))
-    return quantity_choice(f"∂L/∂v{j}", {"of": "L", "wrt": f"v{j}"}, d_yhat * fwd[f"h{j}"], slip, rng)
+    slip = (Slip(d_yhat * fwd[f"z{j}"], f"took {m(f'h{j} = z{j}')}, ignoring its closed ReLU gate")
+            if fwd[f"h{j}"] == 0 else Slip(d_yhat, f"stopped at ∂L/∂ŷ (left out the factor {m(f'h{j}')})"))
+    return spanned(quantity_choice(f"∂L/∂v{j}", {"of": "L", "wrt": f"v{j}"}, d_yhat * fwd[f"h{j}"], slip, rng))
 
 
 def _gate_choice(rng: random.Random, solution: Solution, j: int) -> Choice:
     said_open, z = rng.random() < 0.5, solution.forward[f"z{j}"]
-    text = f"the ReLU gate of h{j} is {'open' if said_open else 'closed'}"
+    text = f"the ReLU gate of {m(f'h{j}')} is {'open' if said_open else 'closed'}"
     return claim_choice(text, {"kind": "gate", "unit": f"h{j}", "pre": f"z{j}", "open": said_open},
-                        said_open == bool(z > 0), f"misread the sign of z{j} = {shown(z)}")
+                        said_open == bool(z > 0), f"misread the sign of {m(f'z{j} = {shown(z)}')}")
 
 
 def _statements(rng: random.Random, graph: Graph, solution: Solution, half: bool,
@@ -173,12 +182,14 @@ def _statements(rng: random.Random, graph: Graph, solution: Solution, half: bool
     j = rng.choice([i for i in range(1, hidden + 1) if f"v{i}" != wrt])
     distinct([solution.exact, d_yhat, d_yhat * fwd[f"h{j}"]])
     own = mse_slips(graph, solution, half)[:3]
-    pool = [quantity_choice(f"∂L/∂{wrt}", graph.find.to_dict(), solution.exact, rng.choice(own), rng),
-            quantity_choice("∂L/∂ŷ", {"of": "L", "wrt": "yhat"}, d_yhat,
-                            mse_factor_slip(d_yhat, half=half), rng),
+    pool = [spanned(quantity_choice(f"∂L/∂{wrt}", graph.find.to_dict(), solution.exact, rng.choice(own), rng)),
+            spanned(quantity_choice("∂L/∂yhat", {"of": "L", "wrt": "yhat"}, d_yhat,
+                                    mse_factor_slip(d_yhat, half=half), rng)),
             _unit_choice(rng, solution, j, d_yhat), _gate_choice(rng, solution, rng.randint(1, hidden))]
     choices = pick_statements(rng, pool)
-    steps = _steps(solution, half) + [
-        f"∂L/∂v{j} = ∂L/∂ŷ · h{j} = {shown(d_yhat)} × {shown(fwd[f'h{j}'])} {stated(d_yhat * fwd[f'h{j}'])}"]
-    return Statements(body=rounded_note(f"{_describe(graph, hidden)} Which statements are true?", choices),
+    h = fwd[f"h{j}"]
+    product = m(f"{factor(d_yhat)}*{factor(h)}")
+    steps = _steps(solution, half) + [f"{m(f'∂L/∂v{j}')} = ∂L/∂ŷ·{sym(f'h{j}')} = {product} {eqv(d_yhat * h)}"]
+    ask = "Which of the following statements is/are correct?"
+    return Statements(body=rounded_note(f"{_describe(graph, hidden)} {ask}", choices),
                       choices=choices, steps=steps, graph=graph, find=graph.find)

@@ -27,6 +27,7 @@ from gatebp.gate.question import QuestionType
 from gatebp.network.slips import Slip
 from gatebp.questions.claims import Context, Verdict, decider
 from gatebp.questions.families._claimkit import claimed, exact, frac, rounding_note, spaced, valued
+from gatebp.questions.families._stems import listed, m, sym, value_of
 from gatebp.questions.families.activation_props import activation_claim, chain_statements, truth
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import Choice, decimal, nonzero, require
@@ -52,12 +53,17 @@ def _product(values: list[sp.Expr]) -> sp.Expr:
 
 
 def _listing(name: str, values: list[sp.Expr], start: int = 1) -> str:
-    return ", ".join(f"{name}{i} = {decimal(v)}" for i, v in enumerate(values, start))
+    return listed([m(f"{name}{i} = {decimal(v)}") for i, v in enumerate(values, start)])
 
 
 def _factor_steps(outputs: list[sp.Expr]) -> list[str]:
-    return [f"σ'(z{i}) = a{i}(1 − a{i}) = {decimal(a)} × {decimal(1 - a)} = "
-            f"{decimal(_prime(a))}" for i, a in enumerate(outputs, 1)]
+    return [f"σ'({sym(f'z{i}')}) = {m(f'a{i}*(1 - a{i}) = {decimal(a)}*{decimal(1 - a)} = {decimal(_prime(a))}')}"
+            for i, a in enumerate(outputs, 1)]
+
+
+def _times(values: list[sp.Expr]) -> str:
+    """"0.16·(−1)·0.21" as a span: a product of numbers, negatives in brackets."""
+    return "*".join(f"({decimal(v)})" if v < 0 else decimal(v) for v in values)
 
 
 def _output_slips(outputs: list[sp.Expr], weights: sp.Expr) -> list[Slip]:
@@ -95,8 +101,8 @@ def _chain_value(claim: Mapping[str, Any]) -> sp.Expr:
 def _decide_chain(claim: Mapping[str, Any], context: Context) -> Verdict:
     """∂ak/∂z1 (or the product of the σ' factors when no weights are given) equals `value`."""
     value = _chain_value(claim)
-    what = "∂a{}/∂z1".format(len(claim["outputs"])) if claim.get("weights") else "the product of the σ' factors"
-    return Verdict(value == exact(claim["value"]), f"{what} = {decimal(value)}")
+    what = m("∂a{}/∂z1".format(len(claim["outputs"]))) if claim.get("weights") else "the product of the σ' factors"
+    return Verdict(value == exact(claim["value"]), f"{what} = {m(decimal(value))}")
 
 
 @decider("largest-local")
@@ -106,7 +112,8 @@ def _decide_largest(claim: Mapping[str, Any], context: Context) -> Verdict:
     best = max(range(len(primes)), key=lambda i: primes[i])
     unique = sum(p == primes[best] for p in primes) == 1
     return Verdict(unique and best + 1 == int(claim["layer"]),
-                   f"the largest factor is σ'(z{best + 1}) = {decimal(primes[best])} (σ' = a(1 − a) peaks at a = 0.5)")
+                   f"the largest factor is σ'({sym(f'z{best + 1}')}) = {m(decimal(primes[best]))} "
+                   f"(σ' = a(1 − a) peaks at a = 0.5)")
 
 
 # ---- the family ---------------------------------------------------------------------------------
@@ -117,10 +124,10 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
         return Problem(topic=TOPIC, marks=marks, statements=lambda r: _statements(r, marks))
     if marks == 2:
         return _weighted(rng, qtype)
-    return _bound(rng) if rng.random() < 0.4 else _plain_product(rng, qtype)
+    return _bound(rng, qtype) if rng.random() < 0.4 else _plain_product(rng, qtype)
 
 
-def _bound(rng: random.Random) -> Problem:
+def _bound(rng: random.Random, qtype: QuestionType) -> Problem:
     """1 mark: the largest N with |∂ak/∂z1| ≤ 1/N, (1/4)^k being the tightest bound."""
     k = rng.randint(2, 5)
     answer = sp.Integer(4) ** k
@@ -128,13 +135,15 @@ def _bound(rng: random.Random) -> Problem:
              Slip(sp.Integer(4) ** (k - 1), f"counted {k - 1} σ' factors instead of {k}"),
              Slip(sp.Integer(4 * k), "added the layers' factors instead of multiplying them"),
              Slip(sp.Integer(4) ** (k + 1), f"counted {k + 1} σ' factors instead of {k}")]
+    grad = f"|∂{sym(f'a{k}')}/∂z₁|"
     body = (f"A chain of {k} sigmoid layers computes a_i = σ(z_i), σ(z) = 1/(1 + e^(−z)), with "
-            f"z_(i+1) = w_(i+1)·a_i + b_(i+1), and every weight has |w| ≤ 1. What is the largest N for which |∂a{k}/∂z1| ≤ 1/N holds whatever the "
-            f"inputs and biases?")
-    steps = ["σ'(z) = σ(z)(1 − σ(z)) is largest at z = 0, where it is 1/4, so every σ' factor is at most 1/4.",
-             f"∂a{k}/∂z1 multiplies {k} σ' factors and {k - 1} weights of magnitude at most 1.",
-             f"So |∂a{k}/∂z1| ≤ (1/4)^{k} = 1/{4**k}, and the bound is reached when every z_i = 0 and "
-             f"|w| = 1, so no larger N is guaranteed: N = {4**k}."]
+            f"z_(i+1) = w_(i+1)·a_i + b_(i+1), and every weight has |w| ≤ 1. The largest N for which "
+            f"{grad} ≤ {m('1/N')} holds whatever the inputs and biases is{' ____' if qtype == 'NAT' else ''}")
+    steps = [f"σ'(z) = {m('sigmoid(z)*(1 - sigmoid(z))')} is largest at {m('z = 0')}, where it is {m('1/4')}, "
+             "so every σ' factor is at most 1/4.",
+             f"{m(f'∂a{k}/∂z1')} multiplies {k} σ' factors and {k - 1} weights of magnitude at most 1.",
+             f"So {grad} ≤ {m(f'(1/4)**{k} = 1/{4**k}')}, and the bound is reached when every z_i = 0 and "
+             f"|w| = 1, so no larger N is guaranteed: {m(f'N = {4**k}')}."]
     return Problem(topic=TOPIC, marks=1, body=body, exact=answer, steps=steps, slips=spaced(answer, slips, 0),
                    extra={"form": "bound", "layers": k})
 
@@ -142,10 +151,11 @@ def _bound(rng: random.Random) -> Problem:
 def _plain_product(rng: random.Random, qtype: QuestionType) -> Problem:
     outputs = _outputs(rng, 2)
     answer = _product([_prime(a) for a in outputs])
-    body = (f"Two sigmoid units in a chain (z2 = w2·a1 + b2) gave the outputs {_listing('a', outputs)} "
-            f"(a_i = σ(z_i), σ(z) = 1/(1 + e^(−z))) in the forward pass. What is the product σ'(z1)·σ'(z2) of their local derivatives?")
-    steps = _factor_steps(outputs) + [f"σ'(z1)·σ'(z2) = {decimal(_prime(outputs[0]))} × {decimal(_prime(outputs[1]))} "
-                                      f"= {decimal(answer)}"]
+    ending = " is ____" if qtype == "NAT" else " is"
+    body = (f"Two sigmoid units in a chain ({m('z2 = w2*a1 + b2')}) gave the outputs {_listing('a', outputs)} "
+            f"(a_i = σ(z_i), σ(z) = 1/(1 + e^(−z))) in the forward pass. The product σ'(z₁)·σ'(z₂) of their "
+            f"local derivatives{ending}")
+    steps = _factor_steps(outputs) + [f"σ'(z₁)·σ'(z₂) = {m(f'{_times([_prime(a) for a in outputs])} = {decimal(answer)}')}"]
     slips = spaced(answer, _output_slips(outputs, sp.S.One), 4)
     return Problem(topic=TOPIC, marks=1, body=rounding_note(body, answer, slips, 4, qtype), exact=answer, steps=steps,
                    slips=slips, places=4,
@@ -164,12 +174,13 @@ def _weighted(rng: random.Random, qtype: QuestionType) -> Problem:
              *_output_slips(outputs, w)]
     if min(weights) < 0:
         slips.insert(2, Slip(-answer, "dropped the minus sign of a negative weight"))
-    body = (f"Three sigmoid layers compute a_i = σ(z_i), σ(z) = 1/(1 + e^(−z)), with z2 = w2·a1 + b2 and z3 = w3·a2 + b3, where "
-            f"{_listing('w', weights, 2)}. The forward pass gave {_listing('a', outputs)}. What is ∂a3/∂z1?")
+    body = (f"Three sigmoid layers compute a_i = σ(z_i), σ(z) = 1/(1 + e^(−z)), with {m('z2 = w2*a1 + b2')} and "
+            f"{m('z3 = w3*a2 + b3')}, where {_listing('w', weights, 2)}. The forward pass gave "
+            f"{_listing('a', outputs)}. {value_of('∂a3/∂z1', qtype)}")
+    chain = _times([primes[2], weights[1], primes[1], weights[0], primes[0]])
     steps = _factor_steps(outputs) + [
-        "∂a3/∂z1 = σ'(z3)·w3·σ'(z2)·w2·σ'(z1)",
-        f"= {' × '.join(decimal(v) for v in (primes[2], weights[1], primes[1], weights[0], primes[0]))} "
-        f"= {decimal(answer)}"]
+        f"{m('∂a3/∂z1')} = σ'(z₃)·w₃·σ'(z₂)·w₂·σ'(z₁)",
+        f"= {m(f'{chain} = {decimal(answer)}')}"]
     slips = spaced(answer, slips, 4)
     return Problem(topic=TOPIC, marks=2, body=rounding_note(body, answer, slips, 4, qtype), exact=answer,
                    steps=steps, places=4, slips=slips,
@@ -202,15 +213,16 @@ def _msq_steps(outputs: list[sp.Expr], weights: list[sp.Expr]) -> list[str]:
     best = max(range(k), key=lambda i: primes[i])
     value = _product(primes) * _product(weights)
     lines = _factor_steps(outputs)
-    lines.append(f"largest factor: σ'(z{best + 1}) = {decimal(primes[best])} (the output nearest 0.5)")
+    lines.append(f"largest factor: σ'({sym(f'z{best + 1}')}) = {m(decimal(primes[best]))} (the output nearest 0.5)")
     if weights:
-        lines.append(f"∂a{k}/∂z1 = (product of the σ' factors) × (product of the weights) = "
-                     f"{decimal(_product(primes))} × {decimal(_product(weights))} = {decimal(value)}")
+        lines.append(f"{m(f'∂a{k}/∂z1')} = (product of the σ' factors)·(product of the weights) = "
+                     f"{m(f'{_times([_product(primes), _product(weights)])} = {decimal(value)}')}")
     else:
-        lines.append(f"product of the σ' factors = {' × '.join(decimal(p) for p in primes)} = {decimal(value)}")
+        lines.append(f"product of the σ' factors = {m(f'{_times(primes)} = {decimal(value)}')}")
     lines += ["σ'(z) = a(1 − a) is largest at a = 0.5 (z = 0), where it is 1/4; tanh'(z) = 1 − tanh²(z) is "
               "largest at z = 0, where it is 1.",
-              f"With every |w| ≤ 1, |∂a{k}/∂z1| ≤ (1/4)^{k} = 1/{4**k}, reached when every z_i = 0 and |w| = 1."]
+              f"With every |w| ≤ 1, |∂{sym(f'a{k}')}/∂z₁| ≤ {m(f'(1/4)**{k} = 1/{4**k}')}, reached when every "
+              "z_i = 0 and |w| = 1."]
     return lines
 
 
@@ -219,7 +231,7 @@ def _gradient_statement(rng: random.Random, outputs: list[sp.Expr], weights: lis
     truth_value = w * _product([_prime(a) for a in outputs])
     slips = _output_slips(outputs, w)[:3] + ([Slip(truth_value / w, "forgot the weights on the way back")]
                                              if weights else [])
-    template = (f"∂a{k}/∂z1 = {{}}" if weights
+    template = (f"{m(f'∂a{k}/∂z1')} = {{}}" if weights
                 else f"the product {'·'.join(f'σ′(z{i})' for i in range(1, k + 1))} is {{}}").replace("′", "'")
     return valued(template, truth_value, rng.choice(slips), rng, fmt=decimal,
                   claim=lambda v: {"kind": "sigmoid-chain", "outputs": [frac(a) for a in outputs],
@@ -233,7 +245,7 @@ def _largest_statement(rng: random.Random, outputs: list[sp.Expr]) -> Choice:
     biggest_a = max(range(len(outputs)), key=lambda i: outputs[i])
     layer, correct = (best, True) if biggest_a == best or rng.random() < 0.5 else (biggest_a, False)
     claim = {"kind": "largest-local", "outputs": [frac(a) for a in outputs], "layer": layer + 1}
-    return claimed(f"of the {len(outputs)} local derivatives σ'(z_i), σ'(z{layer + 1}) is the largest", claim,
+    return claimed(f"of the {len(outputs)} local derivatives σ'(z_i), σ'({sym(f'z{layer + 1}')}) is the largest", claim,
                    correct, "picked the layer with the largest output a; σ' = a(1 − a) peaks at a = 0.5")
 
 
