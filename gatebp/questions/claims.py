@@ -20,7 +20,9 @@ Generic kinds (any family with a network may use them):
 - `compare`: `{find, relation, than}`: the quantity is greater (">") or less ("<") than `than`;
 - `sum`: `{of, wrt: [..], value, places}`: the gradients with respect to several variables add to `value`;
 - `largest`: `{of, wrt: [..], at}`: of those gradients the one with respect to `at` is the largest;
-- `combine`: `{find, parts: [find, ..], how}`: the quantity is the "sum" (or "mean") of the parts.
+- `combine`: `{find, parts: [find, ..], how}`: the quantity is the "sum" (or "mean") of the parts;
+- `quantities`: `{finds: [find, ..], values: [..], places}`: a vector option: each graph quantity
+  equals its value shown to `places` (an output vector, a gradient (∂y/∂x1, ∂y/∂x2), a row of ∂L/∂W).
 
 A family with its own kind of claim registers a decider with `@decider("kind")`.
 """
@@ -254,3 +256,14 @@ def _combine(claim: Mapping[str, Any], context: Context) -> Verdict:
     combined = sp.Add(*parts) if how == "sum" else sp.Add(*parts) / len(parts)
     holds = abs(float(sp.N(whole - combined, 30))) < 1e-20
     return Verdict(holds, f"{label(claim['find'])} = {short(whole)}; the {how} of the parts is {short(combined)}")
+
+
+@decider("quantities")
+def _quantities(claim: Mapping[str, Any], context: Context) -> Verdict:
+    finds, values, places = list(claim["finds"]), list(claim["values"]), _places(claim)
+    if len(finds) != len(values):
+        raise ClaimError("a quantities claim pairs each find with one value")
+    exact = [context.solve(find) for find in finds]
+    holds = all(rounds_to(float(v), e, places) for v, e in zip(values, exact))
+    listed = ", ".join(f"{label(f)} = {short(e)}" for f, e in zip(finds, exact))
+    return Verdict(holds, listed)
