@@ -18,6 +18,7 @@ from gatebp.network.slips import Slip
 from gatebp.questions.families._claims import Named, Number, as_float, keep_apart, rounded, vector_text
 from gatebp.questions.families.choice import Choice, apart, require
 from gatebp.questions.families.quantities import stated
+from gatebp.questions.problem import Problem
 
 ClaimOf = Callable[[tuple[float, ...]], dict[str, object]]
 
@@ -68,3 +69,25 @@ def one_sided(choices: Sequence[Choice]) -> list[Choice]:
     """An MSQ needs a true and (for a real choice) a false statement; otherwise draw again."""
     require(any(c.correct for c in choices) and not all(c.correct for c in choices), "a one-sided MSQ")
     return list(choices)
+
+
+def spaced_slips(exact: sp.Expr, slips: Sequence[Slip], places: int) -> list[Slip]:
+    """The slips (in order) 5% and beyond the key's tolerance from the key and from each other:
+    the NAT record's named mistakes and the MCQ's candidates meet the same standard."""
+    key = as_float(exact)
+    whole = sp.S(exact).is_Rational and (sp.S(exact) * 10**places).is_Integer
+    tol = 10.0**-places * (0.999 if whole else 2.001)
+    kept: list[Slip] = []
+    for slip in slips:
+        if all(apart(slip.number, other, tol) for other in [key, *(k.number for k in kept)]):
+            kept.append(slip)
+    return kept
+
+
+def problem(**fields: object) -> Problem:
+    """A Problem whose slips are spaced from its key (see `spaced_slips`)."""
+    exact, slips = fields.get("exact"), fields.get("slips")
+    if exact is not None and slips:
+        places = fields.get("places")
+        fields["slips"] = spaced_slips(exact, slips, 2 if places is None else int(places))  # type: ignore[arg-type]
+    return Problem(**fields)  # type: ignore[arg-type]

@@ -31,7 +31,7 @@ from gatebp.network.solve import solve
 from gatebp.network.spec import parse_spec
 from gatebp.network.steps import short
 from gatebp.questions.families._claims import Named, named
-from gatebp.questions.families._posed import slips_of, vector_choices
+from gatebp.questions.families._posed import problem, slips_of, vector_choices
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import matrix, require, shown, tenths, vector
 from gatebp.questions.problem import Problem, Statements
@@ -208,7 +208,7 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
         exact = solution.exact
         places = 2 if not exact.is_Rational else _places(exact)
         require(exact.is_Rational or abs(float(exact)) >= 0.1, "an output too small to read at two places")
-        return Problem(topic=TOPIC, marks=marks, body=f"{describe(net)} What is the output $y$?", exact=exact,
+        return problem(topic=TOPIC, marks=marks, body=f"{describe(net)} What is the output $y$?", exact=exact,
                        slips=slips_of([named(s.value[0], s.mistake) for s in slips(net)]), places=places,
                        steps=steps, graph=graph, find=graph.find, extra=extra)
     require(all(abs(float(v)) >= 0.05 for v in exact_outputs), "an output too small to read at two places")
@@ -222,7 +222,7 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
         choices = vector_choices(exact_outputs, slips(net), 2, claim, exact=False)
         return Statements(body=body, choices=choices, steps=steps, graph=graph)
 
-    return Problem(topic=TOPIC, marks=marks, options=options, graph=graph, extra=extra)
+    return problem(topic=TOPIC, marks=marks, options=options, graph=graph, extra=extra)
 
 
 def _places(exact: sp.Expr) -> int:

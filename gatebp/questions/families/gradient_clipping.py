@@ -27,7 +27,7 @@ from gatebp.gate.question import QuestionType
 from gatebp.network.steps import short
 from gatebp.questions.claims import ClaimError, Context, Verdict, decider, rounds_to
 from gatebp.questions.families._claims import Named, named
-from gatebp.questions.families._posed import fact_choice, one_sided, slips_of, valued_choice, vector_choices
+from gatebp.questions.families._posed import fact_choice, one_sided, problem, slips_of, valued_choice, vector_choices
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import rational, require, rounded_note, shown, vector
 from gatebp.questions.problem import Problem, Statements
@@ -175,7 +175,7 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
         return Statements(body=mcq_body, choices=vector_choices(list(truth), slips(clip), places, claim, exact=exact),
                           steps=working(clip))
 
-    return Problem(topic=TOPIC, marks=marks, body=f"{describe(clip)} What is {name}?", exact=rational(truth[k]),
+    return problem(topic=TOPIC, marks=marks, body=f"{describe(clip)} What is {name}?", exact=rational(truth[k]),
                    slips=one, places=places, steps=working(clip), options=options, extra=extra,
                    statements=lambda r: _statements(r, clip))
 

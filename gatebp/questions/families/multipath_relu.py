@@ -35,7 +35,7 @@ from gatebp.network.solve import solve
 from gatebp.network.spec import parse_spec
 from gatebp.network.steps import Edge, Solution, short
 from gatebp.questions.families._claims import Named, named
-from gatebp.questions.families._posed import vector_choices
+from gatebp.questions.families._posed import problem, vector_choices
 from gatebp.questions.families.base import Resample, family
 from gatebp.questions.families.common import (
     Choice,
@@ -187,7 +187,7 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
         def options(r: random.Random) -> Statements:
             return gradient_vector(x, layers, graph, {wrt: solution}, inputs, [])
 
-    return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, slips=gate_slips(solution),
+    return problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, slips=gate_slips(solution),
                    steps=working(solution), graph=graph, find=graph.find, places=places_of(solution.exact),
                    options=options, extra=extra,
                    statements=lambda r: statements(r, x, layers, graph, solution, inputs, working(solution)))

@@ -19,6 +19,7 @@ from gatebp.network.spec import parse_spec
 from gatebp.network.steps import Solution, short
 from gatebp.network.vector_form import vector_steps
 from gatebp.questions.families._claims import named
+from gatebp.questions.families._posed import problem
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import require
 from gatebp.questions.families.multipath_relu import (
@@ -138,7 +139,7 @@ def build3(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
             found = gradient_vector(x, layers, graph, {wrt: solution}, INPUTS3, more)
             return replace(found, steps=steps)
 
-    return Problem(topic=TOPIC3, marks=marks, body=f"{describe(x, layers)} What is $∂y1/∂{wrt}$?",
+    return problem(topic=TOPIC3, marks=marks, body=f"{describe(x, layers)} What is $∂y1/∂{wrt}$?",
                    exact=solution.exact, slips=_named_only(slips, solution.exact), steps=steps, graph=graph,
                    find=graph.find, places=places_of(solution.exact), options=options, extra=_extra(x, layers),
                    statements=lambda r: statements(r, x, layers, graph, solution, INPUTS3, steps))

@@ -25,7 +25,7 @@ import sympy as sp
 
 from gatebp.gate.question import QuestionType
 from gatebp.questions.families._claims import Named, apart, as_float, named
-from gatebp.questions.families._posed import slips_of
+from gatebp.questions.families._posed import problem, slips_of
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import asked, rational, require, shown, tenths
 from gatebp.questions.problem import Problem
@@ -235,17 +235,17 @@ DRAWS: dict[int, list[Callable[[random.Random], Step]]] = {
 
 @family(TOPIC, "One optimizer step: momentum, RMSprop, Adam, weight decay (AdamW vs L2)", ("NAT", "MCQ"), (1, 2))
 def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
-    problem = rng.choice(DRAWS[marks])(rng)
-    exact = problem.exact
+    drawn = rng.choice(DRAWS[marks])(rng)
+    exact = drawn.exact
     require(exact != 0, "a zero answer")
     require(exact.is_Rational or abs(as_float(exact)) >= 0.05, "an answer too small to read at three places")
     places = places_for(exact)
-    require(sum(apart(s.value[0], as_float(exact), 10.0**-places * 2) for s in problem.slips) >= 3,
+    require(sum(apart(s.value[0], as_float(exact), 10.0**-places * 2) for s in drawn.slips) >= 3,
             "fewer than three slips stay apart")
-    slips = slips_of(problem.slips)
-    return Problem(topic=TOPIC, marks=marks, body=asked(problem.text, qtype, exact, places, slips), exact=exact,
-                   slips=slips, places=places, steps=problem.steps,
-                   extra={"kind": problem.kind, **{k: _json(v) for k, v in problem.data.items()}})
+    slips = slips_of(drawn.slips)
+    return problem(topic=TOPIC, marks=marks, body=asked(drawn.text, qtype, exact, places, slips), exact=exact,
+                   slips=slips, places=places, steps=drawn.steps,
+                   extra={"kind": drawn.kind, **{k: _json(v) for k, v in drawn.data.items()}})
 
 
 def _json(value: object) -> object:

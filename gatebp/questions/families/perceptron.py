@@ -22,7 +22,7 @@ from typing import Any
 from gatebp.gate.question import QuestionType
 from gatebp.network.slips import Slip
 from gatebp.questions.claims import ClaimError, Context, Verdict, decider
-from gatebp.questions.families._posed import fact_choice, valued_choice
+from gatebp.questions.families._posed import fact_choice, problem, valued_choice
 from gatebp.questions.families.base import family
 from gatebp.questions.families.choice import apart
 from gatebp.questions.families.common import (
@@ -146,7 +146,7 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     exact = _pick(p.updated(), index)
     slips = [Slip(rational(_pick(p.updated(f), index) if f is not None else _pick((p.w, p.b), index)), why)
              for f, why in _factor_slips(p)]
-    return Problem(topic=TOPIC, marks=marks, body=f"{describe(p)}. After one update, what is ${name}$?",
+    return problem(topic=TOPIC, marks=marks, body=f"{describe(p)}. After one update, what is ${name}$?",
                    exact=rational(exact), slips=slips, steps=working(p), extra=_extra(p),
                    options=lambda r: _score_effect(p), statements=lambda r: _statements(r, p))
 

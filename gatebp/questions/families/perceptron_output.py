@@ -16,7 +16,7 @@ import sympy as sp
 from gatebp.gate.question import QuestionType
 from gatebp.network.slips import Slip
 from gatebp.questions.claims import ClaimError, Context, Verdict, decider
-from gatebp.questions.families._posed import fact_choice, valued_choice
+from gatebp.questions.families._posed import fact_choice, problem, valued_choice
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import (
     Choice,
@@ -146,7 +146,7 @@ def build_output(rng: random.Random, qtype: QuestionType, marks: int) -> Problem
     found = unit_slips(u)
     places = decimals([key] + [v for v, _ in found])
     extra = {"kind": u.kind, "w": [shown(v) for v in u.w], "x": [shown(v) for v in u.x], "b": shown(u.b)}
-    return Problem(topic=OUTPUT, marks=1, body=f"{describe_unit(u)} What is the output y?", exact=rational(key),
+    return problem(topic=OUTPUT, marks=1, body=f"{describe_unit(u)} What is the output y?", exact=rational(key),
                    slips=[Slip(rational(v), why) for v, why in found], places=places, steps=unit_working(u),
                    statements=lambda r: _unit_statements(r, u), extra=extra)
 
@@ -280,8 +280,8 @@ def _network_question(rng: random.Random, qtype: QuestionType) -> Problem:
     picked = Statements(body=body, choices=choices, steps=net_working(n))
     extra = {"W": [list(r) for r in n.W], "b": list(n.b), "v": list(n.v), "c": n.c, "tie": n.tie}
     if qtype == "MCQ":
-        return Problem(topic=OUTPUT, marks=2, options=lambda r: picked, extra=extra)
-    return Problem(topic=OUTPUT, marks=2, statements=lambda r: picked, extra=extra)
+        return problem(topic=OUTPUT, marks=2, options=lambda r: picked, extra=extra)
+    return problem(topic=OUTPUT, marks=2, statements=lambda r: picked, extra=extra)
 
 
 def _net_statements(rng: random.Random, n: StepNet, key: tuple[int, ...],

@@ -11,7 +11,7 @@ from typing import Any
 from gatebp.gate.question import QuestionType
 from gatebp.questions.claims import ClaimError, Context, Verdict, decider
 from gatebp.questions.families._claims import named
-from gatebp.questions.families._posed import fact_choice, slips_of, vector_choices
+from gatebp.questions.families._posed import fact_choice, problem, slips_of, vector_choices
 from gatebp.questions.families.base import family
 from gatebp.questions.families.choice import Choice
 from gatebp.questions.families.common import (
@@ -195,7 +195,7 @@ def build_training(rng: random.Random, qtype: QuestionType, marks: int) -> Probl
     exact = _params(run)[index]
     require(qtype != "NAT" or exact != 0, "a zero answer")
     places = min(decimals([exact] + [_params(r)[index] for r, _ in slips]), 3)
-    return Problem(topic=TRAINING, marks=marks, body=f"{describe_training(p)} What is ${names[index]}$ after training?",
+    return problem(topic=TRAINING, marks=marks, body=f"{describe_training(p)} What is ${names[index]}$ after training?",
                    exact=rational(exact), slips=slips_of([named(_params(r)[index], why) for r, why in slips]),
                    places=places, steps=training_working(p), extra=_training_extra(p),
                    options=lambda r: _training_vector(p), statements=lambda r: _training_statements(r, p))

@@ -27,7 +27,7 @@ from gatebp.gate.question import QuestionType
 from gatebp.network.steps import short
 from gatebp.questions.claims import ClaimError, Context, Verdict, decider, rounds_to
 from gatebp.questions.families._claims import Named, fixed, named
-from gatebp.questions.families._posed import fact_choice, slips_of, valued_choice
+from gatebp.questions.families._posed import fact_choice, problem, slips_of, valued_choice
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import Choice, asked, require, rounded_note, some_true, vector
 from gatebp.questions.problem import Problem, Statements
@@ -100,7 +100,7 @@ def _entry(rng: random.Random, qtype: QuestionType) -> Problem:
              f"${_d(i, j)}$ = {_formula(p, i, j)} = {fixed(jac(floats(tuple(z)), i, j), 4)}"]
     slips = slips_of(entry_slips(z, i, j))
     body = asked(f"{stem(z)} What is ${_d(i, j)}$?", qtype, exact, PLACES, slips)
-    return Problem(topic=TOPIC, marks=1, body=body, exact=exact, slips=slips, places=PLACES, steps=steps,
+    return problem(topic=TOPIC, marks=1, body=body, exact=exact, slips=slips, places=PLACES, steps=steps,
                    statements=lambda r: _entry_statements(r, z, p), extra={"z": z, "i": i + 1, "j": j + 1})
 
 
@@ -183,7 +183,7 @@ def _product(rng: random.Random, qtype: QuestionType) -> Problem:
              f"$∂L/∂z{j + 1}$ = {fixed(f[j], 4)} × ({g[j]} − ({fixed(mean, 4)})) = {fixed(vjp(f, g, j), 4)}"]
     slips = slips_of(vjp_slips(z, g, j))
     body = f"{stem(z)} The backward pass has reached $g = {vector(g)}$, g = ∂L/∂p. What is $∂L/∂z{j + 1}$?"
-    return Problem(topic=TOPIC, marks=2, body=asked(body, qtype, exact, PLACES, slips), exact=exact, slips=slips,
+    return problem(topic=TOPIC, marks=2, body=asked(body, qtype, exact, PLACES, slips), exact=exact, slips=slips,
                    places=PLACES, steps=steps, extra={"z": z, "g": g, "j": j + 1},
                    statements=lambda r: _product_statements(r, z, p, g, j, steps))
 

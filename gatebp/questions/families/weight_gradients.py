@@ -31,7 +31,7 @@ from gatebp.network.solve import solve
 from gatebp.network.spec import parse_spec
 from gatebp.questions.claims import ClaimError, Context, Verdict, decider
 from gatebp.questions.families._claims import Named, named
-from gatebp.questions.families._posed import fact_choice, valued_choice, vector_choices
+from gatebp.questions.families._posed import fact_choice, problem, valued_choice, vector_choices
 from gatebp.questions.families.base import family
 from gatebp.questions.families.choice import Choice
 from gatebp.questions.families.common import (
@@ -121,7 +121,7 @@ def _single(rng: random.Random, qtype: QuestionType) -> Problem:
     if solution.exact != rational(layer.delta()[i] * layer.x[j]):
         raise AssertionError("δ_i x_j disagrees with the solver")  # the layer arithmetic the options use
     body = f"{describe_layer(layer)} What is ${_partial(i, j)}$, the ({i + 1}, {j + 1}) entry of ∂L/∂W?"
-    return Problem(topic=TOPIC, marks=1, body=body, exact=solution.exact, places=0, graph=graph, find=graph.find,
+    return problem(topic=TOPIC, marks=1, body=body, exact=solution.exact, places=0, graph=graph, find=graph.find,
                    slips=[Slip(rational(Fraction(n.value[0]).limit_denominator(10**6)), n.mistake)
                           for n in entry_slips(layer, i, j)],
                    steps=layer_working(layer), options=lambda r: _row_mcq(r, layer, i, graph),
@@ -251,7 +251,7 @@ def _batch(rng: random.Random, qtype: QuestionType) -> Problem:
     require(batch.entry(i, j) != 0 and batch.entry(i, j) != batch.G[i][0] * batch.X[j][0], "a zero or one-example sum")
     extra = {"G": [[shown(v) for v in r] for r in batch.G], "X": [[shown(v) for v in r] for r in batch.X]}
     body = f"{describe_batch(batch)} What is ${_partial(i, j)}$?"
-    return Problem(topic=TOPIC, marks=2, body=body, exact=rational(batch.entry(i, j)), places=0,
+    return problem(topic=TOPIC, marks=2, body=body, exact=rational(batch.entry(i, j)), places=0,
                    slips=[_slip(n) for n in batch_slips(batch, i, j)], steps=batch_working(batch, i, j),
                    options=lambda r: _batch_row(batch, i, j), statements=lambda r: _batch_statements(r, batch, i, j),
                    extra=extra)
