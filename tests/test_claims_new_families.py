@@ -79,8 +79,8 @@ def optimizer(e: dict[str, Any]) -> mpmath.mpf:
         grads = [m["g"]] if "g" in m else [m["g1"], m["g2"]]
         w = m.get("w", m.get("w1"))
         mo = ve = mpmath.mpf(0)
-        for t, g in enumerate(grads, start=1):
-            g = g + m["lam"] * w if kind == "adam-l2" else g
+        for t, raw in enumerate(grads, start=1):
+            g = raw + m["lam"] * w if kind == "adam-l2" else raw
             mo, ve = m["beta1"] * mo + (1 - m["beta1"]) * g, m["beta2"] * ve + (1 - m["beta2"]) * g**2
             step = m["eta"] * (mo / (1 - m["beta1"] ** t)) / mpmath.sqrt(ve / (1 - m["beta2"] ** t))
             if t == len(grads):

@@ -5,7 +5,7 @@ mocks"), and every form a mock asks of them builds."""
 from __future__ import annotations
 
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from gatebp.questions.paper import plan_paper
 
 NEW = ("forward-output", "linear-separability", "weight-gradients", "softmax-jacobian", "optimizer-step",
        "gradient-clipping", "perceptron-output", "perceptron-training", "multipath-relu-3")
-NOW = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def test_the_scheduler_ranks_every_new_topic(tmp_path: Path) -> None:

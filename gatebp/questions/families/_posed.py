@@ -89,5 +89,5 @@ def problem(**fields: object) -> Problem:
     exact, slips = fields.get("exact"), fields.get("slips")
     if exact is not None and slips:
         places = fields.get("places")
-        fields["slips"] = spaced_slips(exact, slips, 2 if places is None else int(places))  # type: ignore[arg-type]
+        fields["slips"] = spaced_slips(exact, slips, 2 if places is None else int(str(places)))  # type: ignore[arg-type]
     return Problem(**fields)  # type: ignore[arg-type]

@@ -284,7 +284,7 @@ def _weights_text(c: Sequence[Fraction]) -> str:
 def _weights_choice(c: Sequence[Fraction], table: Table) -> Choice:
     wrong = misses(c, table)
     text = f"The unit with {_weights_text(c)} computes f"
-    data = {"kind": "separator", "table": rows_of(table), "weights": [str(v) for v in c]}
+    data: dict[str, object] = {"kind": "separator", "table": rows_of(table), "weights": [str(v) for v in c]}
     if not wrong:
         return Choice(text, True, claim=data)
     x = wrong[0]

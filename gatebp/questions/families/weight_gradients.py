@@ -192,7 +192,7 @@ def shape_choice(rng: random.Random, dims: dict[str, int], shape: list[int], wro
     text = (f"∂L/∂W is a {size} matrix, the shape of W" if truth and len(shape) == 2 else
             f"∂L/∂W is a {size} matrix" if len(shown_shape) == 2 else
             f"∂L/∂W has a {' × '.join(map(str, shown_shape[:2]))} block for each example ({size} in all)")
-    claim = {"kind": "grad-shape", "net": "affine", "dims": dims, "of": "W", "shape": shown_shape}
+    claim: dict[str, object] = {"kind": "grad-shape", "net": "affine", "dims": dims, "of": "W", "shape": shown_shape}
     return fact_choice(text, claim, truth, mistake)
 
 
