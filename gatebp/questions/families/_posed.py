@@ -25,7 +25,14 @@ ClaimOf = Callable[[tuple[float, ...]], dict[str, object]]
 
 def slips_of(named: Sequence[Named]) -> list[Slip]:
     """Scalar named slips as the Slips a Problem carries (their values at 30 digits)."""
-    return [Slip(sp.Float(n.value[0], 30), n.mistake) for n in named]
+    return [Slip(_short(n.value[0]), n.mistake) for n in named]
+
+
+def _short(value: float) -> sp.Expr:
+    """A float that is a short decimal (-0.5, 2.25) as that exact rational, so a statement prints
+    "= -0.5" and not "≈ -0.5"; any other value at 30 digits."""
+    near = round(value, 6)
+    return sp.Rational(repr(near)) if abs(value - near) < 1e-12 else sp.Float(value, 30)
 
 
 def exact_slip(value: Number, mistake: str) -> Slip:
