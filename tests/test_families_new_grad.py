@@ -148,7 +148,7 @@ def _check_jacobian_claims(q: Question, J: list[list[float]], vjp: list[float] |
             c = int(re.search(r"∂p(\d)/∂z", text).group(1)) - 1
             assert c == max(range(3), key=lambda a: grab(q.text, "z")[a]), text  # the class with the largest p
             truth = max(range(3), key=lambda a: diag[a]) == c
-        elif text.lstrip("$").startswith("∂L/∂z1 + ∂L/∂z2 + ∂L/∂z3"):
+        elif text.startswith("∂L/∂z₁ + ∂L/∂z₂ + ∂L/∂z₃"):
             truth = abs(sum(vjp)) < 1e-12  # type: ignore[arg-type]
         elif text.startswith("Adding the same number"):
             truth = True  # p_j((g_j + c) − Σ(g_i + c)p_i) = p_j(g_j − Σ g_i p_i) since Σ p_i = 1

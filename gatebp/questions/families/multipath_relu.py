@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
@@ -34,6 +35,7 @@ from gatebp.network.slips import (
 from gatebp.network.solve import solve
 from gatebp.network.spec import parse_spec
 from gatebp.network.steps import Edge, Solution, short
+from gatebp.network.vector_form import vector_steps
 from gatebp.questions.families._claims import Named, named
 from gatebp.questions.families._posed import problem, vector_choices
 from gatebp.questions.families.base import Resample, family
@@ -46,7 +48,6 @@ from gatebp.questions.families.common import (
     shown,
     some_true,
     vector,
-    working,
 )
 from gatebp.questions.problem import Chooser, Problem, Statements
 
@@ -153,7 +154,11 @@ def gate_slips(solution: Solution) -> list[Slip]:
     if len(closed) > 1:
         for edge in closed:
             slips.append(Slip(_reopen(solution, edge), f"treated the closed ReLU gate on {edge.node} as open"))
-    return slips + dropped_path(solution) + flipped_gate(solution) + sign_slip(solution)
+    found = slips + dropped_path(solution) + flipped_gate(solution) + sign_slip(solution)
+    return [Slip(s.value, _PRE.sub("", s.mistake)) for s in found]
+
+
+_PRE = re.compile(r" ← z_\w+")  # the solver's pre-activation nodes, which the stem never names
 
 
 def _reopen(solution: Solution, gate: Edge) -> sp.Expr:
@@ -188,9 +193,10 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
             return gradient_vector(x, layers, graph, {wrt: solution}, inputs, [])
 
     return problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, slips=gate_slips(solution),
-                   steps=working(solution), graph=graph, find=graph.find, places=places_of(solution.exact),
+                   steps=vector_working(graph, solution), graph=graph, find=graph.find, places=places_of(solution.exact),
                    options=options, extra=extra,
-                   statements=lambda r: statements(r, x, layers, graph, solution, inputs, working(solution)))
+                   statements=lambda r: statements(r, x, layers, graph, solution, inputs,
+                                                   vector_working(graph, solution)))
 
 
 def places_of(exact: sp.Expr) -> int:
@@ -216,7 +222,7 @@ def gradient_vector(x: list[Fraction], layers: list[Layer], graph: Graph, known:
 
     names = ", ".join(f"$∂y1/∂{n}$" for n in inputs)
     body = f"{describe(x, layers)} What is the gradient ({names})?"
-    steps = [f"∂y1/∂x{i}: " + "; ".join(step.text for step in s.steps) for i, s in enumerate(sols, start=1)]
+    steps = vector_working(graph, sols[0])
     return Statements(body=body, choices=vector_choices(truth, wrong, places, claim, exact=places == 0),
                       steps=steps, graph=graph)
 
@@ -245,7 +251,7 @@ def statements(rng: random.Random, x: list[Fraction], layers: list[Layer], graph
     ]
     body = f"{describe(x, layers)} Which statements are true?"
     return Statements(body=body, choices=some_true(choices), graph=graph,
-                      steps=[*steps, f"∂y1/∂{other}: " + "; ".join(step.text for step in second.steps)])
+                      steps=[*steps, f"$∂y1/∂{other}$ = {short(second.exact)}"])
 
 
 def _gate_claim(rng: random.Random, graph: Graph, solution: Solution) -> Choice:
@@ -268,6 +274,18 @@ def _paths_claim(rng: random.Random, wrt: str, solution: Solution) -> Choice:
                             "counted every path, the closed (or zero-weight) ones included")
     return claim_choice(f"Exactly {live} paths from {wrt} to y1 carry a nonzero gradient",
                         {"kind": "paths", "of": "y1", "wrt": wrt, "count": live, "live": True}, True)
+
+
+def vector_working(graph: Graph, solution: Solution) -> list[str]:
+    """The forward values per layer, then the vector form of the backward pass."""
+    lines = []
+    for layer in graph.layers[:-1]:
+        pre = ", ".join(short(solution.forward[p]) for p in layer.pre)
+        out = ", ".join(short(solution.forward[u]) for u in layer.units)
+        lines.append(f"pre-activations of {layer.out}: ({pre}); {layer.out} = ReLU(pre-activations) = ({out})")
+    lines.append(f"y1 = {short(solution.forward['y1'])}")
+    vector = vector_steps(graph, solution)
+    return lines + [s.text for s in vector.steps if s.kind == "vector"]
 
 
 def _extra(x: list[Fraction], layers: list[Layer]) -> dict[str, object]:

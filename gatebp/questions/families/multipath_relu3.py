@@ -16,8 +16,7 @@ from gatebp.network.slips import (
 )
 from gatebp.network.solve import solve
 from gatebp.network.spec import parse_spec
-from gatebp.network.steps import Solution, short
-from gatebp.network.vector_form import vector_steps
+from gatebp.network.steps import Solution
 from gatebp.questions.families._claims import named
 from gatebp.questions.families._posed import problem
 from gatebp.questions.families.base import family
@@ -34,6 +33,7 @@ from gatebp.questions.families.multipath_relu import (
     pre_activations_nonzero,
     spec_text,
     statements,
+    vector_working,
 )
 from gatebp.questions.problem import Chooser, Problem, Statements
 
@@ -111,18 +111,6 @@ def _network3(rng: random.Random, marks: int, wrt: str) -> tuple[list[Fraction],
     return x, layers, graph, solution
 
 
-def working3(graph: Graph, solution: Solution) -> list[str]:
-    """The forward values per layer, then the vector form of the backward pass."""
-    lines = []
-    for layer in graph.layers[:-1]:
-        pre = ", ".join(short(solution.forward[p]) for p in layer.pre)
-        out = ", ".join(short(solution.forward[u]) for u in layer.units)
-        lines.append(f"pre-activations of {layer.out}: ({pre}); {layer.out} = ReLU(pre-activations) = ({out})")
-    lines.append(f"y1 = {short(solution.forward['y1'])}")
-    vector = vector_steps(graph, solution)
-    return lines + [s.text for s in vector.steps if s.kind == "vector"]
-
-
 @family(TOPIC3, "Input gradients of a 3-input ReLU network (GATE DA 2024 Q43 shape)", ("NAT", "MCQ", "MSQ"), (1, 2),
         group="paper")
 def build3(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
@@ -130,7 +118,7 @@ def build3(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     x, layers, graph, solution = _network3(rng, marks, wrt)
     slips = gate_slips(solution) + [Slip(sp.Rational(transposed_slip(x, layers)[int(wrt[1:]) - 1]),
                                          "multiplied δ(h) by W1 instead of W1ᵀ (read W1 by rows)")]
-    steps = working3(graph, solution)
+    steps = vector_working(graph, solution)
     options: Chooser | None = None
     if qtype == "MCQ" and marks == 2:
         more = [named(transposed_slip(x, layers), "multiplied δ(h) by W1 instead of W1ᵀ (read W1 by rows)")]

@@ -237,10 +237,10 @@ def net_suitable(n: StepNet) -> bool:
 
 
 def describe_net(n: StepNet) -> str:
-    return (f"A 2-2-1 network of step units takes binary inputs x = (x1, x2). Hidden unit j computes "
-            f"h_j = step(W_j·x + b_j) with W = {matrix(n.W)} (row j feeds h_j) and b = {vector(n.b)}; the output "
-            f"is y = step(v1h1 + v2h2 + c) with v = {vector(n.v)} and c = {n.c}. Here step(z) = 1 for z > 0, "
-            f"step(z) = 0 for z < 0, and step(0) = {n.tie}.")
+    return (f"A 2-2-1 network of step units takes binary inputs x = (x₁, x₂). Hidden unit j computes "
+            f"hⱼ = step(Wⱼ·x + bⱼ) with $W = {matrix(n.W)}$ (row j feeds hⱼ) and $b = {vector(n.b)}$; the output "
+            f"is $y = step(v1*h1 + v2*h2 + c)$ with $v = {vector(n.v)}$ and $c = {n.c}$. Here step(z) = 1 for "
+            f"z > 0, step(z) = 0 for z < 0, and step(0) = {n.tie}.")
 
 
 def net_working(n: StepNet) -> list[str]:

@@ -195,7 +195,7 @@ def _product_statements(rng: random.Random, z: list[int], p: Probs, g: list[int]
     claims = [
         _value_claim(rng, f"∂L/∂z{j + 1}", vjp(p, g, j), vjp_slips(z, g, j)[0], 0, j, "vjp", g),
         _value_claim(rng, f"∂L/∂z{k + 1}", vjp(p, g, k), vjp_slips(z, g, k)[1], 0, k, "vjp", g),
-        fact_choice("$∂L/∂z1 + ∂L/∂z2 + ∂L/∂z3 = 0$", softmax_claim("vjp-sum", value="0"), True,
+        fact_choice("∂L/∂z₁ + ∂L/∂z₂ + ∂L/∂z₃ = 0", softmax_claim("vjp-sum", value="0"), True,
                     "forgot that the columns of the Jacobian sum to 0"),
         fact_choice("Adding the same number to every entry of g leaves ∂L/∂z unchanged",
                     softmax_claim("vjp-unchanged", change="shift"), True, "") if shift else
