@@ -192,11 +192,11 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
         def options(r: random.Random) -> Statements:
             return gradient_vector(x, layers, graph, {wrt: solution}, inputs, [])
 
+    steps = vector_working(graph, solution)
     return problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, slips=gate_slips(solution),
-                   steps=vector_working(graph, solution), graph=graph, find=graph.find, places=places_of(solution.exact),
+                   steps=steps, graph=graph, find=graph.find, places=places_of(solution.exact),
                    options=options, extra=extra,
-                   statements=lambda r: statements(r, x, layers, graph, solution, inputs,
-                                                   vector_working(graph, solution)))
+                   statements=lambda r: statements(r, x, layers, graph, solution, inputs, steps))
 
 
 def places_of(exact: sp.Expr) -> int:
@@ -222,7 +222,7 @@ def gradient_vector(x: list[Fraction], layers: list[Layer], graph: Graph, known:
 
     names = ", ".join(f"$∂y1/∂{n}$" for n in inputs)
     body = f"{describe(x, layers)} What is the gradient ({names})?"
-    steps = vector_working(graph, sols[0])
+    steps = vector_working(graph, next(iter(known.values())))
     return Statements(body=body, choices=vector_choices(truth, wrong, places, claim, exact=places == 0),
                       steps=steps, graph=graph)
 
