@@ -128,10 +128,10 @@ def working(p: Setup) -> list[str]:
         how = f"η(y − ŷ) = {shown(p.eta)} × ({p.y} − {p.prediction})" if p.form == "01" else "y"
         w, b = p.updated()
         lines.append(f"update multiplier {how} = {shown(p.factor)}")
-        lines.append(f"w ← w + {shown(p.factor)}·x = {vector(p.w)} + {shown(p.factor)} × {vector(p.x)} "
-                     f"= {vector(w)}")
+        op, size = ("+", shown(p.factor)) if p.factor > 0 else ("−", shown(-p.factor))
+        lines.append(f"w ← w {op} {size}·x = {vector(p.w)} {op} {size} × {vector(p.x)} = {vector(w)}")
         if p.b is not None and b is not None:
-            lines.append(f"b ← {shown(p.b)} + {shown(p.factor)} = {shown(b)}")
+            lines.append(f"b ← {shown(p.b)} {op} {size} = {shown(b)}")
     new = score(*p.updated(), p.x)
     lines.append(f"new score on this input = {shown(new)} (it changed by {shown(new - p.score)})")
     return lines

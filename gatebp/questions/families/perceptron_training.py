@@ -286,7 +286,7 @@ def _decide(claim: Mapping[str, Any], context: Context) -> Verdict:
         return Verdict(final == [Fraction(str(v)) for v in claim["values"]],
                        f"the final parameters are ({', '.join(shown(v) for v in final)})")
     if what == "changes":
-        return Verdict(changed == int(claim["count"]), f"the weights change on {changed} presentations")
+        return Verdict(changed == int(claim["count"]), f"the weights change on {changed} of the {len(scores)} presentations")
     if what == "tie-at":
         s = scores[int(claim["index"]) - 1]
         return Verdict(s == 0, f"the score at presentation {claim['index']} is {shown(s)}")
