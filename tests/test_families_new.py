@@ -233,7 +233,7 @@ def test_perceptron_training(qtype: str, marks: int) -> None:
         assert f"a score of exactly 0 gives y = " in q.text and "η = " in q.text, q.id
         assert len({tuple(x) for x, _ in q.extra["samples"]}) == len(q.extra["samples"]), q.id
         if qtype == "NAT":
-            name = re.search(r"What is (w1|w2|b) after", q.text).group(1)
+            name = re.search(r"What is \$?(w1|w2|b)\$? after", q.text).group(1)
             assert q.answer["value"] == float(params[["w1", "w2", "b"].index(name)]) != 0, q.id
         elif qtype == "MCQ":
             assert tuple_of(key_options(q)[0]) == tuple(float(v) for v in params), q.id
@@ -304,9 +304,9 @@ def test_perceptron_output(qtype: str, marks: int) -> None:
 
 
 def _unit_claim(extra: dict, text: str, y: int, net: Fraction) -> bool:
-    if m := re.match(r"The weighted sum \S+(?: \+ b)? is (\S+)", text):
+    if m := re.match(r"The weighted sum \S+(?: \+ b)? (?:is|=) (\S+)", text):
         return Fraction(m.group(1)) == net
-    if m := re.match(r"The output y is (\S+)", text):
+    if m := re.match(r"The output y (?:is|=) (\S+)", text):
         return Fraction(m.group(1)) == y
     doubled = dict(extra, x=[str(2 * Fraction(v)) for v in extra["x"]])
     if text.startswith("Doubling"):

@@ -153,7 +153,7 @@ def test_perceptron(seed: int) -> None:
         step = Fraction(q.extra["eta"]) if q.extra["form"] == "01" else Fraction(1)
         assert (new - old) / xx in (0, step, -step)  # the score moves by the multiplier times x·x (+ 1)
         if q.type == "NAT":
-            asked = re.search(r"what is (w(\d)|b)\?", q.text)
+            asked = re.search(r"what is \$?(w(\d)|b)\$?\?", q.text)
             assert asked
             expected = new_b if asked[1] == "b" else new_w[int(asked[2]) - 1]
             assert q.answer["value"] == pytest.approx(float(expected), abs=1e-12)
@@ -164,7 +164,7 @@ def test_perceptron(seed: int) -> None:
             assert correct_value(q) == pytest.approx(float(new), abs=1e-12)
         else:
             for option, right in _options(q):
-                found = re.fullmatch(r"After the update, w(\d) = (\S+)", option.text)
+                found = re.fullmatch(r"After the update, \$?w(\d)\$? = (\S+)", option.text)
                 if found:
                     assert right == (Fraction(found[2]) == new_w[int(found[1]) - 1])
                 if option.text == "After the update, the perceptron classifies this input correctly":

@@ -7,7 +7,8 @@ contradicts: a wrong key is a bug that must stop the question, not reach a stude
 
 Generic kinds (any family with a network may use them):
 
-- `quantity`: `{find, value, places}`: the graph quantity `find` equals `value` shown to `places`;
+- `quantity`: `{find, value, places}`: the graph quantity `find` equals `value` shown to `places`
+  (an optional `label` names it in the reason when the graph's own name is internal, as w_y1_x2);
 - `answer`: `{value, places}`: the quantity the question asks for equals `value` (numeric MCQ);
 - `gate`: `{unit, pre, open}`: the ReLU gate of `unit` (input node `pre`) is open / closed;
 - `zero`: `{find, zero}`: the gradient `find` is (or is not) exactly 0;
@@ -20,7 +21,10 @@ Generic kinds (any family with a network may use them):
 - `compare`: `{find, relation, than}`: the quantity is greater (">") or less ("<") than `than`;
 - `sum`: `{of, wrt: [..], value, places}`: the gradients with respect to several variables add to `value`;
 - `largest`: `{of, wrt: [..], at}`: of those gradients the one with respect to `at` is the largest;
-- `combine`: `{find, parts: [find, ..], how}`: the quantity is the "sum" (or "mean") of the parts.
+- `combine`: `{find, parts: [find, ..], how}`: the quantity is the "sum" (or "mean") of the parts;
+- `quantities`: `{finds: [find, ..], values: [..], places}`: a vector option: each graph quantity
+  equals its value shown to `places` (an output vector, a gradient (∂y/∂x1, ∂y/∂x2), a row of ∂L/∂W);
+  optional `labels` name them in the reason.
 
 A family with its own kind of claim registers a decider with `@decider("kind")`.
 """
@@ -137,7 +141,7 @@ def label(find: Mapping[str, Any]) -> str:
 def _quantity(claim: Mapping[str, Any], context: Context) -> Verdict:
     exact = context.solve(claim["find"])
     holds = rounds_to(float(claim["value"]), exact, int(claim.get("places", 4)))
-    return Verdict(holds, f"{label(claim['find'])} = {short(exact)}")
+    return Verdict(holds, f"{claim.get('label') or label(claim['find'])} = {short(exact)}")
 
 
 @decider("answer")
@@ -257,3 +261,15 @@ def _combine(claim: Mapping[str, Any], context: Context) -> Verdict:
     combined = sp.Add(*parts) if how == "sum" else sp.Add(*parts) / len(parts)
     holds = abs(float(sp.N(whole - combined, 30))) < 1e-20
     return Verdict(holds, f"{label(claim['find'])} = {short(whole)}; the {how} of the parts is {short(combined)}")
+
+
+@decider("quantities")
+def _quantities(claim: Mapping[str, Any], context: Context) -> Verdict:
+    finds, values, places = list(claim["finds"]), list(claim["values"]), _places(claim)
+    if len(finds) != len(values):
+        raise ClaimError("a quantities claim pairs each find with one value")
+    exact = [context.solve(find) for find in finds]
+    holds = all(rounds_to(float(v), e, places) for v, e in zip(values, exact))
+    names = list(claim.get("labels") or [label(f) for f in finds])
+    listed = ", ".join(f"{n} = {short(e)}" for n, e in zip(names, exact))
+    return Verdict(holds, listed)

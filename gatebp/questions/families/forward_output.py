@@ -6,6 +6,9 @@ stem gives x, the matrices row by row and the activation. NAT asks one output, "
 decimal places" when it is not exact; MCQ asks the output vector (2 outputs), options printed to two
 places, "closest to".
 1 mark: one hidden layer. 2 marks: two hidden layers, one more matrix-vector product and activation.
+Every MCQ option is a `quantities` claim (both outputs, decided by solving the graph); the NAT key
+is the graph's forward value. The 2-mark form needs one more reasoning step than the 1-mark one:
+a second hidden layer (one more matrix-vector product and activation).
 Slips (each recomputed as a whole forward pass): forgetting the biases, skipping the output layer's
 activation (or applying the hidden activation to a linear output), multiplying by the transposed
 first matrix, applying the activation before adding the bias, skipping the hidden activation.
@@ -17,19 +20,21 @@ import json
 import math
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy as sp
 
-from gatebp.gate.question import Question, QuestionType
+from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Graph
 from gatebp.network.solve import solve
 from gatebp.network.spec import parse_spec
 from gatebp.network.steps import short
-from gatebp.questions.families._claims import Named, named, numeric, vector_mcq
+from gatebp.questions.families._claims import Named, named
+from gatebp.questions.families._posed import problem, slips_of, vector_choices
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import matrix, require, shown, tenths, vector
+from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "forward-output"
 ACT_TEXT = {"sigmoid": "σ(z) = 1/(1 + e^(−z))", "tanh": "tanh(z) = (e^z − e^(−z))/(e^z + e^(−z))",
@@ -149,16 +154,19 @@ def suitable(net: Net) -> bool:
     return all(abs(v) > 1e-9 for v in values)
 
 
+FUNC = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu"}
+
+
 def describe(net: Net) -> str:
-    parts = [f"A feed-forward network takes the input x = {vector(net.x)}."]
+    parts = [f"A feed-forward network takes the input ${'x'} = {vector(net.x)}$."]
     previous = "x"
     for index, layer in enumerate(net.layers, start=1):
-        inner = f"W{index}{previous}" + (f" + b{index}" if layer.b is not None else "")
-        formula = f"{ACT_NAME[layer.act]}({inner})" if layer.act != "linear" else inner
-        given = f"W{index} = {matrix(layer.W)}" + (f" and b{index} = {vector(layer.b)}" if layer.b is not None else "")
+        inner = f"W{index}*{previous}" + (f" + b{index}" if layer.b is not None else "")
+        formula = f"{FUNC[layer.act]}({inner})" if layer.act != "linear" else inner
+        given = f"$W{index} = {matrix(layer.W)}$" + (f" and $b{index} = {vector(layer.b)}$" if layer.b is not None else "")
         role = ("The output is" if layer.out == "y" else "The hidden layer computes" if len(net.layers) == 2
                 else f"Hidden layer {index} computes")
-        parts.append(f"{role} {layer.out} = {formula} with {given}.")
+        parts.append(f"{role} ${layer.out} = {formula}$ with {given}.")
         previous = layer.out
     acts = sorted({layer.act for layer in net.layers} - {"linear"})
     defs = "; ".join(ACT_TEXT[a] for a in acts)
@@ -175,19 +183,19 @@ def working(net: Net, graph: Graph, forward: dict[str, sp.Expr]) -> list[str]:
         for row, unit, pre, bias in zip(layer.W, info.units, info.pre, layer.b or [None] * len(layer.W)):
             terms = " + ".join(f"({shown(w)})({short(v)})" for w, v in zip(row, inputs))
             tail = f" + ({shown(bias)})" if bias is not None else ""
-            label = unit if layer.act == "linear" else f"{unit}: z"
-            lines.append(f"{label} = {terms}{tail} = {short(forward[pre])}")
-        inner = f"W{index}{previous}" + (f" + b{index}" if layer.b is not None else "")
+            label = unit if layer.act == "linear" else f"the input of {unit}"
+            lines.append(f"{label}: {terms}{tail} = {short(forward[pre])}")
+        inner = f"W{index}*{previous}" + (f" + b{index}" if layer.b is not None else "")
         out = ", ".join(short(forward[u]) for u in info.units)
         if layer.act != "linear":
-            lines.append(f"{layer.out} = {ACT_NAME[layer.act]}({inner}) = ({out})")
+            lines.append(f"${layer.out} = {FUNC[layer.act]}({inner})$ = ({out})")
         inputs, previous = [forward[u] for u in info.units], layer.out
     lines.append(f"output y = ({', '.join(short(forward[u]) for u in graph.layers[-1].units)})")
     return lines
 
 
 @family(TOPIC, "The output of a small MLP for an input (forward pass)", ("NAT", "MCQ"), (1, 2), group="paper")
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     outputs = 2 if qtype == "MCQ" else 1
     net = draw(rng, marks, outputs)
     require(suitable(net), "saturated, kinked, dead or repeated units")
@@ -195,18 +203,26 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
     solution = solve(graph)
     steps = working(net, graph, solution.forward)
     exact_outputs = [solution.forward[u] for u in graph.layers[-1].units]
+    extra = _extra(net)
     if qtype == "NAT":
         exact = solution.exact
         places = 2 if not exact.is_Rational else _places(exact)
-        body = f"{describe(net)} What is the output y?"
-        question = numeric("NAT", topic=TOPIC, marks=marks, body=body, exact=exact,
-                           slips=[named(s.value[0], s.mistake) for s in slips(net)], places=places,
-                           steps=steps, graph=graph, find=graph.find)
-    else:
-        body = f"{describe(net)} The output y = (y1, y2) is closest to which vector?"
-        question = vector_mcq(topic=TOPIC, marks=marks, body=body, key=exact_outputs, slips=slips(net),
-                              places=2, steps=steps, rng=rng, graph=graph)
-    return replace(question, extra=_extra(net))
+        require(exact.is_Rational or abs(float(exact)) >= 0.1, "an output too small to read at two places")
+        return problem(topic=TOPIC, marks=marks, body=f"{describe(net)} What is the output $y$?", exact=exact,
+                       slips=slips_of([named(s.value[0], s.mistake) for s in slips(net)]), places=places,
+                       steps=steps, graph=graph, find=graph.find, extra=extra)
+    require(all(abs(float(v)) >= 0.05 for v in exact_outputs), "an output too small to read at two places")
+    finds = [{"of": u} for u in graph.layers[-1].units]
+    body = f"{describe(net)} The output $y = [y1, y2]$ is closest to which vector (entries rounded off to two decimal places)?"
+
+    def claim(values: tuple[float, ...]) -> dict[str, object]:
+        return {"kind": "quantities", "finds": finds, "values": list(values), "places": 2}
+
+    def options(_rng: random.Random) -> Statements:
+        choices = vector_choices(exact_outputs, slips(net), 2, claim, exact=False)
+        return Statements(body=body, choices=choices, steps=steps, graph=graph)
+
+    return problem(topic=TOPIC, marks=marks, options=options, graph=graph, extra=extra)
 
 
 def _places(exact: sp.Expr) -> int:

@@ -8,19 +8,29 @@ gradient unchanged, which is the point of those draws).
 deep-learning libraries clip all parameters together): the extra step is the norm over both.
 Slips: clipping each entry to [−c, c] instead of scaling, rescaling to length c when ‖g‖ ≤ c,
 dividing by ‖g‖², the L1 norm, the inverted ratio ‖g‖/c, clipping each tensor by its own norm.
+Every MCQ/MSQ option is a `clipping` claim the decider recomputes from the stated g and c (exact
+arithmetic); the NAT key is the clipped entry.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
-from gatebp.gate.question import Question, QuestionType
-from gatebp.questions.families._claims import Named, apart, named, numeric, vector_mcq
+import sympy as sp
+
+from gatebp.gate.question import QuestionType
+from gatebp.network.steps import short
+from gatebp.questions.claims import ClaimError, Context, Verdict, decider, rounds_to
+from gatebp.questions.families._claims import Named, named
+from gatebp.questions.families._posed import fact_choice, one_sided, problem, slips_of, valued_choice, vector_choices
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import Choice, choice_question, rational, require, shown, some_true, vector
+from gatebp.questions.families.common import rational, require, rounded_note, shown, vector
+from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "gradient-clipping"
 TRIPLES = ((3, 4, 0, 5), (6, 8, 0, 10), (5, 12, 0, 13), (1, 2, 2, 3), (2, 3, 6, 7), (2, 6, 9, 11), (4, 4, 7, 9),
@@ -104,9 +114,9 @@ def _each_tensor(clip: Clip) -> list[float]:
 def describe(clip: Clip) -> str:
     rule = "if ‖g‖ > c, then g ← g·c/‖g‖, and otherwise g is left unchanged (‖·‖ is the Euclidean norm)"
     if not clip.split:
-        return f"A gradient g = {vector(clip.g)} is clipped by norm with threshold c = {shown(clip.c)}: {rule}."
+        return f"A gradient $g = {vector(clip.g)}$ is clipped by norm with threshold $c = {shown(clip.c)}$: {rule}."
     w, b = clip.g[:clip.split], clip.g[clip.split:]
-    return (f"A layer's gradients are ∂L/∂W = {vector(w)} (for its two weights w1, w2) and ∂L/∂b = {vector(b)}. "
+    return (f"A layer's gradients are ∂L/∂W = {vector(w)} (for its two weights w₁, w₂) and ∂L/∂b = {vector(b)}. "
             f"They are "
             f"clipped together by the global norm with threshold c = {shown(clip.c)}: g stacks all the entries, and "
             f"{rule}.")
@@ -141,54 +151,93 @@ def _places(values: list[Fraction]) -> tuple[int, bool]:
     return 3, False
 
 
+def clip_claim(what: str, **data: object) -> dict[str, object]:
+    """A claim about clipping the stem's g with threshold c, recomputed by the decider."""
+    return {"kind": "clipping", "what": what, **data}
+
+
 @family(TOPIC, "Gradient clipping by norm (the clipped gradient's entries)", ("NAT", "MCQ", "MSQ"), (1, 2))
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     clip = draw(rng, marks)
     truth = clipped(clip)
     places, exact = _places(list(truth))
-    if qtype == "MSQ":
-        question = _statements(rng, marks, clip)
-    elif qtype == "MCQ":
-        what = "the clipped g" if not clip.split else "the clipped (∂L/∂W, ∂L/∂b), all entries in order"
-        body = f"{describe(clip)} What is {what}?" + ("" if exact else f" (entries rounded off to {places} decimal places)")
-        question = vector_mcq(topic=TOPIC, marks=marks, body=body, key=list(truth), slips=slips(clip), places=places,
-                              steps=working(clip), rng=rng, exact=exact)
-    else:
-        k = rng.randrange(len(truth))
-        name = f"entry {k + 1} of the clipped g" if not clip.split else _entry_name(clip, k)
-        one = [named(s.value[k], s.mistake) for s in slips(clip)]
-        question = numeric("NAT", topic=TOPIC, marks=marks, body=f"{describe(clip)} What is {name}?",
-                           exact=rational(truth[k]), slips=one, places=places, steps=working(clip))
-    return replace(question, extra={"g": [shown(v) for v in clip.g], "split": clip.split, "c": shown(clip.c)})
+    extra = {"g": [shown(v) for v in clip.g], "split": clip.split, "c": shown(clip.c)}
+    k = rng.randrange(len(truth))
+    name = f"entry {k + 1} of the clipped g" if not clip.split else _entry_name(clip, k)
+    one = slips_of([named(s.value[k], s.mistake) for s in slips(clip)])
+    what = "the clipped g" if not clip.split else "the clipped (∂L/∂W, ∂L/∂b), all entries in order"
+    mcq_body = f"{describe(clip)} What is {what}?" + ("" if exact else f" (entries rounded off to {places} decimal places)")
+
+    def claim(values: tuple[float, ...]) -> dict[str, object]:
+        return clip_claim("vector", values=list(values), places=places)
+
+    def options(_rng: random.Random) -> Statements:
+        return Statements(body=mcq_body, choices=vector_choices(list(truth), slips(clip), places, claim, exact=exact),
+                          steps=working(clip))
+
+    return problem(topic=TOPIC, marks=marks, body=f"{describe(clip)} What is {name}?", exact=rational(truth[k]),
+                   slips=one, places=places, steps=working(clip), options=options, extra=extra,
+                   statements=lambda r: _statements(r, clip))
 
 
 def _entry_name(clip: Clip, k: int) -> str:
     return f"the clipped ∂L/∂w{k + 1}" if k < clip.split else "the clipped ∂L/∂b"
 
 
-def _statements(rng: random.Random, marks: int, clip: Clip) -> Question:
+def _statements(rng: random.Random, clip: Clip) -> Statements:
     truth = clipped(clip)
     k = rng.randrange(len(truth))
     wrong = slips(clip)[0]
-    shown_wrong = wrong.value[k]
-    wrong_text = _d(Fraction(shown_wrong).limit_denominator(10**6))
-    entry = (Choice(f"After clipping, entry {k + 1} of g is {wrong_text}", False, shown_wrong, wrong.mistake)
-             if rng.random() < 0.5 and apart(shown_wrong, float(truth[k]), 0.002) else
-             Choice(f"After clipping, entry {k + 1} of g is {_d(truth[k])}", True, float(truth[k])))
-    length = min(clip.norm, clip.c)
+    entry = valued_choice(f"After clipping, entry {k + 1} of g", rational(truth[k]),
+                          slips_of([named(wrong.value[k], wrong.mistake)])[0], rng,
+                          lambda v, places: clip_claim("entry", index=k + 1, value=v, places=places), places=3)
     value_clip = tuple(max(-clip.c, min(clip.c, x)) for x in clip.g)
     choices = [
         entry,
-        Choice(f"After clipping, ‖g‖ = {shown(length)}", True),
-        Choice("Clipping each entry to [−c, c] would give the same vector", value_clip == truth,
-               mistake=None if value_clip == truth else "took entry-wise clipping for norm clipping"),
-        Choice("g is left unchanged", clip.norm <= clip.c,
-               mistake=None if clip.norm <= clip.c else f"missed that ‖g‖ = {shown(clip.norm)} > c"),
+        fact_choice(f"After clipping, ‖g‖ = {shown(min(clip.norm, clip.c))}",
+                    clip_claim("norm", value=str(min(clip.norm, clip.c))), True, ""),
+        fact_choice("Clipping each entry to [−c, c] would give the same vector", clip_claim("entrywise-same"),
+                    value_clip == truth, "took entry-wise clipping for norm clipping"),
+        fact_choice("g is left unchanged", clip_claim("unchanged"), clip.norm <= clip.c,
+                    f"missed that ‖g‖ = {shown(clip.norm)} > c"),
     ]
     if clip.split:
         same = tuple(round(v, 12) for v in _each_tensor(clip)) == tuple(round(float(v), 12) for v in truth)
-        choices[1] = Choice("Clipping ∂L/∂W and ∂L/∂b separately, each by its own norm, would give the same result",
-                            same, mistake=None if same else "thought per-tensor and global clipping agree")
-    require(not all(c.correct for c in choices), "every statement true")
-    return choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=f"{describe(clip)} Which statements are true?",
-                           choices=some_true(choices), steps=working(clip), rng=rng)
+        choices[1] = fact_choice("Clipping ∂L/∂W and ∂L/∂b separately, each by its own norm, would give the same "
+                                 "result", clip_claim("per-tensor-same"), same,
+                                 "thought per-tensor and global clipping agree")
+    body = rounded_note(f"{describe(clip)} Which statements are true?", choices)
+    return Statements(body=body, choices=one_sided(choices), steps=working(clip))
+
+
+@decider("clipping")
+def _decide(claim: Mapping[str, Any], context: Context) -> Verdict:
+    """Clip the stated g (global norm over all its entries) with the stated c, in exact arithmetic."""
+    extra = context.extra or {}
+    g = [sp.Rational(v) for v in extra["g"]]
+    c, split = sp.Rational(extra["c"]), int(extra["split"])
+    out, norm = _clip(g, c)
+    what = str(claim["what"])
+    if what == "vector":
+        holds = all(rounds_to(float(v), e, int(claim["places"])) for v, e in zip(claim["values"], out))
+        return Verdict(holds, f"‖g‖ = {short(norm)}, so the clipped g is ({', '.join(short(v) for v in out)})")
+    if what == "entry":
+        e = out[int(claim["index"]) - 1]
+        return Verdict(rounds_to(float(claim["value"]), e, int(claim["places"])), f"the clipped entry is {short(e)}")
+    if what == "norm":
+        after = sp.sqrt(sum(v**2 for v in out))
+        return Verdict(sp.simplify(after - sp.Rational(str(claim["value"]))) == 0, f"after clipping ‖g‖ = {short(after)}")
+    if what == "entrywise-same":
+        box = [max(-c, min(c, v)) for v in g]
+        return Verdict(box == out, f"entry-wise clipping gives ({', '.join(short(v) for v in box)})")
+    if what == "per-tensor-same":
+        each = _clip(g[:split], c)[0] + _clip(g[split:], c)[0]
+        return Verdict(each == out, f"per-tensor clipping gives ({', '.join(short(v) for v in each)})")
+    if what == "unchanged":
+        return Verdict(out == g, f"‖g‖ = {short(norm)} {'≤' if norm <= c else '>'} c = {short(c)}")
+    raise ClaimError(f"unknown clipping claim {what!r}")
+
+
+def _clip(g: list[sp.Expr], c: sp.Expr) -> tuple[list[sp.Expr], sp.Expr]:
+    norm = sp.sqrt(sum(v**2 for v in g))
+    return ([v * c / norm for v in g] if norm > c else list(g)), norm

@@ -9,6 +9,8 @@ decided by computation: an exact Fourier–Motzkin feasibility check over its 2^
 2 marks: three inputs (8 rows, a plane instead of a line): MSQ over functions described in words,
 MCQ over a truth table (which weights compute it, or none), the extra step being to check all 8
 rows or to find the obstruction.
+Every option is a claim over a truth table: `separable` (decided by the exact check) or `separator`
+(these weights give f on every row).
 Slips: taking a non-separable function for separable (or the reverse), accepting weights that fit
 all but one row.
 """
@@ -17,12 +19,15 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
+from typing import Any
 
-from gatebp.gate.question import Question, QuestionType
+from gatebp.gate.question import QuestionType
+from gatebp.questions.claims import Context, decider
+from gatebp.questions.claims import Verdict as Decision
 from gatebp.questions.families._separable import (
     Point,
     Table,
@@ -34,7 +39,8 @@ from gatebp.questions.families._separable import (
     table_of,
 )
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import Choice, choice_question, require, shown
+from gatebp.questions.families.common import Choice, require, shown
+from gatebp.questions.problem import Problem, Statements, fixed_choices
 
 TOPIC = "linear-separability"
 
@@ -121,50 +127,85 @@ def separable(f: Function) -> bool:
     return verdict_of(f).separable
 
 
+def rows_of(table: Table) -> list[list[object]]:
+    return [[list(x), out] for x, out in table.items()]
+
+
 def claim(f: Function, negated: bool) -> Choice:
-    """"f" as an option of "which can it compute" (or, negated, "which are NOT separable")."""
+    """"f" as an option of "which can it compute" (or, negated, "which are NOT separable"): a
+    `separable` claim over f's truth table, decided by the exact feasibility check."""
     can = separable(f)
     truth = not can if negated else can
+    data = {"kind": "separable", "table": rows_of(f.table), "separable": not negated}
     if truth:
-        return Choice(f.name, True)
+        return Choice(f.name, True, claim=data)
     if can:
         return Choice(f.name, False, mistake="thought no single threshold unit computes it (one does: a line "
-                                             "or plane separates its 1s from its 0s)")
+                                             "or plane separates its 1s from its 0s)", claim=data)
     return Choice(f.name, False, mistake="thought a single threshold unit computes it (none does: its 1-inputs "
-                                         "and its 0-inputs share a weighted average)")
+                                         "and its 0-inputs share a weighted average)", claim=data)
+
+
+def _table_from(claim: Mapping[str, Any]) -> Table:
+    return {tuple(int(v) for v in x): int(out) for x, out in claim["table"]}
+
+
+@decider("separable")
+def _decide_separable(claim: Mapping[str, Any], context: Context) -> Decision:
+    """Is the table linearly separable? Fourier–Motzkin over exact fractions, with its certificate."""
+    verdict = decide(_table_from(claim))
+    holds = verdict.separable == bool(claim["separable"])
+    if verdict.separable:
+        w = integer_weights(verdict.weights)
+        return Decision(holds, f"one unit computes it, e.g. w = ({', '.join(map(str, w[:-1]))}), b = {w[-1]}")
+    assert verdict.ones is not None
+    both = "(" + ", ".join(shown(v) for v in mean(verdict.ones)) + ")"
+    return Decision(holds, f"not linearly separable: a weighted average of its 1-inputs and one of its 0-inputs "
+                          f"are both {both}")
+
+
+@decider("separator")
+def _decide_separator(claim: Mapping[str, Any], context: Context) -> Decision:
+    """Do these weights (bias last) give the table on every row?"""
+    table = _table_from(claim)
+    weights = [Fraction(str(v)) for v in claim["weights"]]
+    wrong = misses(weights, table)
+    where = "every row" if not wrong else f"every row but {point(wrong[0])}"
+    return Decision(not wrong, f"these weights match f on {where}")
 
 
 @family(TOPIC, "Which Boolean functions one perceptron can compute (linear separability)", ("MSQ", "MCQ"),
         (1, 2), group="paper")
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     pool = TWO if marks == 1 else THREE
     if qtype == "MCQ" and marks == 2:
-        return _table_mcq(rng)
-    if qtype == "MCQ":
-        return _odd_one_out(rng, pool)
-    return _statements(rng, marks, pool)
+        picked = _table_mcq(rng)
+    elif qtype == "MCQ":
+        picked = _odd_one_out(rng, pool)
+    else:
+        picked = _statements(rng, marks, pool)
+    return fixed_choices(topic=TOPIC, qtype=qtype, marks=marks, body=picked.body, choices=picked.choices,
+                         steps=picked.steps)
 
 
-def _statements(rng: random.Random, marks: int, pool: Sequence[Function]) -> Question:
+def _statements(rng: random.Random, marks: int, pool: Sequence[Function]) -> Statements:
     negated = rng.random() < 0.35
     chosen = rng.sample(list(pool), 4)
     choices = [claim(f, negated) for f in chosen]
     require(any(c.correct for c in choices) and not all(c.correct for c in choices), "a one-sided MSQ")
     ask = ("Which of the following Boolean functions are NOT linearly separable (no single such unit computes them)?"
            if negated else "Which of the following Boolean functions can it compute?")
-    return choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=f"{unit_text(chosen[0].n)} {ask}",
-                           choices=choices, steps=[reason(f) for f in chosen], rng=rng)
+    return Statements(body=f"{unit_text(chosen[0].n)} {ask}", choices=choices, steps=[reason(f) for f in chosen])
 
 
-def _odd_one_out(rng: random.Random, pool: Sequence[Function]) -> Question:
+def _odd_one_out(rng: random.Random, pool: Sequence[Function]) -> Statements:
     """MCQ: exactly one of the four is not separable."""
     bad = [f for f in pool if not separable(f)]
     good = [f for f in pool if separable(f)]
     chosen = [rng.choice(bad)] + rng.sample(good, 3)
     choices = [claim(f, negated=True) for f in chosen]
     body = f"{unit_text(2)} Which one of the following Boolean functions can it NOT compute?"
-    return choice_question(topic=TOPIC, qtype="MCQ", marks=1, body=body, choices=choices,
-                           steps=[reason(f) for f in chosen], rng=rng)
+    return Statements(body=body, choices=choices, steps=[reason(f) for f in chosen])
 
 
 def misses(weights: Sequence[Fraction], table: Table) -> list[Point]:
@@ -209,7 +250,7 @@ def variant(index: int, order: tuple[int, ...], mask: int) -> Function:
     return Function(f"{base.name} | order {order} | mask {mask}", rule, 3)
 
 
-def _table_mcq(rng: random.Random) -> Question:
+def _table_mcq(rng: random.Random) -> Statements:
     """MCQ (2 marks): a 3-input truth table; which weights compute it, or does no single unit?"""
     f = variant(rng.randrange(len(THREE)), tuple(rng.sample(range(3), 3)), rng.randrange(8))
     near = near_misses(f)
@@ -228,11 +269,12 @@ def _table_mcq(rng: random.Random) -> Question:
         shown_weights[0] = good  # type: ignore[assignment]
     choices = [_weights_choice(c, f.table) for c in shown_weights]
     choices.append(Choice("No single perceptron computes f", not separable(f),
-                          mistake="thought f is not linearly separable" if separable(f) else None))
+                          mistake="thought f is not linearly separable" if separable(f) else None,
+                          claim={"kind": "separable", "table": rows_of(f.table), "separable": False}))
     body = (f"{unit_text(3)} The Boolean function f has the truth table (x1, x2, x3) → f: {rows_text(f)}. "
             "Which one of the following is true?")
     steps = [reason(f, "f")] + [_check(c, f.table) for c in shown_weights]
-    return choice_question(topic=TOPIC, qtype="MCQ", marks=2, body=body, choices=choices, steps=steps, rng=rng)
+    return Statements(body=body, choices=choices, steps=steps)
 
 
 def _weights_text(c: Sequence[Fraction]) -> str:
@@ -242,11 +284,12 @@ def _weights_text(c: Sequence[Fraction]) -> str:
 def _weights_choice(c: Sequence[Fraction], table: Table) -> Choice:
     wrong = misses(c, table)
     text = f"The unit with {_weights_text(c)} computes f"
+    data: dict[str, object] = {"kind": "separator", "table": rows_of(table), "weights": [str(v) for v in c]}
     if not wrong:
-        return Choice(text, True)
+        return Choice(text, True, claim=data)
     x = wrong[0]
     return Choice(text, False, mistake=f"checked only some rows: at x = {point(x)} these weights give "
-                                       f"{1 - table[x]} but f = {table[x]}")
+                                       f"{1 - table[x]} but f = {table[x]}", claim=data)
 
 
 def _check(c: Sequence[Fraction], table: Table) -> str:

@@ -6,19 +6,23 @@ spec (gatebp.network.spec.parse_spec), so the solver's scalar working (units h1,
 pre-activations z_h1) is the worked solution. Most draws close at least one gate on a live path
 and keep at least two paths open. Slips: ignoring closed gates (one or all: counting every path),
 dropping a path at a merge, the gate of the wrong sign, a sign slip, swapping the components.
+Every option is a claim: the gradients are graph quantities (`quantity`, the 2-mark MCQ's vector
+`quantities`), a gate's state `gate`, the live-path count `paths`. The 2-mark form has one more
+reasoning step: a second ReLU layer (one more gate per path and one more matrix product).
 """
 
 from __future__ import annotations
 
 import json
 import random
-from dataclasses import replace
+import re
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
 import sympy as sp
 
-from gatebp.gate.question import Question, QuestionType
+from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import (
     Slip,
@@ -31,20 +35,21 @@ from gatebp.network.slips import (
 from gatebp.network.solve import solve
 from gatebp.network.spec import parse_spec
 from gatebp.network.steps import Edge, Solution, short
+from gatebp.network.vector_form import vector_steps
+from gatebp.questions.families._claims import Named, named
+from gatebp.questions.families._posed import problem, vector_choices
 from gatebp.questions.families.base import Resample, family
 from gatebp.questions.families.common import (
     Choice,
-    choice_question,
-    four_apart,
+    claim_choice,
     matrix,
-    numeric_question,
+    quantity_choice,
     require,
     shown,
     some_true,
-    statement,
     vector,
-    working,
 )
+from gatebp.questions.problem import Chooser, Problem, Statements
 
 TOPIC = "multipath-relu"
 Layer = dict[str, Any]  # {"out", "W", "b"?, "act"?} with Fraction entries
@@ -123,20 +128,20 @@ def live_paths(solution: Solution) -> int:
 
 
 def describe(x: list[Fraction], layers: list[Layer]) -> str:
-    parts = [f"A network takes the input x = {vector(x)}."]
+    parts = [f"A network takes the input $x = {vector(x)}$."]
     previous = "x"
     for index, layer in enumerate(layers, start=1):
         stem, weights = str(layer["out"]), layer["W"]
         bias = f" + b{index}" if "b" in layer else ""
-        formula = f"relu(W{index} {previous}{bias})" if layer.get("act") == "relu" else f"W{index} {previous}{bias}"
-        given = f"W{index} = {matrix(weights)}"
+        formula = f"relu(W{index}*{previous}{bias})" if layer.get("act") == "relu" else f"W{index}*{previous}{bias}"
+        given = f"$W{index} = {matrix(weights)}$"
         if "b" in layer:
-            given += f" and b{index} = {vector(layer['b'])}"
+            given += f" and $b{index} = {vector(layer['b'])}$"
         parts.append(f"{'The output is' if stem == 'y' else 'Layer ' + str(index) + ' computes'} "
-                     f"{stem} = {formula} with {given}.")
+                     f"${stem} = {formula}$ with {given}.")
         previous = stem
-    parts.append("Row i of a matrix feeds unit i of its layer (h1, h2, ...), relu(z) = max(0, z), "
-                 "and y1 is the single output.")
+    parts.append("Row i of a matrix feeds unit i of its layer (h₁, h₂, ...), ReLU(z) = max(0, z), "
+                 "and y₁ is the single output.")
     return " ".join(parts)
 
 
@@ -149,7 +154,11 @@ def gate_slips(solution: Solution) -> list[Slip]:
     if len(closed) > 1:
         for edge in closed:
             slips.append(Slip(_reopen(solution, edge), f"treated the closed ReLU gate on {edge.node} as open"))
-    return slips + dropped_path(solution) + flipped_gate(solution) + sign_slip(solution)
+    found = slips + dropped_path(solution) + flipped_gate(solution) + sign_slip(solution)
+    return [Slip(s.value, _PRE.sub("", s.mistake)) for s in found]
+
+
+_PRE = re.compile(r" ← z_\w+")  # the solver's pre-activation nodes, which the stem never names
 
 
 def _reopen(solution: Solution, gate: Edge) -> sp.Expr:
@@ -172,41 +181,53 @@ def _network(rng: random.Random, marks: int, wrt: str) -> tuple[list[Fraction], 
 
 @family(TOPIC, "Input gradients of a multi-path ReLU network (layer form)", ("NAT", "MCQ", "MSQ"), (1, 2),
         group="paper")
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     wrt = rng.choice(("x1", "x2"))
     x, layers, graph, solution = _network(rng, marks, wrt)
+    body = f"{describe(x, layers)} What is $∂y1/∂{wrt}$?"
+    inputs = ("x1", "x2")
+    extra = _extra(x, layers)
+    options: Chooser | None = None
     if qtype == "MCQ" and marks == 2:
-        question = _gradient_vector(rng, x, layers, graph, {wrt: solution})
-    elif qtype == "MSQ":
-        question = _statements(rng, marks, x, layers, graph, solution)
-    else:
-        body = f"{describe(x, layers)} What is ∂y1/∂{wrt}?"
-        question = numeric_question(topic=TOPIC, qtype=qtype, marks=marks, body=body, exact=solution.exact,
-                                    steps=working(solution), slips=gate_slips(solution), rng=rng,
-                                    graph=graph, find=graph.find)
-    return replace(question, extra=_extra(x, layers))
+        def options(r: random.Random) -> Statements:
+            return gradient_vector(x, layers, graph, {wrt: solution}, inputs, [])
+
+    steps = vector_working(graph, solution)
+    return problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, slips=gate_slips(solution),
+                   steps=steps, graph=graph, find=graph.find, places=places_of(solution.exact),
+                   options=options, extra=extra,
+                   statements=lambda r: statements(r, x, layers, graph, solution, inputs, steps))
 
 
-def _gradient_vector(rng: random.Random, x: list[Fraction], layers: list[Layer], graph: Graph,
-                     known: dict[str, Solution]) -> Question:
-    """MCQ: the whole input gradient (∂y1/∂x1, ∂y1/∂x2); distractors apply one slip to every component."""
-    sols = [known.get(name) or solve(graph, Find("y1", name)) for name in ("x1", "x2")]
+def places_of(exact: sp.Expr) -> int:
+    return 0 if exact.is_Integer else 2
+
+
+def gradient_vector(x: list[Fraction], layers: list[Layer], graph: Graph, known: dict[str, Solution],
+                    inputs: tuple[str, ...], more: list[Named]) -> Statements:
+    """MCQ: the whole input gradient; each distractor applies one slip to every component. Every option
+    is a `quantities` claim over the input gradients, decided by solving the graph."""
+    sols = [known.get(name) or solve(graph, Find("y1", name)) for name in inputs]
     truth = [s.exact for s in sols]
-    wrong = [(_each(sols, ignored_gate), "counted every path, closed gates included (treated every ReLU as open)"),
-             (_each(sols, flipped_gate), "used the ReLU gates of the wrong sign"),
-             (truth[::-1], "swapped the two partial derivatives"),
-             ([-v for v in truth], "made a sign slip"),
-             ([truth[0], -truth[1]], "made a sign slip in ∂y1/∂x2"),
-             ([-truth[0], truth[1]], "made a sign slip in ∂y1/∂x1")]
-    correct = Choice(_pair(truth), True)
-    candidates = [Choice(_pair(v), False, mistake=why) for v, why in wrong]
-    body = f"{describe(x, layers)} What is the gradient (∂y1/∂x1, ∂y1/∂x2)?"
-    steps = [f"∂y1/∂x{i}: " + "; ".join(step.text for step in s.steps) for i, s in enumerate(sols, start=1)]
-    return choice_question(topic=TOPIC, qtype="MCQ", marks=2, body=body, choices=four_apart(correct, candidates, 0),
-                           steps=steps, rng=rng, graph=graph)
+    swapped = [truth[1], truth[0], *truth[2:]]
+    wrong = [named(_each(sols, ignored_gate), "counted every path, closed gates included (treated every ReLU as open)"),
+             named(_each(sols, flipped_gate), "used the ReLU gates of the wrong sign"), *more,
+             named(swapped, "swapped ∂y1/∂x1 and ∂y1/∂x2"),
+             named([-v for v in truth], "made a sign slip (every component)")]
+    places = max(places_of(sp.S(v)) for v in truth)
+    finds = [{"of": "y1", "wrt": name} for name in inputs]
+
+    def claim(values: tuple[float, ...]) -> dict[str, object]:
+        return {"kind": "quantities", "finds": finds, "values": list(values), "places": places}
+
+    names = ", ".join(f"$∂y1/∂{n}$" for n in inputs)
+    body = f"{describe(x, layers)} What is the gradient ({names})?"
+    steps = vector_working(graph, next(iter(known.values())))
+    return Statements(body=body, choices=vector_choices(truth, wrong, places, claim, exact=places == 0),
+                      steps=steps, graph=graph)
 
 
-def _each(sols: list[Solution], slip_finder) -> list[sp.Expr]:
+def _each(sols: list[Solution], slip_finder: Callable[[Solution], list[Slip]]) -> list[sp.Expr]:
     out = []
     for s in sols:
         found = slip_finder(s)
@@ -214,26 +235,23 @@ def _each(sols: list[Solution], slip_finder) -> list[sp.Expr]:
     return out
 
 
-def _pair(values: list[sp.Expr]) -> str:
-    return "(" + ", ".join(short(sp.S(v)) for v in values) + ")"
-
-
-def _statements(rng: random.Random, marks: int, x: list[Fraction], layers: list[Layer], graph: Graph,
-                solution: Solution) -> Question:
+def statements(rng: random.Random, x: list[Fraction], layers: list[Layer], graph: Graph, solution: Solution,
+               inputs: tuple[str, ...], steps: list) -> Statements:
+    """Two input gradients (graph quantities), a gate's state (`gate`) and the live-path count (`paths`)."""
     wrt = graph.find.wrt if graph.find and graph.find.wrt else "x1"
-    other = "x2" if wrt == "x1" else "x1"
+    other = rng.choice([n for n in inputs if n != wrt])
     second = solve(graph, Find("y1", other))
     slips, other_slips = gate_slips(solution), gate_slips(second)
     choices = [
-        statement(f"∂y1/∂{wrt} = {{}}", solution.exact, slips[0] if slips else None, rng),
-        statement(f"∂y1/∂{other} = {{}}", second.exact, other_slips[0] if other_slips else None, rng),
+        quantity_choice(f"$∂y1/∂{wrt}$", {"of": "y1", "wrt": wrt}, solution.exact, slips[0] if slips else None, rng),
+        quantity_choice(f"$∂y1/∂{other}$", {"of": "y1", "wrt": other}, second.exact,
+                        other_slips[0] if other_slips else None, rng),
         _gate_claim(rng, graph, solution),
         _paths_claim(rng, wrt, solution),
     ]
     body = f"{describe(x, layers)} Which statements are true?"
-    steps = [f"∂y1/∂{wrt}: " + "; ".join(step.text for step in solution.steps), f"∂y1/∂{other}: " + "; ".join(step.text for step in second.steps)]
-    return choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=body, choices=some_true(choices),
-                           steps=steps, rng=rng, graph=graph)
+    return Statements(body=body, choices=some_true(choices), graph=graph,
+                      steps=[*steps, f"$∂y1/∂{other}$ = {short(second.exact)}"])
 
 
 def _gate_claim(rng: random.Random, graph: Graph, solution: Solution) -> Choice:
@@ -243,16 +261,31 @@ def _gate_claim(rng: random.Random, graph: Graph, solution: Solution) -> Choice:
     claim_closed = rng.random() < 0.5
     truth = closed == claim_closed
     word = "closed (it passes no gradient)" if claim_closed else "open"
-    why = f"misread the sign of {pre} = {short(solution.forward[pre])}"
-    return Choice(f"The ReLU gate of {unit} is {word}", bool(truth), mistake=None if truth else why)
+    why = f"misread the sign of the input of {unit}, {short(solution.forward[pre])}"
+    return claim_choice(f"The ReLU gate of {unit} is {word}", {"kind": "gate", "unit": unit, "pre": pre,
+                                                              "open": not claim_closed}, bool(truth), why)
 
 
 def _paths_claim(rng: random.Random, wrt: str, solution: Solution) -> Choice:
     live, every = live_paths(solution), len(solution.paths)
     if every != live and rng.random() < 0.5:
-        return Choice(f"Exactly {every} paths from {wrt} to y1 carry a nonzero gradient", False,
-                      mistake="counted every path, the closed (or zero-weight) ones included")
-    return Choice(f"Exactly {live} paths from {wrt} to y1 carry a nonzero gradient", True)
+        return claim_choice(f"Exactly {every} paths from {wrt} to y1 carry a nonzero gradient",
+                            {"kind": "paths", "of": "y1", "wrt": wrt, "count": every, "live": True}, False,
+                            "counted every path, the closed (or zero-weight) ones included")
+    return claim_choice(f"Exactly {live} paths from {wrt} to y1 carry a nonzero gradient",
+                        {"kind": "paths", "of": "y1", "wrt": wrt, "count": live, "live": True}, True)
+
+
+def vector_working(graph: Graph, solution: Solution) -> list[str]:
+    """The forward values per layer, then the vector form of the backward pass."""
+    lines = []
+    for layer in graph.layers[:-1]:
+        pre = ", ".join(short(solution.forward[p]) for p in layer.pre)
+        out = ", ".join(short(solution.forward[u]) for u in layer.units)
+        lines.append(f"pre-activations of {layer.out}: ({pre}); {layer.out} = ReLU(pre-activations) = ({out})")
+    lines.append(f"y1 = {short(solution.forward['y1'])}")
+    vector = vector_steps(graph, solution)
+    return lines + [s.text for s in vector.steps if s.kind == "vector"]
 
 
 def _extra(x: list[Fraction], layers: list[Layer]) -> dict[str, object]:

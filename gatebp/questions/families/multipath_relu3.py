@@ -8,41 +8,34 @@ from fractions import Fraction
 
 import sympy as sp
 
-from gatebp.gate.question import Question, QuestionType
-from gatebp.network.graph import Find, Graph
+from gatebp.gate.question import QuestionType
+from gatebp.network.graph import Graph
 from gatebp.network.slips import (
     Slip,
-    flipped_gate,
     ignored_gate,
 )
 from gatebp.network.solve import solve
 from gatebp.network.spec import parse_spec
-from gatebp.network.steps import Solution, short
-from gatebp.network.vector_form import vector_steps
+from gatebp.network.steps import Solution
+from gatebp.questions.families._claims import named
+from gatebp.questions.families._posed import problem
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import (
-    Choice,
-    choice_question,
-    four_apart,
-    numeric_question,
-    require,
-    some_true,
-    statement,
-)
+from gatebp.questions.families.common import require
 from gatebp.questions.families.multipath_relu import (
     Layer,
-    _each,
     _extra,
-    _gate_claim,
-    _pair,
-    _paths_claim,
     describe,
     gate_slips,
+    gradient_vector,
     hidden_layers,
     live_paths,
+    places_of,
     pre_activations_nonzero,
     spec_text,
+    statements,
+    vector_working,
 )
+from gatebp.questions.problem import Chooser, Problem, Statements
 
 # ---- multipath-relu-3: three inputs, as in GATE DA 2024 Q43 ---------------------------------------------
 #
@@ -50,7 +43,7 @@ from gatebp.questions.families.multipath_relu import (
 # 2 marks: x (3) → h (3, ReLU) → g (2, ReLU) → y, Q43's two ReLU hidden layers (the extra step: one more
 # layer of gates and a W2ᵀ product). Inputs are distinct, the columns of W1 distinct (no two input
 # gradients equal by construction), every pre-activation nonzero, and most draws close a gate that
-# matters. The working is the vector form δ = (Wᵀ δ_next) ⊙ relu'(z), ∂y/∂x = W1ᵀ δ(h). Slips as in
+# matters. Every option is a claim, as in multipath-relu (quantities, gate, paths). The working is the vector form δ = (Wᵀ δ_next) ⊙ relu'(z), ∂y/∂x = W1ᵀ δ(h). Slips as in
 # multipath-relu, plus W1 δ for W1ᵀ δ (the square W1 makes the transposed product conform).
 
 TOPIC3 = "multipath-relu-3"
@@ -118,35 +111,26 @@ def _network3(rng: random.Random, marks: int, wrt: str) -> tuple[list[Fraction],
     return x, layers, graph, solution
 
 
-def working3(graph: Graph, solution: Solution) -> list[str]:
-    """The forward values per layer, then the vector form of the backward pass."""
-    lines = []
-    for layer in graph.layers[:-1]:
-        pre = ", ".join(short(solution.forward[p]) for p in layer.pre)
-        out = ", ".join(short(solution.forward[u]) for u in layer.units)
-        lines.append(f"pre-activations of {layer.out}: ({pre}); {layer.out} = relu(...) = ({out})")
-    lines.append(f"y1 = {short(solution.forward['y1'])}")
-    vector = vector_steps(graph, solution)
-    return lines + [s.text for s in vector.steps if s.kind == "vector"]
-
-
 @family(TOPIC3, "Input gradients of a 3-input ReLU network (GATE DA 2024 Q43 shape)", ("NAT", "MCQ", "MSQ"), (1, 2),
         group="paper")
-def build3(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def build3(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     wrt = rng.choice(INPUTS3)
     x, layers, graph, solution = _network3(rng, marks, wrt)
+    slips = gate_slips(solution) + [Slip(sp.Rational(transposed_slip(x, layers)[int(wrt[1:]) - 1]),
+                                         "multiplied δ(h) by W1 instead of W1ᵀ (read W1 by rows)")]
+    steps = vector_working(graph, solution)
+    options: Chooser | None = None
     if qtype == "MCQ" and marks == 2:
-        question = _gradient_vector3(rng, x, layers, graph, solution)
-    elif qtype == "MSQ":
-        question = _statements3(rng, marks, x, layers, graph, solution)
-    else:
-        slips = gate_slips(solution) + [Slip(sp.Rational(transposed_slip(x, layers)[int(wrt[1:]) - 1]),
-                                             "multiplied δ(h) by W1 instead of W1ᵀ (read W1 by rows)")]
-        body = f"{describe(x, layers)} What is ∂y1/∂{wrt}?"
-        question = numeric_question(topic=TOPIC3, qtype=qtype, marks=marks, body=body, exact=solution.exact,
-                                    steps=working3(graph, solution), slips=_named_only(slips, solution.exact), rng=rng,
-                                    graph=graph, find=graph.find)
-    return replace(question, extra=_extra(x, layers))
+        more = [named(transposed_slip(x, layers), "multiplied δ(h) by W1 instead of W1ᵀ (read W1 by rows)")]
+
+        def options(r: random.Random) -> Statements:
+            found = gradient_vector(x, layers, graph, {wrt: solution}, INPUTS3, more)
+            return replace(found, steps=steps)
+
+    return problem(topic=TOPIC3, marks=marks, body=f"{describe(x, layers)} What is $∂y1/∂{wrt}$?",
+                   exact=solution.exact, slips=_named_only(slips, solution.exact), steps=steps, graph=graph,
+                   find=graph.find, places=places_of(solution.exact), options=options, extra=_extra(x, layers),
+                   statements=lambda r: statements(r, x, layers, graph, solution, INPUTS3, steps))
 
 
 def _named_only(slips: list[Slip], exact: sp.Expr) -> list[Slip]:
@@ -157,38 +141,3 @@ def _named_only(slips: list[Slip], exact: sp.Expr) -> list[Slip]:
             kept.append(slip)
     require(len(kept) >= 3, "fewer than three named slips")
     return kept
-
-
-def _gradient_vector3(rng: random.Random, x: list[Fraction], layers: list[Layer], graph: Graph,
-                      known: Solution) -> Question:
-    """MCQ: the whole input gradient (∂y1/∂x1, ∂y1/∂x2, ∂y1/∂x3); each distractor is one slip throughout."""
-    sols = [known if graph.find and graph.find.wrt == name else solve(graph, Find("y1", name)) for name in INPUTS3]
-    truth = [s.exact for s in sols]
-    wrong = [(_each(sols, ignored_gate), "counted every path, closed gates included (treated every ReLU as open)"),
-             (_each(sols, flipped_gate), "used the ReLU gates of the wrong sign"),
-             (transposed_slip(x, layers), "multiplied δ(h) by W1 instead of W1ᵀ (read W1 by rows)"),
-             ([truth[1], truth[0], truth[2]], "swapped ∂y1/∂x1 and ∂y1/∂x2"),
-             ([-v for v in truth], "made a sign slip")]
-    correct = Choice(_pair(truth), True)
-    candidates = [Choice(_pair(v), False, mistake=why) for v, why in wrong if list(map(sp.S, v)) != truth]
-    body = f"{describe(x, layers)} What is the gradient (∂y1/∂x1, ∂y1/∂x2, ∂y1/∂x3)?"
-    return choice_question(topic=TOPIC3, qtype="MCQ", marks=2, body=body,
-                           choices=four_apart(correct, candidates, 0), steps=working3(graph, known), rng=rng, graph=graph)
-
-
-def _statements3(rng: random.Random, marks: int, x: list[Fraction], layers: list[Layer], graph: Graph,
-                 solution: Solution) -> Question:
-    wrt = graph.find.wrt if graph.find and graph.find.wrt else "x1"
-    other = rng.choice([n for n in INPUTS3 if n != wrt])
-    second = solve(graph, Find("y1", other))
-    slips, other_slips = gate_slips(solution), gate_slips(second)
-    choices = [
-        statement(f"∂y1/∂{wrt} = {{}}", solution.exact, slips[0] if slips else None, rng),
-        statement(f"∂y1/∂{other} = {{}}", second.exact, other_slips[0] if other_slips else None, rng),
-        _gate_claim(rng, graph, solution),
-        _paths_claim(rng, wrt, solution),
-    ]
-    body = f"{describe(x, layers)} Which statements are true?"
-    return choice_question(topic=TOPIC3, qtype="MSQ", marks=marks, body=body, choices=some_true(choices),
-                           steps=working3(graph, solution) + [f"∂y1/∂{other} = {short(second.exact)}"], rng=rng,
-                           graph=graph)

@@ -10,21 +10,25 @@ corrections 1 − β^2), AdamW's decoupled decay against Adam with L2 in the gra
 Slips: the other momentum convention, the sign of the update, no bias correction (or the step-1
 correction at step 2), the decay inside the adaptive step (or outside it), the decay without η,
 g for g², no square root, the stale velocity or average, stopping after one step.
+Every MCQ option is an `answer` claim; `extra` records the method and every hyper-parameter, so an
+independent checker re-runs the optimizer from the stated numbers.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy as sp
 
-from gatebp.gate.question import Question, QuestionType
-from gatebp.questions.families._claims import Named, apart, as_float, named, numeric
+from gatebp.gate.question import QuestionType
+from gatebp.questions.families._claims import Named, apart, as_float, named
+from gatebp.questions.families._posed import problem, slips_of
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import rational, require, shown, tenths
+from gatebp.questions.families.common import asked, rational, require, shown, tenths
+from gatebp.questions.problem import Problem
 
 TOPIC = "optimizer-step"
 R = sp.Rational
@@ -230,18 +234,18 @@ DRAWS: dict[int, list[Callable[[random.Random], Step]]] = {
 
 
 @family(TOPIC, "One optimizer step: momentum, RMSprop, Adam, weight decay (AdamW vs L2)", ("NAT", "MCQ"), (1, 2))
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
-    problem = rng.choice(DRAWS[marks])(rng)
-    exact = problem.exact
+def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
+    drawn = rng.choice(DRAWS[marks])(rng)
+    exact = drawn.exact
     require(exact != 0, "a zero answer")
+    require(exact.is_Rational or abs(as_float(exact)) >= 0.05, "an answer too small to read at three places")
     places = places_for(exact)
-    require(sum(apart(s.value[0], as_float(exact), 10.0**-places * 2) for s in problem.slips) >= 3,
+    require(sum(apart(s.value[0], as_float(exact), 10.0**-places * 2) for s in drawn.slips) >= 3,
             "fewer than three slips stay apart")
-    rounded = not (exact.is_Rational and (exact * 10**places).is_Integer)
-    body = problem.text + (f" (the options are rounded off to {places} decimal places)" if qtype == "MCQ" and rounded else "")
-    question = numeric(qtype, topic=TOPIC, marks=marks, body=body, exact=exact, slips=problem.slips, places=places,
-                       steps=problem.steps, **({"rng": rng} if qtype == "MCQ" else {}))
-    return replace(question, extra={"kind": problem.kind, **{k: _json(v) for k, v in problem.data.items()}})
+    slips = slips_of(drawn.slips)
+    return problem(topic=TOPIC, marks=marks, body=asked(drawn.text, qtype, exact, places, slips), exact=exact,
+                   slips=slips, places=places, steps=drawn.steps,
+                   extra={"kind": drawn.kind, **{k: _json(v) for k, v in drawn.data.items()}})
 
 
 def _json(value: object) -> object:

@@ -6,31 +6,37 @@ activation, and the ±1 form w ← w + y·x applied only on a mistake. The step 
 differentiable, so there is no graph: the update is computed with exact fractions.
 Slips: subtracting the update, forgetting η or the bias, updating with y instead of y − ŷ,
 not updating on a mistake (or updating when the prediction was right).
+Every MCQ/MSQ option is a `perceptron-update` claim (the new score, a new weight, whether the input
+is classified right before or after), recomputed from the stated weights, input, label and rule.
+The 2-mark form adds a bias and a third input: one more term in the score and one more update.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
-from gatebp.gate.question import Question, QuestionType
+from gatebp.gate.question import QuestionType
 from gatebp.network.slips import Slip
+from gatebp.questions.claims import ClaimError, Context, Verdict, decider
+from gatebp.questions.families._posed import fact_choice, problem, valued_choice
 from gatebp.questions.families.base import family
+from gatebp.questions.families.choice import apart
 from gatebp.questions.families.common import (
     Choice,
-    choice_question,
     four_apart,
     nonzero,
-    numeric_question,
     rational,
     require,
     shown,
     some_true,
-    statement,
     tenths,
     vector,
 )
+from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "perceptron"
 RATES = (Fraction(1), Fraction(1, 2), Fraction(1, 10), Fraction(1, 5))
@@ -122,39 +128,27 @@ def working(p: Setup) -> list[str]:
         how = f"η(y − ŷ) = {shown(p.eta)} × ({p.y} − {p.prediction})" if p.form == "01" else "y"
         w, b = p.updated()
         lines.append(f"update multiplier {how} = {shown(p.factor)}")
-        lines.append(f"w ← w + {shown(p.factor)}·x = {vector(p.w)} + {shown(p.factor)} × {vector(p.x)} "
-                     f"= {vector(w)}")
+        op, size = ("+", shown(p.factor)) if p.factor > 0 else ("−", shown(-p.factor))
+        lines.append(f"w ← w {op} {size}·x = {vector(p.w)} {op} {size} × {vector(p.x)} = {vector(w)}")
         if p.b is not None and b is not None:
-            lines.append(f"b ← {shown(p.b)} + {shown(p.factor)} = {shown(b)}")
+            lines.append(f"b ← {shown(p.b)} {op} {size} = {shown(b)}")
     new = score(*p.updated(), p.x)
     lines.append(f"new score on this input = {shown(new)} (it changed by {shown(new - p.score)})")
     return lines
 
 
 @family(TOPIC, "The perceptron update and its effect", ("NAT", "MCQ", "MSQ"), (1, 2), group="paper")
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     p = draw(rng, marks, mistake=qtype == "NAT" or rng.random() < 0.8)
     require(score(*p.updated(), p.x) != 0, "new score exactly 0 (on the step's boundary)")
-    if qtype == "NAT":
-        question = _component(rng, marks, p)
-    elif qtype == "MCQ":
-        question = _score_effect(rng, marks, p)
-    else:
-        question = _statements(rng, marks, p)
-    return replace(question, extra=_extra(p))
-
-
-def _component(rng: random.Random, marks: int, p: Setup) -> Question:
-    """NAT: one component of the new weights, or the new bias."""
     index = rng.randrange(len(p.w) + (p.b is not None))
     name = f"w{index + 1}" if index < len(p.w) else "b"
     exact = _pick(p.updated(), index)
-    require(exact != 0, "a zero answer")
     slips = [Slip(rational(_pick(p.updated(f), index) if f is not None else _pick((p.w, p.b), index)), why)
              for f, why in _factor_slips(p)]
-    body = f"{describe(p)}. After one update, what is {name}?"
-    return numeric_question(topic=TOPIC, qtype="NAT", marks=marks, body=body, exact=rational(exact),
-                            steps=working(p), slips=slips, rng=rng)
+    return problem(topic=TOPIC, marks=marks, body=f"{describe(p)}. After one update, what is ${name}$?",
+                   exact=rational(exact), slips=slips, steps=working(p), extra=_extra(p),
+                   options=lambda r: _score_effect(p), statements=lambda r: _statements(r, p))
 
 
 def _pick(params: tuple[tuple[Fraction, ...], Fraction | None], index: int) -> Fraction:
@@ -185,24 +179,29 @@ def _factor_slips(p: Setup) -> list[tuple[Fraction | None, str]]:
     return slips
 
 
-def _score_effect(rng: random.Random, marks: int, p: Setup) -> Question:
+def claim_of(what: str, **data: object) -> dict[str, object]:
+    """A claim about one update of the stated perceptron, recomputed by the decider from `extra`."""
+    return {"kind": "perceptron-update", "what": what, **data}
+
+
+def _score_choice(p: Setup, new: Fraction, correct: bool, why: str | None = None) -> Choice:
+    return Choice(_effect(p.score, new), correct, float(new), why, claim=claim_of("score-after", value=str(new)))
+
+
+def _score_effect(p: Setup) -> Statements:
     """MCQ: does the score w·x + b of the same input go up, down or stay? (with its new value)"""
     new = score(*p.updated(), p.x)
-    correct = Choice(_effect(p.score, new), True, float(new))
-    candidates = [Choice(_effect(p.score, score(*(p.updated(f) if f is not None else (p.w, p.b)), p.x)), False,
-                         float(score(*(p.updated(f) if f is not None else (p.w, p.b)), p.x)), why)
+    candidates = [_score_choice(p, score(*(p.updated(f) if f is not None else (p.w, p.b)), p.x), False, why)
                   for f, why in _factor_slips(p)]
     if p.b is not None and p.factor != 0:
-        wrong = score(*p.updated(bias=False), p.x)
-        candidates.append(Choice(_effect(p.score, wrong), False, float(wrong), "forgot to update the bias"))
+        candidates.append(_score_choice(p, score(*p.updated(bias=False), p.x), False, "forgot to update the bias"))
     if p.factor != 0:
-        wrong = p.score + p.factor
-        candidates.append(Choice(_effect(p.score, wrong), False, float(wrong),
-                                 f"took the score's change to be the multiplier {shown(p.factor)} alone "
-                                 f"(it is the multiplier times x·x{' + 1' if p.b is not None else ''})"))
+        candidates.append(_score_choice(p, p.score + p.factor, False,
+                                        f"took the score's change to be the multiplier {shown(p.factor)} alone "
+                                        f"(it is the multiplier times x·x{' + 1' if p.b is not None else ''})"))
     body = f"{describe(p)}. After one update, what happens to the score w·x{' + b' if p.b is not None else ''} of this input?"
-    return choice_question(topic=TOPIC, qtype="MCQ", marks=marks, body=body,
-                           choices=four_apart(correct, candidates, 1e-9), steps=working(p), rng=rng)
+    kept = [c for c in candidates if c.value is not None and apart(c.value, float(new), 0.05)]
+    return Statements(body=body, choices=four_apart(_score_choice(p, new, True), kept, 1e-9), steps=working(p))
 
 
 def _effect(old: Fraction, new: Fraction) -> str:
@@ -211,42 +210,68 @@ def _effect(old: Fraction, new: Fraction) -> str:
     return f"It {'increases' if new > old else 'decreases'} from {shown(old)} to {shown(new)}"
 
 
-def _statements(rng: random.Random, marks: int, p: Setup) -> Question:
+def _statements(rng: random.Random, p: Setup) -> Statements:
     new_w, new_b = p.updated()
     new = score(new_w, new_b, p.x)
     k = rng.randrange(len(p.w))
-    slips = [(f, why) for f, why in _factor_slips(p) if f is not None]
-    f_slip, why = rng.choice(slips)
+    f_slip, why = rng.choice([(f, why) for f, why in _factor_slips(p) if f is not None])
     choices = [
         _misclassified(p, rng),
-        statement(f"After the update, w{k + 1} = {{}}", rational(new_w[k]),
-                  Slip(rational(p.updated(f_slip)[0][k]), why), rng),
-        statement("After the update, the score on this input is {}", rational(new),
-                  Slip(rational(score(*p.updated(f_slip), p.x)), why), rng),
+        valued_choice(f"After the update, $w{k + 1}$", rational(new_w[k]), Slip(rational(p.updated(f_slip)[0][k]), why),
+                      rng, lambda v, places: claim_of("weight-after", index=k + 1, value=v, places=places)),
+        valued_choice("After the update, the score on this input", rational(new),
+                      Slip(rational(score(*p.updated(f_slip), p.x)), why), rng,
+                      lambda v, places: claim_of("score-after", value=str(v), places=places)),
         _fixed(p, new),
     ]
     body = f"{describe(p)}. Consider one update. Which statements are true?"
-    return choice_question(topic=TOPIC, qtype="MSQ", marks=marks, body=body, choices=some_true(choices),
-                           steps=working(p), rng=rng)
+    return Statements(body=body, choices=some_true(choices), steps=working(p))
 
 
 def _misclassified(p: Setup, rng: random.Random) -> Choice:
     wrong = p.prediction != p.y
-    if rng.random() < 0.5:
-        return Choice("Before the update, the perceptron misclassifies this input", wrong,
-                      mistake=None if wrong else "misread the score's sign (ŷ = y here)")
-    return Choice("Before the update, the perceptron classifies this input correctly", not wrong,
-                  mistake=None if not wrong else f"misread the score's sign (ŷ = {p.prediction} ≠ y = {p.y})")
+    claim_wrong = rng.random() < 0.5
+    text = ("Before the update, the perceptron misclassifies this input" if claim_wrong else
+            "Before the update, the perceptron classifies this input correctly")
+    return fact_choice(text, claim_of("correct-before", holds=not claim_wrong), wrong == claim_wrong,
+                       f"misread the score's sign (ŷ = {p.prediction}, y = {p.y})")
 
 
 def _fixed(p: Setup, new: Fraction) -> Choice:
     right = predict(p.form, new) == p.y
-    mistake = None if right else ("assumed one update always fixes the prediction (the score moved toward "
-                                  "the label but not past 0)" if p.factor != 0 else
-                                  "thought the input is misclassified after the update")
-    return Choice("After the update, the perceptron classifies this input correctly", right, mistake=mistake)
+    mistake = ("assumed one update always fixes the prediction (the score moved toward the label but not past 0)"
+               if p.factor != 0 else "thought the input is misclassified after the update")
+    return fact_choice("After the update, the perceptron classifies this input correctly",
+                       claim_of("correct-after", holds=True), right, mistake)
 
 
 def _extra(p: Setup) -> dict[str, object]:
     return {"form": p.form, "x": [shown(v) for v in p.x], "w": [shown(v) for v in p.w],
             "b": None if p.b is None else shown(p.b), "y": p.y, "eta": shown(p.eta)}
+
+
+@decider("perceptron-update")
+def _decide(claim: Mapping[str, Any], context: Context) -> Verdict:
+    """One application of the stated rule to the stated weights, in exact fractions."""
+    e = context.extra or {}
+    x, w = [Fraction(v) for v in e["x"]], [Fraction(v) for v in e["w"]]
+    b = None if e.get("b") is None else Fraction(e["b"])
+    before = sum((a * c for a, c in zip(w, x)), Fraction(0)) + (b or 0)
+    low = 0 if e["form"] == "01" else -1
+    guess = 1 if before > 0 else low
+    y = int(e["y"])
+    f = Fraction(e["eta"]) * (y - guess) if e["form"] == "01" else Fraction(y if guess != y else 0)
+    w2 = [a + f * c for a, c in zip(w, x)]
+    b2 = None if b is None else b + f
+    after = sum((a * c for a, c in zip(w2, x)), Fraction(0)) + (b2 or 0)
+    what = str(claim["what"])
+    if what == "score-after":
+        return Verdict(after == Fraction(str(claim["value"])), f"the new score is {shown(after)}")
+    if what == "weight-after":
+        value = w2[int(claim["index"]) - 1]
+        return Verdict(value == Fraction(str(claim["value"])), f"the new w{claim['index']} is {shown(value)}")
+    if what in ("correct-before", "correct-after"):
+        s = before if what == "correct-before" else after
+        right = (1 if s > 0 else low) == y
+        return Verdict(right == bool(claim["holds"]), f"the score {shown(s)} gives ŷ = {1 if s > 0 else low}, y = {y}")
+    raise ClaimError(f"unknown perceptron claim {what!r}")

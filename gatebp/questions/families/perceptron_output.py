@@ -1,31 +1,35 @@
-"""Family `perceptron-output`: what a sign or threshold unit (or a 2-2-1 step network) outputs."""
+"""Family `perceptron-output`: what a sign or threshold unit (or a 2-2-1 step network) outputs.
+
+Every MCQ/MSQ option is a claim: the 1-mark MCQ an `answer` (recomputed from `extra`), the others
+`perceptron-output` claims the decider recomputes from the stated unit or network."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import sympy as sp
 
-from gatebp.gate.question import Question, QuestionType
+from gatebp.gate.question import QuestionType
 from gatebp.network.slips import Slip
-from gatebp.questions.families._claims import named, numeric
+from gatebp.questions.claims import ClaimError, Context, Verdict, decider
+from gatebp.questions.families._posed import fact_choice, problem, valued_choice
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import (
     Choice,
-    choice_question,
     matrix,
     rational,
     require,
     shown,
     some_true,
-    statement,
     tenths,
     vector,
 )
 from gatebp.questions.families.perceptron_training import Vector, decimals
+from gatebp.questions.problem import Problem, Statements
 
 # ---- perceptron-output: what a sign or threshold unit (or a 2-2-1 threshold network) outputs -------------
 #
@@ -126,26 +130,28 @@ def unit_suitable(u: Unit) -> bool:
     return far and (u.kind == "sign" or u.net != u.b) and u.net != 0
 
 
+def out_claim(what: str, **data: object) -> dict[str, object]:
+    """A claim about the stated unit or network, recomputed by the decider from `extra`."""
+    return {"kind": "perceptron-output", "what": what, **data}
+
+
 @family(OUTPUT, "The output of a sign or threshold perceptron (and a 2-2-1 step network)", ("MCQ", "MSQ"),
         (1, 2), group="paper")
-def build_output(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def build_output(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     if marks == 2:
         return _network_question(rng, qtype)
     u = draw_unit(rng)
     require(unit_suitable(u), "a sum on a boundary or next to an output value")
-    if qtype == "MCQ":
-        key = Fraction(u.out(u.net))
-        places = decimals([key] + [v for v, _ in unit_slips(u)])
-        question = numeric("MCQ", topic=OUTPUT, marks=1, body=f"{describe_unit(u)} What is the output y?",
-                           exact=rational(key), slips=[named(v, why) for v, why in unit_slips(u)],
-                           places=places, steps=unit_working(u), rng=rng, fmt=exact_text)
-    else:
-        question = _unit_statements(rng, u)
-    return replace(question, extra={"kind": u.kind, "w": [shown(v) for v in u.w], "x": [shown(v) for v in u.x],
-                                    "b": shown(u.b)})
+    key = Fraction(u.out(u.net))
+    found = unit_slips(u)
+    places = decimals([key] + [v for v, _ in found])
+    extra = {"kind": u.kind, "w": [shown(v) for v in u.w], "x": [shown(v) for v in u.x], "b": shown(u.b)}
+    return problem(topic=OUTPUT, marks=1, body=f"{describe_unit(u)} What is the output y?", exact=rational(key),
+                   slips=[Slip(rational(v), why) for v, why in found], places=places, steps=unit_working(u),
+                   statements=lambda r: _unit_statements(r, u), extra=extra)
 
 
-def _unit_statements(rng: random.Random, u: Unit) -> Question:
+def _unit_statements(rng: random.Random, u: Unit) -> Statements:
     key = u.out(u.net)
     wrong_sum, sum_why = (dot(u.w, u.x), "left out the bias b") if u.kind == "sign" and u.b != 0 else \
         (u.net - u.w[0] * u.x[0], "left out the term w1x1")
@@ -153,21 +159,22 @@ def _unit_statements(rng: random.Random, u: Unit) -> Question:
     flip = [(v, why) for v, why in unit_slips(u) if v in (-1, 0, 1)]
     doubled = u.out(2 * dot(u.w, u.x) + (u.b if u.kind == "sign" else 0))
     choices = [
-        statement(f"The weighted sum {label} is {{}}", rational(u.net), Slip(rational(wrong_sum), sum_why), rng),
-        statement("The output y is {}", sp.Integer(key), Slip(rational(flip[0][0]), flip[0][1]) if flip else None, rng),
+        valued_choice(f"The weighted sum {label}", rational(u.net), Slip(rational(wrong_sum), sum_why), rng,
+                      lambda v, places: out_claim("sum", value=str(v)), places=4),
+        valued_choice("The output y", sp.Integer(key), Slip(rational(flip[0][0]), flip[0][1]) if flip else None, rng,
+                      lambda v, places: out_claim("output", value=str(int(v))), places=0),
         _doubling(u, doubled == key),
         _boundary_claim(u),
     ]
-    body = f"{describe_unit(u)} Which statements are true?"
-    return choice_question(topic=OUTPUT, qtype="MSQ", marks=1, body=body, choices=some_true(choices),
-                           steps=unit_working(u), rng=rng)
+    return Statements(body=f"{describe_unit(u)} Which statements are true?", choices=some_true(choices),
+                      steps=unit_working(u))
 
 
 def _doubling(u: Unit, same: bool) -> Choice:
     text = "Doubling every input (x → 2x) leaves the output unchanged"
     why = ("assumed scaling the input cannot change a threshold unit's output (it can when there is a bias "
            "or a threshold)")
-    return Choice(text, same, mistake=None if same else why)
+    return fact_choice(text, out_claim("doubled-same"), same, why)
 
 
 def _boundary_claim(u: Unit) -> Choice:
@@ -177,7 +184,7 @@ def _boundary_claim(u: Unit) -> Choice:
     what = "bias b" if u.kind == "sign" else "threshold T"
     text = f"With the {what} set to 0, the output would be different"
     mistake = f"thought the {what} decides the output here (the output is the same without it)"
-    return Choice(text, changes, mistake=None if changes else mistake)
+    return fact_choice(text, out_claim("zero-bias-differs"), changes, mistake)
 
 
 @dataclass(frozen=True)
@@ -230,10 +237,10 @@ def net_suitable(n: StepNet) -> bool:
 
 
 def describe_net(n: StepNet) -> str:
-    return (f"A 2-2-1 network of step units takes binary inputs x = (x1, x2). Hidden unit j computes "
-            f"h_j = step(W_j·x + b_j) with W = {matrix(n.W)} (row j feeds h_j) and b = {vector(n.b)}; the output "
-            f"is y = step(v1h1 + v2h2 + c) with v = {vector(n.v)} and c = {n.c}. Here step(z) = 1 for z > 0, "
-            f"step(z) = 0 for z < 0, and step(0) = {n.tie}.")
+    return (f"A 2-2-1 network of step units takes binary inputs x = (x₁, x₂). Hidden unit j computes "
+            f"hⱼ = step(Wⱼ·x + bⱼ) with $W = {matrix(n.W)}$ (row j feeds hⱼ) and $b = {vector(n.b)}$; the output "
+            f"is $y = step(v1*h1 + v2*h2 + c)$ with $v = {vector(n.v)}$ and $c = {n.c}$. Here step(z) = 1 for "
+            f"z > 0, step(z) = 0 for z < 0, and step(0) = {n.tie}.")
 
 
 def net_working(n: StepNet) -> list[str]:
@@ -251,7 +258,7 @@ def column_text(col: Sequence[int]) -> str:
     return "(" + ", ".join(map(str, col)) + ")"
 
 
-def _network_question(rng: random.Random, qtype: QuestionType) -> Question:
+def _network_question(rng: random.Random, qtype: QuestionType) -> Problem:
     n = draw_net(rng)
     require(net_suitable(n), "a repeated row, a one-input function, or a tie that does not matter")
     key = net_column(n)
@@ -263,15 +270,18 @@ def _network_question(rng: random.Random, qtype: QuestionType) -> Question:
     ask = "the outputs y at x = (0, 0), (0, 1), (1, 0), (1, 1), in this order"
     if qtype == "MCQ":
         require(len(slips) >= 3, "fewer than three distinct wrong columns")
-        choices = [Choice(column_text(key), True)] + [Choice(column_text(c), False, mistake=why) for c, why in slips[:3]]
+        choices = [Choice(column_text(key), True, claim=out_claim("column", values=list(key)))]
+        choices += [Choice(column_text(c), False, mistake=why, claim=out_claim("column", values=list(c)))
+                    for c, why in slips[:3]]
         body = f"{describe_net(n)} What are {ask}?"
     else:
         choices = _net_statements(rng, n, key, slips)
         body = f"{describe_net(n)} Which statements about the network's output y are true?"
-    question = choice_question(topic=OUTPUT, qtype=qtype, marks=2, body=body, choices=choices,
-                               steps=net_working(n), rng=rng)
-    return replace(question, extra={"W": [list(r) for r in n.W], "b": list(n.b), "v": list(n.v), "c": n.c,
-                                    "tie": n.tie})
+    picked = Statements(body=body, choices=choices, steps=net_working(n))
+    extra = {"W": [list(r) for r in n.W], "b": list(n.b), "v": list(n.v), "c": n.c, "tie": n.tie}
+    if qtype == "MCQ":
+        return problem(topic=OUTPUT, marks=2, options=lambda r: picked, extra=extra)
+    return problem(topic=OUTPUT, marks=2, statements=lambda r: picked, extra=extra)
 
 
 def _net_statements(rng: random.Random, n: StepNet, key: tuple[int, ...],
@@ -280,9 +290,43 @@ def _net_statements(rng: random.Random, n: StepNet, key: tuple[int, ...],
     choices = []
     for i in rng.sample(range(4), 4):
         wrong = [(c, why) for c, why in slips if c[i] != key[i]]
-        if wrong and rng.random() < 0.5:
-            choices.append(Choice(f"At x = {vector(INPUTS4[i])}, y = {wrong[0][0][i]}", False, mistake=wrong[0][1]))
-        else:
-            choices.append(Choice(f"At x = {vector(INPUTS4[i])}, y = {key[i]}", True))
+        value, why = (wrong[0][0][i], wrong[0][1]) if wrong and rng.random() < 0.5 else (key[i], "")
+        choices.append(fact_choice(f"At x = {vector(INPUTS4[i])}, y = {value}", out_claim("at", index=i + 1, value=value),
+                                   value == key[i], why))
     require(any(not c.correct for c in choices), "every statement true")
     return some_true(choices)
+
+
+@decider("perceptron-output")
+def _decide(claim: Mapping[str, Any], context: Context) -> Verdict:
+    """The stated unit (or 2-2-1 step network) run on its input(s), in exact fractions."""
+    e, what = context.extra or {}, str(claim["what"])
+    if what in ("column", "at"):
+        col = _column(e)
+        if what == "at":
+            got = col[int(claim["index"]) - 1]
+            return Verdict(got == int(claim["value"]), f"at x = {vector(INPUTS4[int(claim['index']) - 1])}, y = {got}")
+        return Verdict(list(col) == [int(v) for v in claim["values"]], f"the outputs are {column_text(col)}")
+    u = Unit(str(e["kind"]), tuple(Fraction(v) for v in e["w"]), tuple(Fraction(v) for v in e["x"]), Fraction(e["b"]))
+    wx = dot(u.w, u.x)
+    if what == "sum":
+        return Verdict(u.net == Fraction(str(claim["value"])), f"the weighted sum is {shown(u.net)}")
+    if what == "output":
+        return Verdict(u.out(u.net) == int(claim["value"]), f"the output is {u.out(u.net)}")
+    if what == "doubled-same":
+        doubled = u.out(2 * wx + (u.b if u.kind == "sign" else 0))
+        return Verdict(doubled == u.out(u.net), f"with 2x the output is {doubled}")
+    if what == "zero-bias-differs":
+        without = u.out(wx) if u.kind == "sign" else int(wx >= 0)
+        return Verdict(without != u.out(u.net), f"without it the output is {without}, with it {u.out(u.net)}")
+    raise ClaimError(f"unknown perceptron-output claim {what!r}")
+
+
+def _column(e: Mapping[str, Any]) -> tuple[int, ...]:
+    out = []
+    for x in INPUTS4:
+        pre = [r[0] * x[0] + r[1] * x[1] + bj for r, bj in zip(e["W"], e["b"])]
+        h = [int(z > 0) if z != 0 else int(e["tie"]) for z in pre]
+        s = e["v"][0] * h[0] + e["v"][1] * h[1] + e["c"]
+        out.append(int(s > 0) if s != 0 else int(e["tie"]))
+    return tuple(out)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
-from gatebp.gate.question import Question, QuestionType
-from gatebp.questions.families._claims import named, numeric, vector_mcq
+from gatebp.gate.question import QuestionType
+from gatebp.questions.claims import ClaimError, Context, Verdict, decider
+from gatebp.questions.families._claims import named
+from gatebp.questions.families._posed import fact_choice, problem, slips_of, vector_choices
 from gatebp.questions.families.base import family
+from gatebp.questions.families.choice import Choice
 from gatebp.questions.families.common import (
-    Choice,
-    choice_question,
     rational,
     require,
     shown,
@@ -20,6 +23,7 @@ from gatebp.questions.families.common import (
     vector,
 )
 from gatebp.questions.families.perceptron import score
+from gatebp.questions.problem import Problem, Statements
 
 # ---- perceptron-training: several samples, one or two passes, with the tie rule stated ----------------
 #
@@ -29,7 +33,8 @@ from gatebp.questions.families.perceptron import score
 # for two passes (the extra step: more updates to carry, and the bias). Slips, each a whole training
 # run with one thing changed: the other tie rule, updating on correct samples (η·t·x every time),
 # forgetting the bias, predicting every sample with the starting weights (a batch step), subtracting
-# the update, stopping after the first pass.
+# the update, stopping after the first pass. Every MCQ/MSQ option is a `perceptron-training` claim
+# (the final parameters, the number of updates, a tie, every sample right) replayed from `extra`.
 
 TRAINING = "perceptron-training"
 Vector = tuple[Fraction, ...]
@@ -174,18 +179,26 @@ def _params_text(run: Run) -> str:
     return "(" + ", ".join(shown(v) for v in _params(run)) + ")"
 
 
+def train_claim(what: str, **data: object) -> dict[str, object]:
+    """A claim about the stated training run, recomputed by the decider from `extra`."""
+    return {"kind": "perceptron-training", "what": what, **data}
+
+
 @family(TRAINING, "Training a perceptron over several samples (tie rule stated)", ("NAT", "MCQ", "MSQ"),
         (1, 2), group="paper")
-def build_training(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+def build_training(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     p = draw_training(rng, marks)
     require(training_suitable(p, strict=rng.random() < 0.8), "no update, or the tie rule does not matter")
-    if qtype == "NAT":
-        question = _training_component(rng, marks, p)
-    elif qtype == "MCQ":
-        question = _training_vector(rng, marks, p)
-    else:
-        question = _training_statements(rng, marks, p)
-    return replace(question, extra=_training_extra(p))
+    run, slips = train(p), training_slips(p)
+    names = ["w1", "w2"] + (["b"] if run.b is not None else [])
+    index = rng.randrange(len(names))
+    exact = _params(run)[index]
+    require(qtype != "NAT" or exact != 0, "a zero answer")
+    places = min(decimals([exact] + [_params(r)[index] for r, _ in slips]), 3)
+    return problem(topic=TRAINING, marks=marks, body=f"{describe_training(p)} What is ${names[index]}$ after training?",
+                   exact=rational(exact), slips=slips_of([named(_params(r)[index], why) for r, why in slips]),
+                   places=places, steps=training_working(p), extra=_training_extra(p),
+                   options=lambda r: _training_vector(p), statements=lambda r: _training_statements(r, p))
 
 
 def decimals(values: list[Fraction]) -> int:
@@ -195,74 +208,92 @@ def decimals(values: list[Fraction]) -> int:
     return 3
 
 
-def _training_component(rng: random.Random, marks: int, p: Training) -> Question:
-    """NAT: one final weight (or the bias)."""
-    run, slips = train(p), training_slips(p)
-    names = ["w1", "w2"] + (["b"] if run.b is not None else [])
-    index = rng.randrange(len(names))
-    exact = _params(run)[index]
-    require(exact != 0, "a zero answer")
-    wrong = [named(_params(r)[index], why) for r, why in slips]
-    places = decimals([exact] + [_params(r)[index] for r, _ in slips])
-    body = f"{describe_training(p)} What is {names[index]} after training?"
-    return numeric("NAT", topic=TRAINING, marks=marks, body=body, exact=rational(exact), slips=wrong,
-                   places=min(places, 3), steps=training_working(p))
-
-
-def _training_vector(rng: random.Random, marks: int, p: Training) -> Question:
+def _training_vector(p: Training) -> Statements:
     """MCQ: the final (w1, w2) or (w1, w2, b), options from whole wrong training runs."""
     run, slips = train(p), training_slips(p)
     what = "(w1, w2, b)" if run.b is not None else "(w1, w2)"
     places = decimals(_params(run) + [v for r, _ in slips for v in _params(r)])
-    body = f"{describe_training(p)} After training, {what} is"
-    return vector_mcq(topic=TRAINING, marks=marks, body=body, key=_params(run),
-                      slips=[named(_params(r), why) for r, why in slips], places=places,
-                      steps=training_working(p), rng=rng, exact=True)
+
+    def claim(values: tuple[float, ...]) -> dict[str, object]:
+        return train_claim("final", values=[str(Fraction(v).limit_denominator(1000)) for v in values])
+
+    choices = vector_choices(_params(run), [named(_params(r), why) for r, why in slips], places, claim, exact=True)
+    return Statements(body=f"{describe_training(p)} After training, {what} is", choices=choices,
+                      steps=training_working(p))
 
 
-def _training_statements(rng: random.Random, marks: int, p: Training) -> Question:
+def _training_statements(rng: random.Random, p: Training) -> Statements:
     run, slips = train(p), training_slips(p)
     tie_run, tie_why = slips[0]
     changes = sum(1 for _, _, updated in run.log if updated)
     tie_changes = sum(1 for _, _, updated in tie_run.log if updated)
     what = "(w1, w2, b)" if run.b is not None else "(w1, w2)"
     slip_run, slip_why = rng.choice([(r, why) for r, why in slips if _params(r) != _params(run)])
+    count = tie_changes if tie_changes != changes and rng.random() < 0.5 else changes
+    final = slip_run if rng.random() < 0.5 else run
     choices = [
-        _coin(rng, f"The weights change on exactly {changes} of the {len(run.log)} presentations",
-              f"The weights change on exactly {tie_changes} of the {len(run.log)} presentations",
-              tie_changes != changes, tie_why),
-        _coin(rng, f"After training, {what} = {_params_text(run)}", f"After training, {what} = {_params_text(slip_run)}",
-              True, slip_why),
+        fact_choice(f"The weights change on exactly {count} of the {len(run.log)} presentations",
+                    train_claim("changes", count=count), count == changes, tie_why),
+        fact_choice(f"After training, {what} = {_params_text(final)}",
+                    train_claim("final", values=[str(v) for v in _params(final)]), final is run, slip_why),
         _all_correct(p, run),
         _tie_at(rng, p, run),
     ]
-    body = f"{describe_training(p)} Which statements are true?"
-    return choice_question(topic=TRAINING, qtype="MSQ", marks=marks, body=body, choices=some_true(choices),
-                           steps=training_working(p), rng=rng)
-
-
-def _coin(rng: random.Random, true_text: str, false_text: str, can_be_false: bool, why: str) -> Choice:
-    if can_be_false and rng.random() < 0.5:
-        return Choice(false_text, False, mistake=why)
-    return Choice(true_text, True)
+    return Statements(body=f"{describe_training(p)} Which statements are true?", choices=some_true(choices),
+                      steps=training_working(p))
 
 
 def _all_correct(p: Training, run: Run) -> Choice:
     """Computed: does the final unit give every sample its label (same tie rule)?"""
     right = all(unit_output(p.form, score(run.w, run.b, x), p.tie) == t for x, t in p.samples)
-    text = "After training, the perceptron gives every training sample its label t"
-    return Choice(text, right, mistake=None if right else "assumed training fixes every sample (check the "
-                                                          "final weights on each one)")
+    return fact_choice("After training, the perceptron gives every training sample its label t",
+                       train_claim("all-correct"), right,
+                       "assumed training fixes every sample (check the final weights on each one)")
 
 
 def _tie_at(rng: random.Random, p: Training, run: Run) -> Choice:
     index = rng.randrange(len(run.log))
     s = run.log[index][0]
     text = f"When presentation {index + 1} (x = {vector(p.samples[index % len(p.samples)][0])}) is shown, its score is exactly 0"
-    return Choice(text, s == 0, mistake=None if s == 0 else f"lost track of the weights (the score there is {shown(s)})")
+    return fact_choice(text, train_claim("tie-at", index=index + 1), s == 0,
+                       f"lost track of the weights (the score there is {shown(s)})")
 
 
 def _training_extra(p: Training) -> dict[str, object]:
     return {"form": p.form, "samples": [[[shown(v) for v in x], t] for x, t in p.samples],
             "w0": [shown(v) for v in p.w0], "b0": None if p.b0 is None else shown(p.b0), "eta": shown(p.eta),
             "tie": p.tie, "epochs": p.epochs}
+
+
+@decider("perceptron-training")
+def _decide(claim: Mapping[str, Any], context: Context) -> Verdict:
+    """The stated training run replayed from `extra`: each sample in order, the stated tie rule."""
+    e, what = context.extra or {}, str(claim["what"])
+    w, b = [Fraction(v) for v in e["w0"]], None if e.get("b0") is None else Fraction(e["b0"])
+    eta, tie, form = Fraction(e["eta"]), int(e["tie"]), str(e["form"])
+    scores, changed = [], 0
+    for _ in range(int(e["epochs"])):
+        for xs, t in e["samples"]:
+            x = [Fraction(v) for v in xs]
+            s = sum((a * c for a, c in zip(w, x)), Fraction(0)) + (b or 0)
+            y = tie if s == 0 else (1 if s > 0 else (0 if form == "01" else -1))
+            f = eta * (t - y) if form == "01" else (eta * t if y != t else Fraction(0))
+            w, b = [a + f * c for a, c in zip(w, x)], None if b is None else b + f
+            scores.append(s)
+            changed += f != 0
+    final = [*w, *([b] if b is not None else [])]
+    if what == "final":
+        return Verdict(final == [Fraction(str(v)) for v in claim["values"]],
+                       f"the final parameters are ({', '.join(shown(v) for v in final)})")
+    if what == "changes":
+        return Verdict(changed == int(claim["count"]), f"the weights change on {changed} of the {len(scores)} presentations")
+    if what == "tie-at":
+        s = scores[int(claim["index"]) - 1]
+        return Verdict(s == 0, f"the score at presentation {claim['index']} is {shown(s)}")
+    if what == "all-correct":
+        def out(x: list[Fraction]) -> int:
+            s = sum((a * c for a, c in zip(w, x)), Fraction(0)) + (b or 0)
+            return tie if s == 0 else (1 if s > 0 else (0 if form == "01" else -1))
+        right = all(out([Fraction(v) for v in xs]) == t for xs, t in e["samples"])
+        return Verdict(right, "every sample gets its label" if right else "some sample is still misclassified")
+    raise ClaimError(f"unknown perceptron-training claim {what!r}")

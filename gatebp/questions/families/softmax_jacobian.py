@@ -1,13 +1,15 @@
 """Family `softmax-jacobian`: entries of the softmax Jacobian, ∂p_i/∂z_j = p_i(δ_ij − p_j).
 
 Three logits z with p = softmax(z); δ_ij is 1 when i = j and 0 otherwise (the working defines it; no
-stem uses it). 1 mark: one entry, on the diagonal p_i(1 − p_i) or off it −p_i p_j. 2 marks: the
+stem uses it). 1 mark: one entry, on the diagonal pᵢ(1 − pᵢ) or off it −pᵢpⱼ. 2 marks: the
 vector-Jacobian product a backward pass forms, ∂L/∂z_j = Σ_i g_i ∂p_i/∂z_j = p_j(g_j − Σ_i g_i p_i) for
 a given upstream g = ∂L/∂p (the extra step: a whole column of the Jacobian, weighted and summed).
+Every MSQ option is a `softmax` claim (an entry, a product entry, symmetry, the largest diagonal entry,
+the sum of ∂L/∂z, invariance to shifting g) that the decider recomputes from the stem's z and g.
 Exact values come from SymPy (exp of integers), shown to three decimal places.
-Slips: p_i(1 − p_i) off the diagonal, the missing minus sign, p_j in place of p_i, −p_i² on the
-diagonal (δ_ii dropped), the factor (1 − p_i) left out, σ(z_i)(1 − σ(z_i)) (softmax taken for a
-sigmoid of one logit); for the product: the diagonal term only, p_i(1 − p_i) for every entry, the
+Slips: pᵢ(1 − pᵢ) off the diagonal, the missing minus sign, p_j in place of p_i, −p_i² on the
+diagonal (δᵢᵢ dropped), the factor (1 − pᵢ) left out, σ(z_i)(1 − σ(z_i)) (softmax taken for a
+sigmoid of one logit); for the product: the diagonal term only, pᵢ(1 − pᵢ) for every entry, the
 off-diagonal signs dropped.
 """
 
@@ -15,16 +17,20 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
 import sympy as sp
 
-from gatebp.gate.question import Question, QuestionType
-from gatebp.questions.families._claims import Named, apart, fixed, named, numeric
+from gatebp.gate.question import QuestionType
+from gatebp.network.steps import short
+from gatebp.questions.claims import ClaimError, Context, Verdict, decider, rounds_to
+from gatebp.questions.families._claims import Named, fixed, named
+from gatebp.questions.families._posed import fact_choice, problem, slips_of, valued_choice
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import Choice, choice_question, require, some_true, vector
+from gatebp.questions.families.common import Choice, asked, require, rounded_note, some_true, vector
+from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "softmax-jacobian"
 PLACES = 3
@@ -58,19 +64,19 @@ def entry_slips(z: list[int], i: int, j: int) -> list[Named]:
     if i == j:
         k = next(m for m in range(3) if m != i)
         s = 1 / (1 + math.exp(-z[i]))
-        return [named(-p[i] ** 2, "used −p_i p_j with j = i, dropping the δ_ii = 1 term"),
-                named(p[i], "left out the factor (1 − p_i)"),
+        return [named(-p[i] ** 2, "used −pᵢpⱼ with j = i, dropping the δᵢᵢ = 1 term"),
+                named(p[i], "left out the factor (1 − pᵢ)"),
                 named(s * (1 - s), f"treated p{i + 1} as the sigmoid σ(z{i + 1}) of its own logit"),
-                named(p[i] * (1 - p[k]), f"used p{k + 1} in the factor (1 − p_j) (the wrong class)")]
-    return [named(p[i] * (1 - p[i]), "used the diagonal form p_i(1 − p_i) off the diagonal"),
-            named(p[i] * p[j], "dropped the minus sign (off the diagonal the entry is −p_i p_j)"),
-            named(-p[j] ** 2, "used p_j in place of p_i (−p_j²)"),
-            named(p[j] * (1 - p[j]), f"used the diagonal entry of class {j + 1}, p_j(1 − p_j)")]
+                named(p[i] * (1 - p[k]), f"used p{k + 1} in the factor (1 − pⱼ) (the wrong class)")]
+    return [named(p[i] * (1 - p[i]), "used the diagonal form pᵢ(1 − pᵢ) off the diagonal"),
+            named(p[i] * p[j], "dropped the minus sign (off the diagonal the entry is −pᵢpⱼ)"),
+            named(-p[j] ** 2, "used pⱼ in place of pᵢ (−pⱼ²)"),
+            named(p[j] * (1 - p[j]), f"used the diagonal entry of class {j + 1}, p_j(1 − pⱼ)")]
 
 
 def stem(z: list[int]) -> str:
-    return (f"The softmax layer p = softmax(z), p_i = e^(z_i)/(e^(z1) + e^(z2) + e^(z3)), receives the logits "
-            f"z = {vector(z)}.")
+    return (f"The softmax layer p = softmax(z), pᵢ = e^(zᵢ)/(e^(z₁) + e^(z₂) + e^(z₃)), receives the logits "
+            f"$z = {vector(z)}$.")
 
 
 def prob_line(p: Probs) -> str:
@@ -81,7 +87,7 @@ def draw(rng: random.Random) -> list[int]:
     return rng.sample((-1, 0, 1, 2), 3)
 
 
-def _entry(rng: random.Random, qtype: QuestionType) -> Question:
+def _entry(rng: random.Random, qtype: QuestionType) -> Problem:
     z = draw(rng)
     p = softmax(z)
     i, j = rng.randrange(3), rng.randrange(3)
@@ -89,16 +95,17 @@ def _entry(rng: random.Random, qtype: QuestionType) -> Question:
         j = i
     exact = jac(p, i, j)
     require(abs(jac(floats(tuple(z)), i, j)) >= 0.02, "an entry too small to read at three places")
-    if qtype == "MSQ":
-        return _entry_statements(rng, z, p)
-    form = "p_i(1 − p_i) on the diagonal" if i == j else "−p_i p_j off the diagonal"
-    steps = [prob_line(p), f"∂p_i/∂z_j = p_i(δ_ij − p_j), δ_ij = 1 if i = j else 0: {form}",
-             f"∂p{i + 1}/∂z{j + 1} = {_formula(p, i, j)} = {fixed(jac(floats(tuple(z)), i, j), 4)}"]
-    body = f"{stem(z)} What is ∂p{i + 1}/∂z{j + 1}?"
-    if qtype == "MCQ":
-        body += " (the options are rounded off to three decimal places)"
-    return numeric(qtype, topic=TOPIC, marks=1, body=body, exact=exact, slips=entry_slips(z, i, j),
-                   places=PLACES, steps=steps, **({"rng": rng} if qtype == "MCQ" else {}))
+    form = "pᵢ(1 − pᵢ) on the diagonal" if i == j else "−pᵢpⱼ off the diagonal"
+    steps = [prob_line(p), f"∂pᵢ/∂zⱼ = pᵢ(δᵢⱼ − pⱼ), where δᵢⱼ = 1 if i = j and 0 otherwise: {form}",
+             f"${_d(i, j)}$ = {_formula(p, i, j)} = {fixed(jac(floats(tuple(z)), i, j), 4)}"]
+    slips = slips_of(entry_slips(z, i, j))
+    body = asked(f"{stem(z)} What is ${_d(i, j)}$?", qtype, exact, PLACES, slips)
+    return problem(topic=TOPIC, marks=1, body=body, exact=exact, slips=slips, places=PLACES, steps=steps,
+                   statements=lambda r: _entry_statements(r, z, p), extra={"z": z, "i": i + 1, "j": j + 1})
+
+
+def _d(i: int, j: int, of: str = "p") -> str:
+    return f"∂{of}{i + 1}/∂z{j + 1}" if of == "p" else f"∂L/∂z{j + 1}"
 
 
 def _formula(p: Probs, i: int, j: int) -> str:
@@ -106,34 +113,42 @@ def _formula(p: Probs, i: int, j: int) -> str:
     return f"{a} × (1 − {a})" if i == j else f"−{a} × {b}"
 
 
-def _entry_statements(rng: random.Random, z: list[int], p: Probs) -> Question:
+def softmax_claim(what: str, **data: object) -> dict[str, object]:
+    """A claim about the softmax of the stem's z (and upstream g), recomputed by the decider."""
+    return {"kind": "softmax", "what": what, **data}
+
+
+def _entry_statements(rng: random.Random, z: list[int], p: Probs) -> Statements:
     i, j = rng.sample(range(3), 2)
     f = list(floats(tuple(z)))
     top = max(range(3), key=lambda k: f[k])
     widest = max(range(3), key=lambda k: jac(f, k, k))
+    symmetric = abs(jac(f, i, j) - jac(f, j, i)) < 1e-12
     claims = [
-        _value_claim(rng, f"∂p{i + 1}/∂z{i + 1}", jac(f, i, i), entry_slips(z, i, i)[0]),
-        _value_claim(rng, f"∂p{i + 1}/∂z{j + 1}", jac(f, i, j), entry_slips(z, i, j)[0]),
-        Choice(f"∂p{i + 1}/∂z{j + 1} = ∂p{j + 1}/∂z{i + 1} (the Jacobian is symmetric)",
-               abs(jac(f, i, j) - jac(f, j, i)) < 1e-12),
-        Choice(f"The largest diagonal entry is ∂p{top + 1}/∂z{top + 1}, the class with the largest p",
-               widest == top, mistake=None if widest == top else
-               "assumed the largest probability has the largest p_i(1 − p_i) (it peaks at p = 0.5)"),
+        _value_claim(rng, _d(i, i), jac(p, i, i), entry_slips(z, i, i)[0], i, i),
+        _value_claim(rng, _d(i, j), jac(p, i, j), entry_slips(z, i, j)[0], i, j),
+        fact_choice(f"${_d(i, j)} = {_d(j, i)}$ (the Jacobian is symmetric)",
+                    softmax_claim("symmetric", i=i + 1, j=j + 1, holds=True), symmetric, "")
+        if rng.random() < 0.5 else
+        fact_choice(f"${_d(i, j)}$ is positive (raising any logit raises every probability)",
+                    softmax_claim("positive", i=i + 1, j=j + 1), jac(f, i, j) > 0,
+                    "forgot the minus sign of the off-diagonal entries −pᵢpⱼ"),
+        fact_choice(f"The largest diagonal entry is ${_d(top, top)}$, the class with the largest p",
+                    softmax_claim("largest-diagonal", at=top + 1), widest == top,
+                    "assumed the largest probability has the largest pᵢ(1 − pᵢ) (it peaks at p = 0.5)"),
     ]
-    steps = [prob_line(p)] + [f"∂p{k + 1}/∂z{k + 1} = {_formula(p, k, k)} = {fixed(jac(f, k, k), 4)}" for k in range(3)]
-    steps.append(f"∂p{i + 1}/∂z{j + 1} = {_formula(p, i, j)} = {fixed(jac(f, i, j), 4)}")
-    body = (f"{stem(z)} Which statements about the Jacobian ∂p/∂z are true? (Values are rounded off to three "
-            f"decimal places.)")
-    return choice_question(topic=TOPIC, qtype="MSQ", marks=1, body=body, choices=some_true(claims), steps=steps,
-                           rng=rng)
+    steps = [prob_line(p)] + [f"${_d(k, k)}$ = {_formula(p, k, k)} = {fixed(jac(f, k, k), 4)}" for k in range(3)]
+    steps.append(f"${_d(i, j)}$ = {_formula(p, i, j)} = {fixed(jac(f, i, j), 4)}")
+    body = rounded_note(f"{stem(z)} Which statements about the Jacobian ∂p/∂z are true?", claims)
+    return Statements(body=body, choices=some_true(claims), steps=steps)
 
 
-def _value_claim(rng: random.Random, name: str, value: float, slip: Named) -> Choice:
+def _value_claim(rng: random.Random, name: str, value: sp.Expr, slip: Named, i: int, j: int,
+                 what: str = "entry", g: list[int] | None = None) -> Choice:
     """True at three places, or false with a slip's value when it is 5% (and 0.002) away."""
-    wrong = slip.value[0]
-    if rng.random() < 0.5 and apart(wrong, value, 0.002):
-        return Choice(f"{name} = {fixed(wrong, 3)}", False, round(wrong, 3), slip.mistake)
-    return Choice(f"{name} = {fixed(value, 3)}", True, round(value, 3))
+    data: dict[str, object] = {"i": i + 1, "j": j + 1} if g is None else {"j": j + 1}
+    return valued_choice(f"${name}$", value, slips_of([slip])[0], rng,
+                         lambda v, places: softmax_claim(what, value=v, places=places, **data), places=PLACES)
 
 
 # ---- 2 marks: the vector-Jacobian product ------------------------------------------------------------
@@ -146,14 +161,14 @@ def vjp_slips(z: list[int], g: list[int], j: int) -> list[Named]:
     p = floats(tuple(z))
     diagonal_only = g[j] * p[j] * (1 - p[j])
     return [named(diagonal_only, f"kept only the diagonal term g{j + 1}·∂p{j + 1}/∂z{j + 1}"),
-            named(sum(g[i] * p[i] * (1 - p[i]) for i in range(3)), "used p_i(1 − p_i) for every entry, the "
+            named(sum(g[i] * p[i] * (1 - p[i]) for i in range(3)), "used pᵢ(1 − pᵢ) for every entry, the "
                                                                     "off-diagonal ones too"),
             named(diagonal_only + sum(g[i] * p[i] * p[j] for i in range(3) if i != j),
-                  "dropped the minus sign of the off-diagonal entries (+p_i p_j)"),
-            named(g[j] - sum(g[i] * p[i] for i in range(3)), f"left out the factor p{j + 1} in p_j(g_j − Σ g_i p_i)")]
+                  "dropped the minus sign of the off-diagonal entries (+pᵢpⱼ)"),
+            named(g[j] - sum(g[i] * p[i] for i in range(3)), f"left out the factor p{j + 1} in pⱼ(gⱼ − Σᵢ gᵢpᵢ)")]
 
 
-def _product(rng: random.Random, qtype: QuestionType) -> Question:
+def _product(rng: random.Random, qtype: QuestionType) -> Problem:
     z = draw(rng)
     p = softmax(z)
     g = [rng.choice((-2, -1, 1, 2, 3)) for _ in range(3)]
@@ -163,39 +178,70 @@ def _product(rng: random.Random, qtype: QuestionType) -> Question:
     f = floats(tuple(z))
     require(abs(vjp(f, g, j)) >= 0.05, "a product too small to read at three places")
     mean = sum(g[i] * f[i] for i in range(3))
-    steps = [prob_line(p), "∂L/∂z_j = Σ_i g_i ∂p_i/∂z_j = Σ_i g_i p_i(δ_ij − p_j) = p_j(g_j − Σ_i g_i p_i)",
-             f"Σ_i g_i p_i = {fixed(mean, 4)}",
-             f"∂L/∂z{j + 1} = {fixed(f[j], 4)} × ({g[j]} − ({fixed(mean, 4)})) = {fixed(vjp(f, g, j), 4)}"]
-    body = f"{stem(z)} The backward pass has reached g = ∂L/∂p = {vector(g)}. What is ∂L/∂z{j + 1}?"
-    if qtype == "MSQ":
-        return _product_statements(rng, z, p, g, j, steps)
-    if qtype == "MCQ":
-        body += " (the options are rounded off to three decimal places)"
-    return numeric(qtype, topic=TOPIC, marks=2, body=body, exact=exact, slips=vjp_slips(z, g, j), places=PLACES,
-                   steps=steps, **({"rng": rng} if qtype == "MCQ" else {}))
+    steps = [prob_line(p), "∂L/∂zⱼ = Σᵢ gᵢ ∂pᵢ/∂zⱼ = Σᵢ gᵢpᵢ(δᵢⱼ − pⱼ) = pⱼ(gⱼ − Σᵢ gᵢpᵢ)",
+             f"Σᵢ gᵢpᵢ = {fixed(mean, 4)}",
+             f"$∂L/∂z{j + 1}$ = {fixed(f[j], 4)} × ({g[j]} − ({fixed(mean, 4)})) = {fixed(vjp(f, g, j), 4)}"]
+    slips = slips_of(vjp_slips(z, g, j))
+    body = f"{stem(z)} The backward pass has reached $g = {vector(g)}$, g = ∂L/∂p. What is $∂L/∂z{j + 1}$?"
+    return problem(topic=TOPIC, marks=2, body=asked(body, qtype, exact, PLACES, slips), exact=exact, slips=slips,
+                   places=PLACES, steps=steps, extra={"z": z, "g": g, "j": j + 1},
+                   statements=lambda r: _product_statements(r, z, p, g, j, steps))
 
 
 def _product_statements(rng: random.Random, z: list[int], p: Probs, g: list[int], j: int,
-                        steps: list[str]) -> Question:
+                        steps: list[str]) -> Statements:
     k = next(m for m in range(3) if m != j)
-    f = list(floats(tuple(z)))
-    total = sum(vjp(f, g, m) for m in range(3))
+    shift = rng.random() < 0.5
     claims = [
-        _value_claim(rng, f"∂L/∂z{j + 1}", vjp(f, g, j), vjp_slips(z, g, j)[0]),
-        _value_claim(rng, f"∂L/∂z{k + 1}", vjp(f, g, k), vjp_slips(z, g, k)[1]),
-        Choice("∂L/∂z1 + ∂L/∂z2 + ∂L/∂z3 = 0", abs(total) < 1e-12),
-        Choice("Adding the same number to every entry of g leaves ∂L/∂z unchanged", True)
-        if rng.random() < 0.5 else
-        Choice("Doubling every entry of g leaves ∂L/∂z unchanged", False,
-               mistake="forgot that ∂L/∂z is linear in g (g → 2g makes ∂L/∂z twice as large)"),
+        _value_claim(rng, f"∂L/∂z{j + 1}", vjp(p, g, j), vjp_slips(z, g, j)[0], 0, j, "vjp", g),
+        _value_claim(rng, f"∂L/∂z{k + 1}", vjp(p, g, k), vjp_slips(z, g, k)[1], 0, k, "vjp", g),
+        fact_choice("∂L/∂z₁ + ∂L/∂z₂ + ∂L/∂z₃ = 0", softmax_claim("vjp-sum", value="0"), True,
+                    "forgot that the columns of the Jacobian sum to 0"),
+        fact_choice("Adding the same number to every entry of g leaves ∂L/∂z unchanged",
+                    softmax_claim("vjp-unchanged", change="shift"), True, "") if shift else
+        fact_choice("Doubling every entry of g leaves ∂L/∂z unchanged", softmax_claim("vjp-unchanged", change="double"),
+                    False, "forgot that ∂L/∂z is linear in g (g → 2g makes ∂L/∂z twice as large)"),
     ]
-    body = (f"{stem(z)} The backward pass has reached g = ∂L/∂p = {vector(g)}. Which statements are true? "
-            f"(Values are rounded off to three decimal places.)")
-    return choice_question(topic=TOPIC, qtype="MSQ", marks=2, body=body, choices=some_true(claims),
-                           steps=steps + ["the columns of the Jacobian sum to 0, so the entries of ∂L/∂z do too"],
-                           rng=rng)
+    body = (f"{stem(z)} The backward pass has reached $g = {vector(g)}$, g = ∂L/∂p. Which statements are true?")
+    return Statements(body=rounded_note(body, claims), choices=some_true(claims),
+                      steps=steps + ["the columns of the Jacobian sum to 0, so the entries of ∂L/∂z do too"])
 
 
-@family(TOPIC, "Softmax Jacobian entries ∂p_i/∂z_j = p_i(δ_ij − p_j)", ("NAT", "MCQ", "MSQ"), (1, 2))
-def build(rng: random.Random, qtype: QuestionType, marks: int) -> Question:
+@decider("softmax")
+def _decide(claim: Mapping[str, Any], context: Context) -> Verdict:
+    """Recomputed from the stem's logits z (and upstream g) with exact exponentials."""
+    extra = context.extra or {}
+    z, g = [int(v) for v in extra["z"]], [int(v) for v in extra.get("g", [0, 0, 0])]
+    p = softmax(z)
+    what = str(claim["what"])
+    full = [[jac(p, r, c) for c in range(3)] for r in range(3)]
+    back = [sum(g[r] * full[r][c] for r in range(3)) for c in range(3)]
+    if what in ("entry", "vjp"):
+        value = full[int(claim["i"]) - 1][int(claim["j"]) - 1] if what == "entry" else back[int(claim["j"]) - 1]
+        return Verdict(rounds_to(float(claim["value"]), value, int(claim["places"])), f"the value is {short(value)}")
+    if what == "symmetric":
+        r, c = int(claim["i"]) - 1, int(claim["j"]) - 1
+        same = sp.simplify(full[r][c] - full[c][r]) == 0
+        return Verdict(same == bool(claim["holds"]), f"both are −p{r + 1}p{c + 1} = {short(full[r][c])}")
+    if what == "positive":
+        value = full[int(claim["i"]) - 1][int(claim["j"]) - 1]
+        return Verdict(bool(value > 0), f"the entry is {short(value)}")
+    if what == "largest-diagonal":
+        top = max(range(3), key=lambda k: float(sp.N(full[k][k], 30)))
+        return Verdict(top + 1 == int(claim["at"]), f"the largest diagonal entry is ∂p{top + 1}/∂z{top + 1} = "
+                                                    f"{short(full[top][top])}")
+    if what == "vjp-sum":
+        total = sp.simplify(sum(back))
+        return Verdict(total == 0, f"the entries of ∂L/∂z add to {short(total)}")
+    if what == "vjp-unchanged":
+        moved = [v + 1 for v in g] if claim["change"] == "shift" else [2 * v for v in g]
+        other = [sum(moved[r] * full[r][c] for r in range(3)) for c in range(3)]
+        same = all(sp.simplify(a - b) == 0 for a, b in zip(back, other))
+        return Verdict(same, "adding a constant to g changes nothing (each column of the Jacobian sums to 0)" if same
+                       else "∂L/∂z is linear in g, so doubling g doubles it")
+    raise ClaimError(f"unknown softmax claim {what!r}")
+
+
+@family(TOPIC, "Softmax Jacobian entries ∂pᵢ/∂zⱼ = pᵢ(δᵢⱼ − pⱼ)", ("NAT", "MCQ", "MSQ"), (1, 2))
+def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     return _entry(rng, qtype) if marks == 1 else _product(rng, qtype)
