@@ -4,24 +4,43 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench clean
+.PHONY: install lock run test checks pytest bench clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The pinned set (requirements-test.lock) goes in with --no-deps: no resolver work, no isolated build
+# env (setuptools is in the set). If it cannot be installed (a newer Python without those wheels),
+# pip resolves pyproject.toml's ranges instead. Bytecode is compiled on both cores afterwards, and
+# for gatebp too, so no process recompiles a module (PYTHONDONTWRITEBYTECODE would make each do so).
+$(STAMP): pyproject.toml requirements-test.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --no-compile --no-deps -r requirements-test.lock \
+	  && $(BIN)/python -m pip install --quiet --no-compile --no-deps --no-build-isolation -e . \
+	  || $(BIN)/python -m pip install --quiet --no-compile -e '.[test]'
+	$(BIN)/python -m compileall -qq -j 0 $(VENV)/lib gatebp || true
 	touch $(STAMP)
+
+# Rewrites the pinned set from the current environment (after changing pyproject.toml's dependencies).
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]' 'setuptools>=77'
+	{ sed -n '1,2p' requirements-test.lock; $(BIN)/python -m pip freeze --exclude-editable --all \
+	  | grep -v '^pip=='; } > requirements-test.lock.new && mv requirements-test.lock.new requirements-test.lock
 
 run: $(STAMP)
 	$(BIN)/gatebp practice
 
+# The static checks run beside pytest (one core idles while either runs alone); their few lines
+# of output may land between pytest's progress lines.
 test: $(STAMP)
+	@$(MAKE) --no-print-directory -j 2 checks pytest
+
+checks: $(STAMP)
 	$(BIN)/gatebp bank check question_bank
 	$(BIN)/lint-imports
 	$(BIN)/ruff check gatebp
 	$(BIN)/mypy gatebp
+
+pytest: $(STAMP)
 	$(BIN)/python -m pytest -n 2
 
 bench: $(STAMP)

@@ -13,6 +13,7 @@ import ast
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from gatebp.core import activations
@@ -78,8 +79,12 @@ Expr = Num | Name | Neg | BinOp | Call
 _BINOPS: dict[type, str] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 
 
+@lru_cache(maxsize=8192)
 def parse_expr_text(text: str, grammar: Grammar = SPEC_GRAMMAR) -> Expr:
-    """Parse one expression, refusing anything outside the grammar with a reason and column."""
+    """Parse one expression, refusing anything outside the grammar with a reason and column.
+
+    Cached: question families and their checks parse the same node texts again and again, and
+    the tree is immutable (a refusal is not cached: it is raised afresh each time)."""
     if len(text) > MAX_CHARS:
         raise ExpressionError(f"expression too long ({len(text)} characters; the limit is {MAX_CHARS})")
     if not text.strip():

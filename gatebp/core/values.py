@@ -90,6 +90,8 @@ def operands(*values: sp.Expr, depth: int = 0) -> tuple[sp.Expr, ...]:
     Building the big exact form and evaluating it afterwards is what made deep networks slow: SymPy
     canonicalises (and evaluates, to decide signs) every large exact tree it is given.
     """
+    if depth <= MAX_NESTING and len(values) <= MAX_EXACT_SIZE and all(v.is_Rational for v in values):
+        return values  # the common case, decided without a look at the trees
     shapes = [_shape(v) for v in values]
     if sum(s for s, _ in shapes) <= MAX_EXACT_SIZE and max((d for _, d in shapes), default=0) + depth <= MAX_NESTING:
         return values
@@ -149,7 +151,9 @@ def is_exact(value: sp.Expr) -> bool:
 def is_defined(value: sp.Expr) -> bool:
     """A finite real number (not zoo, nan, ±oo or complex)."""
     value = sp.S(value)
-    if value.is_Rational or value.is_Float:
+    if value.is_Rational:
+        return True  # zoo, nan and ±oo are not Rationals
+    if value.is_Float:
         return bool(value.is_finite)
     return not value.has(*UNDEFINED)
 
