@@ -154,14 +154,17 @@ def _answer(claim: Mapping[str, Any], context: Context) -> Verdict:
 
 @decider("gate")
 def _gate(claim: Mapping[str, Any], context: Context) -> Verdict:
+    from gatebp.network.notation import display_names
     from gatebp.network.solve import forward_pass
 
     if context.graph is None:
         raise ClaimError("a gate claim needs the question's graph")
     z = forward_pass(context.graph)[str(claim["pre"])]
     is_open = bool(z > 0)
-    state = f"{claim['pre']} = {short(z)} {'> 0: open' if is_open else '≤ 0: closed'}"
-    return Verdict(is_open == bool(claim["open"]), f"the gate of {claim['unit']}: {state}")
+    names = display_names(context.graph)  # z_h3 is z1[3] in a layer-form stem's names
+    pre = names.get(str(claim["pre"]), str(claim["pre"]))
+    state = f"${pre}$ = {short(z)} {'> 0: open' if is_open else '≤ 0: closed'}"
+    return Verdict(is_open == bool(claim["open"]), f"the gate of ${claim['unit']}$: {state}")
 
 
 @decider("zero")

@@ -47,7 +47,7 @@ def mse_line(out: str, value: sp.Expr, *, half: bool) -> str:
 
     name = "yhat" if out == "ŷ" else out
     rule = f"{name} - t" if half else f"2*({name} - t)"
-    return f"squared error: ${'∂L/∂' + name} = {rule} {equals(value)}$"
+    return f"squared error: ${'∂L/∂' + name} = {rule}$ {equals(value)}"
 
 
 def mse_factor_slip(gradient: sp.Expr, *, half: bool, out: str = "ŷ") -> Slip:

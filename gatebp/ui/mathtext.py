@@ -18,7 +18,7 @@ from typing import Literal
 from gatebp.core.maths import Display, Math, MathText, Part, Target, Text, display_lines, parse_markup
 from gatebp.core.maths import printer as maths_printer
 from gatebp.core.maths import render as render_parts
-from gatebp.core.maths.escape import escape_text, typst_string
+from gatebp.core.maths.escape import escape_text, to_ascii, typst_string
 
 Style = Literal["unicode", "ascii", "markdown", "html", "mathjax", "latex", "typst"]
 Free = Callable[[str], str]
@@ -57,7 +57,9 @@ def show(text: str, style: Style, free: Free | None = None, *, inline: bool = Fa
 
 
 def _default_free(style: Style) -> Free:
-    if style in ("unicode", "ascii", "markdown"):
+    if style == "ascii":
+        return to_ascii
+    if style in ("unicode", "markdown"):
         return lambda text: text
     if style == "mathjax":
         return html.escape

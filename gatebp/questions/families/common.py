@@ -10,6 +10,7 @@ import json
 import random
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -374,4 +375,4 @@ def _relabel(step: Step, labels: Sequence[str]) -> Step:
         text = re.sub(re.escape(label) + r"(?![\w|])", f"{label}|direct", text)
     if step.kind == "local" and text != step.text:
         text += " (this edge alone, the other inputs held fixed)"
-    return Step(step.kind, text)
+    return replace(step, text=text)

@@ -144,7 +144,7 @@ def _steps(graph: Graph, solution: Solution) -> list:
     _, _, delta, _ = _output_delta(graph, solution)
     if "p" in solution.forward:
         return working(solution) + [BCE_SHORTCUT.replace("'", "′"), minus(f"∂L/∂z = p − t {stated(delta, 4)}")]
-    return working(solution) + [minus(mse_line("ŷ", delta, half=is_half(graph)))]
+    return working(solution) + [mse_line("ŷ", delta, half=is_half(graph))]
 
 
 @family(TOPIC, "One gradient-descent step", ("NAT", "MCQ", "MSQ"), (1, 2))

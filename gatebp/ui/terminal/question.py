@@ -43,8 +43,8 @@ def frame(plain: bool) -> box.Box:
 
 
 def marks_line(question: Question) -> str:
-    """"MCQ · 2 marks · wrong: -2/3" as the paper states it."""
-    return (f"{question.type} · {marks_words(question.marks)} · "
+    """"MCQ, 2 marks, wrong: -2/3" as the paper states it (ASCII: it titles plain panels too)."""
+    return (f"{question.type}, {marks_words(question.marks)}, "
             f"{penalty_text(question.type, question.marks)}")
 
 
@@ -57,7 +57,7 @@ def question_panel(question: Question, number: int, total: int, plain: bool = Fa
         parts.append(Lazy(lambda target: _network(question, plain or target == "ascii")))
     parts.append(Text(TYPE_HELP.get(question.type, ""), style="dim"))
     title = f"Question {number} of {total}"
-    subtitle = marks_line(question) + (f" · {time_left} left" if time_left else "")
+    subtitle = marks_line(question) + (f", {time_left} left" if time_left else "")
     body = AsciiOnly(Group(*parts)) if plain else Group(*parts)
     return Panel(body, title=title, title_align="left", subtitle=subtitle,
                  subtitle_align="right", box=frame(plain), border_style="cyan")

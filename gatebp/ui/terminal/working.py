@@ -148,11 +148,11 @@ def _working(graph: Graph, solution: Solution, target: Target) -> Group:
         forward_table(graph, solution, target)]
     if solution.edges:
         parts.append(local_table(solution, target))
-    sections = [("delta", "Backward pass (sensitivities δ = ∂out/∂node)"), ("vector", "Vector form")]
+    sections = [("delta", BACKWARD), ("vector", "Vector form")]
     for kind, title in sections:
         lines = steps_list(solution.steps, (kind,), target)
         if lines.plain:
-            parts += [Text(title, style="bold"), lines]
+            parts += [maths_text(title, target, "bold"), lines]
     if solution.paths:
         parts.append(paths_table(solution, target))
     for kinds in (("path",) if not solution.paths else (), ("update",)):
@@ -208,8 +208,9 @@ def question_graph(question: Question) -> Graph | None:
     return graph_from_record(question.graph, source=question.id or "<question>")
 
 
+BACKWARD = "Backward pass (sensitivities $δ(n) = ∂out/∂n$)"
 SECTIONS = {"forward": "Forward pass", "local": "Local derivatives (one per edge)",
-            "delta": "Backward pass (sensitivities δ = ∂out/∂node)", "vector": "Vector form",
+            "delta": BACKWARD, "vector": "Vector form",
             "path": "Paths from the output back to the variable", "sum": "Paths from the output back to the variable",
             "answer": "Answer", "update": "Answer", "verdict": "Why each option is right or wrong"}
 
@@ -226,7 +227,7 @@ def _question_working(question: Question, target: Target) -> Group:
     for step in question.solution:
         section = SECTIONS.get(step.kind, "")
         if section and section != heading:
-            parts.append(Text(section, style="bold"))
+            parts.append(maths_text(section, target, "bold"))
         heading = section or heading
         parts.append(maths_text(step.text, target, "bold" if step.kind == "key" else ""))
     reasons = option_reasons(question, target)
