@@ -16,11 +16,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gatebp.questions.generate import build_question
-from gatebp.questions.families import activation_facts, activation_props, multipath_relu, output_derivative, param_count, perceptron, sgd_steps
-from gatebp.questions.families.base import REGISTRY
 from gatebp.gate.question import Question, in_key_range
 from gatebp.network.spec import parse_spec
+from gatebp.questions.families import (
+    activation_facts,
+    activation_props,
+    multipath_relu,
+    output_derivative,
+    param_count,
+    perceptron,
+    sgd_steps,
+)
+from gatebp.questions.families.base import REGISTRY
+from gatebp.questions.generate import build_question
 
 mpmath.mp.dps = 50
 SEEDS = st.integers(0, 10**6)
