@@ -50,7 +50,7 @@ def test_question_panel_shows_type_marks_options_and_time() -> None:
     q = next(q for q in generate_set(2, 6) if q.type == "MCQ")
     text = render(question_panel(q, 3, 6, plain=True, time_left="12:00"))
     assert "Question 3 of 6" in text and "12:00 left" in text
-    assert f"MCQ · {q.marks} mark" in text and f"wrong: -{q.marks}/3" in text
+    assert f"MCQ, {q.marks} mark" in text and f"wrong: -{q.marks}/3" in text
     assert all(f"({o.label})" in text for o in q.options)
     assert text.startswith("+-")
 

@@ -74,8 +74,9 @@ def test_score_sheet_repeats_the_stem_and_working_in_maths() -> None:
 
 def test_free_text_prints_exactly_as_before_in_every_style() -> None:
     free = "Bank item: z = w1*x + b, (yhat - t)**2 and σ′(z) ≤ ¼ [b]bold[/b]"
-    for style in ("unicode", "ascii", "markdown"):
+    for style in ("unicode", "markdown"):
         assert show(free, style) == free  # type: ignore[arg-type]
+    assert show(free, "ascii") == "Bank item: z = w1*x + b, (yhat - t)**2 and sigma'(z) <= 1/4 [b]bold[/b]"
     assert show(free, "html") == free.replace("&", "&amp;").replace("<", "&lt;")
     panel = terminal(question_panel(markup_mcq(free), 1, 1), width=120)
     assert "z = w1*x + b, (yhat - t)**2 and σ′(z) ≤ ¼ [b]bold[/b]" in panel
