@@ -27,7 +27,7 @@ from tests.test_claims import independent_truth
 TOPICS = ("forward-output", "linear-separability", "weight-gradients", "softmax-jacobian", "optimizer-step",
           "gradient-clipping", "perceptron", "perceptron-output", "perceptron-training", "multipath-relu",
           "multipath-relu-3")
-SEEDS = int(os.environ.get("GATEBP_NEW_CLAIM_SEEDS", "50"))
+SEEDS = int(os.environ.get("GATEBP_NEW_CLAIM_SEEDS", "20"))
 FORMS = [(f.name, t, m) for f in families_by_name(TOPICS) for t in f.types for m in f.marks]
 Claim = dict[str, Any]
 F = Fraction

@@ -20,7 +20,7 @@ from gatebp.questions.generate import build_question, families_by_name
 
 TOPICS = ("activation-path", "activation-properties", "ad-modes", "backward-cache", "batch-bias",
           "dead-relu", "delta-recursion", "descent-step", "grad-shapes")
-SEEDS = range(40)
+SEEDS = range(10)
 SOLVER_KINDS = {"forward", "local", "delta", "vector", "path", "sum", "update", "answer"}
 CODE = re.compile(r"\*\*|[A-Za-z0-9)] \* [A-Za-z(]|\[\[|yhat|relu\(|sigmoid\(|\blr\b|\bphi\b|_\(")
 

@@ -48,11 +48,20 @@ def valued(template: str, truth: sp.Expr, slip: Slip | None, rng: random.Random,
            claim: Callable[[sp.Expr], dict[str, object]], fmt: Callable[[sp.Expr], str],
            p_true: float = 0.5) -> Choice:
     """`template.format(value)` with the true value or (by a coin) the slip's; the claim records the
-    value shown. A slip that prints like the truth would not be a false statement, so it is skipped."""
-    if slip is not None and rng.random() >= p_true and fmt(sp.S(slip.value)) != fmt(sp.S(truth)):
+    value shown. A slip too near the truth (within 5%, or rounding to the same value) would not be a
+    clearly false statement, so it is skipped."""
+    if slip is not None and rng.random() >= p_true and _distinct(sp.S(slip.value), sp.S(truth), fmt):
         wrong = sp.S(slip.value)
         return Choice(template.format(fmt(wrong)), False, mistake=slip.mistake, claim=claim(wrong))
     return Choice(template.format(fmt(sp.S(truth))), True, claim=claim(sp.S(truth)))
+
+
+def _distinct(wrong: sp.Expr, truth: sp.Expr, fmt: Callable[[sp.Expr], str]) -> bool:
+    if fmt(wrong) == fmt(truth):
+        return False
+    if not (wrong.is_number and truth.is_number):
+        return True
+    return apart(float(sp.N(wrong, 30)), float(sp.N(truth, 30)), 4)
 
 
 def apart(a: float, b: float, places: int) -> bool:
