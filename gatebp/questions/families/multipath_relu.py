@@ -22,6 +22,7 @@ from typing import Any
 
 import sympy as sp
 
+from gatebp.core.step import Step
 from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import (
@@ -276,16 +277,10 @@ def _paths_claim(rng: random.Random, wrt: str, solution: Solution) -> Choice:
                         {"kind": "paths", "of": "y1", "wrt": wrt, "count": live, "live": True}, True)
 
 
-def vector_working(graph: Graph, solution: Solution) -> list[str]:
-    """The forward values per layer, then the vector form of the backward pass."""
-    lines = []
-    for layer in graph.layers[:-1]:
-        pre = ", ".join(short(solution.forward[p]) for p in layer.pre)
-        out = ", ".join(short(solution.forward[u]) for u in layer.units)
-        lines.append(f"pre-activations of {layer.out}: ({pre}); {layer.out} = ReLU(pre-activations) = ({out})")
-    lines.append(f"y1 = {short(solution.forward['y1'])}")
-    vector = vector_steps(graph, solution)
-    return lines + [s.text for s in vector.steps if s.kind == "vector"]
+def vector_working(graph: Graph, solution: Solution) -> list[Step]:
+    """The vector form: the forward pass as vectors, then δ layer by layer (its own kind of step,
+    so a view heads it "Vector form")."""
+    return [s for s in vector_steps(graph, solution).steps if s.kind == "vector"]
 
 
 def _extra(x: list[Fraction], layers: list[Layer]) -> dict[str, object]:
