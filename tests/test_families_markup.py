@@ -107,7 +107,6 @@ def test_finite_difference_msq_says_what_is_estimated_and_which_difference() -> 
             assert "exact" in text and "∂L/∂w" in text, question.id
 
 
-@pytest.mark.xfail(reason="the solver's working lines are rewritten on branch issue-13-working", strict=False)
 def test_solver_working_lines_read_like_the_paper() -> None:
     for topic, qtype, marks in FORMS[::5]:
         question = build_question(topic, qtype, marks, 9100)
