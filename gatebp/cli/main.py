@@ -24,6 +24,7 @@ from typing import IO, Any
 import click
 
 from gatebp import __version__
+from gatebp.cli.options import shared_options
 from gatebp.core.errors import GatebpError
 from gatebp.core.text import clip
 
@@ -60,6 +61,7 @@ def _listing_help(ctx: click.Context) -> bool:
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gatebp")
+@shared_options
 def cli() -> None:
     """gatebp: practise backpropagation for GATE DA (Data Science and AI).
 

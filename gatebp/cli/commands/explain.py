@@ -6,6 +6,7 @@ import json
 
 import click
 
+from gatebp.cli.options import plain_option, plain_output
 from gatebp.core.errors import GatebpError
 
 
@@ -17,9 +18,9 @@ from gatebp.core.errors import GatebpError
 @click.option("--find", "find_text", help="What to find: dL/dx, L (a value), or 'dL/dw lr=0.1' (one step).")
 @click.option("--id", "question_id", help="Rebuild and explain a generated question by its id.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the Rich working.")
-@click.option("--plain", is_flag=True, help="No colour or box drawing.")
+@plain_option
 def explain(spec_file: str | None, graph_text: str | None, at_text: str | None, layers_text: str | None,
-            find_text: str | None, question_id: str | None, as_json: bool, plain: bool) -> None:
+            find_text: str | None, question_id: str | None, as_json: bool) -> None:
     """Solve a network and show the working: forward values, local derivatives, paths, the answer.
 
     \b
@@ -30,6 +31,7 @@ def explain(spec_file: str | None, graph_text: str | None, at_text: str | None, 
     """
     from gatebp.ui.terminal.console import make_console
 
+    plain = plain_output()
     console = make_console(plain)
     if question_id:
         _explain_question(question_id, console, as_json, plain)

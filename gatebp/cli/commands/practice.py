@@ -8,7 +8,6 @@ resume or submit it (over a pipe it only says so: nothing waits for an answer).
 from __future__ import annotations
 
 import math
-import os
 import random
 from collections.abc import Iterator, Sequence
 from contextlib import suppress
@@ -17,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+
+from gatebp.cli.options import data_dir, plain_output, shared_options
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -57,9 +58,7 @@ def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> 
 @click.option("--bank", is_flag=False, flag_value=DEFAULT_BANK, default=None, metavar="[PATH]",
               help=f"Mix in authored questions from a bank (default path: ./{DEFAULT_BANK}).")
 @click.option("--bank-only", is_flag=True, help="With --bank: ask only the bank's questions.")
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where the history lives (default: $GATEBP_HOME or the user data dir).")
-@click.option("--plain", is_flag=True, help="No colour, ASCII boxes (also when NO_COLOR is set).")
+@shared_options
 @click.option("--line", is_flag=True,
               help="Sit a mock in line mode (the default for pipes, --plain, NO_COLOR and dumb "
                    "terminals); otherwise a mock opens the full-screen exam.")
@@ -72,7 +71,7 @@ def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> 
                    "time left.")
 def practice(topics: tuple[str, ...], count: int | None, seed: int | None, marks: str | None,
              exam: bool, minutes: float | None, paper: bool, bank: str | None, bank_only: bool,
-             data_dir: Path | None, plain: bool, line: bool, guided: bool, resume: bool) -> None:
+             line: bool, guided: bool, resume: bool) -> None:
     """Drill questions, or sit a timed GATE-style mock (--exam, --paper).
 
     Drill: answer a NAT with a number (6, -0.11, .5), an MCQ with a letter, an MSQ with letters
@@ -99,9 +98,9 @@ def practice(topics: tuple[str, ...], count: int | None, seed: int | None, marks
     mode = "paper" if paper else "exam" if exam else "drill"
     run = Run(mode=mode, topics=topics, count=count or (PAPER_COUNT if paper else DRILL_COUNT),
               seed=seed, marks=int(marks) if marks else None, minutes=minutes, bank=bank, bank_only=bank_only,
-              plain=plain or bool(os.environ.get("NO_COLOR")), line=line, guided=guided)
+              plain=plain_output(), line=line, guided=guided)
     console = make_console(run.plain)
-    directory = resolve_dir(data_dir)
+    directory = resolve_dir(data_dir())
     term = Terminal(console)
     # A closed terminal, a kill (SIGTERM, SIGQUIT) or Ctrl-C: KeyboardInterrupt, then held.
     with History.open(directory) as history, catching():

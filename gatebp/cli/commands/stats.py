@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+
+from gatebp.cli.options import data_dir, plain_output, shared_options
 
 if TYPE_CHECKING:
     from gatebp.gate.stats import Summary
 
 
 @click.command()
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where the history lives (default: $GATEBP_HOME or the user data dir).")
+@shared_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
-@click.option("--plain", is_flag=True,
-              help="No colour, no box drawing (also when NO_COLOR is set).")
 @click.option("--days", type=click.IntRange(1, 3660), default=None,
               help="Only count the last N days (default: everything; the trend shows 14 days).")
-def stats(data_dir: Path | None, as_json: bool, plain: bool, days: int | None) -> None:
+def stats(as_json: bool, days: int | None) -> None:
     """Show your history: accuracy, GATE marks and time per topic, per skill of the guided
     steps (`practice --guided`), and a daily trend.
 
@@ -35,7 +32,7 @@ def stats(data_dir: Path | None, as_json: bool, plain: bool, days: int | None) -
     from gatebp.app.journal import count_unfinished
     from gatebp.gate.stats import TREND_DAYS, summarize
 
-    directory = resolve_dir(data_dir)
+    directory = resolve_dir(data_dir())
     today = datetime.now().astimezone().date()
     since = None if days is None else _local_midnight(today - timedelta(days=days - 1))
     summary = summarize(read_attempts(directory, since), today=today, days=days or TREND_DAYS,
@@ -48,7 +45,7 @@ def stats(data_dir: Path | None, as_json: bool, plain: bool, days: int | None) -
         window = "" if days is None else f" in the last {days} days"
         click.echo(f"No attempts yet{window} — run `gatebp practice`.")
     else:
-        _show(summary, plain or bool(os.environ.get("NO_COLOR")))
+        _show(summary, plain_output())
     if waiting:
         click.echo(f"{waiting} unfinished mock{'s' if waiting > 1 else ''}, not counted here: "
                    "`gatebp practice --resume` continues it, or submit it when "
