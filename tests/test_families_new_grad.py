@@ -303,6 +303,6 @@ def test_multipath_relu_3(qtype: str, marks: int) -> None:
         if qtype == "MCQ" and marks == 2:
             assert tuple_of(key_options(q)[0]) == tuple(float(v) for v in grad), q.id
             continue
-        k = int(re.search(r"∂y1/∂x(\d)\$?\?", q.text).group(1))
+        k = int(re.search(r"∂y1/∂x(\d)\$? is", q.text).group(1))
         value = q.answer["value"] if qtype == "NAT" else float(key_options(q)[0])
         assert value == float(grad[k - 1]) != 0, q.id

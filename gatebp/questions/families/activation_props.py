@@ -197,7 +197,7 @@ def chain_statements(name: str, k: int) -> tuple[Statement, ...]:
         sub = str(k).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
         out.append(Statement(f"In a chain of {k} {UNIT[name]} layers aᵢ = {CALL[name]}(zᵢ), "
                              f"zᵢ₊₁ = wᵢ₊₁aᵢ + bᵢ₊₁, with every |w| ≤ 1, {_num(bound)} is {how} "
-                             f"|∂a{sub}/∂z₁| that holds for every input",
+                             f"|∂a{sub}/∂z₁| that holds over every input z₁, every bias and every such weight",
                              activation_claim(name, "chain-bound", layers=k, bound=str(bound), tight=tight),
                              slip or "misjudged the bound", "derived"))
     return tuple(out)

@@ -206,7 +206,7 @@ def _statements(rng: random.Random, clip: Clip) -> Statements:
         choices[1] = fact_choice("Clipping ∂L/∂W and ∂L/∂b separately, each by its own norm, would give the same "
                                  "result", clip_claim("per-tensor-same"), same,
                                  "thought per-tensor and global clipping agree")
-    body = rounded_note(f"{describe(clip)} Which statements are true?", choices)
+    body = rounded_note(f"{describe(clip)} Which of the following statements is/are correct?", choices)
     return Statements(body=body, choices=one_sided(choices), steps=working(clip))
 
 

@@ -185,7 +185,7 @@ def _network(rng: random.Random, marks: int, wrt: str) -> tuple[list[Fraction], 
 def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     wrt = rng.choice(("x1", "x2"))
     x, layers, graph, solution = _network(rng, marks, wrt)
-    body = f"{describe(x, layers)} What is $∂y1/∂{wrt}$?"
+    body = f"{describe(x, layers)} The value of $∂y1/∂{wrt}$ is"
     inputs = ("x1", "x2")
     extra = _extra(x, layers)
     options: Chooser | None = None
@@ -193,7 +193,7 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
         def options(r: random.Random) -> Statements:
             return gradient_vector(x, layers, graph, {wrt: solution}, inputs, [])
 
-    steps = vector_working(graph, solution)
+    steps = [*vector_working(graph, solution), asked_entry(graph, solution)]
     return problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, slips=gate_slips(solution),
                    steps=steps, graph=graph, find=graph.find, places=places_of(solution.exact),
                    options=options, extra=extra,
@@ -250,7 +250,7 @@ def statements(rng: random.Random, x: list[Fraction], layers: list[Layer], graph
         _gate_claim(rng, graph, solution),
         _paths_claim(rng, wrt, solution),
     ]
-    body = f"{describe(x, layers)} Which statements are true?"
+    body = f"{describe(x, layers)} Which of the following statements is/are correct?"
     return Statements(body=body, choices=some_true(choices), graph=graph,
                       steps=[*steps, f"$∂y1/∂{other}$ = {short(second.exact)}"])
 
@@ -281,6 +281,13 @@ def vector_working(graph: Graph, solution: Solution) -> list[Step]:
     """The vector form: the forward pass as vectors, then δ layer by layer (its own kind of step,
     so a view heads it "Vector form")."""
     return [s for s in vector_steps(graph, solution).steps if s.kind == "vector"]
+
+
+def asked_entry(graph: Graph, solution: Solution) -> Step:
+    """The one entry of the vector working the question asks for, as its last line."""
+    wrt = graph.find.wrt if graph.find and graph.find.wrt else "x1"
+    return Step("answer", f"$∂y1/∂{wrt}$ = {short(solution.exact).replace('-', '−')}", quantity=f"∂y1/∂{wrt}",
+                value=float(solution.exact), skill="answer")
 
 
 def _extra(x: list[Fraction], layers: list[Layer]) -> dict[str, object]:

@@ -24,6 +24,7 @@ from gatebp.questions.families.common import require
 from gatebp.questions.families.multipath_relu import (
     Layer,
     _extra,
+    asked_entry,
     describe,
     gate_slips,
     gradient_vector,
@@ -118,7 +119,7 @@ def build3(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     x, layers, graph, solution = _network3(rng, marks, wrt)
     slips = gate_slips(solution) + [Slip(sp.Rational(transposed_slip(x, layers)[int(wrt[1:]) - 1]),
                                          "multiplied δ(h) by W1 instead of W1ᵀ (read W1 by rows)")]
-    steps = vector_working(graph, solution)
+    steps = [*vector_working(graph, solution), asked_entry(graph, solution)]
     options: Chooser | None = None
     if qtype == "MCQ" and marks == 2:
         more = [named(transposed_slip(x, layers), "multiplied δ(h) by W1 instead of W1ᵀ (read W1 by rows)")]
@@ -127,7 +128,7 @@ def build3(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
             found = gradient_vector(x, layers, graph, {wrt: solution}, INPUTS3, more)
             return replace(found, steps=steps)
 
-    return problem(topic=TOPIC3, marks=marks, body=f"{describe(x, layers)} What is $∂y1/∂{wrt}$?",
+    return problem(topic=TOPIC3, marks=marks, body=f"{describe(x, layers)} The value of $∂y1/∂{wrt}$ is",
                    exact=solution.exact, slips=_named_only(slips, solution.exact), steps=steps, graph=graph,
                    find=graph.find, places=places_of(solution.exact), options=options, extra=_extra(x, layers),
                    statements=lambda r: statements(r, x, layers, graph, solution, INPUTS3, steps))

@@ -224,7 +224,7 @@ def _statements(rng: random.Random, p: Setup) -> Statements:
                       lambda v, places: claim_of("score-after", value=str(v), places=places)),
         _fixed(p, new),
     ]
-    body = f"{describe(p)}. Consider one update. Which statements are true?"
+    body = f"{describe(p)}. Consider one update. Which of the following statements is/are correct?"
     return Statements(body=body, choices=some_true(choices), steps=working(p))
 
 

@@ -166,7 +166,7 @@ def _unit_statements(rng: random.Random, u: Unit) -> Statements:
         _doubling(u, doubled == key),
         _boundary_claim(u),
     ]
-    return Statements(body=f"{describe_unit(u)} Which statements are true?", choices=some_true(choices),
+    return Statements(body=f"{describe_unit(u)} Which of the following statements is/are correct?", choices=some_true(choices),
                       steps=unit_working(u))
 
 
@@ -276,7 +276,7 @@ def _network_question(rng: random.Random, qtype: QuestionType) -> Problem:
         body = f"{describe_net(n)} What are {ask}?"
     else:
         choices = _net_statements(rng, n, key, slips)
-        body = f"{describe_net(n)} Which statements about the network's output y are true?"
+        body = f"{describe_net(n)} Which of the following statements about the network's output y is/are correct?"
     picked = Statements(body=body, choices=choices, steps=net_working(n))
     extra = {"W": [list(r) for r in n.W], "b": list(n.b), "v": list(n.v), "c": n.c, "tie": n.tie}
     if qtype == "MCQ":

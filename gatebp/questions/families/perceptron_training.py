@@ -239,7 +239,7 @@ def _training_statements(rng: random.Random, p: Training) -> Statements:
         _all_correct(p, run),
         _tie_at(rng, p, run),
     ]
-    return Statements(body=f"{describe_training(p)} Which statements are true?", choices=some_true(choices),
+    return Statements(body=f"{describe_training(p)} Which of the following statements is/are correct?", choices=some_true(choices),
                       steps=training_working(p))
 
 

@@ -139,7 +139,7 @@ def _entry_statements(rng: random.Random, z: list[int], p: Probs) -> Statements:
     ]
     steps = [prob_line(p)] + [f"${_d(k, k)}$ = {_formula(p, k, k)} = {fixed(jac(f, k, k), 4)}" for k in range(3)]
     steps.append(f"${_d(i, j)}$ = {_formula(p, i, j)} = {fixed(jac(f, i, j), 4)}")
-    body = rounded_note(f"{stem(z)} Which statements about the Jacobian ∂p/∂z are true?", claims)
+    body = rounded_note(f"{stem(z)} Which of the following statements about the Jacobian ∂p/∂z is/are correct?", claims)
     return Statements(body=body, choices=some_true(claims), steps=steps)
 
 
@@ -202,7 +202,7 @@ def _product_statements(rng: random.Random, z: list[int], p: Probs, g: list[int]
         fact_choice("Doubling every entry of g leaves ∂L/∂z unchanged", softmax_claim("vjp-unchanged", change="double"),
                     False, "forgot that ∂L/∂z is linear in g (g → 2g makes ∂L/∂z twice as large)"),
     ]
-    body = (f"{stem(z)} The backward pass has reached $g = {vector(g)}$, g = ∂L/∂p. Which statements are true?")
+    body = (f"{stem(z)} The backward pass has reached $g = {vector(g)}$, g = ∂L/∂p. Which of the following statements is/are correct?")
     return Statements(body=rounded_note(body, claims), choices=some_true(claims),
                       steps=steps + ["the columns of the Jacobian sum to 0, so the entries of ∂L/∂z do too"])
 
@@ -238,7 +238,7 @@ def _decide(claim: Mapping[str, Any], context: Context) -> Verdict:
                                                     f"{short(full[top][top])}")
     if what == "vjp-sum":
         total = sum(back)
-        return Verdict(_vanishes(total), f"the entries of ∂L/∂z add to {short(total)}")
+        return Verdict(_vanishes(total), f"the entries of ∂L/∂z add to {'0' if _vanishes(total) else short(total)}")
     if what == "vjp-unchanged":
         moved = [v + 1 for v in g] if claim["change"] == "shift" else [2 * v for v in g]
         other = [sum(moved[r] * full[r][c] for r in range(3)) for c in range(3)]

@@ -136,8 +136,8 @@ def _describe(graph: Graph, hidden: int) -> str:
     outputs = listed([m(f"v{j} = {v[f'v{j}']}") for j in units])
     inputs = f"{m('x1 = ' + v['x1'])} and {m('x2 = ' + v['x2'])}"
     return (f"A 2-{hidden}-1 network with ReLU hidden units and a squared-error loss computes "
-            f"{equations(graph)}, where ŷ is the prediction. It is given the inputs {inputs}, the first-layer "
-            f"weights {m(f'W = [{names}] = [{numbers}]')}, the output weights {outputs}, and the target "
+            f"{equations(graph)}, where ŷ is the prediction. The inputs are {inputs}; the first-layer "
+            f"weights are {m(f'W = [{names}] = [{numbers}]')}, the output weights are {outputs}, and the target is "
             f"{m('t = ' + v['t'])}, {RELU_DEFINED}.")
 
 

@@ -174,7 +174,7 @@ def _single_statements(rng: random.Random, layer: Layer, graph: Graph) -> Statem
             f"${_partial(1 - i, 2)}$", {"of": "L", "wrt": w_name(1 - i, 2)}, rational(d[1 - i] * x[2]),
             _slip(named(d[i] * x[2], f"used δ{i + 1} (the other output's error) for row {2 - i}")), rng)),
     ]
-    body = f"{describe_layer(layer)} Which statements about the gradients are true?"
+    body = f"{describe_layer(layer)} Which of the following statements about the gradients is/are correct?"
     return Statements(body=body, choices=some_true(choices), steps=layer_working(layer), graph=graph)
 
 
@@ -295,7 +295,7 @@ def _batch_statements(rng: random.Random, batch: Batch, i: int, j: int) -> State
         shape_choice(rng, {"m": 2, "n": 2, "batch": 3}, [2, 2], [2, 2, 3],
                      "kept a batch dimension (G Xᵀ sums over the examples)"),
     ]
-    body = f"{describe_batch(batch)} Which statements are true?"
+    body = f"{describe_batch(batch)} Which of the following statements is/are correct?"
     return Statements(body=body, choices=some_true(choices), steps=batch_working(batch, i, j))
 
 
