@@ -137,7 +137,7 @@ def _intro(graph: Graph) -> str:
     notes += [where_activations(graph).removeprefix("where ")] if where_activations(graph) else []
     return (f"A model computes {definitions(graph)}, with {assignments(graph)}, where {listing(notes)}. "
             f"One step of gradient descent on $L$ with learning rate $eta = {float(graph.find.lr):g}$ updates "
-            f"${w}$ by {w} ← {w} − η·∂L/∂{w}.")
+            f"${w}$ by ${w} <- {w} - eta*∂L/∂{w}$.")
 
 
 def _steps(graph: Graph, solution: Solution) -> list:

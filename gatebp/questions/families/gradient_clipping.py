@@ -181,7 +181,7 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
 
 
 def _entry_name(clip: Clip, k: int) -> str:
-    return f"the clipped ∂L/∂w{k + 1}" if k < clip.split else "the clipped ∂L/∂b"
+    return f"the clipped $∂L/∂w{k + 1}$" if k < clip.split else "the clipped $∂L/∂b$"
 
 
 def _statements(rng: random.Random, clip: Clip) -> Statements:

@@ -83,9 +83,9 @@ def _table(f: Function) -> Table:
 
 
 def unit_text(n: int) -> str:
-    terms = " + ".join(f"w{i}x{i}" for i in range(1, n + 1))
-    names = ", ".join(f"x{i}" for i in range(1, n + 1))
-    return (f"A single perceptron (one threshold unit) outputs 1 when {terms} + b > 0 and 0 otherwise; "
+    terms = "$" + " + ".join(f"w{i}*x{i}" for i in range(1, n + 1)) + " + b$"
+    names = ", ".join(f"$x{i}$" for i in range(1, n + 1))
+    return (f"A single perceptron (one threshold unit) outputs 1 when {terms} > 0 and 0 otherwise; "
             f"the weights and the bias b may be any real numbers. The inputs {names} are each 0 or 1.")
 
 

@@ -77,7 +77,7 @@ def momentum(rng: random.Random, marks: int) -> Step:
     if marks == 2:
         slips.append(named(run(steps=1), "stopped after the first step"))
     start = f"v = {shown(v0)}" if marks == 1 else "v = 0"
-    grads = f"the gradient is g = {shown(g[0])}" if marks == 1 else f"the gradients are g1 = {shown(g[0])} and g2 = {shown(g[1])}"
+    grads = f"the gradient is $g = {shown(g[0])}$" if marks == 1 else f"the gradients are $g1 = {shown(g[0])}$ and $g2 = {shown(g[1])}$"
     text = (f"A parameter w = {shown(w)} is trained with SGD with momentum: at each step {rule}, then w ← w − ηv, "
             f"with β = {shown(beta)} and η = {shown(eta)}. The velocity starts at {start}, and {grads}. "
             f"What is w after {'the step' if marks == 1 else 'the two steps'}?")
@@ -153,7 +153,7 @@ def adam_second(rng: random.Random) -> Step:
              named(w1 + update(m / (1 - b1**2), v / (1 - b2**2)), "added the step instead of subtracting it"),
              named(w1 - eta * sgn(g2), "restarted the moments at step 2 (as if it were step 1)")]
     text = (f"A parameter is trained with {ADAM_TEXT}, β1 = {shown(b1)}, β2 = {shown(b2)}, η = {shown(eta)} and "
-            f"ε = 0, from m = v = 0. The gradients at steps 1 and 2 are g1 = {shown(g1)} and g2 = {shown(g2)}, and "
+            f"ε = 0, from m = v = 0. The gradients at steps 1 and 2 are $g1 = {shown(g1)}$ and $g2 = {shown(g2)}$, and "
             f"after step 1 the parameter is w = {shown(w1)}. What is w after step 2?")
     steps = [f"m2 = {shown(b1)}·(1 − {shown(b1)})·{_p(g1)} + (1 − {shown(b1)})·{_p(g2)} = {_d(m)}",
              f"v2 = {shown(b2)}·(1 − {shown(b2)})·{_p(g1)}² + (1 − {shown(b2)})·{_p(g2)}² = {_d(v)}",

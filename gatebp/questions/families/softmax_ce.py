@@ -73,7 +73,7 @@ def _intro(graph: Graph, c: int) -> str:
     """The written-out softmax, the given values and the one-hot target as a vector."""
     target = ", ".join("1" if j == c else "0" for j in CLASSES)
     return (f"A 3-class softmax classifier with cross-entropy loss computes {equations(graph)} (ln is the "
-            f"natural logarithm), so p_k = e_k/s is the softmax probability of class k. The given values are "
+            f"natural logarithm), so pₖ = eₖ/s is the softmax probability of class k. The given values are "
             f"{values(graph)}, and the true class is {c}, so the one-hot target is {m(f'y = [{target}]')}.")
 
 
