@@ -19,6 +19,7 @@ from gatebp.gate.question import Question, QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
 from gatebp.questions.claims import ClaimError, Context, decide
+from gatebp.questions.families.base import Resample
 from gatebp.questions.families.common import Choice, choice_question, nat_question, numeric_choices, places_for
 
 
@@ -74,7 +75,22 @@ def pose(problem: Problem, qtype: QuestionType, rng: random.Random) -> Question:
 def _exact(problem: Problem) -> sp.Expr:
     if problem.exact is None:
         raise ValueError(f"{problem.topic}: a numeric form needs the problem's exact answer")
+    if _answer_is_the_output(problem):
+        raise Resample("the asked gradient equals the network's output: computing y would score")
     return problem.exact
+
+
+def _answer_is_the_output(problem: Problem) -> bool:
+    """A derivative whose value is the forward value of what it differentiates (∂y/∂x = y): a
+    student who only runs the forward pass gets the mark, so the draw is not a fair question. Zero
+    is exempt: a closed gate zeroes both, and that is the lesson of its own questions."""
+    find, graph = problem.find, problem.graph
+    if find is None or graph is None or find.wrt is None or find.lr is not None or not problem.exact:
+        return False
+    from gatebp.network.evaluate import forward_pass
+
+    difference = sp.N(forward_pass(graph)[find.of] - problem.exact, 30)
+    return bool(abs(difference) < sp.Float("1e-20", 30))
 
 
 def _numeric_mcq(problem: Problem, rng: random.Random) -> Question:
