@@ -171,13 +171,19 @@ def _network(rng: random.Random, marks: int, wrt: str) -> tuple[list[Fraction], 
     """A draw with no ReLU input at 0, ≥ 2 live paths, a nonzero answer, and (most draws) a closed gate
     that matters (ignoring it changes the answer)."""
     x, layers = draw(rng, marks, int(wrt[1:]) - 1)
+    return (x, layers, *solved_network(rng, x, layers, wrt))
+
+
+def solved_network(rng: random.Random, x: list[Fraction], layers: list[Layer], wrt: str) -> tuple[Graph, Solution]:
+    """The drawn network built and solved, or a resample: no ReLU input at 0, two live paths, a
+    nonzero answer, and (most draws) a closed gate that matters."""
     graph = parse_spec(spec_text(x, layers, wrt), source="<generated>")
     solution = solve(graph)
     require(pre_activations_nonzero(solution, graph), "a ReLU input is exactly 0")
     require(live_paths(solution) >= 2 and solution.exact != 0, "fewer than two open paths")
     closed_matters = any(s.value != solution.exact for s in ignored_gate(solution))
     require(closed_matters or rng.random() < 0.15, "no closed gate on a live path")
-    return x, layers, graph, solution
+    return graph, solution
 
 
 @family(TOPIC, "Input gradients of a multi-path ReLU network (layer form)", ("NAT", "MCQ", "MSQ"), (1, 2),

@@ -12,10 +12,7 @@ from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Graph
 from gatebp.network.slips import (
     Slip,
-    ignored_gate,
 )
-from gatebp.network.solve import solve
-from gatebp.network.spec import parse_spec
 from gatebp.network.steps import Solution
 from gatebp.questions.families._claims import named
 from gatebp.questions.families._posed import problem
@@ -29,10 +26,8 @@ from gatebp.questions.families.multipath_relu import (
     gate_slips,
     gradient_vector,
     hidden_layers,
-    live_paths,
     places_of,
-    pre_activations_nonzero,
-    spec_text,
+    solved_network,
     statements,
     vector_working,
 )
@@ -103,13 +98,7 @@ def _network3(rng: random.Random, marks: int, wrt: str) -> tuple[list[Fraction],
     require(len(set(columns)) == 3, "two equal columns of W1")
     require(not mirrored(layers), "two rows equal or opposite (mirror units)")
     require(input_gradient3(x, layers)[int(wrt[1:]) - 1] != 0, "a zero answer")  # screened before the exact solve
-    graph = parse_spec(spec_text(x, layers, wrt), source="<generated>")
-    solution = solve(graph)
-    require(pre_activations_nonzero(solution, graph), "a ReLU input is exactly 0")
-    require(live_paths(solution) >= 2 and solution.exact != 0, "fewer than two open paths")
-    closed_matters = any(s.value != solution.exact for s in ignored_gate(solution))
-    require(closed_matters or rng.random() < 0.15, "no closed gate on a live path")
-    return x, layers, graph, solution
+    return (x, layers, *solved_network(rng, x, layers, wrt))
 
 
 @family(TOPIC3, "Input gradients of a 3-input ReLU network (GATE DA 2024 Q43 shape)", ("NAT", "MCQ", "MSQ"), (1, 2),
