@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install lock run test checks pytest bench clean
+.PHONY: install lock run test checks pytest sweep bench clean
 
 install: $(STAMP)
 
@@ -40,8 +40,17 @@ checks: $(STAMP)
 	$(BIN)/ruff check gatebp
 	$(BIN)/mypy gatebp
 
+# pytest caches its assertion-rewritten test modules as bytecode; with PYTHONDONTWRITEBYTECODE set
+# (as on this machine) every worker would rewrite all of them again, about 5 s of CPU each.
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -n 2
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2
+
+# The release check: every generation sweep in the suite at ten times its size (tests/sweep.py).
+sweep: $(STAMP)
+	GATEBP_SWEEP=10 env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 \
+	  tests/test_generator.py tests/test_standards_backprop.py tests/test_claims.py \
+	  tests/test_claims_concepts.py tests/test_claims_new_families.py tests/test_families_backprop.py \
+	  tests/test_families_more.py tests/test_families_markup.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

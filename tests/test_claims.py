@@ -5,7 +5,7 @@ own arithmetic: mpmath central differences (tests/reference.py) for graph quanti
 forward pass for gates, its own walk over the expressions for paths, local partials by nudging
 one input of one node, shares by freezing a node, and the delta recursion evaluated from finite
 differences. It shares nothing with the code that posed the question except the expression
-parser. Set GATEBP_CLAIM_SEEDS for a longer run (the closing note of the claims issue quotes one
+parser. Set GATEBP_SWEEP for a longer run (the closing note of the claims issue quotes one
 over 5,000 questions).
 
 For the graph-based backprop families (GRAPH_FAMILIES) every option must carry a claim and every
@@ -14,7 +14,6 @@ claim must be re-derived here; other families' kinds this checker does not know 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,8 +23,9 @@ import pytest
 from gatebp.core.expr import names_in, parse_expr_text
 from gatebp.questions.generate import build_question, families_by_name
 from tests.reference import FUNCS, STEP, _eval, derivative, evaluate
+from tests.sweep import scaled
 
-SEEDS = int(os.environ.get("GATEBP_CLAIM_SEEDS", "6"))
+SEEDS = scaled(6)
 FORMS = [(f.name, t, m) for f in families_by_name() for t in f.types if t != "NAT" for m in f.marks]
 GRAPH_FAMILIES = {"relu-gate", "merges", "residual", "two-layer-mse", "batch-bias", "delta-recursion",
                   "activation-path", "sigmoid-bce", "softmax-ce", "descent-step"}

@@ -5,13 +5,12 @@ this file's own arithmetic, never the families' code: plain Fractions for counts
 descent steps, mpmath (60 digits) for activation properties, finite differences and derivatives
 recovered from an output, hand rules for shapes, AD passes and what the backward pass reads. Numeric
 `answer` claims are checked against the asked quantity recomputed from the question's `extra` (or
-graph). A kind this file does not know is a failure. GATEBP_CLAIM_SEEDS sets the seeds per form.
+graph). A kind this file does not know is a failure. GATEBP_SWEEP (tests/sweep.py) scales the seeds per form.
 """
 
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 from typing import Any
@@ -22,9 +21,10 @@ import pytest
 from gatebp.gate.question import Question
 from gatebp.questions.generate import build_question, families_by_name
 from tests.reference import derivative, evaluate
+from tests.sweep import built, scaled
 
 mpmath.mp.dps = 60
-SEEDS = int(os.environ.get("GATEBP_CLAIM_SEEDS", "8"))
+SEEDS = scaled(6)
 TOPICS = ("vanishing", "finite-difference", "derivative-from-output", "param-count", "sgd-steps", "grad-shapes",
           "ad-modes", "backward-cache", "dead-relu", "activation-properties")
 FORMS = [(f.name, t, m) for f in families_by_name(TOPICS) for t in f.types if t != "NAT" for m in f.marks]
@@ -389,7 +389,7 @@ def ad_truth(claim: Claim) -> bool:
 
 def questions(topic: str, qtype: str, marks: int) -> Iterator[Question]:
     for seed in range(SEEDS):
-        yield build_question(topic, qtype, marks, 7000 + seed)
+        yield built(topic, qtype, marks, 7000 + seed)
 
 
 @pytest.mark.parametrize(("topic", "qtype", "marks"), FORMS)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-import os
 from fractions import Fraction
 from typing import Any
 
@@ -23,11 +22,12 @@ from gatebp.gate.question import Question
 from gatebp.questions.generate import build_question, families_by_name
 from tests.standards_new import check_standards
 from tests.test_claims import independent_truth
+from tests.sweep import scaled
 
 TOPICS = ("forward-output", "linear-separability", "weight-gradients", "softmax-jacobian", "optimizer-step",
           "gradient-clipping", "perceptron", "perceptron-output", "perceptron-training", "multipath-relu",
           "multipath-relu-3")
-SEEDS = int(os.environ.get("GATEBP_NEW_CLAIM_SEEDS", "20"))
+SEEDS = scaled(12)
 FORMS = [(f.name, t, m) for f in families_by_name(TOPICS) for t in f.types for m in f.marks]
 Claim = dict[str, Any]
 F = Fraction
@@ -312,7 +312,7 @@ def test_every_option_is_a_claim_the_checker_agrees_with(topic: str, qtype: str,
 
 
 def test_the_checker_covers_every_form_of_every_family() -> None:
-    """make test re-judges SEEDS draws per form; the sweep (GATEBP_NEW_CLAIM_SEEDS=200) thousands."""
+    """make test re-judges SEEDS draws per form; `make sweep` (GATEBP_SWEEP=10) thousands."""
     per_family = {t: sum(SEEDS for f in FORMS if f[0] == t) for t in TOPICS}
     assert min(per_family.values()) >= 4 * SEEDS and sum(per_family.values()) >= 50 * SEEDS, per_family
 

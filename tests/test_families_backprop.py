@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gatebp.questions.generate import build_question
+from tests.sweep import scaled, seeds
 
 mp.mp.dps = 40
 STEP = mp.mpf("1e-15")
@@ -27,7 +28,7 @@ FUNCS: dict[str, Any] = {
     "tanh": mp.tanh, "exp": mp.exp, "log": mp.log,
 }
 FAMILIES = {  # topic: examples per (type, marks) form; the exp/log families are slower to build
-    "activation-path": 12, "merges": 25, "two-layer-mse": 25, "sigmoid-bce": 8, "softmax-ce": 8, "descent-step": 12,
+    "activation-path": 8, "merges": 12, "two-layer-mse": 12, "sigmoid-bce": 5, "softmax-ce": 5, "descent-step": 8,
 }
 FORMS = [(t, m) for t in ("NAT", "MCQ", "MSQ") for m in (1, 2)]
 
@@ -127,7 +128,7 @@ def check(topic: str, qtype: str, marks: int, seed: int) -> Any:
 
 def _forms_test(topic: str):  # type: ignore[no-untyped-def]
     @pytest.mark.parametrize(("qtype", "marks"), FORMS)
-    @settings(max_examples=FAMILIES[topic], deadline=None, derandomize=True)
+    @settings(max_examples=scaled(FAMILIES[topic]), deadline=None, derandomize=True)
     @given(seed=st.integers(0, 10**6))
     def test(qtype: str, marks: int, seed: int) -> None:
         q = check(topic, qtype, marks, seed)
@@ -207,7 +208,7 @@ def test_merges_seed_examples_by_hand() -> None:
 
 def test_merges_distractor_drops_a_path() -> None:
     found = False
-    for seed in range(30):
+    for seed in seeds(15):
         q = build_question("merges", "MCQ", 2, seed)
         found |= any(o.mistake and "dropped the path" in o.mistake for o in q.options)
     assert found
@@ -229,7 +230,7 @@ def test_descent_step_distractors_include_wrong_direction() -> None:
 
 
 def test_two_layer_input_gradient_sums_over_units() -> None:
-    for seed in range(40):
+    for seed in seeds(20):
         q = build_question("two-layer-mse", "NAT", 2, seed)
         if q.find["wrt"] in ("x1", "x2"):
             assert any("paths" in step.text or "merge" in step.text for step in q.solution)
@@ -252,8 +253,8 @@ def _vanishing_truth(text: str, k: int) -> bool | None:
 
 def test_vanishing_bound_statements_are_keyed_by_the_mathematics() -> None:
     """Regression: weaker-but-true bounds were keyed false in 57% of vanishing MSQs."""
-    judged = 0
-    for seed in range(300):
+    judged, chosen = 0, seeds(150)
+    for seed in chosen:
         q = build_question("vanishing", "MSQ", 1 + seed % 2, seed)
         k = int(q.text.split("A chain of ")[1].split()[0])
         for index, option in enumerate(q.options):
@@ -261,11 +262,11 @@ def test_vanishing_bound_statements_are_keyed_by_the_mathematics() -> None:
             if truth is not None:
                 judged += 1
                 assert truth == (index in q.answer["correct"]), (q.id, option.text)
-    assert judged > 200
+    assert judged > 0.6 * len(chosen)  # most statements are bounds the check can read
 
 
 def test_vanishing_bound_question_asks_for_the_largest_n() -> None:
-    for seed in range(40):
+    for seed in seeds(20):
         q = build_question("vanishing", "NAT", 1, seed)
         if "1/N" in q.text:
             assert "largest N" in q.text and "smallest" not in q.text

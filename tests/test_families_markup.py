@@ -17,11 +17,12 @@ import pytest
 from gatebp.core.maths import parse_markup, render
 from gatebp.gate.question import Question
 from gatebp.questions.generate import build_question, families_by_name
+from tests.sweep import seeds
 
 TOPICS = ("finite-difference", "merges", "derivative-from-output", "param-count", "relu-gate", "residual",
           "sgd-steps", "sigmoid-bce", "softmax-ce", "two-layer-mse", "vanishing")
 FORMS = [(f.name, t, m) for f in families_by_name(TOPICS) for t in f.types for m in f.marks]
-SEEDS = range(10)
+SEEDS = seeds(6)
 SOLVER_KINDS = {"forward", "local", "delta", "vector", "path", "sum", "answer"}
 CODE = ("**", "[[", "yhat", "relu(")
 STAR = re.compile(r"\w \* \w")

@@ -18,6 +18,7 @@ from gatebp.questions.generate import build_question
 from gatebp.questions.families.base import REGISTRY
 from gatebp.gate.question import Question
 from tests.reference import derivative, evaluate
+from tests.sweep import scaled, seeds
 
 MODULES = ("batch_bias", "vanishing", "residual", "delta_recursion", "finite_difference", "concepts")
 for _module in MODULES:
@@ -111,7 +112,7 @@ def batch_gradient(q: Question) -> Fraction:
     return total
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=scaled(15), deadline=None)
 @given(st.integers(0, 10**6))
 def test_batch_bias_is_the_batch_sum(seed):
     for q in built("batch-bias", seed):
@@ -135,7 +136,7 @@ def vanishing_answer(q: Question) -> Fraction:
         math.prod((Fraction(w) for w in e["weights"]), start=Fraction(1))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=scaled(20), deadline=None)
 @given(st.integers(0, 10**6))
 def test_vanishing_products_and_bound(seed):
     for q in built("vanishing", seed):
@@ -155,7 +156,7 @@ def test_vanishing_products_and_bound(seed):
 
 def test_vanishing_msq_never_keys_a_true_weaker_bound_false():
     """The wrong keys of issue 11: σ' ≤ 1/2 and the (1/4)^(k−1) bound hold, so they are never keyed false."""
-    for seed in range(40):
+    for seed in seeds(20):
         for marks in (1, 2):
             q = make("vanishing", "MSQ", marks, seed)
             for i, o in enumerate(q.options):
@@ -170,7 +171,7 @@ def test_vanishing_msq_never_keys_a_true_weaker_bound_false():
 
 # --- residual: the mpmath reference on the exported graph ---------------------------------------
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=scaled(20), deadline=None)
 @given(st.integers(0, 10**6))
 def test_residual_matches_reference_and_closed_form(seed):
     for q in built("residual", seed):
@@ -241,7 +242,7 @@ def estimates(q: Question) -> dict[str, Fraction]:
             "central": (loss(q, w + eps) - loss(q, w - eps)) / (2 * eps), "backprop": backprop}
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=scaled(20), deadline=None)
 @given(st.integers(0, 10**6))
 def test_finite_difference_estimates(seed):
     for q in built("finite-difference", seed):
@@ -270,7 +271,7 @@ FORMULAS = {"forward": "(L(w + ε) − L(w))/ε", "central": "(L(w + ε) − L(w
 
 def test_halving_claims_are_never_vacuous():
     """The halving statement is only made where the error it scales is not 0 (issue 11: quadratics)."""
-    for seed in range(30):
+    for seed in seeds(15):
         for marks in (1, 2):
             q = make("finite-difference", "MSQ", marks, seed)
             for o in q.options:
@@ -291,7 +292,7 @@ def shape_text(shape):
     return f"a vector of {shape[0]} entries" if len(shape) == 1 else " × ".join(map(str, shape))
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", seeds(20))
 def test_grad_shapes(seed):
     for q in built("grad-shapes", seed):
         d = q.extra["dims"]
@@ -313,7 +314,7 @@ def test_grad_shapes(seed):
                 assert (i in q.answer["correct"]) == (shape == shape_text(right[target]))
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", seeds(20))
 def test_ad_modes(seed):
     for q in built("ad-modes", seed):
         e = q.extra
@@ -344,7 +345,7 @@ def needed_by_hand(q: Question, wrt: str) -> set[str]:
     return read | ({"x" if layer == 1 else f"z{layer - 1}"} if wrt[0] == "w" else set())
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", seeds(20))
 def test_backward_cache_by_hand(seed):
     for q in built("backward-cache", seed):
         wrt = re.search(r"computes \$?∂L/∂(\w+)", q.text)[1]
@@ -361,7 +362,7 @@ def test_backward_cache_varies_its_network():
     assert len(stems) >= 60
 
 
-@pytest.mark.parametrize("seed", range(30))
+@pytest.mark.parametrize("seed", seeds(15))
 def test_dead_relu_against_reference(seed):
     for q in built("dead-relu", seed):
         values = evaluate(q.graph)

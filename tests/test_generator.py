@@ -16,6 +16,7 @@ from gatebp.questions.families import load_families
 from gatebp.questions.generate import build_question, generate_set, plan_set, question_from_id
 from gatebp.gate.question import Question
 from tests.reference import derivative, evaluate
+from tests.sweep import scaled
 
 FAMILIES = load_families()
 FORMS = [(name, t, m) for name, fam in FAMILIES.items() for t in fam.types for m in fam.marks]
@@ -105,10 +106,10 @@ def test_every_form_builds_and_checks_out(topic, qtype, marks):
         check_against_reference(question)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=scaled(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 10**9))
 def test_random_sets_over_thousands_of_seeds(seed):
-    for question in generate_set(seed, 4):  # 100 sets x 4 questions, plus 6 seeds of every form above
+    for question in generate_set(seed, 4):  # 40 sets x 4 questions (x GATEBP_SWEEP), plus 6 seeds of every form above
         check_question(question)
         check_against_reference(question)
 

@@ -23,6 +23,7 @@ from gatebp.questions.families.base import Resample
 from gatebp.questions.families.common import numeric_choices
 from gatebp.questions.generate import build_question, families_by_name
 from tests.reference import derivative, evaluate
+from tests.sweep import built, seeds
 
 FAMILIES = ("relu-gate", "merges", "residual", "two-layer-mse", "batch-bias", "delta-recursion",
             "activation-path", "sigmoid-bce", "softmax-ce", "descent-step")
@@ -30,12 +31,12 @@ SLOW = {"delta-recursion", "softmax-ce", "sigmoid-bce", "activation-path", "desc
 FILLER = re.compile(r"\b(added|subtracted) [12]\b|doubled|halved the result|tripled|an arithmetic slip")
 
 
-def _seeds(topic: str, fast: int = 12, slow: int = 6) -> range:
-    return range(slow if topic in SLOW else fast)
+def _seeds(topic: str, fast: int = 8, slow: int = 4) -> range:
+    return seeds(slow if topic in SLOW else fast)
 
 
 def _built(topic: str, qtype: str, marks: int, seeds: range) -> list[Any]:
-    return [build_question(topic, qtype, marks, 7000 + s) for s in seeds]
+    return [built(topic, qtype, marks, 7000 + s) for s in seeds]
 
 
 def _values(q: Any) -> dict[str, mpmath.mpf]:
