@@ -2,9 +2,9 @@
 
 They bind to the group and to each command that uses them, into one `Shared` record on the root
 context, so `gatebp --plain stats` and `gatebp stats --plain` mean the same and no command reads
-them its own way. `--plain` goes to one place only, the console (`command_console()`, which passes it to
-gatebp.ui.terminal.console.make_console, where NO_COLOR counts as `--plain`): every view and
-session reads the notation from the console, so nothing else is told. GATEBP_HOME is the
+them its own way. `--plain` goes to one place only, the console: `command_console()` passes it
+to gatebp.ui.terminal.console.make_console, where NO_COLOR counts as `--plain`, and every view
+and session reads the notation from that console, so nothing else is told. GATEBP_HOME is the
 history's default folder (gatebp.app.history.data_dir), which `--data-dir` overrides.
 """
 

@@ -53,12 +53,10 @@ class SafeConsole(Console):
                options: ConsoleOptions | None = None) -> Iterable[Segment]:
         """Rich's rendering with unsafe characters escaped before layout, so a Panel wraps the
         escapes like any other text; a last pass over the segments catches anything else, and
-        spells out what a narrow encoding (ASCII) cannot show."""
+        spells out what a narrow encoding (ASCII, and any plain console) cannot show: the views
+        print ASCII there themselves, so this only meets text they do not own (a line typed)."""
         renderable = _escaped(renderable, self)
-        if self.plain:
-            options = (options or self.options).copy()
-            options.encoding = "ascii"
-        encoding = "ascii" if self.plain else self.encoding  # a typed line echoed, say
+        encoding = "ascii" if self.plain else self.encoding
         narrow = not encoding.startswith("utf")
         for segment in super().render(renderable, options):
             if segment.control:
