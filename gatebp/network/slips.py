@@ -241,27 +241,45 @@ def changes(solution: Solution, lr: sp.Expr | None = None) -> list[Change]:
         Change("added the gradient step (w + lr·g) instead of subtracting it", outer="plus"),
         Change("forgot to multiply the gradient by the learning rate", outer="no-lr"),
         Change("gave the step lr·g instead of the new weight", outer="step")]
-    right = changed_value(solution, ())
-    inner = [c for c in inner if changed_value(solution, (c,)) != right]  # no edit that changes nothing
+    sums = PathSums.of(solution)
+    right = sums.value(())
+    inner = [c for c in inner if sums.value((c,)) != right]  # no edit that changes nothing
     return inner[:MAX_CHANGES] + outer
+
+
+@dataclass(frozen=True)
+class PathSums:
+    """The working's path sum in floats, its factors read once, so that valuing an edit is one
+    pass over the paths (the diagnosis values a few hundred edits per typed answer)."""
+
+    factors: dict[tuple[str, str], float]
+    paths: tuple[tuple[tuple[str, str], ...], ...]
+
+    @classmethod
+    def of(cls, solution: Solution) -> PathSums:
+        factors = {(e.node, e.parent): float(sp.N(e.value, 20)) for e in solution.edges}
+        paths = tuple(tuple(zip(p.names, p.names[1:], strict=False)) for p in solution.paths)
+        return cls(factors, paths)
+
+    def value(self, edits: Sequence[Change], weight: float = 0.0, lr: float | None = None) -> float:
+        """The answer with these edits made: the path sum with their factors and paths, then the
+        last step (the update w − lr·g, or the gradient itself) as they change it."""
+        swapped = {key: value for c in edits for key, value in c.factors}
+        dropped = {i for c in edits for i in c.dropped}
+        gradient = 0.0
+        for i, path in enumerate(self.paths):
+            if i not in dropped:
+                product = 1.0
+                for key in path:
+                    product *= swapped.get(key, self.factors[key])
+                gradient += product
+        return _last_step(gradient, {c.outer for c in edits} - {""}, weight, lr)
 
 
 def changed_value(solution: Solution, edits: Sequence[Change], weight: float = 0.0,
                   lr: float | None = None) -> float:
-    """The answer with these edits made: the path sum with their factors and paths, then the
-    last step (the update w − lr·g, or the gradient itself) as they change it."""
-    swapped = {key: value for c in edits for key, value in c.factors}
-    dropped = {i for c in edits for i in c.dropped}
-    factors = {(e.node, e.parent): float(sp.N(e.value, 20)) for e in solution.edges}
-    factors.update(swapped)
-    gradient = 0.0
-    for i, path in enumerate(solution.paths):
-        if i not in dropped:
-            product = 1.0
-            for j in range(len(path.names) - 1):
-                product *= factors[(path.names[j], path.names[j + 1])]
-            gradient += product
-    return _last_step(gradient, {c.outer for c in edits} - {""}, weight, lr)
+    """The answer with these edits made (PathSums.value on this solution)."""
+    return PathSums.of(solution).value(edits, weight, lr)
 
 
 def _last_step(gradient: float, outer: set[str], weight: float, lr: float | None) -> float:
@@ -278,35 +296,49 @@ def _last_step(gradient: float, outer: set[str], weight: float, lr: float | None
 
 def pair_slips(solution: Solution, weight: float = 0.0, lr: float | None = None) -> list[Slip]:
     """Every pair of edits that can be made together, each with its value and both names."""
-    if solution.paths_truncated or not solution.paths:
-        return []
-    edits = changes(solution, None if lr is None else sp.nsimplify(lr))
-    out = []
-    for i, first in enumerate(edits):
-        for second in edits[i + 1:]:
-            if not first.clashes(second):
-                value = changed_value(solution, (first, second), weight, lr)
-                out.append(Slip(sp.Float(value, 20), f"{first.mistake}, and {second.mistake}"))
-    return out
+    return [Slip(sp.Float(value, 20), mistake) for value, mistake in _pair_values(solution, weight, lr)]
 
 
 def single_slips(solution: Solution, weight: float = 0.0, lr: float | None = None) -> list[Slip]:
     """Each edit alone, valued the same way as the pairs (so a pair never hides a single)."""
+    return [Slip(sp.Float(value, 20), mistake) for value, mistake in _single_values(solution, weight, lr)]
+
+
+def _edits(solution: Solution, lr: float | None) -> tuple[list[Change], PathSums] | None:
     if solution.paths_truncated or not solution.paths:
+        return None
+    return changes(solution, None if lr is None else sp.nsimplify(lr)), PathSums.of(solution)
+
+
+def _single_values(solution: Solution, weight: float, lr: float | None,
+                   made: tuple[list[Change], PathSums] | None = None) -> list[tuple[float, str]]:
+    made = made or _edits(solution, lr)
+    if made is None:
         return []
-    edits = changes(solution, None if lr is None else sp.nsimplify(lr))
-    return [Slip(sp.Float(changed_value(solution, (c,), weight, lr), 20), c.mistake) for c in edits]
+    edits, sums = made
+    return [(sums.value((c,), weight, lr), c.mistake) for c in edits]
+
+
+def _pair_values(solution: Solution, weight: float, lr: float | None,
+                 made: tuple[list[Change], PathSums] | None = None) -> list[tuple[float, str]]:
+    made = made or _edits(solution, lr)
+    if made is None:
+        return []
+    edits, sums = made
+    return [(sums.value((first, second), weight, lr), f"{first.mistake}, and {second.mistake}")
+            for i, first in enumerate(edits) for second in edits[i + 1:] if not first.clashes(second)]
 
 
 def diagnose_pair(solution: Solution, typed: float, close: Callable[[float, float], bool],
                   weight: float = 0.0, lr: float | None = None) -> str | None:
     """The two slips that give `typed`, when exactly one pair does and no single slip does
     (nor the right answer): `close(value, typed)` is the grader's "same answer"."""
-    right = changed_value(solution, (), weight, lr)
-    if close(right, typed) or any(close(s.number, typed)
-                                  for s in single_slips(solution, weight, lr)):
+    made = _edits(solution, lr)
+    right = PathSums.of(solution).value((), weight, lr)
+    if close(right, typed) or any(close(value, typed)
+                                  for value, _ in _single_values(solution, weight, lr, made)):
         return None
-    fits = {s.mistake for s in pair_slips(solution, weight, lr) if close(s.number, typed)}
+    fits = {mistake for value, mistake in _pair_values(solution, weight, lr, made) if close(value, typed)}
     return fits.pop() if len(fits) == 1 else None
 
 
