@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 from textual.errors import NoWidget
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -28,6 +27,7 @@ from gatebp.ui.screen.calculator_panel import Key
 from gatebp.ui.screen.dialogs import GotoDialog, ScoreScreen, SubmitDialog
 from gatebp.ui.screen.state import countdown
 from gatebp.ui.screen.widgets import Palette, QuestionPane
+from gatebp.ui.terminal.console import SafeConsole, make_console
 
 Step = tuple[float, str]  # (seconds before it, what is typed in line mode)
 
@@ -358,10 +358,10 @@ def _line_mode(questions: list[Question], script: list[Step], paper: Any = None)
             clock.now += wait
             return line
 
-    console = Console(file=io.StringIO(), width=80, color_system=None)
+    console = SafeConsole(file=io.StringIO(), width=80, color_system=None, plain=True)
     term = Terminal(console, Reader(), echo=True, clock=clock)  # type: ignore[arg-type]
     exam = Exam(questions, 3600, started=0.0) if paper is None else paper
-    return ExamSession(term, exam, plain=True).run()
+    return ExamSession(term, exam).run()
 
 
 def test_the_screen_and_line_mode_leave_the_same_history(paper: list[Question], tmp_path) -> None:
@@ -394,7 +394,7 @@ def _summary(result: ExamResult) -> list[tuple[str, str | None, object, float]]:
             for r in result.results]
 
 
-def test_line_mode_rule() -> None:
+def test_line_mode_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     class Tty(io.StringIO):
         def isatty(self) -> bool:
             return True
@@ -402,8 +402,10 @@ def test_line_mode_rule() -> None:
     tty, env = Tty(), {"TERM": "xterm-256color"}
     assert not use_line_mode(env=env, stdin=tty, stdout=tty)
     assert use_line_mode(line=True, env=env, stdin=tty, stdout=tty)
-    assert use_line_mode(plain=True, env=env, stdin=tty, stdout=tty)
-    assert use_line_mode(env={**env, "NO_COLOR": "1"}, stdin=tty, stdout=tty)
+    assert use_line_mode(SafeConsole(plain=True), env=env, stdin=tty, stdout=tty)  # --plain
+    assert not use_line_mode(SafeConsole(), env=env, stdin=tty, stdout=tty)
+    monkeypatch.setenv("NO_COLOR", "1")  # the console reads NO_COLOR: a plain one, line mode
+    assert use_line_mode(make_console(), env=env, stdin=tty, stdout=tty)
     assert use_line_mode(env={"TERM": "dumb"}, stdin=tty, stdout=tty)
     assert use_line_mode(env=env, stdin=io.StringIO(), stdout=tty)   # a pipe in
     assert use_line_mode(env=env, stdin=tty, stdout=io.StringIO())   # a pipe out

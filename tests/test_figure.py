@@ -105,7 +105,7 @@ def _golden(name: str, lines: list[str]) -> None:
 @pytest.mark.parametrize("name,most", [("2-2-1", 8), ("3-3-2-1", 15), ("2-3-2-1", 15)])
 @pytest.mark.parametrize("plain", [False, True], ids=["unicode", "plain"])
 def test_terminal_figure_golden(name, most, plain):
-    lines = figure_lines(_net(name), plain=plain)
+    lines = figure_lines(_net(name), "ascii" if plain else "unicode")
     _golden(f"{name}{'-plain' if plain else ''}", lines)
     assert len(lines) <= most
     assert max(len(line) for line in lines) <= 80
@@ -223,7 +223,7 @@ def test_every_family_graph_draws_within_the_limits():
         figure = figure_from_dict(json.loads(text))
         drawing = place(figure)
         crossed = [lab.text for lab in drawing.labels for seg in drawing.edges if segment_hits_box(seg, lab.box)]
-        widest = max(len(line) for plain in (False, True) for line in figure_lines(figure, plain))
+        widest = max(len(line) for target in ("unicode", "ascii") for line in figure_lines(figure, target))
         if crossed or smallest_printed_pt(drawing) < MIN_PT or widest > 80:
             problems.append((qid, crossed, round(smallest_printed_pt(drawing), 1), widest))
     assert problems == []

@@ -42,7 +42,7 @@ def relu_question() -> tuple[int, GuidedPlan]:
 
 
 def step(child, plan: GuidedPlan, number: int, text: str) -> None:  # type: ignore[no-untyped-def]
-    child.expect_exact(f"Step {number}/{len(plan.steps)} ·")
+    child.expect_exact(f"Step {number}/{len(plan.steps)} - ")  # NO_COLOR: a plain console
     child.expect_exact(" = ")
     child.sendline(text)
 
@@ -112,7 +112,7 @@ def test_ctrl_c_keeps_every_step_answered(tmp_path: Path) -> None:
     step(child, plan, 1, number(plan.steps[0].value))
     step(child, plan, 2, number(plan.steps[1].value + 5))
     child.expect_exact("Try once more")
-    child.expect_exact(f"Step 2/{len(plan.steps)} ·")
+    child.expect_exact(f"Step 2/{len(plan.steps)} - ")
     child.sendintr()
     child.expect_exact("Interrupted. Your answers are saved in")
     child.expect(pexpect.EOF)

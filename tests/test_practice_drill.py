@@ -18,6 +18,7 @@ from gatebp.gate.grade import grade, parse_answer
 from gatebp.app.history import History, read_attempts
 from gatebp.app.drill import hint_steps
 from gatebp.gate.question import Question
+from gatebp.ui.mathtext import show
 from gatebp.ui.terminal.scoresheet import marks_number
 
 
@@ -97,9 +98,12 @@ def test_right_wrong_garbage_skip_hint_quit(tmp_path: Path) -> None:
     assert penalty.score == -Fraction(qs[1].marks, 3)
     assert has(out, f"Wrong: {penalty.marks_text}\nYour answer")  # a third, without "marks"
     assert f"{penalty.marks_text} marks" not in out
-    assert has(out, f"Likely mistake: you {penalty.mistake}.")
+    assert has(out, show(f"Likely mistake: you {penalty.mistake}.", "ascii"))
     assert f"Key: {qs[1].key_text()}" in out
-    assert has(out, f"Hint 1/{len(hint_steps(qs[2]))}: {hint_steps(qs[2])[0]}")
+    # a hint is a line of working: its maths printed as the working prints it, never as $markup$
+    hint = hint_steps(qs[2])[0]
+    assert has(out, f"Hint 1/{len(hint_steps(qs[2]))}: {show(hint, 'ascii')}")
+    assert "$" in hint and "$" not in out
     assert f"Skipped. Key: {qs[2].key_text()}" in out
     assert has(out, "(after 1 hint: reviewed as Hard)")
     # the working follows every answer and the skip alike
@@ -148,7 +152,7 @@ def test_named_nat_mistake(tmp_path: Path) -> None:
     typed = wrong_text(q)
     out = drill(["--seed", str(seed), "--count", "1"], [typed], tmp_path)
     slip = grade(q, parse_answer(q, typed)).mistake
-    assert "Wrong: 0 marks" in out and has(out, f"Likely mistake: you {slip}.")
+    assert "Wrong: 0 marks" in out and has(out, show(f"Likely mistake: you {slip}.", "ascii"))
 
 
 def test_end_of_input_ends_the_session_with_a_summary(tmp_path: Path) -> None:

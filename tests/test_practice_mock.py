@@ -7,7 +7,6 @@ from fractions import Fraction
 from pathlib import Path
 
 from click.testing import CliRunner
-from rich.console import Console
 
 from gatebp.cli.main import cli
 from gatebp.questions.generate import generate_set
@@ -17,6 +16,7 @@ from gatebp.gate.exam import Exam
 from gatebp.app.io import Terminal, TimeUp
 from gatebp.questions.paper import plan_paper
 from gatebp.app.session import ExamSession, LazyQuestions
+from gatebp.ui.terminal.console import SafeConsole
 from gatebp.ui.terminal.scoresheet import marks_number
 from test_practice_drill import flat, has, right_text, wrong_text
 
@@ -48,9 +48,9 @@ class ScriptedReader:
 def session(questions: list, seconds: float, script: list[tuple[float, str]]
             ) -> tuple[ExamSession, io.StringIO]:
     clock, out = FakeClock(), io.StringIO()
-    console = Console(file=out, width=80, color_system=None)
+    console = SafeConsole(file=out, width=80, color_system=None, plain=True)
     term = Terminal(console, ScriptedReader(clock, script), echo=True, clock=clock)
-    return ExamSession(term, Exam(questions, seconds, started=0.0), plain=True), out
+    return ExamSession(term, Exam(questions, seconds, started=0.0)), out
 
 
 def test_idle_student_is_submitted_at_zero_with_saved_answers() -> None:
@@ -115,8 +115,8 @@ def test_exam_by_gate_rules_and_recorded_states(tmp_path: Path) -> None:
     out = mock(["--exam", "--seed", "21", "--count", "5"], lines, tmp_path)
     assert has(out, "was not saved (use n or m to save)")
     assert "Response cleared for Q2." in out
-    assert has(out, "Before you submit: Answered 1 · Not Answered 2 · Marked for Review 1 · "
-                    "Answered & Marked 1 · Not Visited 0")
+    assert has(out, "Before you submit: Answered 1 - Not Answered 2 - Marked for Review 1 - "
+                    "Answered & Marked 1 - Not Visited 0")
 
     q1 = grade(qs[0], parse_answer(qs[0], wrong_text(qs[0]))).score
     q4 = Fraction(qs[3].marks)

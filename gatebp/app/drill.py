@@ -13,6 +13,8 @@ from datetime import datetime
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from rich import box
+from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
@@ -24,7 +26,8 @@ from gatebp.core.errors import AnswerFormatError
 from gatebp.core.step import HINTABLE
 from gatebp.gate.grade import Grade, Response, grade, parse_answer
 from gatebp.gate.question import Question
-from gatebp.ui.terminal.question import frame, question_panel
+from gatebp.ui.terminal.maths import SEPARATOR, maths
+from gatebp.ui.terminal.question import question_panel
 from gatebp.ui.terminal.scoresheet import duration, marks_number
 
 if TYPE_CHECKING:
@@ -92,11 +95,11 @@ class DrillSummary:
 class Drill:
     """Untimed practice; every answer is marked, explained and recorded at once."""
 
-    def __init__(self, term: Terminal, history: History, session_id: int, plain: bool = False,
+    def __init__(self, term: Terminal, history: History, session_id: int,
                  review: bool = True, now: Callable[[], datetime] = utc_now,
                  guided: bool = False) -> None:
         self.term, self.history, self.session_id = term, history, session_id
-        self.plain, self.review, self.now, self.guided = plain, review, now, guided
+        self.review, self.now, self.guided = review, now, guided
         self.summary = DrillSummary()
         self.calculator = Calculator()
         self.guided_items: set[str] = set()  # questions worked through: the answer is a step
@@ -115,7 +118,7 @@ class Drill:
         with a network can be worked through step by step: at once with `guided`, or on `g`."""
         from gatebp.app.guided import has_plan
 
-        self.term.show(question_panel(question, number, total, self.plain))
+        self.term.show(question_panel(question, number, total))
         started, guided = self.term.clock(), has_plan(question)
         if guided != self.guided:
             from gatebp.ui.terminal.guided import NO_PLAN, OFFER
@@ -179,8 +182,7 @@ class Drill:
         if plan is None:
             self.term.say("No steps to work through for this question.", "dim")
             return Worked("none")
-        return GuidedSteps(self.term, self.history, self.session_id, self.calculator,
-                           self.plain).run(plan)
+        return GuidedSteps(self.term, self.history, self.session_id, self.calculator).run(plan)
 
     def _hint(self, steps: list[str], shown: int) -> int:
         if shown >= len(steps):
@@ -200,7 +202,7 @@ class Drill:
             self.term.say(f"Skipped. Key: {question.key_text()}", "dim")
         else:
             self.term.show(verdict(item))
-        self.term.show(working_panel(question, self.plain))
+        self.term.show(working_panel(question))
         return item
 
     def _record(self, item: DrillItem) -> None:
@@ -240,7 +242,7 @@ def _diagnosed(question: Question, response: Response) -> Grade:
     return replace(result, mistake=pair_diagnosis(question, response.number))
 
 
-def verdict(item: DrillItem) -> Text:
+def verdict(item: DrillItem) -> RenderableType:
     """Right or wrong, the marks, the key and the named slip, one line each."""
     g, q = item.grade, item.question
     assert g is not None and item.response is not None
@@ -252,26 +254,23 @@ def verdict(item: DrillItem) -> Text:
         text.append(f" (after {item.hints} hint{'s' if item.hints != 1 else ''}: "
                     "reviewed as Hard)")
     text.append(f"\nYour answer: {item.response.text()}   Key: {q.key_text()}")
-    if not g.correct and g.mistake:
-        text.append(f"\nLikely mistake: you {g.mistake}.", style="yellow")
-    return text
+    if g.correct or not g.mistake:
+        return text
+    return Group(text, maths(f"Likely mistake: you {g.mistake}.", "yellow"))
 
 
-def working_panel(question: Question, plain: bool = False) -> Panel:
-    from gatebp.ui.terminal.question import AsciiOnly
+def working_panel(question: Question) -> Panel:
     from gatebp.ui.terminal.working import question_working
 
-    body = question_working(question, plain)
-    return Panel(AsciiOnly(body) if plain else body, title="Working", title_align="left",
-                 box=frame(plain))
+    return Panel(question_working(question), title="Working", title_align="left", box=box.ROUNDED)
 
 
-def drill_summary(summary: DrillSummary, plain: bool = False) -> Panel:
+def drill_summary(summary: DrillSummary) -> Panel:
     skipped = len(summary.items) - summary.answered
     text = Text.assemble(("Score: ", "bold"), (marks_number(summary.score), "bold"),
                          f" out of {summary.max_score} (GATE marks, negatives included)")
-    text.append(f"\nCorrect {summary.correct} of {summary.answered} answered"
-                f"{f', {skipped} skipped' if skipped else ''} · time {duration(summary.seconds)}")
-    return Panel(text, title="Session summary", title_align="left", box=frame(plain), expand=False)
-
-
+    tally = maths(f"Correct {summary.correct} of {summary.answered} answered"
+                  f"{f', {skipped} skipped' if skipped else ''}{SEPARATOR}"
+                  f"time {duration(summary.seconds)}")
+    return Panel(Group(text, tally), title="Session summary", title_align="left",
+                 box=box.ROUNDED, expand=False)

@@ -135,12 +135,21 @@ def plan_for(question: Question) -> GuidedPlan | None:
     from gatebp.app.guided_slips import slips_for
     from gatebp.network.notation import rename
 
-    names = stated_names(source)
+    names = shown_names(question, source)
     return GuidedPlan(question, tuple(
-        GuidedStep(str(s.skill or s.kind), str(s.quantity), float(s.value or 0.0), s.text,
+        GuidedStep(str(s.skill or s.kind), str(s.quantity), float(s.value or 0.0),
+                   rename(s.text, names),
                    tuple((v, rename(why, names)) for v, why in slips_for(solution, s, question))
                    if solution is not None else (), rename(str(s.quantity), names))
         for s in chosen), answer)
+
+
+def shown_names(question: Question, steps: list[Step]) -> dict[str, str]:
+    """Internal name -> the name the student reads: the stem's entry for a layer-form network
+    (gatebp.app.stem_names), else the name the working's own forward line writes."""
+    from gatebp.app.stem_names import stem_names
+
+    return {**stated_names(steps), **stem_names(question.graph)}
 
 
 _STATED = re.compile(r"\$\s*([^$=]+?)\s*=")
@@ -241,4 +250,10 @@ def pair_diagnosis(question: Question, typed: float) -> str | None:
     close = same_nat_answer(question)
     if any(close(m.value, typed) for m in question.mistakes):
         return None
-    return answer_pair(solution, question.find, typed, float(question.answer["value"]), close)
+    pair = answer_pair(solution, question.find, typed, float(question.answer["value"]), close)
+    if pair is None:
+        return None
+    from gatebp.app.stem_names import stem_names
+    from gatebp.network.notation import rename
+
+    return rename(pair, stem_names(question.graph))

@@ -37,9 +37,9 @@ class GuidedSteps:
     """Ask a plan's steps; the final answer is the drill's own prompt."""
 
     def __init__(self, term: Terminal, history: History, session_id: int,
-                 calculator: Calculator, plain: bool = False) -> None:
+                 calculator: Calculator) -> None:
         self.term, self.history, self.session_id = term, history, session_id
-        self.calculator, self.plain = calculator, plain
+        self.calculator = calculator
 
     def run(self, plan: GuidedPlan) -> Worked:
         self.term.show(view.guided_intro(len(plan.steps)))
@@ -56,7 +56,7 @@ class GuidedSteps:
 
     def _step(self, plan: GuidedPlan, step: GuidedStep, number: int) -> str:
         """One step to its end: the outcome recorded, or QUIT / SKIP (nothing recorded)."""
-        prompt = view.step_prompt(number, len(plan.steps), step.skill, step.label, self.plain)
+        prompt = view.step_prompt(number, len(plan.steps), step.skill, step.label, self.term.target)
         tries, first_slip, typed = 0, None, None
         while True:
             entry = self._entry(prompt, plan.question)
@@ -68,12 +68,12 @@ class GuidedSteps:
             typed, tries = entry, tries + 1
             verdict = check(step, number_typed, places_of(plan.question))
             if verdict.right:
-                self.term.show(view.right_step(step.label, step.value, self.plain, tries > 1))
+                self.term.show(view.right_step(step.label, step.value, tries > 1))
                 return self._decided(plan, step, number, "right" if tries == 1 else "second",
                                      typed, first_slip)
             first_slip = first_slip or verdict.slip
             self.term.show(view.wrong_step(step.label, entry, step.rule, verdict.slip,
-                                           self.plain, retry=tries == 1))
+                                           retry=tries == 1))
             if tries == 2:
                 return self._decided(plan, step, number, "wrong", typed, first_slip)
 
@@ -101,7 +101,7 @@ class GuidedSteps:
     def _decided(self, plan: GuidedPlan, step: GuidedStep, number: int, outcome: str,
                  typed: str | None, slip: str | None) -> str:
         if outcome in ("revealed", "wrong"):
-            self.term.show(view.revealed_step(step.text, self.plain))
+            self.term.show(view.revealed_step(step.text))
         q = plan.question
         self.history.record_step(StepAttempt(
             session_id=self.session_id, question_id=q.id, topic=q.topic, number=number,

@@ -26,6 +26,9 @@ from typing import IO
 from rich.console import Console, RenderableType
 from rich.text import Text
 
+from gatebp.core.maths import Target
+from gatebp.ui.terminal.maths import console_target, maths
+
 EOF = None
 POLL_SECONDS = 0.2
 MAX_LINE = 4096
@@ -95,12 +98,18 @@ class Terminal:
         self.echo = (not _stdin_is_tty()) if echo is None else echo
         self.clock = clock
 
+    @property
+    def target(self) -> Target:
+        """The console's notation, for a prompt string (every view reads it when drawn)."""
+        return console_target(self.console)
+
     def show(self, *renderables: RenderableType) -> None:
         self.console.print(*renderables)
 
     def say(self, text: str, style: str = "") -> None:
-        """One message, wrapped at the console's width (never past it)."""
-        self.console.print(Text(text, style=style))
+        """One message (free text or markup: a hint is a line of working), wrapped at the
+        console's width (never past it), in the console's notation."""
+        self.console.print(maths(text, style))
 
     def ask(self, prompt: str, deadline: float | None = None,
             idle: Callable[[], None] | None = None) -> str | None:

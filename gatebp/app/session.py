@@ -82,8 +82,8 @@ class ExamSession:
 
     `paper` is a MockRecorder (journaled) or a bare Exam (nothing recorded, as in tests)."""
 
-    def __init__(self, term: Terminal, paper: Exam | MockRecorder, plain: bool = False) -> None:
-        self.term, self.plain = term, plain
+    def __init__(self, term: Terminal, paper: Exam | MockRecorder) -> None:
+        self.term = term
         self.paper = paper if isinstance(paper, MockRecorder) else MockRecorder(paper)
         self.interrupted = False
         self.calculator = Calculator()
@@ -96,7 +96,7 @@ class ExamSession:
         return self.term.clock()
 
     def run(self) -> ExamResult:
-        self.term.show(exam_help(self.plain))
+        self.term.show(exam_help())
         try:
             return self._loop()
         except KeyboardInterrupt:
@@ -138,8 +138,8 @@ class ExamSession:
         exam = self.exam
         width = self.term.console.width
         left = clock_text(exam.time_left(self.now()))
-        self.term.show(palette(exam.states(), exam.current, self.plain, width),
-                       question_panel(exam.question, exam.current + 1, exam.total, self.plain,
+        self.term.show(palette(exam.states(), exam.current, width),
+                       question_panel(exam.question, exam.current + 1, exam.total,
                                       time_left=left))
         saved = exam.slot.saved
         if saved is not None:

@@ -2,19 +2,23 @@
 
 They bind to the group and to each command that uses them, into one `Shared` record on the root
 context, so `gatebp --plain stats` and `gatebp stats --plain` mean the same and no command reads
-them its own way. NO_COLOR counts as `--plain`; GATEBP_HOME is the history's default folder
-(gatebp.app.history.data_dir), which `--data-dir` overrides.
+them its own way. `--plain` goes to one place only, the console: `command_console()` passes it
+to gatebp.ui.terminal.console.make_console, where NO_COLOR counts as `--plain`, and every view
+and session reads the notation from that console, so nothing else is told. GATEBP_HOME is the
+history's default folder (gatebp.app.history.data_dir), which `--data-dir` overrides.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,9 +38,11 @@ def shared(ctx: click.Context | None = None) -> Shared:
     return root.obj
 
 
-def plain_output() -> bool:
-    """--plain on the group or the command, or NO_COLOR in the environment."""
-    return shared().plain or bool(os.environ.get("NO_COLOR"))
+def command_console(stderr: bool = False) -> Console:
+    """The command's console: plain with --plain (on the group or the command) or NO_COLOR."""
+    from gatebp.ui.terminal.console import make_console
+
+    return make_console(plain=shared().plain, stderr=stderr)
 
 
 def data_dir() -> Path | None:

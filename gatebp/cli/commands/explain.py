@@ -6,7 +6,7 @@ import json
 
 import click
 
-from gatebp.cli.options import plain_option, plain_output
+from gatebp.cli.options import command_console, plain_option
 from gatebp.core.errors import GatebpError
 
 
@@ -29,12 +29,9 @@ def explain(spec_file: str | None, graph_text: str | None, at_text: str | None, 
     gatebp explain --layers 'x=[1,2] | h=relu([[1,-1],[2,1]]) | y=[[3,3]]' --find dy1/dx1
     gatebp explain --id relu-gate:MCQ1:40213
     """
-    from gatebp.ui.terminal.console import make_console
-
-    plain = plain_output()
-    console = make_console(plain)
+    console = command_console()
     if question_id:
-        _explain_question(question_id, console, as_json, plain)
+        _explain_question(question_id, console, as_json)
         return
     graph = _load_graph(spec_file, graph_text, at_text, layers_text, find_text)
     from gatebp.network.solve import solve
@@ -47,7 +44,7 @@ def explain(spec_file: str | None, graph_text: str | None, at_text: str | None, 
         return
     from gatebp.ui.terminal.working import working_view
 
-    console.print(working_view(graph, solution, plain))
+    console.print(working_view(graph, solution))
 
 
 def _json_line(data: dict[str, object]) -> str:
@@ -80,16 +77,17 @@ def _load_graph(spec_file, graph_text, at_text, layers_text, find_text):
     return graph
 
 
-def _explain_question(question_id: str, console, as_json: bool, plain: bool) -> None:
+def _explain_question(question_id: str, console, as_json: bool) -> None:
     from gatebp.questions.generate import question_from_id
 
     question = question_from_id(question_id)
     if as_json:
         click.echo(_json_line(question.to_dict()))
         return
+    from gatebp.ui.terminal.maths import maths
     from gatebp.ui.terminal.question import question_panel
     from gatebp.ui.terminal.working import question_working
 
-    console.print(question_panel(question, 1, 1, plain=plain))
-    console.print(f"Key: {question.key_text()}")
-    console.print(question_working(question, plain))
+    console.print(question_panel(question, 1, 1))
+    console.print(maths(f"Key: {question.key_text()}"))
+    console.print(question_working(question))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gatebp.cli.options import data_dir, plain_output, shared_options
+from gatebp.cli.options import command_console, data_dir, shared_options
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -86,7 +86,6 @@ def practice(topics: tuple[str, ...], count: int | None, seed: int | None, marks
     from gatebp.app.history import data_dir as resolve_dir
     from gatebp.app.io import Terminal
     from gatebp.app.signals import catching
-    from gatebp.ui.terminal.console import make_console
 
     _check_options(resume, bool(topics or count or seed is not None or marks or exam or minutes
                                 or paper or bank or bank_only or guided), minutes, exam, paper,
@@ -98,8 +97,8 @@ def practice(topics: tuple[str, ...], count: int | None, seed: int | None, marks
     mode = "paper" if paper else "exam" if exam else "drill"
     run = Run(mode=mode, topics=topics, count=count or (PAPER_COUNT if paper else DRILL_COUNT),
               seed=seed, marks=int(marks) if marks else None, minutes=minutes, bank=bank, bank_only=bank_only,
-              plain=plain_output(), line=line, guided=guided)
-    console = make_console(run.plain)
+              line=line, guided=guided)
+    console = command_console()
     directory = resolve_dir(data_dir())
     term = Terminal(console)
     # A closed terminal, a kill (SIGTERM, SIGQUIT) or Ctrl-C: KeyboardInterrupt, then held.
@@ -134,7 +133,6 @@ class Run:
     minutes: float | None
     bank: str | None
     bank_only: bool
-    plain: bool
     line: bool = False
     guided: bool = False
     chosen_seed: bool = False
@@ -206,14 +204,13 @@ def _drill(console: Console, term: Terminal, history: History, directory: Path,
     _announce_seed(console, run)
     session_id = history.start_session("drill", run.seed, count)
     try:
-        summary = Drill(term, history, session_id, run.plain, guided=run.guided).run(questions,
-                                                                                  count)
+        summary = Drill(term, history, session_id, guided=run.guided).run(questions, count)
     except KeyboardInterrupt:
         _goodbye(console, f"Interrupted. Your answers are saved in {directory / DB_NAME}. "
                           "Goodbye.")
         raise SystemExit(130) from None
     history.finish_session(session_id, float(summary.score), float(summary.max_score))
-    term.show(drill_summary(summary, run.plain))
+    term.show(drill_summary(summary))
     term.say(f"History: {directory / DB_NAME} (see `gatebp stats`)")
 
 
@@ -251,11 +248,10 @@ def _sit(console: Console, term: Terminal, directory: Path, recorder: MockRecord
     from gatebp.ui.screen import use_line_mode
     from gatebp.ui.terminal.scoresheet import scoresheet
 
-    if not use_line_mode(line=run.line, plain=run.plain):
+    if not use_line_mode(console, line=run.line):
         _sit_screen(console, term, directory, recorder, run)
         return
-    plain = run.plain
-    runner = ExamSession(term, recorder, plain)
+    runner = ExamSession(term, recorder)
     try:
         result = runner.run()
     except KeyboardInterrupt:  # a second signal cut the score sheet short: it is recorded
@@ -266,7 +262,7 @@ def _sit(console: Console, term: Terminal, directory: Path, recorder: MockRecord
     except BaseException:
         recorder.salvage(term.clock())
         raise
-    term.show(scoresheet(result, plain))
+    term.show(scoresheet(result))
     term.say(f"History: {directory / DB_NAME} (see `gatebp stats`)")
     if runner.interrupted:
         raise SystemExit(130)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gatebp.cli.options import data_dir, plain_output, shared_options
+from gatebp.cli.options import command_console, data_dir, shared_options
 
 if TYPE_CHECKING:
     from gatebp.gate.stats import Summary
@@ -45,7 +45,7 @@ def stats(as_json: bool, days: int | None) -> None:
         window = "" if days is None else f" in the last {days} days"
         click.echo(f"No attempts yet{window} — run `gatebp practice`.")
     else:
-        _show(summary, plain_output())
+        _show(summary)
     if waiting:
         click.echo(f"{waiting} unfinished mock{'s' if waiting > 1 else ''}, not counted here: "
                    "`gatebp practice --resume` continues it, or submit it when "
@@ -56,9 +56,7 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min).astimezone()
 
 
-def _show(summary: Summary, plain: bool) -> None:
-    from gatebp.ui.terminal.console import make_console
+def _show(summary: Summary) -> None:
     from gatebp.ui.terminal.stats import stats_view
 
-    console = make_console(plain)
-    console.print(stats_view(summary, plain))
+    command_console().print(stats_view(summary))

@@ -21,17 +21,22 @@ from gatebp.gate.exam import ExamResult
 from gatebp.ui.screen.state import ExamLike, ScreenRun
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from gatebp.ui.screen.app import ExamApp
 
 __all__ = ["ExamLike", "ScreenRun", "run_exam", "use_line_mode"]
 
 
-def use_line_mode(*, line: bool = False, plain: bool = False,
+def use_line_mode(console: Console | None = None, *, line: bool = False,
                   env: Mapping[str, str] | None = None, stdin: IO[str] | None = None,
                   stdout: IO[str] | None = None) -> bool:
-    """Line mode for --line, --plain, NO_COLOR, TERM=dumb and pipes; the screen otherwise."""
+    """Line mode for --line, a plain console (--plain, NO_COLOR), TERM=dumb and pipes; the
+    screen otherwise."""
+    from gatebp.ui.terminal.console import is_plain
+
     env = os.environ if env is None else env
-    if line or plain or env.get("NO_COLOR") or env.get("TERM") == "dumb":
+    if line or (console is not None and is_plain(console)) or env.get("TERM") == "dumb":
         return True
     return not (_is_tty(stdin or sys.stdin) and _is_tty(stdout or sys.stdout))
 

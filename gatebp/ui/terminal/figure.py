@@ -5,7 +5,8 @@ as one bus: a stub from each left unit to a vertical line and a stub from it to 
 (`──┬─▶`). The weights are written on the stubs when each stub is one edge (a layer fed by a
 single unit, or a single unit fed by a layer); otherwise the layer's weight matrix is printed
 aligned below the drawing, as the paper gives it. Biases sit in their unit's cell, each layer's
-activation heads its column. `plain=True` draws with ASCII (+ - | >) and ASCII maths.
+activation heads its column. The `ascii` target draws with + - | > and ASCII maths; the Rich
+view (`network_figure`) picks the target of the console that draws it.
 Non-layered graphs are listed as their definitions, one per line, after the given values.
 """
 
@@ -15,6 +16,7 @@ import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from rich.console import RenderableType
 from rich.text import Text as RichText
 
 from gatebp.core.expr import Name
@@ -34,6 +36,7 @@ from gatebp.core.maths import (
 from gatebp.core.maths.text import Text as MathTextPart
 from gatebp.network.graph import Graph
 from gatebp.ui.figure import Figure, GraphFigure, LayeredFigure, Unit, Weight, build_figure
+from gatebp.ui.terminal.maths import Lazy
 
 TITLES = {"input": "input", "relu": "ReLU", "sigmoid": "σ", "tanh": "tanh", "linear": "linear",
           "softmax": "softmax", "leaky_relu": "LeakyReLU", "softplus": "softplus"}
@@ -48,22 +51,26 @@ JUNCTIONS = {  # (left, right, up, down) -> character
 GAP = 3  # spaces between side-by-side matrices
 
 
-def network_figure(graph: Graph, plain: bool = False, width: int = 80,
-                   values: Mapping[str, object] | None = None) -> RichText:
-    """The figure as a Rich Text that never wraps (each line already fits `width`); with
-    `values` (the forward pass) every computed unit shows its value, for the working view."""
-    text = RichText("\n".join(figure_lines(build_figure(graph), plain, width, values)), no_wrap=True)
-    text.overflow = "crop"
-    return text
+def network_figure(graph: Graph, width: int = 80,
+                   values: Mapping[str, object] | None = None) -> RenderableType:
+    """The figure as a Rich Text that never wraps (each line already fits `width`), drawn in
+    the console's notation; with `values` (the forward pass) every computed unit shows its
+    value, for the working view."""
+    figure = build_figure(graph)
+
+    def text(target: Target) -> RichText:
+        lines = figure_lines(figure, target, width, values)
+        return RichText("\n".join(lines), no_wrap=True, overflow="crop")
+    return Lazy(text)
 
 
-def figure_lines(figure: Figure, plain: bool = False, width: int = 80,
+def figure_lines(figure: Figure, target: Target = "unicode", width: int = 80,
                  values: Mapping[str, object] | None = None) -> list[str]:
     """The figure as lines of at most `width` cells (unless a single name is wider)."""
     if isinstance(figure, GraphFigure):
-        return definition_lines(figure, plain, width, values)
+        return definition_lines(figure, target, width, values)
     for on_edges, tail_column in ((True, True), (False, True), (True, False), (False, False)):
-        lines = _layered(figure, plain, width, on_edges, tail_column, values or {})
+        lines = _layered(figure, target, width, on_edges, tail_column, values or {})
         if max(map(display_width, lines)) <= width:
             break
     return lines
@@ -100,11 +107,10 @@ def _cells(text: str) -> list[str]:
     return cells
 
 
-def _layered(figure: LayeredFigure, plain: bool, width: int, on_edges: bool,
+def _layered(figure: LayeredFigure, target: Target, width: int, on_edges: bool,
              tail_column: bool, values: Mapping[str, object]) -> list[str]:
-    target: Target = "ascii" if plain else "unicode"
     cells = [[_cell(unit, figure.named, target, values) for unit in column.units] for column in figure.columns]
-    titles = [_title(column.act, column.stem, plain, k) for k, column in enumerate(figure.columns)]
+    titles = [_title(column.act, column.stem, target) for column in figure.columns]
     tail = figure.tail[-1] if len(figure.tail) == 1 and tail_column else None
     if tail is not None:
         cells.append([f"{render_name(tail.name, target)} = {render_math(tail.expr, target)}"
@@ -137,8 +143,8 @@ def _cell(unit: Unit, named: bool, target: Target, values: Mapping[str, object])
     return text
 
 
-def _title(act: str, stem: str | None, plain: bool, index: int) -> str:
-    titles = PLAIN_TITLES if plain else TITLES
+def _title(act: str, stem: str | None, target: Target) -> str:
+    titles = PLAIN_TITLES if target == "ascii" else TITLES
     if act == "input":
         return "input " + stem if stem else "input"
     return titles.get(act, act)
@@ -275,10 +281,9 @@ def _join_row(row: list[list[str]]) -> list[str]:
 
 # --- graphs that are not layered -------------------------------------------------------------
 
-def definition_lines(figure: GraphFigure, plain: bool = False, width: int = 80,
+def definition_lines(figure: GraphFigure, target: Target = "unicode", width: int = 80,
                      values: Mapping[str, object] | None = None) -> list[str]:
     """The given values on one line, then each node's definition in order."""
-    target: Target = "ascii" if plain else "unicode"
     given = ", ".join(f"{render_name(n, target)} = {render_number(v, target)}"
                       for n, v in figure.values.items())
     lines = textwrap.wrap("given: " + given, width) if given else []

@@ -1,7 +1,7 @@
 """The result page: marks per question (negatives shown), total, time, topics, the missed working.
 
-Drawn in the console's notation: a plain console (or `scoresheet(..., plain=True)`) gets ASCII
-boxes and maths, so the pieces take no plain flag of their own."""
+Drawn in the console's notation: a plain console gets ASCII boxes, maths and text, so no piece
+takes a flag."""
 
 from __future__ import annotations
 
@@ -18,10 +18,11 @@ from rich.text import Text
 
 from gatebp.gate.exam import STATE_LABELS
 from gatebp.gate.marking import exact_total as marks_number
-from gatebp.ui.terminal.maths import AsciiOnly, Lazy
+from gatebp.ui.terminal.maths import SEPARATOR, Lazy, maths, maths_text, view_text
 from gatebp.ui.terminal.question import question_text
 
 if TYPE_CHECKING:
+    from gatebp.core.maths import Target
     from gatebp.gate.exam import ExamResult, QuestionResult
 
 
@@ -70,11 +71,12 @@ def totals(result: ExamResult) -> Panel:
                           f" out of {result.max_score}")
     right = sum(r.grade.correct for r in result.results)
     wrong = sum(1 for r in result.results if r.evaluated and not r.grade.correct)
-    lines.append(f"\nCorrect {right} · wrong {wrong} · time {duration(_seconds(result))}")
-    lines.append("\n" + " · ".join(f"{STATE_LABELS[s]} {n}" for s, n in counts.items()))
+    tally = [f"Correct {right}{SEPARATOR}wrong {wrong}{SEPARATOR}time {duration(_seconds(result))}",
+             SEPARATOR.join(f"{STATE_LABELS[s]} {n}" for s, n in counts.items())]
     if result.automatic:
-        lines.append("\nTime ran out: the paper was submitted automatically.")
-    return Panel(lines, title="Result", box=box.DOUBLE, expand=False)
+        tally.append("Time ran out: the paper was submitted automatically.")
+    return Panel(Group(lines, maths("\n".join(tally))), title="Result", box=box.DOUBLE,
+                 expand=False)
 
 
 def _seconds(result: ExamResult) -> float:
@@ -83,28 +85,32 @@ def _seconds(result: ExamResult) -> float:
 
 def missed_working(results: Sequence[QuestionResult]) -> list[RenderableType]:
     """The full working of every question that did not earn its marks."""
-    from gatebp.ui.terminal.working import question_working
-
     parts: list[RenderableType] = []
     for r in results:
         if r.grade.correct:
             continue
-        head = Text(f"Key: {r.question.key_text()}", style="bold")
-        if r.grade.mistake:
-            head.append(f"\nLikely mistake: you {r.grade.mistake}.", style="yellow")
-        body = Group(Lazy(partial(question_text, r.question)), head,
-                     question_working(r.question))
-        parts.append(Panel(body, title=f"Question {r.number} · {r.question.id}", title_align="left",
-                           box=box.ROUNDED))
+        parts.append(Lazy(partial(_missed, r)))
     return parts
 
 
-def scoresheet(result: ExamResult, plain: bool = False) -> RenderableType:
-    """The whole result page, top to bottom (`plain`: ASCII on any console)."""
+def _missed(r: QuestionResult, target: Target) -> Panel:
+    """One missed question: its text, the key, the likely mistake, then its working."""
+    from gatebp.ui.terminal.working import question_working
+
+    head = maths_text(f"Key: {r.question.key_text()}", target, "bold")
+    if r.grade.mistake:
+        head.append_text(maths_text(f"\nLikely mistake: you {r.grade.mistake}.", target, "yellow"))
+    body = Group(question_text(r.question, target), head, question_working(r.question))
+    title = view_text(f"Question {r.number}{SEPARATOR}{r.question.id}", target)
+    return Panel(body, title=title, title_align="left", box=box.ROUNDED)
+
+
+def scoresheet(result: ExamResult) -> RenderableType:
+    """The whole result page, top to bottom."""
     parts: list[RenderableType] = [totals(result), question_table(result.results),
                                    topic_table(result.results)]
     missed = missed_working(result.results)
     if missed:
         parts.append(Text("Working for the questions you missed", style="bold underline"))
         parts += missed
-    return AsciiOnly(Group(*parts)) if plain else Group(*parts)
+    return Group(*parts)

@@ -2,14 +2,14 @@
 
 Functions return renderables and never print, so `explain`, practice feedback and the exam's
 score sheet all show the same working. Each view is drawn in the console's notation (Unicode,
-or ASCII boxes and maths on a plain console: gatebp.ui.terminal.maths); `plain=True` forces the
-plain form on any console. Expressions (node definitions, local formulas) print through the
+or ASCII boxes and maths on a plain console: gatebp.ui.terminal.maths); the builders it runs
+take that notation (`target`). Expressions (node definitions, local formulas) print through the
 maths printer, never as their spec text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from rich import box
 from rich.cells import cell_len
@@ -27,25 +27,19 @@ from gatebp.ui.figure import LayeredFigure, build_figure
 from gatebp.ui.mathtext import show as show_markup
 from gatebp.ui.mathtext import show_expr, show_name, show_span
 from gatebp.ui.terminal.figure import figure_lines
-from gatebp.ui.terminal.maths import AsciiOnly, Lazy, maths_text
+from gatebp.ui.terminal.maths import Lazy, maths_text, view_text
 
 
-def per_target(build: Callable[[Target], RenderableType], plain: bool = False) -> RenderableType:
-    """`build` run for the console's notation; with `plain`, ASCII on any console."""
-    view = Lazy(build)
-    return AsciiOnly(view) if plain else view
-
-
-def network_tree(graph: Graph, values: dict, root: str | None = None, plain: bool = False) -> Tree | Text:
+def network_tree(graph: Graph, values: dict, root: str | None = None,
+                 target: Target = "unicode") -> Tree | Text:
     """The network drawn from the output back to its leaves, each name with its value.
 
-    Plain mode indents with spaces instead of Rich's tree guides (screen readers, logs)."""
-    target: Target = "ascii" if plain else "unicode"
+    In ASCII it indents with spaces instead of Rich's tree guides (screen readers, logs)."""
     root = root or (graph.find.of if graph.find else graph.nodes[-1].name)
     tree = Tree(_label(graph, values, root, target), guide_style="dim", hide_root=False)
     seen: set[str] = set()
     _grow(tree, graph, values, root, seen, 0, target)
-    return _indented(tree) if plain else tree
+    return _indented(tree) if target == "ascii" else tree
 
 
 def _indented(tree: Tree, depth: int = 0) -> Text:
@@ -64,7 +58,7 @@ def _label(graph: Graph, values: dict, name: str, target: Target) -> Text:
         return Text.assemble((shown, "bold cyan"), f" = {value}")
     label = Text.assemble((shown, "bold"), f" = {show_expr(graph.node(name).text, target)}")
     if name in values:
-        label.append(f"  → {show(values[name])}", "green")
+        label.append(view_text(f"  → {show(values[name])}", target), "green")
     return label
 
 
@@ -115,9 +109,9 @@ def paths_table(solution: Solution, target: Target = "unicode") -> Table:
     table.add_column("product of local derivatives", overflow="fold")
     table.add_column("value", justify="right")
     for path in solution.paths:
-        factors = " × ".join(factor(f) for f in path.factors)
-        table.add_row(" ← ".join(show_name(n, target) for n in path.names), factors,
-                      show(path.product))
+        factors = view_text(" × ".join(factor(f) for f in path.factors), target)
+        table.add_row(view_text(" ← ", target).join(show_name(n, target) for n in path.names),
+                      factors, view_text(show(path.product), target))
     if len(solution.paths) > 1 and solution.gradient is not None:
         table.add_row(Text("sum over paths", style="bold"), "", Text(show(solution.gradient), style="bold"))
     return table
@@ -130,21 +124,22 @@ def steps_list(steps: Sequence[Step], kinds: Sequence[str], target: Target = "un
 
 def answer_panel(solution: Solution, target: Target = "unicode") -> Panel:
     exact = solution.exact_text
-    body = Text.assemble((show_span(solution.question, target), "bold"), "\n", f"= {exact}")
+    body = Text.assemble((show_span(solution.question, target), "bold"), "\n",
+                         view_text(f"= {exact}", target))
     if not solution.exact.is_Integer:
-        body.append(f"\n≈ {solution.value:.6g}")
+        body.append(view_text(f"\n≈ {solution.value:.6g}", target))
     return Panel(body, title="Answer", box=box.DOUBLE, expand=False, border_style="green")
 
 
-def working_view(graph: Graph, solution: Solution, plain: bool = False) -> RenderableType:
+def working_view(graph: Graph, solution: Solution) -> RenderableType:
     """The whole working, top to bottom, as a student writes it."""
-    return per_target(lambda target: _working(graph, solution, target), plain)
+    return Lazy(lambda target: _working(graph, solution, target))
 
 
 def _working(graph: Graph, solution: Solution, target: Target) -> Group:
     parts: list[RenderableType] = [
         Text("Network", style="bold"),
-        network_tree(graph, solution.forward, plain=target == "ascii"),
+        network_tree(graph, solution.forward, target=target),
         forward_table(graph, solution, target)]
     if solution.edges:
         parts.append(local_table(solution, target))
@@ -161,12 +156,13 @@ def _working(graph: Graph, solution: Solution, target: Target) -> Group:
             parts.append(lines)
     parts.append(answer_panel(solution, target))
     if any(e.activation == "relu" for e in solution.edges):
-        parts.append(Text(f"Convention: {RELU_CONVENTION}.", style="dim"))
-    parts.append(Text(f"✓ {solution.checked}", style="dim"))
+        parts.append(maths_text(f"Convention: {RELU_CONVENTION}.", target, "dim"))
+    parts.append(maths_text(f"✓ {solution.checked}", target, "dim"))
     return Group(*parts)
 
 
-def question_diagram(question: Question, plain: bool = False, width: int = 76) -> Tree | Text | None:
+def question_diagram(question: Question, target: Target = "unicode",
+                     width: int = 76) -> Tree | Text | None:
     """The network of a question with its given values only (nothing the student must find):
     a layered figure for networks of layers, else the tree of the computation graph."""
     graph = question_graph(question)
@@ -174,25 +170,24 @@ def question_diagram(question: Question, plain: bool = False, width: int = 76) -
         return None
     figure = build_figure(graph)
     if isinstance(figure, LayeredFigure):
-        lines = figure_lines(figure, plain, width)
+        lines = figure_lines(figure, target, width)
         if max(map(cell_len, lines)) > width:
-            lines = _matrices_only(figure, lines, plain)
+            lines = _matrices_only(figure, lines, target)
         return Text("\n".join(lines), no_wrap=True, overflow="crop")
     import sympy as sp
 
     leaves = {k: sp.Rational(v.numerator, v.denominator) for k, v in graph.values.items()}
     root = question.find["of"] if question.find else None
-    return network_tree(graph, leaves, root=root, plain=plain)
+    return network_tree(graph, leaves, root=root, target=target)
 
 
-def _matrices_only(figure: LayeredFigure, lines: list[str], plain: bool) -> list[str]:
+def _matrices_only(figure: LayeredFigure, lines: list[str], target: Target) -> list[str]:
     """Too narrow for the drawing: the input and each layer in words, then the weight matrices
     (the drawing's own lines below its first blank line), as the paper gives a network."""
     from gatebp.core.maths import render_name, render_number
     from gatebp.ui.terminal.figure import PLAIN_TITLES, TITLES
 
-    target: Target = "ascii" if plain else "unicode"
-    titles = PLAIN_TITLES if plain else TITLES
+    titles = PLAIN_TITLES if target == "ascii" else TITLES
     inputs = ", ".join(f"{render_name(u.name, target)} = {render_number(u.value, target)}"
                        for u in figure.columns[0].units)
     layers = [f"{c.stem or 'layer'}: {len(c.units)} {titles.get(c.act, c.act)} "
@@ -215,10 +210,10 @@ SECTIONS = {"forward": "Forward pass", "local": "Local derivatives (one per edge
             "answer": "Answer", "update": "Answer", "verdict": "Why each option is right or wrong"}
 
 
-def question_working(question: Question, plain: bool = False) -> RenderableType:
+def question_working(question: Question) -> RenderableType:
     """The question's own typed working, a heading wherever its kind of step changes, then why
     each option is right or wrong (in option order, with letters)."""
-    return per_target(lambda target: _question_working(question, target), plain)
+    return Lazy(lambda target: _question_working(question, target))
 
 
 def _question_working(question: Question, target: Target) -> Group:
