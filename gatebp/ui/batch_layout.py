@@ -67,12 +67,13 @@ def _table(drawing: Drawing, batch: Batch, x: float, y: float) -> float:
     """The examples' values, a header row (k, x_k, t_k) over one row per example, with a
     rule under the header and one after the k column; the y of its bottom."""
     header: list[tuple[Part, ...]] = [name_part(INDEX), *(name_part(batch.indexed(s)) for s in batch.leaves)]
-    rows = [[(Text(str(k)),), *((_value(v),) for v in row)] for k, row in enumerate(batch.rows, 1)]
+    rows: list[list[tuple[Part, ...]]] = [[(Text(str(k)),), *((_value(v),) for v in row)]
+                                          for k, row in enumerate(batch.rows, 1)]
     widths = [max(text_width(render(cell), NAME_PT) for cell in column) + CELL_PAD
               for column in zip(header, *rows)]
     for r, cells in enumerate([header, *rows]):
         left = x
-        for cell, width in zip(cells, widths):
+        for cell, width in zip(cells, widths, strict=True):
             drawing.labels.append(Label(cell, left + width / 2, y + ROW * (r + 0.5), NAME_PT,
                                         "name" if r == 0 else "value"))
             left += width
