@@ -54,7 +54,7 @@ PREAMBLE = """
 #set par(justify: false, leading: 0.6em)
 #set table(stroke: 0.5pt + luma(160), inset: (x: 6pt, y: 4pt))
 #show heading.where(level: 1): set text(size: 13pt)
-#let qhead(n, tag, hint) = block(below: 0.7em, sticky: true, grid(columns: (auto, 1fr),
+#let qhead(n, tag, hint: none) = block(below: 0.7em, sticky: true, grid(columns: (auto, 1fr),
   align: (left + bottom, right + bottom),
   [#text(weight: "bold", size: 11.5pt)[Q.#n] #h(0.8em) #text(size: 9pt, fill: luma(90), tag)],
   text(size: 8.5pt, style: "italic", fill: luma(90), hint)))
@@ -71,6 +71,7 @@ PREAMBLE = """
 #let bubble(letter) = box(baseline: 25%, circle(radius: 6pt, stroke: 0.6pt + luma(60), inset: 0pt,
   align(center + horizon, text(size: 7.5pt, letter))))
 #let natbox = box(baseline: 25%, width: 36mm, height: 14pt, stroke: 0.6pt + luma(60))
+#let sides = true
 #let stacked(head, stem, fig, opts, s) = block(breakable: false)[
   #head
   #stem
@@ -86,7 +87,12 @@ PREAMBLE = """
   #grid(columns: (1fr, natw * s), column-gutter: 12pt, [#stem #v(0.5em) #opts], fig(s))]
 #let fitq(figh, natw, floor, head, stem, fig, opts) = block(breakable: false, width: 100%,
   above: 1.4em, layout(size => context {{
+    // a tall, narrow figure sits beside the text wherever that is shorter than stacked
     let full = stacked(head, stem, fig, opts, 1.0)
+    if sides and natw + 12pt <= 0.5 * size.width {{
+      let forms = (full, beside(head, stem, fig, opts, 1.0, natw), wrapped(head, stem, fig, opts, 1.0, natw))
+      full = forms.sorted(key: f => measure(f, width: size.width).height).first()
+    }}
     let marks = query(selector(<fit>).or(<grp>).before(here()))
     let ends = marks.filter(m => m.label == <fit>)
     if ends.len() == 0 {{ return full }}
@@ -98,7 +104,7 @@ PREAMBLE = """
     if height <= room {{ return full }}
     let s = 1.0 - (height - room) / figh
     if s >= floor {{ return stacked(head, stem, fig, opts, s) }}
-    for s in (1.0, 0.9, 0.8, floor).filter(s => s >= floor) {{
+    for s in (1.0, 0.9, 0.8, floor).filter(s => sides and s >= floor) {{
       if natw * s + 12pt > 0.62 * size.width {{ continue }}
       for form in (beside, wrapped) {{
         let body = form(head, stem, fig, opts, s, natw)
@@ -169,8 +175,21 @@ def compile_typst(source: str) -> bytes:
     return compile_typst_checked(source)[0]
 
 
+SIDES_ON, SIDES_OFF = "#let sides = true", "#let sides = false"
+
+
 def compile_typst_checked(source: str) -> tuple[bytes, list[str]]:
-    """The PDF bytes and every warning Typst gave (the tests require none)."""
+    """The PDF bytes and every warning Typst gave (the tests require none). Each figure's
+    place depends on where the question before it ended, so a long paper in which many
+    figures move beside their text may not settle in Typst's five layout passes; it is then
+    typeset again with every figure stacked (still shrunk to fit), which always settles."""
+    pdf, warnings = _compile(source)
+    if SIDES_ON in source and any("converge" in w or "stabilize" in w for w in warnings):
+        pdf, warnings = _compile(source.replace(SIDES_ON, SIDES_OFF, 1))
+    return pdf, warnings
+
+
+def _compile(source: str) -> tuple[bytes, list[str]]:
     import typst
 
     from gatebp.ui.export import ExportError
@@ -227,7 +246,7 @@ def question_typst(q: Question, number: int) -> str:
     the rest of the page, else shrunk toward the legibility floor, else beside the options (a
     NAT's stem) or with the stem and options wrapped at its left, else (natural size) on the
     next page; Typst measures the room left as it lays the page out."""
-    head = f"qhead({tstr(str(number))}, {tstr(tag_text(q))}, {tstr(paper_hint(q))})"
+    head = f"qhead({tstr(str(number))}, {tstr(tag_text(q))}, hint: {tstr(paper_hint(q))})"
     pairs = ", ".join(f"({tstr(o.label)}, [{typst_text(o.text, inline=True)}])" for o in q.options)
     options = f"options({pairs})" if q.options else "none"
     stem = f"[{typst_text(q.text)}]"
