@@ -17,6 +17,7 @@ from typing import Any
 
 from gatebp.core.expr import BinOp, Call, Expr, Name
 from gatebp.network.graph import Graph, Layer, Node
+from gatebp.ui.batch_figure import Batch, detect_batch
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "leaky_relu", "softplus")
 
@@ -79,6 +80,7 @@ class GraphFigure:
     nodes: tuple[Node, ...]
     values: dict[str, Fraction]
     edges: tuple[tuple[str, str], ...]
+    batch: Batch | None = None  # one example's computation repeated per example (a mini-batch)
 
 
 Figure = LayeredFigure | GraphFigure
@@ -334,4 +336,5 @@ def computation_figure(graph: Graph) -> GraphFigure:
     order = list(graph.values) + [n.name for n in graph.nodes]
     columns = tuple(tuple(n for n in order if depth[n] == c) for c in range(max(depth.values()) + 1))
     edges = tuple((p, node.name) for node in graph.nodes for p in node.parents)
-    return GraphFigure(tuple(c for c in columns if c), graph.nodes, dict(graph.values), edges)
+    return GraphFigure(tuple(c for c in columns if c), graph.nodes, dict(graph.values), edges,
+                       detect_batch(graph))

@@ -8,6 +8,7 @@ scale and the no-crossing rules are kept.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -23,6 +24,7 @@ MARGIN = 8.0
 PAD = 1.5  # clearance around a label's box
 CLEAR = 4.0  # a weight keeps this far from every other edge, so it reads as its own edge's
 MAX_EDGE_LABELS = 6  # a layer with more edges gives its weights as a matrix (3 × 3 is a thicket)
+_INDEX_SUBSCRIPT = re.compile(r"_k(?![A-Za-z0-9])")  # gatebp.ui.batch_figure's index
 TITLES = {"input": "input", **{r.name: r.figure_title for r in RECORDS}}  # a column's title
 
 
@@ -53,7 +55,8 @@ class Label:
 
     @property
     def text(self) -> str:
-        return render(self.content, "unicode")
+        """The unicode text, with a mini-batch's example index as a subscript (x_k -> xₖ)."""
+        return _INDEX_SUBSCRIPT.sub("\u2096", render(self.content, "unicode"))
 
     @property
     def box(self) -> Box:

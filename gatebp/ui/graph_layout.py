@@ -29,7 +29,13 @@ ROW_PITCH = 40.0
 def place_graph(figure: GraphFigure) -> Drawing:
     """Names in dependency columns (given values in boxes with their value, computed nodes in
     circles), edges routed around other shapes, the definitions listed below. Columns close up
-    when the figure would be wider than 170 mm, so it prints at full size (labels >= 8 pt)."""
+    when the figure would be wider than 170 mm, so it prints at full size (labels >= 8 pt).
+    A mini-batch is drawn once for example k with the examples' values in a table
+    (gatebp.ui.batch_layout)."""
+    if figure.batch is not None:
+        from gatebp.ui.batch_layout import place_batch
+
+        return place_batch(figure, figure.batch)
     for gap in (COLUMN_GAP, 34.0, 24.0, 16.0):
         drawing = _place_graph(figure, gap)
         if drawing.width <= MAX_WIDTH_PT:
@@ -39,23 +45,36 @@ def place_graph(figure: GraphFigure) -> Drawing:
 
 def _place_graph(figure: GraphFigure, gap: float) -> Drawing:
     drawing = Drawing()
-    shapes = _graph_shapes(figure, drawing, gap)
-    for src, dst in figure.edges:
-        drawing.edges += _route(shapes[src], shapes[dst], drawing)
-    y = max(s.box.y1 for s in drawing.shapes) + 16
-    for node in figure.nodes:
-        content = equation(node.name, node.expr)
-        width = text_width(render(content), NAME_PT)
-        drawing.labels.append(Label(content, MARGIN + width / 2, y, NAME_PT, "definition", "start"))
-        y += NAME_PT * 1.6
+    place_shapes_and_edges(figure, drawing, gap)
+    list_definitions(drawing, [equation(node.name, node.expr) for node in figure.nodes],
+                     max(s.box.y1 for s in drawing.shapes) + 16)
     finish(drawing)
     drawing.summary = "Computation graph: " + "; ".join(
         render(equation(n.name, n.expr), "ascii") for n in figure.nodes)
     return drawing
 
 
+def place_shapes_and_edges(figure: GraphFigure, drawing: Drawing, gap: float) -> None:
+    """The names in their columns and the edges between them (routed around other shapes)."""
+    shapes = _graph_shapes(figure, drawing, gap)
+    for src, dst in figure.edges:
+        drawing.edges += _route(shapes[src], shapes[dst], drawing)
+
+
+def list_definitions(drawing: Drawing, lines: list[tuple[Part, ...]], y: float, x: float = MARGIN) -> float:
+    """One definition per line, left-aligned at x from y down; the y after the last."""
+    for content in lines:
+        width = text_width(Label(content, 0, 0, NAME_PT, "definition").text, NAME_PT)
+        drawing.labels.append(Label(content, x + width / 2, y, NAME_PT, "definition", "start"))
+        y += NAME_PT * 1.6
+    return y
+
+
 def _graph_shapes(figure: GraphFigure, drawing: Drawing, gap: float) -> dict[str, Shape]:
+    """Given values (and a batch's per-example names, which have no single value) in boxes,
+    computed nodes in circles."""
     shapes: dict[str, Shape] = {}
+    computed = {node.name for node in figure.nodes}
     tallest = max(len(c) for c in figure.columns)
     x = MARGIN
     for column in figure.columns:
@@ -65,7 +84,7 @@ def _graph_shapes(figure: GraphFigure, drawing: Drawing, gap: float) -> dict[str
         offset = (tallest - len(column)) * ROW_PITCH / 2
         for i, name in enumerate(column):
             y = MARGIN + 14 + offset + i * ROW_PITCH
-            leaf = name in figure.values
+            leaf = name not in computed
             w = text_width(render(texts[name]), NAME_PT) / 2 + 6
             cx = x + half - w if leaf else x  # boxes right-aligned, circles centred
             shape = Shape("rect" if leaf else "circle", cx, y, w if leaf else max(w, 13),

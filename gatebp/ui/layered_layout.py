@@ -230,23 +230,48 @@ def _summary(figure: LayeredFigure) -> str:
 # --- below the network: matrices of the crowded layers, given values -------------------------
 
 def _place_below(plan: _Plan, missing: list[int]) -> None:
+    """The crowded layers' matrices side by side, then the given values (targets), each put
+    as high as it goes at the right edge without touching an edge, shape or label (beside
+    the output or under a loss box), else below everything."""
     drawing = plan.drawing
     drawing.shapes = list(plan.shapes.values())
-    y = max(s.box.y1 for s in drawing.shapes) + 14
-    x = MARGIN
-    tallest = 0.0
+    matrices = Drawing()
+    x = 0.0
     for k in missing:
-        matrix = plan.figure.matrices[k - 1]
-        width, height = _draw_matrix_block(drawing, matrix, plan.figure.named, x, y)
+        width, _ = _draw_matrix_block(matrices, plan.figure.matrices[k - 1], plan.figure.named, x, 0.0)
         x += width + 18
-        tallest = max(tallest, height)
-    y += tallest + (8 if tallest else 0)
     notes: list[Part] = []
     for name, value in plan.figure.given:
         notes += ([Text(", ")] if notes else []) + list(equation(name, value))
+    given = Drawing()
     if notes:
         width = text_width(render(notes), NAME_PT)
-        drawing.labels.append(Label(tuple(notes), MARGIN + width / 2, y + 6, NAME_PT, "note", "start"))
+        given.labels.append(Label(tuple(notes), width / 2, 6, NAME_PT, "note", "start"))
+    for block in (matrices, given):
+        if block.labels:
+            _tuck(plan, block)
+
+
+def _tuck(plan: _Plan, block: Drawing) -> None:
+    """Move `block` (drawn from the origin) to the highest free spot at the drawing's right
+    edge, else below everything at the left, and add it to the drawing."""
+    drawing = plan.drawing
+    boxes = [label.box for label in block.labels]
+    width, height = max(b.x1 for b in boxes), max(b.y1 for b in boxes)
+    right = max([s.box.x1 for s in drawing.shapes] + [label.box.x1 for label in drawing.labels])
+    floor = max([s.box.y1 for s in drawing.shapes] + [label.box.y1 for label in drawing.labels]) + 14
+    taken = [s.box for s in drawing.shapes] + [label.box for label in drawing.labels]
+    lines = [*plan.lines, *drawing.edges, *drawing.strokes]
+    x, y = right - width, MARGIN
+    while y < floor:
+        box = Box(x, y, x + width, y + height).grown(CLEAR)
+        if not any(box.overlaps(t) for t in taken) and not any(segment_hits_box(seg, box) for seg in lines):
+            break
+        y += 2.0
+    else:
+        x, y = MARGIN, floor
+    drawing.labels += [Label(lb.content, lb.x + x, lb.y + y, lb.size, lb.role, lb.anchor) for lb in block.labels]
+    drawing.strokes += [Segment(sg.x1 + x, sg.y1 + y, sg.x2 + x, sg.y2 + y) for sg in block.strokes]
 
 
 def _draw_matrix_block(drawing: Drawing, matrix: object, named: bool, x: float, y: float) -> tuple[float, float]:

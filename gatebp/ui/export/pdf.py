@@ -32,7 +32,7 @@ from gatebp.ui.export.document import (
     render_document,
     sheet_columns,
 )
-from gatebp.ui.export.paper_figure import FigurePlan, plan_figure
+from gatebp.ui.export.paper_figure import plan_figure
 from gatebp.ui.mathtext import show
 
 if TYPE_CHECKING:
@@ -54,29 +54,64 @@ PREAMBLE = """
 #set par(justify: false, leading: 0.6em)
 #set table(stroke: 0.5pt + luma(160), inset: (x: 6pt, y: 4pt))
 #show heading.where(level: 1): set text(size: 13pt)
-#let qhead(n, tag) = block(below: 0.7em, sticky: true)[
-  #text(weight: "bold", size: 11.5pt)[Q.#n] #h(0.8em) #text(size: 9pt, fill: luma(90), tag)]
+#let qhead(n, tag, hint: none) = block(below: 0.7em, sticky: true, grid(columns: (auto, 1fr),
+  align: (left + bottom, right + bottom),
+  [#text(weight: "bold", size: 11.5pt)[Q.#n] #h(0.8em) #text(size: 9pt, fill: luma(90), tag)],
+  text(size: 8.5pt, style: "italic", fill: luma(90), hint)))
 #let option(label, body) = grid(columns: (2.2em, 1fr), text(weight: "bold")[(#label)], body)
-#let hint(body) = text(size: 8.5pt, style: "italic", fill: luma(90), body)
+#let options(..opts) = layout(size => {{
+  let opts = opts.pos()
+  let widest = calc.max(..opts.map(o => measure(o.at(1)).width)) + 2.2em.to-absolute()
+  let cols = if 4 * widest + 3 * 14pt <= size.width {{ 4 }} else if 2 * widest + 14pt <= size.width {{ 2 }} else {{ 1 }}
+  grid(columns: (1fr,) * cols, column-gutter: 14pt, row-gutter: 0.8em, ..opts.map(o => option(..o)))
+}})
 #let field(label) = [#label: #box(width: 1fr, height: 1.1em, stroke: (bottom: 0.5pt))]
 #let group(body) = block(width: 100%, above: 1.6em, below: 0.2em, sticky: true, fill: luma(232),
   inset: (x: 6pt, y: 5pt), text(weight: "bold", body))
 #let bubble(letter) = box(baseline: 25%, circle(radius: 6pt, stroke: 0.6pt + luma(60), inset: 0pt,
   align(center + horizon, text(size: 7.5pt, letter))))
 #let natbox = box(baseline: 25%, width: 36mm, height: 14pt, stroke: 0.6pt + luma(60))
-#let fitq(figh, floor, body, beside) = block(breakable: false, width: 100%, above: 1.4em,
-  layout(size => context {{
+#let sides = true
+#let stacked(head, stem, fig, opts, s) = block(breakable: false)[
+  #head
+  #stem
+  #align(center, fig(s))
+  #opts]
+#let beside(head, stem, fig, opts, s, natw) = block(breakable: false)[
+  #head
+  #if opts != none [#stem]
+  #grid(columns: (natw * s, 1fr), column-gutter: 12pt, align: horizon, fig(s),
+    if opts == none {{ stem }} else {{ opts }})]
+#let wrapped(head, stem, fig, opts, s, natw) = block(breakable: false)[
+  #head
+  #grid(columns: (1fr, natw * s), column-gutter: 12pt, [#stem #v(0.5em) #opts], fig(s))]
+#let fitq(figh, natw, floor, head, stem, fig, opts) = block(breakable: false, width: 100%,
+  above: 1.4em, layout(size => context {{
+    // a tall, narrow figure sits beside the text wherever that is shorter than stacked
+    let full = stacked(head, stem, fig, opts, 1.0)
+    if sides and natw + 12pt <= 0.5 * size.width {{
+      let forms = (full, beside(head, stem, fig, opts, 1.0, natw), wrapped(head, stem, fig, opts, 1.0, natw))
+      full = forms.sorted(key: f => measure(f, width: size.width).height).first()
+    }}
     let marks = query(selector(<fit>).or(<grp>).before(here()))
     let ends = marks.filter(m => m.label == <fit>)
-    if ends.len() == 0 {{ return body(1.0) }}
+    if ends.len() == 0 {{ return full }}
     let heading = if marks.last().label == <grp> {{ 45pt }} else {{ 0pt }}
-    let room = page.height - {bottom} - ends.last().location().position().y - 15pt - heading
-    let full = measure(body(1.0), width: size.width).height
-    if full <= room {{ return body(1.0) }}
-    let s = 1.0 - (full - room) / figh
-    if s >= floor {{ return body(s) }}
-    if beside != none and measure(beside, width: size.width).height <= room {{ return beside }}
-    body(1.0)
+    // the space above this question and the rule below it (a block's default spacing)
+    let gaps = 1.4em.to-absolute() + 1.2em.to-absolute() + 2pt
+    let room = page.height - {bottom} - ends.last().location().position().y - gaps - heading
+    let height = measure(full, width: size.width).height
+    if height <= room {{ return full }}
+    let s = 1.0 - (height - room) / figh
+    if s >= floor {{ return stacked(head, stem, fig, opts, s) }}
+    for s in (1.0, 0.9, 0.8, floor).filter(s => sides and s >= floor) {{
+      if natw * s + 12pt > 0.62 * size.width {{ continue }}
+      for form in (beside, wrapped) {{
+        let body = form(head, stem, fig, opts, s, natw)
+        if measure(body, width: size.width).height <= room {{ return body }}
+      }}
+    }}
+    full
   }}))
 #let stem(body) = block(width: 100%, inset: (left: 8pt, y: 2pt), stroke: (left: 1.5pt + luma(190)),
   text(size: 9.5pt, body))
@@ -140,8 +175,21 @@ def compile_typst(source: str) -> bytes:
     return compile_typst_checked(source)[0]
 
 
+SIDES_ON, SIDES_OFF = "#let sides = true", "#let sides = false"
+
+
 def compile_typst_checked(source: str) -> tuple[bytes, list[str]]:
-    """The PDF bytes and every warning Typst gave (the tests require none)."""
+    """The PDF bytes and every warning Typst gave (the tests require none). Each figure's
+    place depends on where the question before it ended, so a long paper in which many
+    figures move beside their text may not settle in Typst's five layout passes; it is then
+    typeset again with every figure stacked (still shrunk to fit), which always settles."""
+    pdf, warnings = _compile(source)
+    if SIDES_ON in source and any("converge" in w or "stabilize" in w for w in warnings):
+        pdf, warnings = _compile(source.replace(SIDES_ON, SIDES_OFF, 1))
+    return pdf, warnings
+
+
+def _compile(source: str) -> tuple[bytes, list[str]]:
     import typst
 
     from gatebp.ui.export import ExportError
@@ -192,41 +240,26 @@ def instructions_typst(sheet: Sheet) -> str:
 
 
 def question_typst(q: Question, number: int) -> str:
-    """One question, never split across pages. A figure goes where the page stays full
+    """One question, never split across pages; short options share a line (four or two to a
+    row, as GATE prints them). A figure goes where the page stays full
     (gatebp.ui.export.paper_figure): below the stem at its natural size when the question fits
-    the rest of the page, else shrunk toward the 8 pt floor, else beside the options, else
-    (natural size) on the next page; Typst measures the room left as it lays the page out."""
-    head = f"#qhead({tstr(str(number))}, {tstr(tag_text(q))})"
-    options = [f"#option({tstr(o.label)}, [{typst_text(o.text, inline=True)}])" for o in q.options]
-    rest = [*options, f"#hint({tstr(paper_hint(q))})"]
+    the rest of the page, else shrunk toward the legibility floor, else beside the options (a
+    NAT's stem) or with the stem and options wrapped at its left, else (natural size) on the
+    next page; Typst measures the room left as it lays the page out."""
+    head = f"qhead({tstr(str(number))}, {tstr(tag_text(q))}, hint: {tstr(paper_hint(q))})"
+    pairs = ", ".join(f"({tstr(o.label)}, [{typst_text(o.text, inline=True)}])" for o in q.options)
+    options = f"options({pairs})" if q.options else "none"
+    stem = f"[{typst_text(q.text)}]"
     rule = "\n#block[#line(length: 100%, stroke: 0.4pt + luma(200))#metadata(none)<fit>]"
     if not q.graph:
-        inner = "\n\n".join([head, typst_text(q.text), *rest])
-        return f"#block(breakable: false, width: 100%, above: 1.4em)[\n{inner}\n]" + rule
-    plan = plan_figure(q.graph, TEXT_WIDTH_PT)
-    stacked = "\n\n".join([head, typst_text(q.text), _figure(plan, "* s", "center"), *rest])
-    beside = _beside(q, plan, head, rest) if plan.beside else "none"
-    return (f"#fitq({plan.height:.1f}pt, {plan.floor:.3f}, "
-            f"s => block(breakable: false)[\n{stacked}\n],\n{beside})"
-            + rule)
-
-
-def _figure(plan: FigurePlan, scale: str, where: str, width: float | None = None) -> str:
+        return (f"#block(breakable: false, width: 100%, above: 1.4em)[\n#{head}\n{stem[1:-1]}\n\n"
+                f"#{options}\n]" + rule)
     from gatebp.ui.export.typst_figure import typst_image
 
-    image = typst_image(plan.drawing, f"{width or plan.width:.1f}pt {scale}".strip())
-    return f"#align({where}, {image})"
-
-
-def _beside(q: Question, plan: FigurePlan, head: str, rest: list[str]) -> str:
-    """The stem across the page, then the figure (at the floor) with the options to its right;
-    a NAT question, which has no options, puts its stem there instead."""
-    figure = _figure(plan, "", "left", plan.beside_width)
-    right = rest if q.options else [typst_text(q.text), *rest]
-    top = [head, typst_text(q.text)] if q.options else [head]
-    grid = (f"#grid(columns: ({plan.beside_width:.1f}pt, 1fr), column-gutter: 12pt, align: horizon,\n"
-            f"[{figure}], [{chr(10).join(right)}])")
-    return "block(breakable: false)[\n" + "\n\n".join([*top, grid]) + "\n]"
+    plan = plan_figure(q.graph, TEXT_WIDTH_PT)
+    figure = f"s => {typst_image(plan.drawing, f'{plan.width:.1f}pt * s')}"
+    return (f"#fitq({plan.height:.1f}pt, {plan.width:.1f}pt, {plan.floor:.3f},\n{head},\n{stem},\n"
+            f"{figure},\n{options})" + rule)
 
 
 def answer_sheet_typst(numbered: Numbered) -> str:

@@ -168,7 +168,7 @@ def _options_tex(q: Question) -> list[str]:
 
 
 def _beside_tex(q: Question, plan: FigurePlan, head: str, rest: list[str]) -> str:
-    """The stem across the page, then the figure at the 8 pt floor beside the options (a NAT
+    """The stem across the page, then the figure at the legibility floor beside the options (a NAT
     question's stem goes beside the figure instead)."""
     from gatebp.ui.export.tikz_figure import tikz_figure
 
