@@ -80,3 +80,48 @@ def test_explain_by_id_renders_the_question_key_and_working(runner):
     assert result.exit_code == 0, result.output
     assert f"Key: {question.key_text()}" in result.output
     assert "Local derivatives" in result.output and "sum over" in result.output
+
+
+DEEP = ("x=[-0.1, -1.4, 1.9] | h=relu([[-1.5, 0.7, 0.8], [-1.3, 1.1, -0.3]]) "
+        "| e=sigmoid([[1.1, 1], [0.4, -0.5]]) | y=[[1, -0.2]]")
+
+
+def test_layers_show_the_figure_and_vector_form_and_scalar_adds_every_edge(runner):
+    """A student writes a layer net in vector form: no one-row-per-edge table unless asked."""
+    short = runner.invoke(cli, ["explain", "--layers", DEEP, "--find", "dy1/dw_h1_x1"], env={"COLUMNS": "100"})
+    full = runner.invoke(cli, ["explain", "--layers", DEEP, "--find", "dy1/dw_h1_x1", "--scalar"],
+                         env={"COLUMNS": "100"})
+    assert short.exit_code == full.exit_code == 0, short.output + full.output
+    assert "W₁ = ⎡" in short.output and "Vector form" in short.output and "--scalar" in short.output
+    assert "Local derivatives" not in short.output and "Forward pass" not in short.output
+    assert "Local derivatives" in full.output and "Forward pass" in full.output
+    assert len(short.output.splitlines()) < len(full.output.splitlines()) / 2
+    answer = short.output[short.output.index("Answer"):]
+    assert "∂y₁/∂W₁[1,1]" in answer and "w_h" not in answer  # named as the stem names it
+
+
+def test_the_answer_has_no_python_notation_and_no_fifty_digit_exact_form(runner):
+    result = runner.invoke(cli, ["explain", "--layers", DEEP, "--find", "dy1/dx1"])
+    answer = result.output[result.output.index("Answer"):]
+    assert "e-0" not in result.output and not any(len(word) > 30 for word in answer.split())
+
+
+def test_a_saturated_softmax_is_not_read_as_cross_entropy(runner):
+    """y₁ = 1 − 2.3·10⁻¹⁶ once looked like a one-hot target: the working claimed δ = y − t."""
+    result = runner.invoke(cli, ["explain", "--layers", "x=[12, 0] | y=softmax([[3, 0], [0, 0]])",
+                                 "--find", "dy1/dx1"])
+    assert result.exit_code == 0, result.output
+    assert "cross-entropy" not in result.output
+    assert "2.32·10⁻¹⁶" in result.output and "0.0000000000" not in result.output
+    data = json.loads(runner.invoke(cli, ["explain", "--layers", "x=[12, 0] | y=softmax([[3, 0], [0, 0]])",
+                                          "--find", "dy1/dx1", "--json"]).output)
+    assert abs(data["value"] - 3 * float(_softmax_corner())) < 1e-25
+
+
+def _softmax_corner():  # type: ignore[no-untyped-def]
+    """p₁(1 − p₁) for logits (36, 0), by mpmath: ∂y₁/∂x₁ = 3·p₁·p₂."""
+    import mpmath
+
+    mpmath.mp.dps = 40
+    p2 = 1 / (1 + mpmath.e ** 36)
+    return (1 - p2) * p2

@@ -43,11 +43,12 @@ def number(value: sp.Expr) -> str:
     """A value as markup a student writes: 6, -0.75, 0.7941 (never e-notation)."""
     text = short(value)
     magnitude = abs(as_float(value))
-    if 0 < magnitude < 0.001 and not value.is_Rational:  # 4 significant digits, not 0.0001
+    if 0.0001 <= magnitude < 0.001 and not value.is_Rational:  # 4 significant digits, not 0.0001
         text = f"{as_float(value):.{3 - _math.floor(_math.log10(magnitude))}f}".rstrip("0")
-    if "e" in text:
-        mantissa, exponent = f"{as_float(value):.4e}".split("e")
-        text = f"{mantissa.rstrip('0').rstrip('.')}*10**({int(exponent)})"
+    if "e" in text or 0 < magnitude < 0.0001:  # 2.32·10⁻¹⁶, not sixteen zeros
+        mantissa, exponent = f"{as_float(value):.4g}".split("e") if magnitude < 0.0001 else \
+            f"{as_float(value):.4e}".split("e")
+        text = f"{mantissa.rstrip('0').rstrip('.')}*10**{int(exponent)}"
     return text
 
 

@@ -126,8 +126,9 @@ def _shortcut(act: str, outputs: list[sp.Expr], delta: Vector, out: str, z: str)
     """Softmax or sigmoid with cross-entropy: δ = output − target, said when the target is 0/1."""
     if act not in ("softmax", "sigmoid"):
         return ""
-    targets = [as_float(a) - as_float(d) for a, d in zip(outputs, delta)]
-    if not all(abs(t - round(t)) < 1e-9 and round(t) in (0, 1) for t in targets):
+    # exactly output − δ ∈ {0, 1} (to 30 digits: a softmax output of 1 − 10⁻¹⁶ is not a target)
+    targets = [sp.N(a - d, 40) for a, d in zip(outputs, delta)]
+    if not all(abs(t - round(t)) < sp.Float(10) ** -30 and round(t) in (0, 1) for t in targets):
         return ""
     loss = "softmax with cross-entropy" if act == "softmax" else "sigmoid with binary cross-entropy"
     row = "[" + ", ".join(str(round(t)) for t in targets) + "]"

@@ -18,10 +18,12 @@ from gatebp.core.errors import GatebpError
 @click.option("--find", "find_text", help="What to find: dL/dx, L (a value), or 'dL/dw lr=0.1' (one step).")
 @click.option("--id", "question_id", help="Rebuild and explain a generated question by its id.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the Rich working.")
+@click.option("--scalar", is_flag=True, help="For layers too: every unit's value and every edge's local derivative.")
 @plain_option
 def explain(spec_file: str | None, graph_text: str | None, at_text: str | None, layers_text: str | None,
-            find_text: str | None, question_id: str | None, as_json: bool) -> None:
-    """Solve a network and show the working: forward values, local derivatives, paths, the answer.
+            find_text: str | None, question_id: str | None, as_json: bool, scalar: bool) -> None:
+    """Solve a network and show the working: forward values, local derivatives, paths, the answer
+    (for a network of layers, its vector form; --scalar adds every unit and edge).
 
     \b
     gatebp explain net.yaml
@@ -44,7 +46,7 @@ def explain(spec_file: str | None, graph_text: str | None, at_text: str | None, 
         return
     from gatebp.ui.terminal.working import working_view
 
-    console.print(working_view(graph, solution))
+    console.print(working_view(graph, solution, scalar))
 
 
 def _json_line(data: dict[str, object]) -> str:

@@ -32,7 +32,7 @@ _PARTIAL = re.compile(rf"∂({_OPERAND})/∂({_OPERAND})(\|local)?")
 _DELTA = re.compile(rf"δ\(({_OPERAND})\)")
 _PRIME = re.compile(rf"({_NAME}|σ)['′]\(")
 _TRANSPOSE = re.compile(rf"({_OPERAND})(?:ᵀ|\^T\b)")
-_GROUPED_NUMBER = re.compile(r"\(\s*([-−])\s*(\d+(?:\.\d+)?(?:/\d+)?)\s*\)")
+_GROUPED_NUMBER = re.compile(r"(?<!\*\*)\(\s*([-−])\s*(\d+(?:\.\d+)?(?:/\d+)?)\s*\)")
 _LONE_ENTRY = re.compile(_ENTRY)
 PLACEHOLDER = "qzq"
 

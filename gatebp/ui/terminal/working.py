@@ -22,6 +22,7 @@ from rich.tree import Tree
 from gatebp.core.maths import Target
 from gatebp.gate.question import Question
 from gatebp.network.graph import Graph, graph_from_record
+from gatebp.network.notation import display_names, rename
 from gatebp.network.steps import RELU_CONVENTION, Solution, Step, factor, show
 from gatebp.ui.figure import LayeredFigure, build_figure
 from gatebp.ui.mathtext import show as show_markup
@@ -122,18 +123,65 @@ def steps_list(steps: Sequence[Step], kinds: Sequence[str], target: Target = "un
     return Text("\n".join(lines))
 
 
-def answer_panel(solution: Solution, target: Target = "unicode") -> Panel:
+EXACT_CHARS = 40  # an exact form longer than this is not one a student would write down
+
+
+def answer_panel(solution: Solution, target: Target = "unicode", names: dict[str, str] | None = None) -> Panel:
+    """The asked quantity (named as the stem names it), its exact form when that is short and
+    exact (a fraction, 1/(1 + exp(-1))), and its decimal."""
+    body = Text(show_span(rename(solution.question, names or {}), target), style="bold")
     exact = solution.exact_text
-    body = Text.assemble((show_span(solution.question, target), "bold"), "\n",
-                         view_text(f"= {exact}", target))
+    if not solution.exact.is_Float and len(exact) <= EXACT_CHARS:
+        body.append("\n").append(view_text(f"= {exact}", target))
     if not solution.exact.is_Integer:
-        body.append(view_text(f"\n≈ {solution.value:.6g}", target))
+        body.append("\n").append(show_markup(f"≈ {_decimal(solution.value)}", target))
     return Panel(body, title="Answer", box=box.DOUBLE, expand=False, border_style="green")
 
 
-def working_view(graph: Graph, solution: Solution) -> RenderableType:
-    """The whole working, top to bottom, as a student writes it."""
+def _decimal(value: float) -> str:
+    """Six significant digits, a power of ten as maths (6.08386·10⁻⁵), never Python's 6.08e-05."""
+    text = f"{value:.6g}"
+    if "e" not in text:
+        return text
+    mantissa, power = text.split("e")
+    return f"${mantissa}*10**{int(power)}$"
+
+
+def working_view(graph: Graph, solution: Solution, scalar: bool = False) -> RenderableType:
+    """The whole working, top to bottom, as a student writes it: for a network of layers the
+    figure and the vector form (what the student writes), unless `scalar` asks for every unit's
+    value and every edge's local derivative as well."""
+    if not scalar and any(s.kind == "vector" for s in solution.steps):
+        return Lazy(lambda target: _layer_working(graph, solution, target))
     return Lazy(lambda target: _working(graph, solution, target))
+
+
+SCALAR_HINT = "Every unit's value and every edge's local derivative: add --scalar."
+
+
+def _layer_working(graph: Graph, solution: Solution, target: Target) -> Group:
+    parts: list[RenderableType] = [Text("Network", style="bold")]
+    figure = build_figure(graph)
+    if isinstance(figure, LayeredFigure):
+        lines = figure_lines(figure, target, 76)
+        if max(map(cell_len, lines)) > 76:
+            lines = _matrices_only(figure, lines, target)
+        parts.append(Text("\n".join(lines), no_wrap=True, overflow="crop"))
+    parts += [maths_text("Vector form", target, "bold"), steps_list(solution.steps, ("vector",), target)]
+    for kinds in (("delta",), ("path",), ("update",)):
+        lines = steps_list(solution.steps, kinds, target)
+        if lines.plain:
+            parts.append(lines)
+    return Group(*parts, *_closing(graph, solution, target), maths_text(SCALAR_HINT, target, "dim"))
+
+
+def _closing(graph: Graph, solution: Solution, target: Target) -> list[RenderableType]:
+    """The answer, the ReLU convention when a ReLU is on the way, and the cross-check."""
+    parts: list[RenderableType] = [answer_panel(solution, target, display_names(graph))]
+    if any(e.activation == "relu" for e in solution.edges):
+        parts.append(maths_text(f"Convention: {RELU_CONVENTION}.", target, "dim"))
+    parts.append(maths_text(f"✓ {solution.checked}", target, "dim"))
+    return parts
 
 
 def _working(graph: Graph, solution: Solution, target: Target) -> Group:
@@ -154,11 +202,7 @@ def _working(graph: Graph, solution: Solution, target: Target) -> Group:
         lines = steps_list(solution.steps, kinds, target)
         if lines.plain:
             parts.append(lines)
-    parts.append(answer_panel(solution, target))
-    if any(e.activation == "relu" for e in solution.edges):
-        parts.append(maths_text(f"Convention: {RELU_CONVENTION}.", target, "dim"))
-    parts.append(maths_text(f"✓ {solution.checked}", target, "dim"))
-    return Group(*parts)
+    return Group(*parts, *_closing(graph, solution, target))
 
 
 def question_diagram(question: Question, target: Target = "unicode",
