@@ -33,6 +33,12 @@ def generated() -> tuple[Question, ...]:
     return tuple(safe_questions(build_set(7, 20, (), None, None)))
 
 
+@cache
+def rendered(answers: str = "end"):  # type: ignore[no-untyped-def]
+    """The 20-question paper compiled once per form (each Typst compile takes a second or two)."""
+    return render_export(list(generated()), "pdf", ExportOptions(answers=answers))
+
+
 def pages(data: bytes) -> list[str]:
     from pypdf import PdfReader
 
@@ -46,17 +52,20 @@ def paper_and_sheet(data: bytes) -> tuple[str, str]:
     return " ".join(texts[:sheet_at]), " ".join(texts[sheet_at:])
 
 
-@pytest.mark.parametrize("part", [{"paper": True, "key": False}, {"paper": False, "key": True},
-                                  {"paper": True, "key": True}], ids=["paper", "key", "both"])
-@pytest.mark.parametrize("which", ["generated", "sample", "bank"])
-def test_typst_gives_no_warning_and_embeds_only_its_own_fonts(which: str, part: dict) -> None:
+PARTS = {"paper": {"paper": True, "key": False}, "key": {"paper": False, "key": True},
+         "both": {"paper": True, "key": True}}
+
+
+@pytest.mark.parametrize(("which", "part"), [("generated", "paper"), ("generated", "key"), ("sample", "both"),
+                                             ("bank", "both")])
+def test_typst_gives_no_warning_and_embeds_only_its_own_fonts(which: str, part: str) -> None:
     if which == "bank":
         from gatebp.questions.bank import load_bank
 
         questions = safe_questions(load_bank(["question_bank"]))  # type: ignore[list-item]
     else:
         questions = list(generated()) if which == "generated" else safe_questions(sample_questions())
-    source = typst_source(questions, ExportOptions(solutions=True, version="B"), **part)
+    source = typst_source(questions, ExportOptions(solutions=True, version="B"), **PARTS[part])
     assert "DejaVu Sans," not in source and '"DejaVu Sans"' not in source
     pdf, warnings = compile_typst_checked(source)
     assert warnings == []
@@ -66,7 +75,7 @@ def test_typst_gives_no_warning_and_embeds_only_its_own_fonts(which: str, part: 
 
 def test_the_header_block_has_time_marks_fields_and_the_marking_scheme() -> None:
     questions = list(generated())
-    first = pages(render_export(questions, "pdf", ExportOptions()).main)[0]
+    first = pages(rendered().main)[0]
     total = sum(q.marks for q in questions)
     assert "GATE DA practice: backpropagation" in first
     assert "Time allowed: 55 minutes" in first  # 180 minutes for 65 questions, scaled to 20
@@ -79,15 +88,16 @@ def test_the_header_block_has_time_marks_fields_and_the_marking_scheme() -> None
 
 
 def test_minutes_option_sets_the_time_allowed() -> None:
-    data = render_export(list(generated()), "pdf", ExportOptions(minutes=90)).main
-    assert "Time allowed: 90 minutes" in pages(data)[0]
+    """The source says it (the compiled PDF says it too: test_the_command_takes_minutes)."""
+    source = typst_source(list(generated()), ExportOptions(minutes=90), key=False)
+    assert "*Time allowed:* 90 minutes" in source and "*Time allowed:* 55 minutes" not in source
     with pytest.raises(Exception, match="minutes must be"):
         ExportOptions(minutes=0)
 
 
 def test_one_mark_block_comes_before_the_two_mark_block_numbered_continuously() -> None:
     questions = list(generated())
-    paper, _ = paper_and_sheet(render_export(questions, "pdf", ExportOptions(answers="none")).main)
+    paper, _ = paper_and_sheet(rendered("none").main)
     tags = [(int(n), int(m)) for n, _, m in TAG.findall(paper)]
     assert [n for n, _ in tags] == list(range(1, 21))
     assert [m for _, m in tags] == sorted(m for _, m in tags) and {m for _, m in tags} == {1, 2}
@@ -107,7 +117,7 @@ def ordered_type(questions: list[Question], number: int) -> str:
 def test_the_answer_sheet_has_bubbles_for_choices_and_boxes_for_nat() -> None:
     questions = list(generated())
     options = ExportOptions(answers="none")
-    _, sheet = paper_and_sheet(render_export(questions, "pdf", options).main)
+    _, sheet = paper_and_sheet(rendered("none").main)
     ordered = sorted(questions, key=lambda q: q.marks)
     for number, q in enumerate(ordered, 1):
         row = re.search(rf"Q\.{number} {q.type}( A B C D)?", sheet)
@@ -120,8 +130,7 @@ def test_the_answer_sheet_has_bubbles_for_choices_and_boxes_for_nat() -> None:
 
 def test_the_key_is_a_table_then_solutions_that_repeat_each_stem() -> None:
     questions = list(generated())
-    key = " ".join(pages(render_export(questions, "pdf", ExportOptions(answers="separate"),
-                                       ).key or b""))
+    key = " ".join(pages(rendered("separate").key or b""))
     ordered = sorted(questions, key=lambda q: q.marks)
     rows = re.findall(r"Q\.(\d+) (NAT|MCQ|MSQ) (\d) ", key.split("Worked solutions")[0])
     assert [(int(n), t, int(m)) for n, t, m in rows] == [
@@ -135,8 +144,7 @@ def test_the_key_is_a_table_then_solutions_that_repeat_each_stem() -> None:
 
 
 def test_the_separate_key_has_no_instructions_or_answer_sheet() -> None:
-    rendered = render_export(list(generated()), "pdf", ExportOptions(answers="separate"))
-    key = " ".join(pages(rendered.key or b""))
+    key = " ".join(pages(rendered("separate").key or b""))
     assert "Instructions" not in key and "Answer sheet" not in key and "Roll number" not in key
     assert "Answer key" in key
 

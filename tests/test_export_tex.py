@@ -28,6 +28,17 @@ def questions(count: int) -> tuple[Question, ...]:
     return tuple(safe_questions(build_set(11, count, (), None, "question_bank")))
 
 
+@cache
+def every_form() -> tuple[Question, ...]:
+    """Every generated family form once, and every authored bank item: all the text gatebp writes."""
+    from gatebp.questions.bank import load_bank
+    from gatebp.questions.generate import families_by_name
+    from tests.sweep import built
+
+    drawn = [built(f.name, t, m, 11) for f in families_by_name() for t in f.types for m in f.marks]
+    return tuple(safe_questions([*drawn, *load_bank(["question_bank"])]))  # type: ignore[list-item]
+
+
 def strings(q: Question) -> list[str]:
     steps = [s.text for s in q.solution]
     return [q.text, q.key_text(), *steps, *(o.text for o in q.options)]
@@ -39,7 +50,7 @@ def preamble_sets(char: str) -> bool:
 
 
 def test_the_tex_holds_no_character_its_preamble_does_not_map() -> None:
-    chosen = list(questions(300))
+    chosen = list(every_form())
     source = render_export(chosen, "tex", ExportOptions(solutions=True)).main.decode("utf-8")
     outside = sorted({c for c in source if not preamble_sets(c)})
     assert outside == [] and "[U+" not in source
