@@ -53,7 +53,7 @@ sweep: $(STAMP)
 	GATEBP_SWEEP=10 env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 \
 	  tests/test_generator.py tests/test_standards_backprop.py tests/test_claims.py \
 	  tests/test_claims_concepts.py tests/test_claims_new_families.py tests/test_families_backprop.py \
-	  tests/test_families_more.py tests/test_families_markup.py
+	  tests/test_families_more.py tests/test_families_markup.py tests/test_families_paper.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -29,6 +29,7 @@ from gatebp.questions.families import (
 )
 from gatebp.questions.families.base import REGISTRY
 from gatebp.questions.generate import build_question
+from tests.sweep import scaled
 
 mpmath.mp.dps = 50
 SEEDS = st.integers(0, 10**6)
@@ -104,7 +105,7 @@ def leaves_of(sizes: list[int], with_biases: bool) -> int:
     return sum(1 for name in graph.values if name.startswith(("w_", "b_")))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=scaled(40), deadline=None)
 @given(SEEDS)
 def test_param_count(seed: int) -> None:
     for qtype, marks in forms("param-count"):
@@ -149,7 +150,7 @@ def perceptron_after(extra: dict) -> tuple[Fraction, list[Fraction], Fraction, F
     return s, new_w, new_b, sum(a * c for a, c in zip(new_w, x)) + new_b
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=scaled(40), deadline=None)
 @given(SEEDS)
 def test_perceptron(seed: int) -> None:
     for qtype, marks in forms("perceptron"):
@@ -269,7 +270,7 @@ def _end(text: str):  # type: ignore[no-untyped-def]
     return {"−∞": -mpmath.inf, "∞": mpmath.inf}.get(text) or mpmath.mpf(Fraction(text).numerator) / Fraction(text).denominator
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=scaled(40), deadline=None)
 @given(SEEDS)
 def test_activation_properties(seed: int) -> None:
     for qtype, marks in forms("activation-properties"):
@@ -289,7 +290,7 @@ def test_activation_facts_the_paper_tests() -> None:
 
 # ---- derivative-from-output: invert the activation and difference it ---------------------------------
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=scaled(40), deadline=None)
 @given(SEEDS)
 def test_derivative_from_output(seed: int) -> None:
     for qtype, marks in forms("derivative-from-output"):
@@ -343,7 +344,7 @@ def numeric_descent(extra: dict):  # type: ignore[no-untyped-def]
     return w if extra["asked"] == "w" else b
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=scaled(40), deadline=None)
 @given(SEEDS)
 def test_sgd_steps(seed: int) -> None:
     for qtype, marks in forms("sgd-steps"):
@@ -385,7 +386,7 @@ def input_gradient(extra: dict, index: int) -> Fraction:
     return (network(extra, up) - network(extra, down)) / (2 * h)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=scaled(40), deadline=None)
 @given(SEEDS)
 def test_multipath_relu(seed: int) -> None:
     for qtype, marks in forms("multipath-relu"):
