@@ -17,10 +17,11 @@ import pytest
 
 from gatebp.core.maths import parse_markup, render
 from gatebp.questions.generate import build_question, families_by_name
+from tests.sweep import built, seeds
 
 TOPICS = ("activation-path", "activation-properties", "ad-modes", "backward-cache", "batch-bias",
           "dead-relu", "delta-recursion", "descent-step", "grad-shapes")
-SEEDS = range(10)
+SEEDS = seeds(5)
 SOLVER_KINDS = {"forward", "local", "delta", "vector", "path", "sum", "update", "answer"}
 CODE = re.compile(r"\*\*|[A-Za-z0-9)] \* [A-Za-z(]|\[\[|yhat|relu\(|sigmoid\(|\blr\b|\bphi\b|_\(")
 
@@ -45,7 +46,7 @@ def _texts(q) -> list[tuple[str, str, bool]]:
 @pytest.mark.parametrize("topic,qtype,marks", _forms())
 def test_every_text_is_markup_that_prints_in_the_papers_notation(topic: str, qtype: str, marks: int) -> None:
     for seed in SEEDS:
-        q = build_question(topic, qtype, marks, seed)
+        q = built(topic, qtype, marks, seed)
         for where, text, strict in _texts(q):
             parts = parse_markup(text)  # every $ span parses (raises otherwise)
             unicode, ascii = render(parts, "unicode"), render(parts, "ascii")

@@ -18,6 +18,7 @@ from gatebp.questions.generate import build_question, families_by_name
 from gatebp.ui.terminal.console import make_console
 from gatebp.ui.terminal.question import question_panel
 from gatebp.ui.terminal.working import question_working
+from tests.sweep import built
 
 FORMS = [(fam.name, qtype, marks) for fam in families_by_name() for qtype in fam.types for marks in fam.marks]
 SEEDS = (3, 29)
@@ -54,7 +55,7 @@ def _console(plain: bool) -> Console:
 @pytest.mark.parametrize(("topic", "qtype", "marks"), FORMS, ids=[f"{t}:{q}{m}" for t, q, m in FORMS])
 def test_question_and_working_read_as_maths(topic: str, qtype: str, marks: int) -> None:
     for seed in SEEDS:
-        question = build_question(topic, qtype, marks, seed)
+        question = built(topic, qtype, marks, seed)
         screen = _screen([question_panel(question, 1, 1), question_working(question)], _console(False))
         found = {name: pattern.search(screen).group(0) for name, pattern in CODE.items()
                  if pattern.search(screen)}
