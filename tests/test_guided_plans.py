@@ -15,6 +15,7 @@ from gatebp.app.guided import GuidedPlan, check, close, partial_names, plan_for
 from gatebp.app.skills import GUIDED_TOPICS, skills_of
 from gatebp.gate.question import in_key_range
 from gatebp.questions.generate import build_question, families_by_name
+from tests.sweep import built
 
 SEEDS = range(3)
 # The key is not where the working ends: the steps give the exact gradient, and the key is a
@@ -27,7 +28,7 @@ def network_questions():  # type: ignore[no-untyped-def]
         for qtype in fam.types:
             for marks in fam.marks:
                 for seed in SEEDS:
-                    q = build_question(fam.name, qtype, marks, seed)
+                    q = built(fam.name, qtype, marks, seed)
                     asks = (q.find or {}).get("of") or any(s.checkable for s in q.solution)
                     if q.graph is not None and asks:  # a network, and something asked of it
                         yield fam.name, q
