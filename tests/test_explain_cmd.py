@@ -125,3 +125,10 @@ def _softmax_corner():  # type: ignore[no-untyped-def]
     mpmath.mp.dps = 40
     p2 = 1 / (1 + mpmath.e ** 36)
     return (1 - p2) * p2
+
+
+def test_the_network_tree_prints_the_papers_minus_and_ascii_under_plain(runner):
+    args = ["explain", "--graph", "u = w*x; y = relu(u)", "--at", "w=-2, x=-1.5", "--find", "dy/dw"]
+    fancy, plain = runner.invoke(cli, args), runner.invoke(cli, [*args, "--plain"])
+    assert "w = −2" in fancy.output and "x = −1.5" in fancy.output
+    assert "w = -2" in plain.output and plain.output.isascii()

@@ -55,12 +55,17 @@ def _indented(tree: Tree, depth: int = 0) -> Text:
 def _label(graph: Graph, values: dict, name: str, target: Target) -> Text:
     shown = show_name(name, target)
     if graph.is_leaf(name):
-        value = show(values[name]) if name in values else "?"
+        value = _signed(show(values[name]), target) if name in values else "?"
         return Text.assemble((shown, "bold cyan"), f" = {value}")
     label = Text.assemble((shown, "bold"), f" = {show_expr(graph.node(name).text, target)}")
     if name in values:
-        label.append(view_text(f"  → {show(values[name])}", target), "green")
+        label.append(view_text(f"  → {_signed(show(values[name]), target)}", target), "green")
     return label
+
+
+def _signed(number: str, target: Target) -> str:
+    """A printed number with the paper's minus (−1), as the stem and the working print it."""
+    return number if target == "ascii" else number.replace("-", "−")
 
 
 def _grow(tree: Tree, graph: Graph, values: dict, name: str, seen: set[str], depth: int,
