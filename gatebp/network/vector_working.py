@@ -22,7 +22,7 @@ from gatebp.network.graph import Find, Graph
 from gatebp.network.local_lines import local_step
 from gatebp.network.local_rules import local_derivatives
 from gatebp.network.notation import display_names, factor, math, rename, result
-from gatebp.network.steps import Edge, as_float
+from gatebp.network.steps import Edge
 from gatebp.network.vector_form import (
     Target,
     Vector,
