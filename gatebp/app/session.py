@@ -48,14 +48,15 @@ class LazyQuestions(Sequence[Question]):
 
 def adaptive_questions(history: History, count: int, rng: random.Random,
                        marks: int | None = None, now: Callable[[], datetime] = utc_now,
-                       topics: Sequence[str] = ()) -> Iterator[Question]:
+                       topics: Sequence[str] = (), types: Sequence[str] = ()) -> Iterator[Question]:
     """Topics chosen by the scheduler before each question (so this session's reviews count),
     each a fresh variant with a fresh seed; the previous topic is avoided when others exist.
-    `topics` narrows the choice (a guided drill: the families with a network)."""
+    `topics` and `types` narrow the choice (a guided drill: NAT questions on a network)."""
     from gatebp.app.scheduler import pick_topics
     from gatebp.questions.generate import build_question, families_by_name
 
-    families = {f.name: f for f in families_by_name(topics) if marks is None or marks in f.marks}
+    families = {f.name: f for f in families_by_name(topics) if (marks is None or marks in f.marks)
+                and (not types or set(types) & set(f.types))}
     if not families:
         raise GatebpError(f"no topic offers {marks}-mark questions")
     previous = None
@@ -63,7 +64,8 @@ def adaptive_questions(history: History, count: int, rng: random.Random,
         order = pick_topics(history, list(families), len(families), now(), rng)
         topic = next((t for t in order if t != previous), order[0])
         fam = families[topic]
-        forms = [(t, m) for t in fam.types for m in fam.marks if marks is None or m == marks]
+        forms = [(t, m) for t in fam.types for m in fam.marks
+                 if (marks is None or m == marks) and (not types or t in types)]
         qtype, qmarks = rng.choice(forms)
         previous = topic
         yield build_question(topic, qtype, qmarks, rng.randrange(10**6))

@@ -183,14 +183,20 @@ def _questions(history: History, run: Run) -> Sequence[Question] | Iterator[Ques
         from gatebp.app.skills import GUIDED_TOPICS
 
         topics = GUIDED_TOPICS if run.guided else ()
-        return adaptive_questions(history, run.count, random.Random(seed), run.marks, topics=topics)
+        return adaptive_questions(history, run.count, random.Random(seed), run.marks, topics=topics,
+                                  types=GUIDED_TYPES if run.guided else ())
     if run.mode == "paper":
         from gatebp.questions.paper import plan_paper
 
         return LazyQuestions(plan_paper(seed, run.count, run.topics).items)
     from gatebp.questions.generate import plan_set
 
-    return LazyQuestions(plan_set(seed, run.count, run.topics, run.marks))
+    return LazyQuestions(plan_set(seed, run.count, run.topics, run.marks, GUIDED_TYPES if run.guided else ()))
+
+
+# A guided drill walks one chain to one number: NAT questions (an MCQ or MSQ may ask for a
+# vector or for statements, with no single chain to walk).
+GUIDED_TYPES = ("NAT",)
 
 
 def _drill(console: Console, term: Terminal, history: History, directory: Path,
