@@ -168,10 +168,10 @@ def _layer_working(graph: Graph, solution: Solution, target: Target) -> Group:
     parts: list[RenderableType] = [Text("Network", style="bold")]
     figure = build_figure(graph)
     if isinstance(figure, LayeredFigure):
-        lines = figure_lines(figure, target, 76)
-        if max(map(cell_len, lines)) > 76:
-            lines = _matrices_only(figure, lines, target)
-        parts.append(Text("\n".join(lines), no_wrap=True, overflow="crop"))
+        drawn = figure_lines(figure, target, 76)
+        if max(map(cell_len, drawn)) > 76:
+            drawn = _matrices_only(figure, drawn, target)
+        parts.append(Text("\n".join(drawn), no_wrap=True, overflow="crop"))
     parts += [maths_text("Vector form", target, "bold"), steps_list(solution.steps, ("vector",), target)]
     for kinds in (("delta",), ("path",), ("update",)):
         lines = steps_list(solution.steps, kinds, target)
