@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import sympy as sp
 
+from gatebp.core.maths import render_name
 from gatebp.network.graph import Graph
 from gatebp.network.slips import Slip, evaluated
 
@@ -107,7 +108,7 @@ def softmax_slips(p: Sequence[sp.Expr], e: Sequence[sp.Expr], c: int, k: int, be
     """Slips on (p_k − y_k)·below, most telling first."""
     g = softmax_delta(p, c, k)
     slips = [Slip(p[k - 1] * below, "left out the −y_k term (used p_k for the true class)") if k == c
-             else Slip((p[k - 1] - 1) * below, f"took y{k} = 1 at class {k}, which is not the true class"),
+             else Slip((p[k - 1] - 1) * below, f"took {render_name(f'y{k}')} = 1 at class {k}, which is not the true class"),
              Slip(-g * below, "used y_k − p_k instead of p_k − y_k (a sign slip)"),
              Slip(g * p[k - 1] * (1 - p[k - 1]) * below,
                   "multiplied by p_k(1 − p_k) again (an extra softmax factor)"),

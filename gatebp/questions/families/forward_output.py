@@ -130,7 +130,7 @@ def slips(net: Net) -> list[Named]:
     else:
         found.append(named(run(net, last_act=net.hidden_act),
                            f"applied {ACT_NAME[net.hidden_act]} to the output layer too (it is linear)"))
-    found.append(named(run(net, transpose_first=True), "multiplied x by W1ᵀ instead of W1 "
+    found.append(named(run(net, transpose_first=True), "multiplied x by W₁ᵀ instead of W₁ "
                                                        "(read the matrix column by column)"))
     found.append(named(run(net, hidden_act=False), f"skipped the hidden {ACT_NAME[net.hidden_act]} "
                                                    "(used the pre-activations as the hidden values)"))

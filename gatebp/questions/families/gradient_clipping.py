@@ -91,7 +91,7 @@ def slips(clip: Clip) -> list[Named]:
     g, c, n = clip.g, clip.c, clip.norm
     out = [named([max(-c, min(c, x)) for x in g], "clipped each entry to [−c, c] instead of scaling the vector"),
            named(scaled(g, c / n**2), "divided by ‖g‖² instead of ‖g‖"),
-           named(scaled(g, float(c) / sum(abs(float(x)) for x in g)), "used the L1 norm Σ|g_i| instead of ‖g‖"),
+           named(scaled(g, float(c) / sum(abs(float(x)) for x in g)), "used the L₁ norm Σᵢ|gᵢ| instead of ‖g‖"),
            named(scaled(g, n / c), "multiplied by ‖g‖/c instead of c/‖g‖")]
     if n <= c:
         out.insert(0, named(scaled(g, c / n), "rescaled g to length c although ‖g‖ ≤ c (clipping only shrinks)"))

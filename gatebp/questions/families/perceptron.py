@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from gatebp.core.maths import render_name
 from gatebp.gate.question import QuestionType
 from gatebp.network.slips import Slip
 from gatebp.questions.claims import ClaimError, Context, Verdict, decider
@@ -28,6 +29,7 @@ from gatebp.questions.families.choice import apart
 from gatebp.questions.families.common import (
     Choice,
     four_apart,
+    minus,
     nonzero,
     rational,
     require,
@@ -266,10 +268,10 @@ def _decide(claim: Mapping[str, Any], context: Context) -> Verdict:
     after = sum((a * c for a, c in zip(w2, x)), Fraction(0)) + (b2 or 0)
     what = str(claim["what"])
     if what == "score-after":
-        return Verdict(after == Fraction(str(claim["value"])), f"the new score is {shown(after)}")
+        return Verdict(after == Fraction(str(claim["value"])), f"the new score is {minus(shown(after))}")
     if what == "weight-after":
         value = w2[int(claim["index"]) - 1]
-        return Verdict(value == Fraction(str(claim["value"])), f"the new w{claim['index']} is {shown(value)}")
+        return Verdict(value == Fraction(str(claim["value"])), f"the new {render_name('w' + str(claim['index']))} is {minus(shown(value))}")
     if what in ("correct-before", "correct-after"):
         s = before if what == "correct-before" else after
         right = (1 if s > 0 else low) == y

@@ -220,7 +220,7 @@ def network_slips(n: StepNet) -> list[tuple[tuple[int, ...], str]]:
             (net_column(n, hidden_bias=False), "forgot the hidden units' biases"),
             (net_column(n, hidden_step=False), "fed the hidden pre-activations to the output unit (skipped the "
                                                "hidden step)"),
-            (net_column(n, swap_v=True), "paired the output weights with the wrong hidden units (v1 with h2)")]
+            (net_column(n, swap_v=True), "paired the output weights with the wrong hidden units (v₁ with h₂)")]
 
 
 def draw_net(rng: random.Random) -> StepNet:

@@ -211,7 +211,7 @@ def decimals(values: list[Fraction]) -> int:
 def _training_vector(p: Training) -> Statements:
     """MCQ: the final (w1, w2) or (w1, w2, b), options from whole wrong training runs."""
     run, slips = train(p), training_slips(p)
-    what = "(w1, w2, b)" if run.b is not None else "(w1, w2)"
+    what = "(w₁, w₂, b)" if run.b is not None else "(w₁, w₂)"
     places = decimals(_params(run) + [v for r, _ in slips for v in _params(r)])
 
     def claim(values: tuple[float, ...]) -> dict[str, object]:
@@ -227,7 +227,7 @@ def _training_statements(rng: random.Random, p: Training) -> Statements:
     tie_run, tie_why = slips[0]
     changes = sum(1 for _, _, updated in run.log if updated)
     tie_changes = sum(1 for _, _, updated in tie_run.log if updated)
-    what = "(w1, w2, b)" if run.b is not None else "(w1, w2)"
+    what = "(w₁, w₂, b)" if run.b is not None else "(w₁, w₂)"
     slip_run, slip_why = rng.choice([(r, why) for r, why in slips if _params(r) != _params(run)])
     count = tie_changes if tie_changes != changes and rng.random() < 0.5 else changes
     final = slip_run if rng.random() < 0.5 else run

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
@@ -29,7 +29,7 @@ from gatebp.network.graph import Graph
 from gatebp.network.slips import Slip
 from gatebp.network.solve import solve
 from gatebp.network.spec import parse_spec
-from gatebp.questions.claims import ClaimError, Context, Verdict, decider
+from gatebp.questions.claims import ClaimError, Context, Verdict, decider, number, shown_label
 from gatebp.questions.families._claims import Named, named
 from gatebp.questions.families._posed import fact_choice, problem, valued_choice, vector_choices
 from gatebp.questions.families.base import family
@@ -299,6 +299,10 @@ def _batch_statements(rng: random.Random, batch: Batch, i: int, j: int) -> State
     return Statements(body=body, choices=some_true(choices), steps=batch_working(batch, i, j))
 
 
+def _entry_partial(of: str, at: Sequence[object]) -> str:
+    return f"∂L/∂{of}{''.join(map(str, at))}"
+
+
 @decider("batch-gradient")
 def _decide_batch(claim: Mapping[str, Any], context: Context) -> Verdict:
     """Σ_k G_ik X_jk (or Σ_k G_ik for the bias) from the G and X the stem states."""
@@ -311,7 +315,8 @@ def _decide_batch(claim: Mapping[str, Any], context: Context) -> Verdict:
         i = int(at[0]) - 1
         found.append(sum(G[i]) if claim["of"] == "b" else sum(g * x for g, x in zip(G[i], X[int(at[1]) - 1])))
     holds = all(sp.Rational(str(v)) == f for v, f in zip(claim["values"], found))
-    names = ", ".join(f"∂L/∂{claim['of']}{''.join(map(str, at))} = {f}" for at, f in zip(claim["entries"], found))
+    names = ", ".join(f"{shown_label(_entry_partial(str(claim['of']), at))} = {number(f)}"
+                      for at, f in zip(claim["entries"], found))
     return Verdict(holds, names)
 
 
