@@ -287,7 +287,7 @@ def parse_maths(source: str) -> MathExpr:
 
 
 def _side_node(source: str) -> MathExpr:
-    text = source.strip()
+    text = source.strip().replace("\u2212", "-")  # the paper's minus reads as the grammar's
     if DOLLAR in text:
         raise ExpressionError("an escaped \\$ inside a maths span")
     return parse_side(text, _matrix_node)

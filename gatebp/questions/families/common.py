@@ -29,6 +29,7 @@ from gatebp.questions.families._markup import (
     definitions,
     listing,
     minus,
+    paper_minus,
     partial,
     rounded_words,
     span,
@@ -247,7 +248,7 @@ def nat_question(*, topic: str, marks: int, body: str, exact: sp.Expr, steps: Se
     places = places_for(exact) if places is None else places
     answer = nat_answer(exact, places)
     lo, hi = answer["range"]
-    mistakes = tuple(NatMistake(round(s.number, 6), s.mistake) for s in _distinct_slips(slips, exact, places)
+    mistakes = tuple(NatMistake(round(s.number, 6), paper_minus(s.mistake)) for s in _distinct_slips(slips, exact, places)
                      if not lo - 1e-9 <= s.number <= hi + 1e-9)
     return Question(id="", topic=topic, type="NAT", marks=marks, text=nat_question_text(body, places),
                     answer=answer, solution=as_steps(steps), graph=_graph_dict(graph), find=_find_dict(find),
@@ -310,8 +311,9 @@ def choice_question(*, topic: str, qtype: QuestionType, marks: int, body: str,
         raise ValueError(f"{topic}: {qtype} with {correct_count} correct options")
     order = list(choices)
     rng.shuffle(order)
-    options = tuple(Option(LABELS[i], c.text, c.value, c.mistake, c.find, c.claim,
-                           c.correct if c.claim is not None else None, c.why) for i, c in enumerate(order))
+    options = tuple(Option(LABELS[i], c.text, c.value, c.mistake and paper_minus(c.mistake), c.find, c.claim,
+                           c.correct if c.claim is not None else None, c.why and paper_minus(c.why))
+                    for i, c in enumerate(order))
     correct = [i for i, c in enumerate(order) if c.correct]
     key = ";".join(LABELS[i] for i in correct)
     text = body if qtype == "MCQ" else f"{body} (one or more options may be correct)"

@@ -15,6 +15,7 @@ from gatebp.questions.families._posed import fact_choice, problem, slips_of, vec
 from gatebp.questions.families.base import family
 from gatebp.questions.families.choice import Choice
 from gatebp.questions.families.common import (
+    minus,
     rational,
     require,
     shown,
@@ -176,7 +177,7 @@ def _params(run: Run) -> list[Fraction]:
 
 
 def _params_text(run: Run) -> str:
-    return "(" + ", ".join(shown(v) for v in _params(run)) + ")"
+    return minus("(" + ", ".join(shown(v) for v in _params(run)) + ")")
 
 
 def train_claim(what: str, **data: object) -> dict[str, object]:

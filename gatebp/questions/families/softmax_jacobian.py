@@ -24,7 +24,6 @@ from typing import Any
 import sympy as sp
 
 from gatebp.gate.question import QuestionType
-from gatebp.network.steps import short
 from gatebp.questions.claims import ClaimError, Context, Verdict, decider, number, rounds_to
 from gatebp.questions.families._claims import Named, fixed, named
 from gatebp.questions.families._posed import fact_choice, problem, slips_of, valued_choice
