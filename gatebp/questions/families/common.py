@@ -159,6 +159,7 @@ def update_rule_slips(solution: Solution, name: str, start: sp.Expr, lr: sp.Expr
     """The update-rule slips worded for the parameter `name` (b + η·∂L/∂b for b − η·∂L/∂b, the
     learning rate forgotten, the step given for the new value), in the paper's notation."""
     gradient = solution.gradient if solution.gradient is not None else sp.S.Zero
+    name = uni(name)
     rule = f"η·∂L/∂{name}"
     return [Slip(start + lr * gradient, f"added the step ({name} + {rule}) instead of subtracting it"),
             Slip(start - gradient, f"forgot to multiply ∂L/∂{name} by the learning rate η"),
@@ -311,7 +312,7 @@ def choice_question(*, topic: str, qtype: QuestionType, marks: int, body: str,
         raise ValueError(f"{topic}: {qtype} with {correct_count} correct options")
     order = list(choices)
     rng.shuffle(order)
-    options = tuple(Option(LABELS[i], c.text, c.value, c.mistake and paper_minus(c.mistake), c.find, c.claim,
+    options = tuple(Option(LABELS[i], paper_minus(c.text), c.value, c.mistake and paper_minus(c.mistake), c.find, c.claim,
                            c.correct if c.claim is not None else None, c.why and paper_minus(c.why))
                     for i, c in enumerate(order))
     correct = [i for i, c in enumerate(order) if c.correct]
