@@ -40,12 +40,12 @@ def build(topic: str, qtype: str, marks: int, seed: int) -> Question:
     return ascii_minus(build_question(topic, qtype, marks, seed))
 
 
-def ascii_minus(q: Question) -> Question:
+def ascii_minus(q: Question, stem: bool = True) -> Question:
     def back(text: str | None) -> str | None:
         return None if text is None else text.replace("\u2212", "-")
 
     options = tuple(replace(o, text=back(o.text), why=back(o.why), mistake=back(o.mistake)) for o in q.options)
-    return replace(q, text=back(q.text), options=options)
+    return replace(q, text=back(q.text) if stem else q.text, options=options)
 
 
 def apart(a: float, b: float, tol: float) -> bool:

@@ -26,7 +26,7 @@ for _module in MODULES:
 
 
 def make(topic: str, qtype: str, marks: int, seed: int) -> Question:
-    return ascii_minus(build_question(topic, qtype, marks, seed))
+    return ascii_minus(build_question(topic, qtype, marks, seed), stem=False)
 
 
 def forms(topic: str) -> list[tuple[str, int]]:
