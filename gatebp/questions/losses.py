@@ -117,7 +117,7 @@ def softmax_slips(p: Sequence[sp.Expr], e: Sequence[sp.Expr], c: int, k: int, be
     if k == c:
         slips.append(Slip(-below / p[c - 1], "stopped at ∂L/∂p_c = −1/p_c"))
     else:
-        slips.append(Slip(p[c - 1] * below, f"used the true class's p{c} instead of p{k}"))
+        slips.append(Slip(p[c - 1] * below, f"used the true class's {render_name(f'p{c}')} instead of {render_name(f'p{k}')}"))
     if below != 1:
         slips.append(Slip(g, "stopped at ∂L/∂z_k = p_k − y_k (left out the factor x)"))
     return evaluated(slips)

@@ -133,6 +133,8 @@ def _statements(rng: random.Random, template: Template, graph: Graph, solution: 
     wrt, other = template.wrt, template.other
     second = solve(graph, Find("L", other))
     distinct([solution.exact, second.exact])
+    loss = solution.forward["L"]  # a gradient equal to L itself: a student who only computed L would tick it
+    require(all(g == 0 or g != loss for g in (solution.exact, second.exact)), "a gradient equals L")
     own = [s for s in merge_slips(template, solution) if "sign" not in s.mistake]
     theirs = [s for s in merge_slips(template, second) if "sign" not in s.mistake and s.value != second.exact]
     choices = [spanned(quantity_choice(f"∂L/∂{wrt}", {"of": "L", "wrt": wrt}, solution.exact, rng.choice(own), rng)),
