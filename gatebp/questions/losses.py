@@ -21,9 +21,8 @@ BCE = "-(t*log(p) + (1 - t)*log(1 - p))"
 BCE_WHERE = "binary cross-entropy, natural log"
 BCE_SHORTCUT = ("BCE on a sigmoid output: $∂L/∂z = p - t$, since ∂L/∂p·σ′(z) = "
                 "$(-t/p + (1 - t)/(1 - p))*p*(1 - p) = p - t$; the working uses this shortcut")
-SOFTMAX_SHORTCUT = ("softmax with cross-entropy: $∂L/∂z_k = p_k - y_k$ for every class k (y is the one-hot "
-                    "target), since the softmax Jacobian turns the −1/p_c of −ln p_c into $p_c - 1$ at the "
-                    "true class c and p_k elsewhere; the working uses this shortcut")
+SOFTMAX_SHORTCUT = ("softmax with cross-entropy: ∂L/∂zₖ = pₖ − yₖ for every class k (y is the one-hot "
+                    "target: the softmax Jacobian and the −1/p of −ln p cancel to this), so")
 CLASSES = (1, 2, 3)
 
 

@@ -1,0 +1,52 @@
+"""softmax-ce and batch-bias working is what a student writes: the shortcut line first
+(∂L/∂zₖ = pₖ − yₖ; for a batch, the sum of the per-example gradients), short, and ending on the
+value an independent evaluator gives; the general chain rule is at most a one-line check."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from gatebp.core.maths import parse_markup, render
+from gatebp.questions.generate import build_question
+from tests.reference import derivative
+
+SEEDS = range(20)
+CHAIN = ("local", "delta", "path")
+
+
+def _lines(q) -> list[str]:  # type: ignore[no-untyped-def]
+    return [render(parse_markup(s.text)) for s in q.solution if s.kind != "key"]
+
+
+def _last_number(text: str) -> float:
+    return float(re.findall(r"−?\d+(?:\.\d+)?", text)[-1].replace("−", "-"))
+
+
+@pytest.mark.parametrize("marks", [1, 2])
+def test_softmax_ce_states_the_shortcut_before_any_chain(marks: int) -> None:
+    for seed in SEEDS:
+        q = build_question("softmax-ce", "NAT", marks, 7000 + seed)
+        lines = _lines(q)
+        first = next(i for i, line in enumerate(lines) if "pₖ − yₖ" in line)
+        assert all(s.kind not in CHAIN for s in q.solution), q.id  # no 14-line general chain
+        assert len(lines) <= 18 and first < len(lines) - 1, (q.id, len(lines))
+        wrt = q.find["wrt"]
+        asked = next(line for line in lines[first:] if line.startswith(f"∂L/∂{render(parse_markup(f'${wrt}$'))} ="))
+        value, _ = derivative(q.graph, "L", wrt)
+        assert abs(_last_number(asked) - float(value)) < 1e-3, (q.id, asked, float(value))
+
+
+@pytest.mark.parametrize(("qtype", "marks"), [("NAT", 1), ("NAT", 2), ("MCQ", 2)])
+def test_batch_bias_sums_the_examples_first(qtype: str, marks: int) -> None:
+    for seed in SEEDS:
+        q = build_question("batch-bias", qtype, marks, 7100 + seed)
+        lines = _lines(q)
+        size = sum(1 for name in q.graph["nodes"] if re.fullmatch(r"L\d", name))
+        rule = next(i for i, line in enumerate(lines) if "sum of the per-example gradients" in line)
+        assert all(s.kind not in ("delta", "path") for s in q.solution), q.id
+        assert rule <= 2 * size and len(lines) <= 4 * size + 3, (q.id, len(lines))  # was ~40 lines
+        total = next(line for line in lines if line.startswith("∂L/∂b =") and "sum over the examples" in line)
+        value, _ = derivative(q.graph, "L", "b")
+        assert abs(_last_number(total.split(" (the sum")[0]) - float(value)) < 1e-9, (q.id, total, float(value))
