@@ -50,3 +50,24 @@ def test_batch_bias_sums_the_examples_first(qtype: str, marks: int) -> None:
         total = next(line for line in lines if line.startswith("∂L/∂b =") and "sum over the examples" in line)
         value, _ = derivative(q.graph, "L", "b")
         assert abs(_last_number(total.split(" (the sum")[0]) - float(value)) < 1e-9, (q.id, total, float(value))
+
+
+@pytest.mark.parametrize(("qtype", "marks"), [("NAT", 1), ("NAT", 2), ("MCQ", 1), ("MCQ", 2)])
+def test_forward_output_working_is_the_vector_form(qtype: str, marks: int) -> None:
+    """One vector line per layer (z = Wx + b, then the activation's column) and the output, whose
+    value an independent scalar evaluator confirms; no unit-by-unit sums."""
+    from tests.reference import evaluate
+
+    for seed in SEEDS:
+        q = build_question("forward-output", qtype, marks, 7200 + seed)
+        layers = len({name[2] for name in q.graph["nodes"] if name.startswith("z_")}) or 2
+        kinds = [s.kind for s in q.solution if s.kind != "key"]
+        assert kinds[:-1] == ["vector"] * (len(kinds) - 1) and kinds[-1] == "answer", (q.id, kinds)
+        assert len(kinds) <= layers + 2, (q.id, kinds)
+        values = evaluate(q.graph)
+        last = render(parse_markup(q.solution[len(kinds) - 1].text))
+        units = sorted(u for u in q.graph["nodes"] if re.fullmatch(r"y\d", u))
+        for unit in units:
+            name = "y" if len(units) == 1 else render(parse_markup(f"${unit}$"))  # one output is written y
+            shown = re.search(rf"(?<!\w){name} [=≈] (−?\d+(?:\.\d+)?)", last)
+            assert shown and abs(float(shown[1].replace("−", "-")) - float(values[unit])) < 1e-4, (q.id, last)
