@@ -292,7 +292,7 @@ def test_perceptron_output(qtype: str, marks: int) -> None:
             if qtype == "MCQ":
                 assert tuple_of(key_options(q)[0]) == tuple(column), q.id
             for i, option in enumerate(q.options if qtype == "MSQ" else ()):
-                a, b, y = map(int, re.match(r"At x = \[(\d), (\d)\], y = (\d)", option.text).groups())
+                a, b, y = map(int, re.match(r"At x = \$\[(\d), (\d)\]\$, y = (\d)", option.text).groups())
                 assert (column[2 * a + b] == y) == (i in q.answer["correct"]), (q.id, option.text)
             continue
         y, net = unit_eval(q.extra)

@@ -119,10 +119,11 @@ def _values(graph: Graph, size: int) -> str:
 
 
 def _vector(graph: Graph, letter: str, size: int, words: str) -> str:
-    """"the inputs [x₁, x₂] = [3, −1]": one value per example, as the paper lists a batch."""
+    """"the inputs (x₁, x₂) = (3, −1)": one value per example, listed as a tuple (a batch is a list
+    of examples, not a vector the network multiplies)."""
     names = [f"{letter}{k}" for k in range(1, size + 1)]
-    numbers = [str(graph.values[n]) for n in names]
-    return f"the {words} $[{', '.join(names)}] = [{', '.join(numbers)}]$"
+    numbers = [str(graph.values[n]).replace("-", "−") for n in names]
+    return f"the {words} ({', '.join(_sub(letter, k) for k in range(1, size + 1))}) = ({', '.join(numbers)})"
 
 
 def batch_working(solution: Solution, size: int) -> list[Step]:

@@ -95,6 +95,17 @@ def vector(values: Sequence[Fraction | int]) -> str:
     return "[" + ", ".join(num(Fraction(v)) for v in values) + "]"
 
 
+def vec(values: Sequence[Fraction | int | sp.Expr]) -> str:
+    """A vector in free text as a maths span, "$[1, -0.5]$": printed as the paper writes a vector
+    in a sentence, (1, −0.5)ᵀ (a column in the print targets), in every view."""
+    return "$" + vector([Fraction(str(sp.S(v))) for v in values]) + "$"
+
+
+def row(values: Sequence[Fraction | int | sp.Expr]) -> str:
+    """A row (a one-row matrix, as a row of δxᵀ) in free text: "$[[1, -0.5]]$", printed [1  −0.5]."""
+    return "$[" + vector([Fraction(str(sp.S(v))) for v in values]) + "]$"
+
+
 def matrix(rows: Sequence[Sequence[Fraction | int]]) -> str:
     """"[[1, 1, 0], [1, 0, 1]]": a weight matrix written row by row."""
     return "[" + ", ".join(vector(row) for row in rows) + "]"
@@ -252,7 +263,7 @@ def nat_question(*, topic: str, marks: int, body: str, exact: sp.Expr, steps: Se
     mistakes = tuple(NatMistake(round(s.number, 6), paper_minus(s.mistake)) for s in _distinct_slips(slips, exact, places)
                      if not lo - 1e-9 <= s.number <= hi + 1e-9)
     return Question(id="", topic=topic, type="NAT", marks=marks, text=nat_question_text(body, places),
-                    answer=answer, solution=as_steps(steps), graph=_graph_dict(graph), find=_find_dict(find),
+                    answer=answer, solution=_working(steps), graph=_graph_dict(graph), find=_find_dict(find),
                     rounding=places, mistakes=mistakes)
 
 
@@ -319,7 +330,7 @@ def choice_question(*, topic: str, qtype: QuestionType, marks: int, body: str,
     key = ";".join(LABELS[i] for i in correct)
     text = body if qtype == "MCQ" else f"{body} (one or more options may be correct)"
     return Question(id="", topic=topic, type=qtype, marks=marks, text=text, answer={"correct": correct},
-                    solution=as_steps(steps) + (Step("key", f"Key: {key}"),), options=options,
+                    solution=_working(steps) + (Step("key", f"Key: {key}"),), options=options,
                     graph=_graph_dict(graph), find=_find_dict(find))
 
 
@@ -337,6 +348,11 @@ def numeric_question(*, topic: str, qtype: QuestionType, marks: int, body: str, 
 
 
 
+
+
+def _working(steps: Sequence[Step | str]) -> tuple[Step, ...]:
+    """The working's lines with the paper's minus in free text (every family, one place)."""
+    return tuple(replace(step, text=paper_minus(step.text)) for step in as_steps(steps))
 
 
 def _graph_dict(graph: Graph | None) -> dict[str, dict[str, str]] | None:

@@ -36,7 +36,7 @@ from gatebp.questions.families.common import (
     shown,
     some_true,
     tenths,
-    vector,
+    vec,
 )
 from gatebp.questions.problem import Problem, Statements
 
@@ -114,8 +114,8 @@ def describe(p: Setup) -> str:
                 + ", and no change otherwise")
         predicts = "ŷ = +1 if w·x" + (" + b" if p.b is not None else "") + " > 0, else ŷ = −1"
     label = f"{p.y:+d}" if p.form == "pm1" else str(p.y)
-    return (f"A perceptron has weights w = {vector(p.w)}{bias}; it predicts {predicts}. "
-            f"It is trained with the rule {rule}. It is shown the input x = {vector(p.x)} with label y = {label}")
+    return (f"A perceptron has weights w = {vec(p.w)}{bias}; it predicts {predicts}. "
+            f"It is trained with the rule {rule}. It is shown the input x = {vec(p.x)} with label y = {label}")
 
 
 def working(p: Setup) -> list[str]:
@@ -131,7 +131,7 @@ def working(p: Setup) -> list[str]:
         w, b = p.updated()
         lines.append(f"update multiplier {how} = {shown(p.factor)}")
         op, size = ("+", shown(p.factor)) if p.factor > 0 else ("−", shown(-p.factor))
-        lines.append(f"w ← w {op} {size}·x = {vector(p.w)} {op} {size} × {vector(p.x)} = {vector(w)}")
+        lines.append(f"w ← w {op} {size}·x = {vec(p.w)} {op} {size} × {vec(p.x)} = {vec(w)}")
         if p.b is not None and b is not None:
             lines.append(f"b ← {shown(p.b)} {op} {size} = {shown(b)}")
     new = score(*p.updated(), p.x)

@@ -40,8 +40,10 @@ from gatebp.questions.families.common import (
     quantity_choice,
     rational,
     require,
+    row,
     shown,
     some_true,
+    vec,
     vector,
 )
 from gatebp.questions.problem import Problem, Statements
@@ -107,10 +109,10 @@ def entry_slips(layer: Layer, i: int, j: int) -> list[Named]:
 
 def layer_working(layer: Layer) -> list[str]:
     y, d = layer.y(), layer.delta()
-    return [f"$y = W*x + b = {vector(y)}$", f"δ = ∂L/∂y = y − t = {vector(d)}",
-            f"∂L/∂W = δxᵀ: entry (i, j) = δᵢxⱼ; row 1 = {shown(d[0])}·{vector(layer.x)} = "
-            f"{vector([d[0] * v for v in layer.x])}, row 2 = {shown(d[1])}·{vector(layer.x)} = "
-            f"{vector([d[1] * v for v in layer.x])}", f"∂L/∂b = δ = {vector(d)}"]
+    return [f"$y = W*x + b = {vector(y)}$", f"δ = ∂L/∂y = y − t = {vec(d)}",
+            f"∂L/∂W = δxᵀ: entry (i, j) = δᵢxⱼ; row 1 = {shown(d[0])}·{row(layer.x)} = "
+            f"{row([d[0] * v for v in layer.x])}, row 2 = {shown(d[1])}·{row(layer.x)} = "
+            f"{row([d[1] * v for v in layer.x])}", f"∂L/∂b = δ = {vec(d)}"]
 
 
 def _single(rng: random.Random, qtype: QuestionType) -> Problem:
@@ -242,7 +244,7 @@ def batch_working(batch: Batch, i: int, j: int) -> list[str]:
     rows = [vector([batch.entry(r, c) for c in range(2)]) for r in range(2)]
     return ["∂L/∂W = G Xᵀ: entry (i, j) = Σₖ GᵢₖXⱼₖ, one product per example, summed",
             f"(i, j) = ({i + 1}, {j + 1}): {terms} = {shown(batch.entry(i, j))}",
-            f"$∂L/∂W = {'[' + ', '.join(rows) + ']'}$", f"∂L/∂b = row sums of G = {vector([sum(r) for r in G])}"]
+            f"$∂L/∂W = {'[' + ', '.join(rows) + ']'}$", f"∂L/∂b = row sums of G = {vec([sum(r) for r in G])}"]
 
 
 def _batch(rng: random.Random, qtype: QuestionType) -> Problem:
