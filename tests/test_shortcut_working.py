@@ -71,3 +71,23 @@ def test_forward_output_working_is_the_vector_form(qtype: str, marks: int) -> No
             name = "y" if len(units) == 1 else render(parse_markup(f"${unit}$"))  # one output is written y
             shown = re.search(rf"(?<!\w){name} [=≈] (−?\d+(?:\.\d+)?)", last)
             assert shown and abs(float(shown[1].replace("−", "-")) - float(values[unit])) < 1e-4, (q.id, last)
+
+
+@pytest.mark.parametrize("marks", [1, 2])
+def test_sigmoid_bce_states_p_minus_t_before_any_chain(marks: int) -> None:
+    for seed in SEEDS:
+        q = build_question("sigmoid-bce", "NAT", marks, 7300 + seed)
+        lines = _lines(q)
+        first = next(i for i, line in enumerate(lines) if "∂L/∂z = p − t" in line)
+        assert all(s.kind not in CHAIN for s in q.solution) and first <= 3, (q.id, first)
+        value, _ = derivative(q.graph, "L", q.find["wrt"])
+        assert abs(_last_number(lines[first + 2]) - float(value)) < 1e-3, (q.id, lines[first + 2])
+
+
+def test_batch_bias_msq_never_shows_one_number_on_two_options() -> None:
+    """A number on two options (∂L/∂b = −6, and a distractor "example 1 contributes −6") is a tell."""
+    for seed in SEEDS:
+        for marks in (1, 2):
+            q = build_question("batch-bias", "MSQ", marks, 7400 + seed)
+            values = [o.claim["value"] for o in q.options if o.claim and o.claim["kind"] in ("quantity", "share")]
+            assert len(set(values)) == len(values), (q.id, [o.text for o in q.options])

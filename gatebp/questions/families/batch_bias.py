@@ -39,6 +39,7 @@ from gatebp.questions.families.common import (
     pick_statements,
     places_covering,
     quantity_choice,
+    require,
     rounded_note,
     solved,
     update_rule_slips,
@@ -223,6 +224,8 @@ def _statements(rng: random.Random, graph: Graph, solution: Solution, size: int)
     if "h1" in graph.names():
         pool.append(_gate_choice(rng, solution, size))
     choices = pick_statements(rng, pool)
+    shown_values = [c.value for c in choices if c.value is not None]  # a number on two options is a tell
+    require(len(set(shown_values)) == len(shown_values), "two options show the same number")
     share = short(sp.S(path_sum(solution, f"L{k}")))
     steps = batch_working(solution, size) + [Step("note", f"example {k}'s share (the path through $L{k}$): ${share}$")] + \
         [Step("note", f"for $w$: {s.text}") for s in by_w.steps if s.kind in ("path", "sum", "answer")]

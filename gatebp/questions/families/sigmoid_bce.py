@@ -38,7 +38,6 @@ from gatebp.questions.families.common import (
     shown,
     solved,
     tenths,
-    working,
 )
 from gatebp.questions.losses import BCE, BCE_SHORTCUT, bce_delta, bce_slips
 from gatebp.questions.problem import Problem, Statements
@@ -96,9 +95,12 @@ def _steps(solution: Solution) -> list:
         used = f"the ReLU gate is open ({gate} > 0), so "
     else:
         rule, used = f"(p - t)*x = {factor(delta)}*{factor(below)}", "so "
-    return working(solution) + [BCE_SHORTCUT,
-                                m(f"∂L/∂z = p - t = {shown(fwd['p'])} - {fwd['t']} {equals(delta, 4)}"),
-                                used + m(f"∂L/∂{wrt} = {rule} {equals(solution.exact, 4)}")]
+    forward = [step for step in solution.steps if step.kind == "forward" and not step.text.startswith("$L =")]
+    chain = "*".join(factor(f) for f in solution.paths[0].factors)
+    check = (f"check by the chain rule along {m(' <- '.join(solution.paths[0].names))}: "
+             f"{m(f'{chain} {equals(solution.exact, 4)}')}")
+    return forward + [BCE_SHORTCUT, m(f"∂L/∂z = p - t = {shown(fwd['p'])} - {fwd['t']} {equals(delta, 4)}"),
+                      used + m(f"∂L/∂{wrt} = {rule} {equals(solution.exact, 4)}"), check]
 
 
 @family(TOPIC, "Sigmoid output with binary cross-entropy", ("NAT", "MCQ", "MSQ"), (1, 2))
