@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from fractions import Fraction
 
 from gatebp.gate.question import Question, in_key_range
@@ -34,7 +35,17 @@ def plan(topic: str, total: int = 300, slow: Sequence[tuple[str, int]] = ()) -> 
 
 
 def build(topic: str, qtype: str, marks: int, seed: int) -> Question:
-    return build_question(topic, qtype, marks, seed)
+    """The question as the checkers read it: the paper's minus (−2.34, which options, reasons and
+    statements print) read back as the grammar's "-", so a printed number parses."""
+    return ascii_minus(build_question(topic, qtype, marks, seed))
+
+
+def ascii_minus(q: Question, stem: bool = True) -> Question:
+    def back(text: str | None) -> str | None:
+        return None if text is None else text.replace("\u2212", "-")
+
+    options = tuple(replace(o, text=back(o.text), why=back(o.why), mistake=back(o.mistake)) for o in q.options)
+    return replace(q, text=back(q.text) if stem else q.text, options=options)
 
 
 def apart(a: float, b: float, tol: float) -> bool:

@@ -91,7 +91,7 @@ def test_stems_write_their_maths_as_spans(topic: str, qtype: str, marks: int) ->
 
 
 def test_bce_and_softmax_working_state_the_shortcut_then_use_it() -> None:
-    for topic, shortcut in (("sigmoid-bce", "∂L/∂z = p − t"), ("softmax-ce", "∂L/∂z_k = p_k − y_k")):
+    for topic, shortcut in (("sigmoid-bce", "∂L/∂z = p − t"), ("softmax-ce", "∂L/∂zₖ = pₖ − yₖ")):
         for qtype in ("NAT", "MSQ"):
             for marks in (1, 2):
                 question = build_question(topic, qtype, marks, 9100)

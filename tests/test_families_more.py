@@ -18,6 +18,7 @@ from gatebp.questions.generate import build_question
 from gatebp.questions.families.base import REGISTRY
 from gatebp.gate.question import Question
 from tests.reference import derivative, evaluate
+from tests.standards_new import ascii_minus
 from tests.sweep import scaled, seeds
 
 MODULES = ("batch_bias", "vanishing", "residual", "delta_recursion", "finite_difference", "concepts")
@@ -26,7 +27,7 @@ for _module in MODULES:
 
 
 def make(topic: str, qtype: str, marks: int, seed: int) -> Question:
-    return build_question(topic, qtype, marks, seed)
+    return ascii_minus(build_question(topic, qtype, marks, seed), stem=False)
 
 
 def forms(topic: str) -> list[tuple[str, int]]:

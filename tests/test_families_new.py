@@ -83,7 +83,7 @@ def forward_slip(extra: dict, mistake: str) -> list[float]:
         return forward(extra, last="linear")
     if mistake.startswith("applied") and "output layer too" in mistake:
         return forward(extra, last=hidden_act)
-    if "W1ᵀ" in mistake:
+    if "W₁ᵀ" in mistake:
         return forward(extra, transpose=True)
     if mistake.startswith("skipped the hidden"):
         return forward(extra, hidden=False)
@@ -155,6 +155,7 @@ def test_the_oracle_finds_every_threshold_function() -> None:
     assert sum(oracle(t, 3) for t in itertools.product((0, 1), repeat=8)) == 104
 
 
+DIGITS = str.maketrans("₁₂₃", "123")  # the options print x₁; the table below is keyed by x1
 SEPARABLE = {name: oracle(table(rule, 2), 2) for name, rule in TWO_INPUT.items()}
 SEPARABLE.update({name: oracle(table(rule, 3), 3) for name, rule in THREE_INPUT.items()})
 
@@ -173,7 +174,8 @@ def test_linear_separability(qtype: str, marks: int) -> None:
             continue
         negated = "NOT" in q.text.split("?")[0].split(". ")[-1]
         for i, option in enumerate(q.options):
-            truth = not SEPARABLE[option.text] if negated else SEPARABLE[option.text]
+            name = option.text.translate(DIGITS)
+            truth = not SEPARABLE[name] if negated else SEPARABLE[name]
             assert truth == (i in q.answer["correct"]), (q.id, option.text)
 
 
@@ -290,7 +292,7 @@ def test_perceptron_output(qtype: str, marks: int) -> None:
             if qtype == "MCQ":
                 assert tuple_of(key_options(q)[0]) == tuple(column), q.id
             for i, option in enumerate(q.options if qtype == "MSQ" else ()):
-                a, b, y = map(int, re.match(r"At x = \[(\d), (\d)\], y = (\d)", option.text).groups())
+                a, b, y = map(int, re.match(r"At x = \$\[(\d), (\d)\]\$, y = (\d)", option.text).groups())
                 assert (column[2 * a + b] == y) == (i in q.answer["correct"]), (q.id, option.text)
             continue
         y, net = unit_eval(q.extra)

@@ -29,6 +29,7 @@ from gatebp.questions.families import (
 )
 from gatebp.questions.families.base import REGISTRY
 from gatebp.questions.generate import build_question
+from tests.standards_new import ascii_minus
 from tests.sweep import scaled
 
 mpmath.mp.dps = 50
@@ -38,7 +39,7 @@ FAMILIES = {"param-count": param_count, "perceptron": perceptron, "activation-pr
 
 
 def make(topic: str, qtype: str, marks: int, seed: int) -> Question:
-    return build_question(topic, qtype, marks, seed)
+    return ascii_minus(build_question(topic, qtype, marks, seed))
 
 
 def forms(topic: str) -> list[tuple[str, int]]:
@@ -267,7 +268,7 @@ def _range_truth(f, text: str) -> bool:  # type: ignore[no-untyped-def]
 
 def _end(text: str):  # type: ignore[no-untyped-def]
     text = text.replace("−", "-") if text != "−∞" else text
-    return {"−∞": -mpmath.inf, "∞": mpmath.inf}.get(text) or mpmath.mpf(Fraction(text).numerator) / Fraction(text).denominator
+    return {"−∞": -mpmath.inf, "-∞": -mpmath.inf, "∞": mpmath.inf}.get(text) or mpmath.mpf(Fraction(text).numerator) / Fraction(text).denominator
 
 
 @settings(max_examples=scaled(40), deadline=None)

@@ -125,7 +125,7 @@ def test_matrices_right_aligned_in_the_terminal():
     assert matrix_lines(matrix([[1], [2], [3]])) == ["⎡ 1 ⎤", "⎢ 2 ⎥", "⎣ 3 ⎦"]
     assert render_math(w, "typst") == 'mat(delim: "[", 1, -1; -2, 10)'
     assert render_math(w, "latex") == "\\begin{bmatrix} 1 & -1 \\\\ -2 & 10 \\end{bmatrix}"
-    assert render_math(column([1, 2])) == "[1, 2]ᵀ"
+    assert render_math(column([1, 2])) == "(1, 2)ᵀ"
 
 
 def test_a_display_puts_names_on_the_middle_row():
@@ -140,7 +140,7 @@ STEM = ("A network takes $x = [-1, 1]$. Layer 1 computes $h = relu(W1*x + b1)$ w
 def test_markup_stem_in_every_target():
     parts = parse_markup(STEM)
     assert render(parts).split("\n") == [
-        "A network takes x = [−1, 1]. Layer 1 computes h = ReLU(W₁x + b₁) with",
+        "A network takes x = (−1, 1)ᵀ. Layer 1 computes h = ReLU(W₁x + b₁) with",
         "    W₁ = ⎡ −2   1 ⎤.",
         "         ⎣  2  −2 ⎦",
         "The value of ∂y₁/∂x₂ is ____ (rounded off to two decimal places).",

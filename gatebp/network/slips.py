@@ -8,7 +8,7 @@ which slip, and its words, are the registry's (gatebp.core.activations); the com
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -16,6 +16,7 @@ import sympy as sp
 
 from gatebp.core.activations import GATE_FLIPPED, GATE_IGNORED, PRIME_AT_OUTPUT, with_slip
 from gatebp.core.functions import SYMPY_OPS, prime_at
+from gatebp.core.maths import render_name
 from gatebp.core.step import Step
 from gatebp.network.steps import Edge, Path, Solution
 
@@ -60,7 +61,7 @@ def ignored_gate(solution: Solution) -> list[Slip]:
         closed = [e for e in _edges_of(solution, record.name) if e.value == 0]
         if closed:
             value = swap_factors(solution, _opened(closed))
-            slips.append(Slip(value, rule.mistake.format(where=", ".join(e.node for e in closed))))
+            slips.append(Slip(value, rule.mistake.format(where=_names(e.node for e in closed))))
     return slips
 
 
@@ -71,7 +72,7 @@ def flipped_gate(solution: Solution) -> list[Slip]:
         gates = _edges_of(solution, record.name)
         if gates:
             value = swap_factors(solution, _flip(gates))
-            slips.append(Slip(value, rule.mistake.format(where=", ".join(e.node for e in gates))))
+            slips.append(Slip(value, rule.mistake.format(where=_names(e.node for e in gates))))
     return slips
 
 
@@ -98,7 +99,7 @@ def derivative_at_output(solution: Solution) -> list[Slip]:
         for edge in _edges_of(solution, record.name):
             wrong = prime_at(record.name, solution.forward[edge.node])
             value = swap_factors(solution, _only(edge, wrong))
-            slips.append(Slip(value, rule.mistake.format(a=edge.node, z=edge.parent, where=edge.node)))
+            slips.append(Slip(value, _said(rule.mistake, edge)))
     return slips
 
 
@@ -114,7 +115,7 @@ def local_slips(solution: Solution, kinds: Sequence[str]) -> list[Slip]:
                 z, a = solution.forward[edge.parent], solution.forward[edge.node]
                 wrong = rule.factor(z, a, SYMPY_OPS)
                 value = swap_factors(solution, _only(edge, wrong))
-                slips.append(Slip(value, rule.mistake.format(a=edge.node, z=edge.parent, where=edge.node)))
+                slips.append(Slip(value, _said(rule.mistake, edge)))
     return slips
 
 
@@ -155,7 +156,7 @@ def evaluated(slips: Sequence[Slip]) -> list[Slip]:
 
 
 def _route(path: Path) -> str:
-    return " ← ".join(path.names)
+    return " ← ".join(shown_name(n) for n in path.names)
 
 
 def _only(target: Edge, value: sp.Expr) -> Callable[[Edge], sp.Expr | None]:
@@ -225,7 +226,18 @@ def edge_slips(solution: Solution, edge: Edge) -> list[tuple[sp.Expr, str]]:
 
 
 def _said(mistake: str, edge: Edge) -> str:
-    return mistake.format(where=edge.node, a=edge.node, z=edge.parent)
+    node, parent = shown_name(edge.node), shown_name(edge.parent)
+    return mistake.format(where=node, a=node, z=parent)
+
+
+def shown_name(name: str) -> str:
+    """A node's name as the stem prints it (h2 -> h₂, yhat -> ŷ): a slip's words are free text,
+    printed raw by some views, so the subscripts are written in Unicode here."""
+    return render_name(name, "unicode")
+
+
+def _names(names: Iterable[str]) -> str:
+    return ", ".join(shown_name(n) for n in names)
 
 
 def changes(solution: Solution, lr: sp.Expr | None = None) -> list[Change]:

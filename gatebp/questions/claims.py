@@ -127,11 +127,34 @@ def rounds_to(value: float, exact: sp.Expr, places: int) -> bool:
     return abs(value - float(sp.N(exact, 30))) <= 0.5 * 10.0**-places + 1e-12
 
 
+def name(node: object) -> str:
+    """A node's name as the stem prints it (h2 -> h₂, yhat -> ŷ) in a reason's free text."""
+    from gatebp.core.maths import render_name
+
+    return render_name(str(node), "unicode")
+
+
+def shown_label(text: object) -> str:
+    """A family's label for a quantity (∂L/∂W21, written as a span holds it) as the paper prints it
+    (∂L/∂W₂₁); a label that is not maths is kept as written."""
+    from gatebp.core.errors import ExpressionError
+    from gatebp.core.maths import parse_markup, render
+
+    try:
+        return render(parse_markup(f"${text}$"), "unicode")
+    except ExpressionError:
+        return str(text)
+
+
+def number(value: sp.Expr) -> str:
+    """A value in a reason: `short`'s digits with the paper's minus (−6), as free text prints it in
+    every target (ASCII transliterates it back to -6)."""
+    return short(value).replace("-", "−")
+
+
 def label(find: Mapping[str, Any]) -> str:
     """∂y/∂w1, y for a forward value, or "the new w" for a descent step."""
-    from gatebp.core.maths import render_name  # names as the paper prints them: ∂L/∂ŷ, ∂y/∂w₁
-
-    of, wrt = render_name(str(find["of"]), "unicode"), render_name(str(find.get("wrt") or ""), "unicode")
+    of, wrt = name(find["of"]), name(find.get("wrt") or "")
     if find.get("lr") is not None:
         return f"the new {wrt} (after one step with learning rate {find['lr']:g})"
     return f"∂{of}/∂{wrt}" if find.get("wrt") else of
@@ -141,7 +164,7 @@ def label(find: Mapping[str, Any]) -> str:
 def _quantity(claim: Mapping[str, Any], context: Context) -> Verdict:
     exact = context.solve(claim["find"])
     holds = rounds_to(float(claim["value"]), exact, int(claim.get("places", 4)))
-    return Verdict(holds, f"{claim.get('label') or label(claim['find'])} = {short(exact)}")
+    return Verdict(holds, f"{shown_label(claim['label']) if claim.get('label') else label(claim['find'])} = {number(exact)}")
 
 
 @decider("answer")
@@ -149,7 +172,7 @@ def _answer(claim: Mapping[str, Any], context: Context) -> Verdict:
     if context.exact is None:
         raise ClaimError("an answer claim needs the question's exact answer")
     holds = rounds_to(float(claim["value"]), context.exact, int(claim.get("places", 4)))
-    return Verdict(holds, f"the answer is {short(context.exact)}")
+    return Verdict(holds, f"the answer is {number(context.exact)}")
 
 
 @decider("gate")
@@ -163,21 +186,21 @@ def _gate(claim: Mapping[str, Any], context: Context) -> Verdict:
     is_open = bool(z > 0)
     names = display_names(context.graph)  # z_h3 is z1[3] in a layer-form stem's names
     pre = names.get(str(claim["pre"]), str(claim["pre"]))
-    state = f"${pre}$ = {short(z)} {'> 0: open' if is_open else '≤ 0: closed'}"
+    state = f"${pre}$ = {number(z)} {'> 0: open' if is_open else '≤ 0: closed'}"
     return Verdict(is_open == bool(claim["open"]), f"the gate of ${claim['unit']}$: {state}")
 
 
 @decider("zero")
 def _zero(claim: Mapping[str, Any], context: Context) -> Verdict:
     exact = context.solve(claim["find"])
-    return Verdict((exact == 0) == bool(claim.get("zero", True)), f"{label(claim['find'])} = {short(exact)}")
+    return Verdict((exact == 0) == bool(claim.get("zero", True)), f"{label(claim['find'])} = {number(exact)}")
 
 
 @decider("sign")
 def _sign(claim: Mapping[str, Any], context: Context) -> Verdict:
     exact = context.solve(claim["find"])
     sign = "positive" if exact > 0 else "negative" if exact < 0 else "zero"
-    return Verdict(sign == claim["sign"], f"{label(claim['find'])} = {short(exact)} is {sign}")
+    return Verdict(sign == claim["sign"], f"{label(claim['find'])} = {number(exact)} is {sign}")
 
 
 @decider("paths")
@@ -186,7 +209,11 @@ def _paths(claim: Mapping[str, Any], context: Context) -> Verdict:
     live = bool(claim.get("live"))
     count = sum(1 for p in solution.paths if not live or p.product != 0)
     what = "paths with a nonzero product" if live else "paths"
-    return Verdict(count == int(claim["count"]), f"{count} {what} lead from {claim['wrt']} to {claim['of']}")
+    return Verdict(count == int(claim["count"]), f"{count} {what} lead from {name(claim['wrt'])} to {name(claim['of'])}")
+
+
+def _route(route: tuple[str, ...]) -> str:
+    return " ← ".join(name(n) for n in route)
 
 
 def _places(claim: Mapping[str, Any]) -> int:
@@ -199,10 +226,10 @@ def _path(claim: Mapping[str, Any], context: Context) -> Verdict:
     solution = context.walk(str(claim["of"]), str(claim["wrt"]))
     found = [p for p in solution.paths if p.names == route]
     if not found:
-        return Verdict(False, f"there is no path {' ← '.join(route)}")
+        return Verdict(False, f"there is no path {_route(route)}")
     product = found[0].product
     holds = rounds_to(float(claim["value"]), product, _places(claim))
-    return Verdict(holds, f"the path {' ← '.join(route)} carries {short(product)}")
+    return Verdict(holds, f"the path {_route(route)} carries {number(product)}")
 
 
 @decider("share")
@@ -214,10 +241,11 @@ def _share(claim: Mapping[str, Any], context: Context) -> Verdict:
     node = str(through or avoid)
     kept = [p.product for p in solution.paths if (node in p.names) == (through is not None)]
     total = sp.Add(*kept)
-    which = f"through {node}" if through is not None else f"that avoid{'s' if len(kept) == 1 else ''} {node}"
+    which = (f"through {name(node)}" if through is not None
+             else f"that avoid{'s' if len(kept) == 1 else ''} {name(node)}")
     holds = rounds_to(float(claim["value"]), total, _places(claim))
     paths = "the path" if len(kept) == 1 else f"the {len(kept)} paths"
-    return Verdict(holds, f"{paths} {which} carr{'ies' if len(kept) == 1 else 'y'} {short(total)}")
+    return Verdict(holds, f"{paths} {which} carr{'ies' if len(kept) == 1 else 'y'} {number(total)}")
 
 
 @decider("compare")
@@ -229,7 +257,7 @@ def _compare(claim: Mapping[str, Any], context: Context) -> Verdict:
         raise ClaimError(f"unknown relation {relation!r}")
     holds = bool(exact > than) if relation == ">" else bool(exact < than)
     sign = ">" if exact > than else "<" if exact < than else "="
-    return Verdict(holds, f"{label(claim['find'])} = {short(exact)} {sign} {short(than)}")
+    return Verdict(holds, f"{label(claim['find'])} = {number(exact)} {sign} {number(than)}")
 
 
 def _gradients(claim: Mapping[str, Any], context: Context) -> dict[str, sp.Expr]:
@@ -241,8 +269,8 @@ def _sum(claim: Mapping[str, Any], context: Context) -> Verdict:
     gradients = _gradients(claim, context)
     total = sp.Add(*gradients.values())
     holds = rounds_to(float(claim["value"]), total, _places(claim))
-    terms = " + ".join(factor(g) for g in gradients.values())
-    return Verdict(holds, f"{terms} = {short(sp.nsimplify(round(float(sp.N(total, 30)), 10)))}")
+    terms = " + ".join(factor(g).replace("-", "−") for g in gradients.values())
+    return Verdict(holds, f"{terms} = {number(sp.nsimplify(round(float(sp.N(total, 30)), 10)))}")
 
 
 @decider("largest")
@@ -250,8 +278,8 @@ def _largest(claim: Mapping[str, Any], context: Context) -> Verdict:
     gradients = {w: float(sp.N(g, 30)) for w, g in _gradients(claim, context).items()}
     top = max(gradients, key=lambda w: gradients[w])
     unique = sum(1 for g in gradients.values() if g == gradients[top]) == 1
-    listed = ", ".join(f"∂{claim['of']}/∂{w} = {short(sp.Float(g, 30))}" for w, g in gradients.items())
-    return Verdict(unique and top == claim["at"], f"{listed}: the largest is at {top}")
+    listed = ", ".join(f"∂{name(claim['of'])}/∂{name(w)} = {number(sp.Float(g, 30))}" for w, g in gradients.items())
+    return Verdict(unique and top == claim["at"], f"{listed}: the largest is at {name(top)}")
 
 
 @decider("combine")
@@ -263,7 +291,7 @@ def _combine(claim: Mapping[str, Any], context: Context) -> Verdict:
         raise ClaimError(f"unknown combination {how!r}")
     combined = sp.Add(*parts) if how == "sum" else sp.Add(*parts) / len(parts)
     holds = abs(float(sp.N(whole - combined, 30))) < 1e-20
-    return Verdict(holds, f"{label(claim['find'])} = {short(whole)}; the {how} of the parts is {short(combined)}")
+    return Verdict(holds, f"{label(claim['find'])} = {number(whole)}; the {how} of the parts is {number(combined)}")
 
 
 @decider("quantities")
@@ -273,6 +301,6 @@ def _quantities(claim: Mapping[str, Any], context: Context) -> Verdict:
         raise ClaimError("a quantities claim pairs each find with one value")
     exact = [context.solve(find) for find in finds]
     holds = all(rounds_to(float(v), e, places) for v, e in zip(values, exact))
-    names = list(claim.get("labels") or [label(f) for f in finds])
-    listed = ", ".join(f"{n} = {short(e)}" for n, e in zip(names, exact))
+    names = [shown_label(n) for n in claim["labels"]] if claim.get("labels") else [label(f) for f in finds]
+    listed = ", ".join(f"{n} = {number(e)}" for n, e in zip(names, exact))
     return Verdict(holds, listed)

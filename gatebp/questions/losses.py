@@ -13,16 +13,16 @@ from collections.abc import Mapping, Sequence
 
 import sympy as sp
 
+from gatebp.core.maths import render_name
 from gatebp.network.graph import Graph
 from gatebp.network.slips import Slip, evaluated
 
 BCE = "-(t*log(p) + (1 - t)*log(1 - p))"
 BCE_WHERE = "binary cross-entropy, natural log"
 BCE_SHORTCUT = ("BCE on a sigmoid output: $∂L/∂z = p - t$, since ∂L/∂p·σ′(z) = "
-                "$(-t/p + (1 - t)/(1 - p))*p*(1 - p) = p - t$; the working uses this shortcut")
-SOFTMAX_SHORTCUT = ("softmax with cross-entropy: $∂L/∂z_k = p_k - y_k$ for every class k (y is the one-hot "
-                    "target), since the softmax Jacobian turns the −1/p_c of −ln p_c into $p_c - 1$ at the "
-                    "true class c and p_k elsewhere; the working uses this shortcut")
+                "$(-t/p + (1 - t)/(1 - p))*p*(1 - p) = p - t$, so")
+SOFTMAX_SHORTCUT = ("softmax with cross-entropy: ∂L/∂zₖ = pₖ − yₖ for every class k (y is the one-hot "
+                    "target: the softmax Jacobian and the −1/p of −ln p cancel to this), so")
 CLASSES = (1, 2, 3)
 
 
@@ -106,17 +106,17 @@ def softmax_delta(p: Sequence[sp.Expr], c: int, k: int) -> sp.Expr:
 def softmax_slips(p: Sequence[sp.Expr], e: Sequence[sp.Expr], c: int, k: int, below: sp.Expr) -> list[Slip]:
     """Slips on (p_k − y_k)·below, most telling first."""
     g = softmax_delta(p, c, k)
-    slips = [Slip(p[k - 1] * below, "left out the −y_k term (used p_k for the true class)") if k == c
-             else Slip((p[k - 1] - 1) * below, f"took y{k} = 1 at class {k}, which is not the true class"),
-             Slip(-g * below, "used y_k − p_k instead of p_k − y_k (a sign slip)"),
+    slips = [Slip(p[k - 1] * below, "left out the −yₖ term (used pₖ for the true class)") if k == c
+             else Slip((p[k - 1] - 1) * below, f"took {render_name(f'y{k}')} = 1 at class {k}, which is not the true class"),
+             Slip(-g * below, "used yₖ − pₖ instead of pₖ − yₖ (a sign slip)"),
              Slip(g * p[k - 1] * (1 - p[k - 1]) * below,
-                  "multiplied by p_k(1 − p_k) again (an extra softmax factor)"),
+                  "multiplied by pₖ(1 − pₖ) again (an extra softmax factor)"),
              Slip((e[k - 1] - (1 if k == c else 0)) * below,
-                  "used exp(z_k) without dividing by the sum (forgot to normalise)")]
+                  "used e^(zₖ) without dividing by the sum (forgot to normalise)")]
     if k == c:
-        slips.append(Slip(-below / p[c - 1], "stopped at ∂L/∂p_c = −1/p_c"))
+        slips.append(Slip(-below / p[c - 1], "stopped at ∂L/∂p = −1/p at the true class"))
     else:
-        slips.append(Slip(p[c - 1] * below, f"used the true class's p{c} instead of p{k}"))
+        slips.append(Slip(p[c - 1] * below, f"used the true class's {render_name(f'p{c}')} instead of {render_name(f'p{k}')}"))
     if below != 1:
-        slips.append(Slip(g, "stopped at ∂L/∂z_k = p_k − y_k (left out the factor x)"))
+        slips.append(Slip(g, "stopped at ∂L/∂zₖ = pₖ − yₖ (left out the factor x)"))
     return evaluated(slips)

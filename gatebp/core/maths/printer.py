@@ -117,6 +117,7 @@ class Printer:
     relations: ClassVar[dict[str, str]] = {"=": "=", "≈": "≈", "←": "←", "≠": "≠", "≤": "≤", "≥": "≥",
                                            ">": ">", "<": "<"}
     prime_mark = "′"
+    inline_columns = True  # a column vector in a line of text prints as (a, b)ᵀ (print targets: inline only)
 
     def frag(self, node: MathExpr) -> Frag:
         handler: Callable[[MathExpr], Frag] | None = getattr(self, "_" + type(node).__name__, None)
@@ -301,11 +302,10 @@ class Printer:
         return f"{name}[{','.join(indices)}]"
 
     def inline_matrix(self, cells: list[list[str]]) -> str:
-        """One line: a row [1, −1], a column [1, −1]ᵀ, a matrix [1  −1; 2  1]."""
-        if len(cells) == 1:
-            return "[" + ", ".join(cells[0]) + "]"
-        if all(len(row) == 1 for row in cells):
-            return "[" + ", ".join(row[0] for row in cells) + "]" + self.transpose_mark()
+        """One line: a column vector as the paper writes it in a sentence, (1, −1)ᵀ; a row
+        [1  −1] (a one-row matrix, aligned like the rows of a display); a matrix [1  −1; 2  1]."""
+        if is_column(cells):
+            return "(" + ", ".join(row[0] for row in cells) + ")" + self.transpose_mark()
         return "[" + "; ".join("  ".join(row) for row in cells) + "]"
 
     def transpose_mark(self) -> str:
@@ -331,6 +331,11 @@ class Printer:
 
     def slash(self) -> str:
         return "/"
+
+
+def is_column(cells: list[list[str]]) -> bool:
+    """A column vector (n × 1, n > 1)."""
+    return len(cells) > 1 and all(len(row) == 1 for row in cells)
 
 
 def _bare(node: MathExpr) -> MathExpr:

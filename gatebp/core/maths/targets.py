@@ -13,7 +13,7 @@ from typing import ClassVar
 from gatebp.core.expr import Num
 from gatebp.core.maths import names
 from gatebp.core.maths.nodes import MathExpr, Partial
-from gatebp.core.maths.printer import ATOM, POW, Frag, Printer, function_heads
+from gatebp.core.maths.printer import ATOM, POW, Frag, Printer, function_heads, is_column
 
 
 class AsciiPrinter(Printer):
@@ -101,7 +101,11 @@ class LatexPrinter(Printer):
     def entry(self, name: str, indices: list[str]) -> str:
         return f"{name}[{', '.join(indices)}]"
 
+    inline_columns = False  # displays draw every matrix; _inline_print turns this on in a line
+
     def inline_matrix(self, cells: list[list[str]]) -> str:
+        if self.inline_columns and is_column(cells):
+            return Printer.inline_matrix(self, cells)
         body = " \\\\ ".join(" & ".join(row) for row in cells)
         return f"\\begin{{bmatrix}} {body} \\end{{bmatrix}}"
 
@@ -161,7 +165,11 @@ class TypstPrinter(LatexPrinter):
     def entry(self, name: str, indices: list[str]) -> str:
         return f"{name} [{', '.join(indices)}]"
 
+    inline_columns = False
+
     def inline_matrix(self, cells: list[list[str]]) -> str:
+        if self.inline_columns and is_column(cells):
+            return Printer.inline_matrix(self, cells)
         body = "; ".join(", ".join(row) for row in cells)
         return f'mat(delim: "[", {body})'
 
@@ -196,8 +204,12 @@ class HtmlPrinter(Printer):
     def partial(self, of: str, wrt: str, local: bool) -> str:
         return f"∂{of}/∂{wrt}" + ("|<sub>local</sub>" if local else "")
 
+    inline_columns = False
+
     def inline_matrix(self, cells: list[list[str]]) -> str:
-        return super().inline_matrix(cells) if len(cells) == 1 else html_matrix(cells)
+        if len(cells) == 1 or (self.inline_columns and is_column(cells)):
+            return super().inline_matrix(cells)
+        return html_matrix(cells)
 
     def transpose_mark(self) -> str:
         return "<sup>T</sup>"

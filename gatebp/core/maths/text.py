@@ -12,7 +12,8 @@ whitelisting parser, so a family can write
 and every view prints it in its own notation. Inside a span: `=`, `≈` and `<-` separate the
 sides of a relation; a side may be `∂a/∂b` (a partial), `[..]` or `[[..], ..]` (a matrix whose
 entries are expressions), or any grammar expression; an inline span that holds a matrix with
-more than one row is shown as a display (so no stem ever prints `[[`).
+more than one row and column is shown as a display (so no stem ever prints `[[`); a vector
+`[a, b]` is a column, printed in the line as (a, b)ᵀ (and `[[a, b]]` a one-row matrix, [a  b]).
 """
 
 from __future__ import annotations
@@ -201,7 +202,9 @@ def _print_part(part: Part, target: Target) -> str:
 
 
 def _inline_print(node: MathExpr, target: Target) -> str:
-    text = printer(target).frag(node).text
+    out = printer(target)
+    out.inline_columns = True  # a vector in a line of text: (a, b)ᵀ in every target
+    text = out.frag(node).text
     if target == "html":
         return f'<span class="math">{text}</span>'
     return f"${text}$"
@@ -245,7 +248,7 @@ def parse_markup(text: str) -> MathText:
         if match.start() > position:
             parts.append(_text(text[position:match.start()]))
         node = parse_maths(match.group(1) or match.group(2))
-        tall = isinstance(node, Matrix) or _has_tall_matrix(node)
+        tall = _has_tall_matrix(node)
         parts.append(display(node) if match.group(1) or tall else Math(node))
         position = match.end()
     rest = text[position:]
@@ -287,14 +290,15 @@ def parse_maths(source: str) -> MathExpr:
 
 
 def _side_node(source: str) -> MathExpr:
-    text = source.strip()
+    text = source.strip().replace("\u2212", "-")  # the paper's minus reads as the grammar's
     if DOLLAR in text:
         raise ExpressionError("an escaped \\$ inside a maths span")
     return parse_side(text, _matrix_node)
 
 
 def _matrix_node(text: str) -> Matrix:
-    """[a, b] (one row) or [[a, b], [c, d]]; entries are grammar expressions, never evaluated."""
+    """[a, b] (a vector: one column, as the paper's x = (a, b)ᵀ), [[a, b]] (one row) or
+    [[a, b], [c, d]]; entries are grammar expressions, never evaluated."""
     try:
         tree = ast.parse(text, mode="eval").body
     except SyntaxError:
@@ -303,7 +307,7 @@ def _matrix_node(text: str) -> Matrix:
         raise ExpressionError(f"not a matrix: {text[:40]!r}")
     rows = [row.elts if isinstance(row, ast.List) else [row] for row in tree.elts]
     if not isinstance(tree.elts[0], ast.List):
-        rows = [list(tree.elts)]
+        rows = [[cell] for cell in tree.elts]
     if len({len(row) for row in rows}) != 1 or not rows[0]:
         raise ExpressionError("the rows of a matrix must have the same, non-zero length")
     return Matrix(tuple(tuple(_cell(text, cell) for cell in row) for row in rows))
@@ -317,8 +321,10 @@ def _cell(text: str, cell: ast.expr) -> MathExpr:
 
 
 def _has_tall_matrix(node: MathExpr) -> bool:
+    """A matrix of several rows and columns: shown as a display. A vector (one column) stays in
+    the line, printed as the paper writes it there: (a, b)ᵀ."""
     if isinstance(node, Matrix):
-        return len(node.rows) > 1
+        return len(node.rows) > 1 and len(node.rows[0]) > 1
     if isinstance(node, (Relation, Hadamard, MatMul)):
         return _has_tall_matrix(node.left) or _has_tall_matrix(node.right)
     return False

@@ -20,6 +20,7 @@ import sympy as sp
 from gatebp.gate.question import Question, QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
+from gatebp.questions.families.choice import fixed
 from gatebp.questions.families.common import Choice, choice_question, nat_question, require
 
 RELATIVE_GAP = 0.05
@@ -43,12 +44,6 @@ def vectors_apart(u: Sequence[float], v: Sequence[float], tol: float) -> bool:
     """Vectors differ when some entry differs by 5% of the largest entry (and by `tol`)."""
     big = max(abs(x) for x in [*u, *v])
     return max(abs(a - b) for a, b in zip(u, v)) >= max(RELATIVE_GAP * big, tol)
-
-
-def fixed(value: float, places: int) -> str:
-    """Fixed decimals as the options print them, without a "-0.00"."""
-    text = f"{value:.{places}f}"
-    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
 
 
 def as_float(value: Number) -> float:

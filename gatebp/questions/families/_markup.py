@@ -16,6 +16,7 @@ import these names from `common`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
@@ -67,6 +68,16 @@ def uni(expr: str) -> str:
 def minus(text: str) -> str:
     """Numbers in free text with the paper's minus sign: "(-3) × 2" -> "(−3) × 2"."""
     return text.replace("-", "−")
+
+
+_HYPHEN_MINUS = re.compile(r"(?<![\w)\]}^'′.])-(?=\.?\d)")  # -2, (-0.5), = -1; not 2-2-1, e-62, x^-1
+
+
+def paper_minus(text: str) -> str:
+    """Every negative number in a text with the paper's minus (−2.34): free text prints it in every
+    target (ASCII turns it back into -), and a maths span reads it as the grammar's minus. One pass
+    over a question's stem, options, reasons and working, so no family can print "-2.34"."""
+    return _HYPHEN_MINUS.sub("−", text)
 
 
 def definitions(graph: Graph, names: Sequence[str] | None = None) -> str:

@@ -8,7 +8,6 @@ paper: "The value of ∂L/∂x is ____" (the rounding sentence is added by `pose
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from fractions import Fraction
@@ -20,7 +19,6 @@ from gatebp.core.expr import format_number
 from gatebp.core.maths import parse_maths, render_name
 from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Graph
-from gatebp.network.slips import Slip
 from gatebp.network.steps import equals, short
 from gatebp.questions.families.choice import Choice
 
@@ -100,16 +98,3 @@ def as_maths(text: str) -> str:
 def spanned(choice: Choice) -> Choice:
     """The choice with an all-maths statement written as a span (its claim is unchanged)."""
     return replace(choice, text=as_maths(choice.text))
-
-
-_ROUTE = re.compile(r"(?<![$\w])[A-Za-z]\w*(?: ← [A-Za-z]\w*)+")
-
-
-def routes_marked(text: str) -> str:
-    """Each path "L ← yhat ← h1" a solver slip names, as a span (so it prints L ← ŷ ← h₁)."""
-    return _ROUTE.sub(lambda found: m(found.group(0).replace("←", "<-")), text)
-
-
-def marked(slips: Iterable[Slip]) -> list[Slip]:
-    """The solver's named slips with their paths written as maths."""
-    return [replace(slip, mistake=routes_marked(slip.mistake)) for slip in slips]

@@ -13,6 +13,7 @@ Draws with a zero residual (an example that contributes nothing), repeated input
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from fractions import Fraction
 
 import sympy as sp
@@ -38,6 +39,7 @@ from gatebp.questions.families.common import (
     pick_statements,
     places_covering,
     quantity_choice,
+    require,
     rounded_note,
     solved,
     update_rule_slips,
@@ -118,10 +120,35 @@ def _values(graph: Graph, size: int) -> str:
 
 
 def _vector(graph: Graph, letter: str, size: int, words: str) -> str:
-    """"the inputs [x₁, x₂] = [3, −1]": one value per example, as the paper lists a batch."""
+    """"the inputs (x₁, x₂) = (3, −1)": one value per example, listed as a tuple (a batch is a list
+    of examples, not a vector the network multiplies)."""
     names = [f"{letter}{k}" for k in range(1, size + 1)]
-    numbers = [str(graph.values[n]) for n in names]
-    return f"the {words} $[{', '.join(names)}] = [{', '.join(numbers)}]$"
+    numbers = [str(graph.values[n]).replace("-", "−") for n in names]
+    return f"the {words} ({', '.join(_sub(letter, k) for k in range(1, size + 1))}) = ({', '.join(numbers)})"
+
+
+def batch_working(solution: Solution, size: int) -> list[Step]:
+    """What a student writes: each example's forward value, the sum rule first (b is shared, so
+    ∂L/∂b = Σₖ ∂Lₖ/∂b, with ∂zₖ/∂b = 1), one line per example's own derivative, then the sum
+    (and the step on b when one is asked); the full path-by-path chain is not repeated."""
+    steps = [s for s in working(solution) if isinstance(s, Step) and s.kind == "forward" and not s.text.startswith("$L")]
+    steps.append(Step("note", f"$b$ is shared by the {size} examples and $L$ adds their losses, so "
+                              f"$∂L/∂b$ is the sum of the per-example gradients: ∂L/∂b = Σₖ ∂Lₖ/∂zₖ · ∂zₖ/∂b, "
+                              f"with ∂zₖ/∂b = 1"))
+    steps += [replace(s, text=s.text.replace("|local", "")) for s in solution.steps if _own_example(s)]
+    shares = [path_sum(solution, f"L{k}") for k in range(1, size + 1)]
+    total = solution.gradient if solution.gradient is not None else solution.exact
+    terms = " + ".join(f"{'(' + short(v) + ')' if v < 0 else short(v)}" for v in shares)
+    update = [s for s in solution.steps if s.kind == "update"]
+    steps.append(Step("sum" if update else "answer", f"$∂L/∂b = {terms} = {short(total)}$ (the sum over the examples)",
+                      quantity="∂L/∂b", value=float(total), skill="sum" if update else "answer"))
+    return steps + update
+
+
+def _own_example(step: Step) -> bool:
+    """A local line of one example's chain below b: ∂Lₖ/∂zₖ (or ∂Lₖ/∂hₖ and the gate ∂hₖ/∂zₖ)."""
+    text = step.text
+    return step.kind == "local" and (text.startswith("$∂h") or (text.startswith("$∂L") and not text.startswith("$∂L/")))
 
 
 @family(TOPIC, "Bias gradient over a mini-batch (sum over examples)", ("NAT", "MCQ", "MSQ"), (1, 2))
@@ -142,7 +169,7 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     places = places_covering(solution.exact, slips)
     ask = value_asked(asked_for, qtype, solution.exact, places, slips)
     return Problem(topic=TOPIC, marks=marks, body=_body(graph, size, ask),
-                   exact=solution.exact, steps=working(solution), slips=slips, graph=graph, find=graph.find,
+                   exact=solution.exact, steps=batch_working(solution, size), slips=slips, graph=graph, find=graph.find,
                    places=None if qtype == "NAT" else places)
 
 
@@ -197,8 +224,10 @@ def _statements(rng: random.Random, graph: Graph, solution: Solution, size: int)
     if "h1" in graph.names():
         pool.append(_gate_choice(rng, solution, size))
     choices = pick_statements(rng, pool)
+    shown_values = [c.value for c in choices if c.value is not None]  # a number on two options is a tell
+    require(len(set(shown_values)) == len(shown_values), "two options show the same number")
     share = short(sp.S(path_sum(solution, f"L{k}")))
-    steps = working(solution) + [Step("note", f"example {k}'s share (the path through $L{k}$): ${share}$")] + \
+    steps = batch_working(solution, size) + [Step("note", f"example {k}'s share (the path through $L{k}$): ${share}$")] + \
         [Step("note", f"for $w$: {s.text}") for s in by_w.steps if s.kind in ("path", "sum", "answer")]
     ask = value_asked("", "MSQ", gradient, 0)
     return Statements(body=rounded_note(_body(graph, size, ask), choices), choices=choices,

@@ -35,6 +35,10 @@ def apart(a: float, b: float, gap: float = 0.0) -> bool:
 
 
 def fixed(value: float, places: int) -> str:
-    """Fixed decimals, without the "-0.00" that rounding a tiny negative number leaves."""
+    """Fixed decimals as an option prints them: the paper's minus (−2.34, free text that every
+    target prints its own way, ASCII "-" under --plain), the rounding's trailing zeros kept (a
+    maths span would print 0.30 as 0.3), and no "−0.00" from rounding a tiny negative number."""
     text = f"{value:.{places}f}"
-    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+    if text.startswith("-") and not text.strip("-0."):
+        text = text[1:]
+    return text.replace("-", "−")

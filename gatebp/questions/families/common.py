@@ -29,6 +29,7 @@ from gatebp.questions.families._markup import (
     definitions,
     listing,
     minus,
+    paper_minus,
     partial,
     rounded_words,
     span,
@@ -92,6 +93,17 @@ def decimal(value: sp.Expr) -> str:
 def vector(values: Sequence[Fraction | int]) -> str:
     """"[1, -0.5, 2]" as the paper writes a vector."""
     return "[" + ", ".join(num(Fraction(v)) for v in values) + "]"
+
+
+def vec(values: Sequence[Fraction | int | sp.Expr]) -> str:
+    """A vector in free text as a maths span, "$[1, -0.5]$": printed as the paper writes a vector
+    in a sentence, (1, −0.5)ᵀ (a column in the print targets), in every view."""
+    return "$" + vector([Fraction(str(sp.S(v))) for v in values]) + "$"
+
+
+def row(values: Sequence[Fraction | int | sp.Expr]) -> str:
+    """A row (a one-row matrix, as a row of δxᵀ) in free text: "$[[1, -0.5]]$", printed [1  −0.5]."""
+    return "$[" + vector([Fraction(str(sp.S(v))) for v in values]) + "]$"
 
 
 def matrix(rows: Sequence[Sequence[Fraction | int]]) -> str:
@@ -158,6 +170,7 @@ def update_rule_slips(solution: Solution, name: str, start: sp.Expr, lr: sp.Expr
     """The update-rule slips worded for the parameter `name` (b + η·∂L/∂b for b − η·∂L/∂b, the
     learning rate forgotten, the step given for the new value), in the paper's notation."""
     gradient = solution.gradient if solution.gradient is not None else sp.S.Zero
+    name = uni(name)
     rule = f"η·∂L/∂{name}"
     return [Slip(start + lr * gradient, f"added the step ({name} + {rule}) instead of subtracting it"),
             Slip(start - gradient, f"forgot to multiply ∂L/∂{name} by the learning rate η"),
@@ -247,10 +260,10 @@ def nat_question(*, topic: str, marks: int, body: str, exact: sp.Expr, steps: Se
     places = places_for(exact) if places is None else places
     answer = nat_answer(exact, places)
     lo, hi = answer["range"]
-    mistakes = tuple(NatMistake(round(s.number, 6), s.mistake) for s in _distinct_slips(slips, exact, places)
+    mistakes = tuple(NatMistake(round(s.number, 6), paper_minus(s.mistake)) for s in _distinct_slips(slips, exact, places)
                      if not lo - 1e-9 <= s.number <= hi + 1e-9)
     return Question(id="", topic=topic, type="NAT", marks=marks, text=nat_question_text(body, places),
-                    answer=answer, solution=as_steps(steps), graph=_graph_dict(graph), find=_find_dict(find),
+                    answer=answer, solution=_working(steps), graph=_graph_dict(graph), find=_find_dict(find),
                     rounding=places, mistakes=mistakes)
 
 
@@ -310,13 +323,14 @@ def choice_question(*, topic: str, qtype: QuestionType, marks: int, body: str,
         raise ValueError(f"{topic}: {qtype} with {correct_count} correct options")
     order = list(choices)
     rng.shuffle(order)
-    options = tuple(Option(LABELS[i], c.text, c.value, c.mistake, c.find, c.claim,
-                           c.correct if c.claim is not None else None, c.why) for i, c in enumerate(order))
+    options = tuple(Option(LABELS[i], paper_minus(c.text), c.value, c.mistake and paper_minus(c.mistake), c.find, c.claim,
+                           c.correct if c.claim is not None else None, c.why and paper_minus(c.why))
+                    for i, c in enumerate(order))
     correct = [i for i, c in enumerate(order) if c.correct]
     key = ";".join(LABELS[i] for i in correct)
     text = body if qtype == "MCQ" else f"{body} (one or more options may be correct)"
     return Question(id="", topic=topic, type=qtype, marks=marks, text=text, answer={"correct": correct},
-                    solution=as_steps(steps) + (Step("key", f"Key: {key}"),), options=options,
+                    solution=_working(steps) + (Step("key", f"Key: {key}"),), options=options,
                     graph=_graph_dict(graph), find=_find_dict(find))
 
 
@@ -334,6 +348,11 @@ def numeric_question(*, topic: str, qtype: QuestionType, marks: int, body: str, 
 
 
 
+
+
+def _working(steps: Sequence[Step | str]) -> tuple[Step, ...]:
+    """The working's lines with the paper's minus in free text (every family, one place)."""
+    return tuple(replace(step, text=paper_minus(step.text)) for step in as_steps(steps))
 
 
 def _graph_dict(graph: Graph | None) -> dict[str, dict[str, str]] | None:

@@ -239,8 +239,31 @@ def _msq_steps(graph: Graph, g: sp.Expr) -> list[str]:
     return [f"backprop: {m(f'g = ∂L/∂w = {decimal(g)}')}", *_lines(graph),
             f"errors at {m('epsilon = 0.1')}: {m(f'F - g = {decimal(forward[0])}')}, {m(f'C - g = {decimal(central[0])}')}",
             f"errors at {m('epsilon = 0.05')}: {m(f'F - g = {decimal(forward[1])}')}, {m(f'C - g = {decimal(central[1])}')}",
-            "The forward error is ½L''(w)·ε + (terms in ε², ε³); the central one has no ε term: "
-            "(L'''(w)/6)·ε² + …, which is 0 for a quadratic loss."]
+            _error_orders(graph, central)]
+
+DEGREE_WORDS = {1: "linear", 2: "quadratic", 3: "cubic", 4: "quartic"}
+
+
+def loss_degree(graph: Graph) -> int:
+    """The degree of L as a polynomial in w, from its values at six points (every loss here is a
+    polynomial of degree at most 4, so the interpolant is L itself)."""
+    w, symbol = sp.Rational(str(graph.values["w"])), sp.Symbol("w")
+    points = [(w + sp.Rational(k, 10), loss_at(graph, w + sp.Rational(k, 10))) for k in range(-2, 4)]
+    return int(sp.degree(sp.expand(sp.interpolate(points, symbol)), symbol))
+
+
+def _error_orders(graph: Graph, central: tuple[sp.Expr, sp.Expr]) -> str:
+    """Why the errors behave as they do, said for this loss (its degree computed, not assumed)."""
+    degree = loss_degree(graph)
+    shape = f"L is {DEGREE_WORDS.get(degree, f'of degree {degree}')} in w here"
+    head = ("The forward error is ½L′′(w)·ε + (terms in ε², ε³); the central one has no ε term: it starts at "
+            "(L′′′(w)/6)·ε². ")
+    if central[0] == 0:
+        why = "so L′′′ = 0" if degree <= 2 else "but L′′′(w) = 0 at this w"
+        return head + f"{shape}, {why}, and the central estimate is exact."
+    ratio = central[0] / central[1]
+    return head + (f"{shape}, so L′′′ ≠ 0 and the central error is not 0; halving ε divides it by "
+                   f"{decimal(ratio)}.")
 
 
 def _value(rng: random.Random, scheme: str, truth: sp.Expr, slip: Slip) -> Choice:

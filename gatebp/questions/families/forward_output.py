@@ -25,11 +25,13 @@ from fractions import Fraction
 
 import sympy as sp
 
+from gatebp.core.step import Step
 from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Graph
+from gatebp.network.notation import result
 from gatebp.network.solve import solve
 from gatebp.network.spec import parse_spec
-from gatebp.network.steps import short
+from gatebp.network.vector_form import forward_line
 from gatebp.questions.families._claims import Named, named
 from gatebp.questions.families._posed import problem, slips_of, vector_choices
 from gatebp.questions.families.base import family
@@ -130,7 +132,7 @@ def slips(net: Net) -> list[Named]:
     else:
         found.append(named(run(net, last_act=net.hidden_act),
                            f"applied {ACT_NAME[net.hidden_act]} to the output layer too (it is linear)"))
-    found.append(named(run(net, transpose_first=True), "multiplied x by W1ᵀ instead of W1 "
+    found.append(named(run(net, transpose_first=True), "multiplied x by W₁ᵀ instead of W₁ "
                                                        "(read the matrix column by column)"))
     found.append(named(run(net, hidden_act=False), f"skipped the hidden {ACT_NAME[net.hidden_act]} "
                                                    "(used the pre-activations as the hidden values)"))
@@ -176,21 +178,16 @@ def describe(net: Net) -> str:
     return " ".join(parts)
 
 
-def working(net: Net, graph: Graph, forward: dict[str, sp.Expr]) -> list[str]:
-    """Per layer: each unit's weighted sum written out, then the activation's values."""
-    lines, previous, inputs = [], "x", [sp.Rational(v.numerator, v.denominator) for v in net.x]
-    for index, (layer, info) in enumerate(zip(net.layers, graph.layers), start=1):
-        for row, unit, pre, bias in zip(layer.W, info.units, info.pre, layer.b or [None] * len(layer.W)):
-            terms = " + ".join(f"({shown(w)})({short(v)})" for w, v in zip(row, inputs))
-            tail = f" + ({shown(bias)})" if bias is not None else ""
-            label = unit if layer.act == "linear" else f"the input of {unit}"
-            lines.append(f"{label}: {terms}{tail} = {short(forward[pre])}")
-        inner = f"W{index}*{previous}" + (f" + b{index}" if layer.b is not None else "")
-        out = ", ".join(short(forward[u]) for u in info.units)
-        if layer.act != "linear":
-            lines.append(f"${layer.out} = {FUNC[layer.act]}({inner})$ = ({out})")
-        inputs, previous = [forward[u] for u in info.units], layer.out
-    lines.append(f"output y = ({', '.join(short(forward[u]) for u in graph.layers[-1].units)})")
+def working(net: Net, graph: Graph, forward: dict[str, sp.Expr]) -> list[Step | str]:
+    """The vector form a student writes, one line per layer: z = Wx + b with its column, then the
+    activation's column (the solver's own lines, gatebp.network.vector_form), and the output."""
+    lines: list[Step | str] = [forward_line(graph, k, forward) for k in range(1, len(graph.layers) + 1)]
+    outputs = graph.layers[-1].units
+    if len(outputs) == 1:
+        lines.append(Step("answer", f"$y {result(forward[outputs[0]])}$", quantity="y",
+                          value=float(sp.N(forward[outputs[0]], 30)), skill="forward"))
+    else:
+        lines.append(Step("answer", "output " + ", ".join(f"${u} {result(forward[u])}$" for u in outputs)))
     return lines
 
 

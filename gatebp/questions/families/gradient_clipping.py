@@ -29,7 +29,7 @@ from gatebp.questions.claims import ClaimError, Context, Verdict, decider, round
 from gatebp.questions.families._claims import Named, named
 from gatebp.questions.families._posed import fact_choice, one_sided, problem, slips_of, valued_choice, vector_choices
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import rational, require, rounded_note, shown, vector
+from gatebp.questions.families.common import rational, require, rounded_note, shown, vec, vector
 from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "gradient-clipping"
@@ -91,7 +91,7 @@ def slips(clip: Clip) -> list[Named]:
     g, c, n = clip.g, clip.c, clip.norm
     out = [named([max(-c, min(c, x)) for x in g], "clipped each entry to [−c, c] instead of scaling the vector"),
            named(scaled(g, c / n**2), "divided by ‖g‖² instead of ‖g‖"),
-           named(scaled(g, float(c) / sum(abs(float(x)) for x in g)), "used the L1 norm Σ|g_i| instead of ‖g‖"),
+           named(scaled(g, float(c) / sum(abs(float(x)) for x in g)), "used the L₁ norm Σᵢ|gᵢ| instead of ‖g‖"),
            named(scaled(g, n / c), "multiplied by ‖g‖/c instead of c/‖g‖")]
     if n <= c:
         out.insert(0, named(scaled(g, c / n), "rescaled g to length c although ‖g‖ ≤ c (clipping only shrinks)"))
@@ -116,7 +116,7 @@ def describe(clip: Clip) -> str:
     if not clip.split:
         return f"A gradient $g = {vector(clip.g)}$ is clipped by norm with threshold $c = {shown(clip.c)}$: {rule}."
     w, b = clip.g[:clip.split], clip.g[clip.split:]
-    return (f"A layer's gradients are ∂L/∂W = {vector(w)} (for its two weights w₁, w₂) and ∂L/∂b = {vector(b)}. "
+    return (f"A layer's gradients are ∂L/∂W = {vec(w)} (for its two weights w₁, w₂) and ∂L/∂b = {vec(b)}. "
             f"They are "
             f"clipped together by the global norm with threshold c = {shown(clip.c)}: g stacks all the entries, and "
             f"{rule}.")
@@ -126,7 +126,7 @@ def working(clip: Clip) -> list[str]:
     squares = " + ".join(f"{_p(x)}²" for x in clip.g)
     lines = [f"‖g‖ = √({squares}) = {shown(clip.norm)}"]
     if clip.norm <= clip.c:
-        lines.append(f"{shown(clip.norm)} ≤ c = {shown(clip.c)}: no clipping, g stays {vector(clip.g)}")
+        lines.append(f"{shown(clip.norm)} ≤ c = {shown(clip.c)}: no clipping, g stays {vec(clip.g)}")
     else:
         factor = clip.c / clip.norm
         lines.append(f"{shown(clip.norm)} > c = {shown(clip.c)}: scale by c/‖g‖ = {shown(clip.c)}/{shown(clip.norm)}"

@@ -39,7 +39,7 @@ from gatebp.questions.families._separable import (
     table_of,
 )
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import Choice, require, shown
+from gatebp.questions.families.common import Choice, minus, require, shown, uni
 from gatebp.questions.problem import Problem, Statements, fixed_choices
 
 TOPIC = "linear-separability"
@@ -59,22 +59,22 @@ class Function:
 TWO = (Function("AND", lambda a, b: a & b, 2), Function("OR", lambda a, b: a | b, 2),
        Function("NAND", lambda a, b: 1 - (a & b), 2), Function("NOR", lambda a, b: 1 - (a | b), 2),
        Function("XOR", lambda a, b: a ^ b, 2), Function("XNOR", lambda a, b: 1 - (a ^ b), 2),
-       Function("x1 AND (NOT x2)", lambda a, b: a & (1 - b), 2),
-       Function("(NOT x1) OR x2 (that is, x1 → x2)", lambda a, b: (1 - a) | b, 2))
-THREE = (Function("majority: at least two of x1, x2, x3 are 1", lambda a, b, c: a + b + c >= 2, 3),
-         Function("all of x1, x2, x3 are 1", lambda a, b, c: a & b & c, 3),
-         Function("at least one of x1, x2, x3 is 1", lambda a, b, c: a | b | c, 3),
-         Function("none of x1, x2, x3 is 1", lambda a, b, c: a + b + c == 0, 3),
-         Function("at most one of x1, x2, x3 is 1", lambda a, b, c: a + b + c <= 1, 3),
-         Function("exactly one of x1, x2, x3 is 1", lambda a, b, c: a + b + c == 1, 3),
-         Function("exactly two of x1, x2, x3 are 1", lambda a, b, c: a + b + c == 2, 3),
-         Function("an odd number of x1, x2, x3 are 1 (parity)", lambda a, b, c: (a + b + c) % 2, 3),
-         Function("x1, x2 and x3 are all equal", lambda a, b, c: a == b == c, 3),
-         Function("x1 AND (x2 OR x3)", lambda a, b, c: a & (b | c), 3),
-         Function("x1 OR (x2 AND x3)", lambda a, b, c: a | (b & c), 3),
-         Function("x2 if x1 = 1, else x3 (a multiplexer)", lambda a, b, c: b if a else c, 3),
-         Function("x1 XOR x2 (x3 is ignored)", lambda a, b, c: a ^ b, 3),
-         Function("x1 AND (NOT x3)", lambda a, b, c: a & (1 - c), 3))
+       Function("x₁ AND (NOT x₂)", lambda a, b: a & (1 - b), 2),
+       Function("(NOT x₁) OR x₂ (that is, x₁ → x₂)", lambda a, b: (1 - a) | b, 2))
+THREE = (Function("majority: at least two of x₁, x₂, x₃ are 1", lambda a, b, c: a + b + c >= 2, 3),
+         Function("all of x₁, x₂, x₃ are 1", lambda a, b, c: a & b & c, 3),
+         Function("at least one of x₁, x₂, x₃ is 1", lambda a, b, c: a | b | c, 3),
+         Function("none of x₁, x₂, x₃ is 1", lambda a, b, c: a + b + c == 0, 3),
+         Function("at most one of x₁, x₂, x₃ is 1", lambda a, b, c: a + b + c <= 1, 3),
+         Function("exactly one of x₁, x₂, x₃ is 1", lambda a, b, c: a + b + c == 1, 3),
+         Function("exactly two of x₁, x₂, x₃ are 1", lambda a, b, c: a + b + c == 2, 3),
+         Function("an odd number of x₁, x₂, x₃ are 1 (parity)", lambda a, b, c: (a + b + c) % 2, 3),
+         Function("x₁, x₂ and x₃ are all equal", lambda a, b, c: a == b == c, 3),
+         Function("x₁ AND (x₂ OR x₃)", lambda a, b, c: a & (b | c), 3),
+         Function("x₁ OR (x₂ AND x₃)", lambda a, b, c: a | (b & c), 3),
+         Function("x₂ if x₁ = 1, else x₃ (a multiplexer)", lambda a, b, c: b if a else c, 3),
+         Function("x₁ XOR x₂ (x₃ is ignored)", lambda a, b, c: a ^ b, 3),
+         Function("x₁ AND (NOT x₃)", lambda a, b, c: a & (1 - c), 3))
 
 
 @cache
@@ -99,8 +99,8 @@ def reason(f: Function, name: str | None = None) -> str:
     if verdict.separable:
         w = integer_weights(verdict.weights)
         sums = ", ".join(shown(sum(a * b for a, b in zip(w[:-1], x)) + w[-1]) for x in f.table)
-        terms = ", ".join(f"w{i} = {v}" for i, v in enumerate(w[:-1], start=1))
-        return f"{name}: one unit computes it, e.g. {terms}, b = {w[-1]} give w·x + b = {sums} on the rows in order"
+        terms = ", ".join(f"{uni(f'w{i}')} = {v}" for i, v in enumerate(w[:-1], start=1))
+        return minus(f"{name}: one unit computes it, e.g. {terms}, b = {w[-1]} give w·x + b = {sums} on the rows in order")
     assert verdict.ones is not None and verdict.zeros is not None
     both = "(" + ", ".join(shown(v) for v in mean(verdict.ones)) + ")"
     return (f"{name}: not linearly separable: a weighted average of the inputs where it is 1 "
@@ -271,7 +271,7 @@ def _table_mcq(rng: random.Random) -> Statements:
     choices.append(Choice("No single perceptron computes f", not separable(f),
                           mistake="thought f is not linearly separable" if separable(f) else None,
                           claim={"kind": "separable", "table": rows_of(f.table), "separable": False}))
-    body = (f"{unit_text(3)} The Boolean function f has the truth table (x1, x2, x3) → f: {rows_text(f)}. "
+    body = (f"{unit_text(3)} The Boolean function f has the truth table (x₁, x₂, x₃) → f: {rows_text(f)}. "
             "Which one of the following is true?")
     steps = [reason(f, "f")] + [_check(c, f.table) for c in shown_weights]
     return Statements(body=body, choices=choices, steps=steps)

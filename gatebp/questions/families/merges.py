@@ -23,7 +23,7 @@ from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, backprop_slips
 from gatebp.network.solve import solve
 from gatebp.network.steps import Path, Solution
-from gatebp.questions.families._stems import equations, fig, m, marked, spanned, value_of, values
+from gatebp.questions.families._stems import equations, fig, m, spanned, value_of, values
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import (
     Choice,
@@ -90,7 +90,7 @@ def merge_slips(template: Template, solution: Solution) -> list[Slip]:
     if template.square is not None:
         square = template.square
         slips.append(Slip(solution.exact / 2, f"forgot the 2 in {m(f'∂L/∂{square} = 2*{square}')}"))
-    return marked(slips + [Slip(-solution.exact, "made a sign slip with a negative value")])
+    return slips + [Slip(-solution.exact, "made a sign slip with a negative value")]
 
 
 @family(TOPIC, "Sums at merges: a variable used twice", ("NAT", "MCQ", "MSQ"), (1, 2))
@@ -133,6 +133,8 @@ def _statements(rng: random.Random, template: Template, graph: Graph, solution: 
     wrt, other = template.wrt, template.other
     second = solve(graph, Find("L", other))
     distinct([solution.exact, second.exact])
+    loss = solution.forward["L"]  # a gradient equal to L itself: a student who only computed L would tick it
+    require(all(g == 0 or g != loss for g in (solution.exact, second.exact)), "a gradient equals L")
     own = [s for s in merge_slips(template, solution) if "sign" not in s.mistake]
     theirs = [s for s in merge_slips(template, second) if "sign" not in s.mistake and s.value != second.exact]
     choices = [spanned(quantity_choice(f"∂L/∂{wrt}", {"of": "L", "wrt": wrt}, solution.exact, rng.choice(own), rng)),

@@ -44,10 +44,12 @@ from gatebp.questions.families.common import (
     Choice,
     claim_choice,
     matrix,
+    minus,
     quantity_choice,
     require,
     shown,
     some_true,
+    uni,
     vector,
 )
 from gatebp.questions.problem import Chooser, Problem, Statements
@@ -219,7 +221,7 @@ def gradient_vector(x: list[Fraction], layers: list[Layer], graph: Graph, known:
     swapped = [truth[1], truth[0], *truth[2:]]
     wrong = [named(_each(sols, ignored_gate), "counted every path, closed gates included (treated every ReLU as open)"),
              named(_each(sols, flipped_gate), "used the ReLU gates of the wrong sign"), *more,
-             named(swapped, "swapped ∂y1/∂x1 and ∂y1/∂x2"),
+             named(swapped, "swapped ∂y₁/∂x₁ and ∂y₁/∂x₂"),
              named([-v for v in truth], "made a sign slip (every component)")]
     places = max(places_of(sp.S(v)) for v in truth)
     finds = [{"of": "y1", "wrt": name} for name in inputs]
@@ -268,18 +270,18 @@ def _gate_claim(rng: random.Random, graph: Graph, solution: Solution) -> Choice:
     claim_closed = rng.random() < 0.5
     truth = closed == claim_closed
     word = "closed (it passes no gradient)" if claim_closed else "open"
-    why = f"misread the sign of the input of {unit}, {short(solution.forward[pre])}"
-    return claim_choice(f"The ReLU gate of {unit} is {word}", {"kind": "gate", "unit": unit, "pre": pre,
+    why = f"misread the sign of the input of {uni(unit)}, {minus(short(solution.forward[pre]))}"
+    return claim_choice(f"The ReLU gate of ${unit}$ is {word}", {"kind": "gate", "unit": unit, "pre": pre,
                                                               "open": not claim_closed}, bool(truth), why)
 
 
 def _paths_claim(rng: random.Random, wrt: str, solution: Solution) -> Choice:
     live, every = live_paths(solution), len(solution.paths)
     if every != live and rng.random() < 0.5:
-        return claim_choice(f"Exactly {every} paths from {wrt} to y1 carry a nonzero gradient",
+        return claim_choice(f"Exactly {every} paths from ${wrt}$ to $y1$ carry a nonzero gradient",
                             {"kind": "paths", "of": "y1", "wrt": wrt, "count": every, "live": True}, False,
                             "counted every path, the closed (or zero-weight) ones included")
-    return claim_choice(f"Exactly {live} paths from {wrt} to y1 carry a nonzero gradient",
+    return claim_choice(f"Exactly {live} paths from ${wrt}$ to $y1$ carry a nonzero gradient",
                         {"kind": "paths", "of": "y1", "wrt": wrt, "count": live, "live": True}, True)
 
 

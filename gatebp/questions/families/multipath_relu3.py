@@ -107,11 +107,11 @@ def build3(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     wrt = rng.choice(INPUTS3)
     x, layers, graph, solution = _network3(rng, marks, wrt)
     slips = gate_slips(solution) + [Slip(sp.Rational(transposed_slip(x, layers)[int(wrt[1:]) - 1]),
-                                         "multiplied δ(h) by W1 instead of W1ᵀ (read W1 by rows)")]
+                                         "multiplied δ(h) by W₁ instead of W₁ᵀ (read W₁ by rows)")]
     steps = [*vector_working(graph, solution), asked_entry(graph, solution)]
     options: Chooser | None = None
     if qtype == "MCQ" and marks == 2:
-        more = [named(transposed_slip(x, layers), "multiplied δ(h) by W1 instead of W1ᵀ (read W1 by rows)")]
+        more = [named(transposed_slip(x, layers), "multiplied δ(h) by W₁ instead of W₁ᵀ (read W₁ by rows)")]
 
         def options(r: random.Random) -> Statements:
             found = gradient_vector(x, layers, graph, {wrt: solution}, INPUTS3, more)

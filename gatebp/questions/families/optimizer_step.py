@@ -172,7 +172,7 @@ def decay(rng: random.Random, marks: int) -> Step:
         slips = [named(w - eta * g, "left out the weight decay"), named(w - eta * (g - lam * w), "subtracted λw instead of adding it to the gradient"),
                  named(w - eta * g - lam * w, "applied the decay λw without the learning rate"),
                  named(w + eta * (g + lam * w), "added the step instead of subtracting it")]
-        text = (f"A parameter w = {shown(w)} with gradient g = ∂L/∂w = {shown(g)} is updated by SGD with L2 weight "
+        text = (f"A parameter w = {shown(w)} with gradient g = ∂L/∂w = {shown(g)} is updated by SGD with L₂ weight "
                 f"decay: the regularised loss is L + (λ/2)w², with λ = {shown(lam)} and η = {shown(eta)}. What is w after one step?")
         steps = [f"gradient of the regularised loss: g + λw = {shown(g)} + {shown(lam)}·{_p(w)} = {_d(g + lam * w)}",
                  f"w = {shown(w)} − {shown(eta)}·{_p(g + lam * w)} = {_d(exact)}"]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from gatebp.core.maths import render_name
 from gatebp.gate.question import QuestionType
 from gatebp.network.slips import Slip
 from gatebp.questions.claims import ClaimError, Context, Verdict, decider
@@ -28,13 +29,14 @@ from gatebp.questions.families.choice import apart
 from gatebp.questions.families.common import (
     Choice,
     four_apart,
+    minus,
     nonzero,
     rational,
     require,
     shown,
     some_true,
     tenths,
-    vector,
+    vec,
 )
 from gatebp.questions.problem import Problem, Statements
 
@@ -112,8 +114,8 @@ def describe(p: Setup) -> str:
                 + ", and no change otherwise")
         predicts = "ŷ = +1 if w·x" + (" + b" if p.b is not None else "") + " > 0, else ŷ = −1"
     label = f"{p.y:+d}" if p.form == "pm1" else str(p.y)
-    return (f"A perceptron has weights w = {vector(p.w)}{bias}; it predicts {predicts}. "
-            f"It is trained with the rule {rule}. It is shown the input x = {vector(p.x)} with label y = {label}")
+    return (f"A perceptron has weights w = {vec(p.w)}{bias}; it predicts {predicts}. "
+            f"It is trained with the rule {rule}. It is shown the input x = {vec(p.x)} with label y = {label}")
 
 
 def working(p: Setup) -> list[str]:
@@ -129,7 +131,7 @@ def working(p: Setup) -> list[str]:
         w, b = p.updated()
         lines.append(f"update multiplier {how} = {shown(p.factor)}")
         op, size = ("+", shown(p.factor)) if p.factor > 0 else ("−", shown(-p.factor))
-        lines.append(f"w ← w {op} {size}·x = {vector(p.w)} {op} {size} × {vector(p.x)} = {vector(w)}")
+        lines.append(f"w ← w {op} {size}·x = {vec(p.w)} {op} {size} × {vec(p.x)} = {vec(w)}")
         if p.b is not None and b is not None:
             lines.append(f"b ← {shown(p.b)} {op} {size} = {shown(b)}")
     new = score(*p.updated(), p.x)
@@ -266,10 +268,10 @@ def _decide(claim: Mapping[str, Any], context: Context) -> Verdict:
     after = sum((a * c for a, c in zip(w2, x)), Fraction(0)) + (b2 or 0)
     what = str(claim["what"])
     if what == "score-after":
-        return Verdict(after == Fraction(str(claim["value"])), f"the new score is {shown(after)}")
+        return Verdict(after == Fraction(str(claim["value"])), f"the new score is {minus(shown(after))}")
     if what == "weight-after":
         value = w2[int(claim["index"]) - 1]
-        return Verdict(value == Fraction(str(claim["value"])), f"the new w{claim['index']} is {shown(value)}")
+        return Verdict(value == Fraction(str(claim["value"])), f"the new {render_name('w' + str(claim['index']))} is {minus(shown(value))}")
     if what in ("correct-before", "correct-after"):
         s = before if what == "correct-before" else after
         right = (1 if s > 0 else low) == y

@@ -26,6 +26,7 @@ from gatebp.questions.families.common import (
     shown,
     some_true,
     tenths,
+    vec,
     vector,
 )
 from gatebp.questions.families.perceptron_training import Vector, decimals
@@ -104,9 +105,9 @@ def describe_unit(u: Unit) -> str:
     if u.kind == "sign":
         bias = f"bias b = {shown(u.b)}" if u.b != 0 else "bias b = 0"
         return (f"A perceptron with the sign activation (sign(z) = +1 for z > 0 and −1 otherwise) has weights "
-                f"w = {vector(u.w)} and {bias}; it outputs y = sign(w·x + b). The input is x = {vector(u.x)}.")
-    return (f"A threshold unit has weights W = {vector(u.w)} and threshold T = {shown(u.b)}: it outputs 1 when "
-            f"the weighted sum W·x reaches T (W·x ≥ T) and 0 otherwise. The input is x = {vector(u.x)}.")
+                f"w = {vec(u.w)} and {bias}; it outputs y = sign(w·x + b). The input is x = {vec(u.x)}.")
+    return (f"A threshold unit has weights W = {vec(u.w)} and threshold T = {shown(u.b)}: it outputs 1 when "
+            f"the weighted sum W·x reaches T (W·x ≥ T) and 0 otherwise. The input is x = {vec(u.x)}.")
 
 
 def unit_working(u: Unit) -> list[str]:
@@ -220,7 +221,7 @@ def network_slips(n: StepNet) -> list[tuple[tuple[int, ...], str]]:
             (net_column(n, hidden_bias=False), "forgot the hidden units' biases"),
             (net_column(n, hidden_step=False), "fed the hidden pre-activations to the output unit (skipped the "
                                                "hidden step)"),
-            (net_column(n, swap_v=True), "paired the output weights with the wrong hidden units (v1 with h2)")]
+            (net_column(n, swap_v=True), "paired the output weights with the wrong hidden units (v₁ with h₂)")]
 
 
 def draw_net(rng: random.Random) -> StepNet:
@@ -249,7 +250,7 @@ def net_working(n: StepNet) -> list[str]:
         pre = [row[0] * x[0] + row[1] * x[1] + bj for row, bj in zip(n.W, n.b)]
         h = [step(z, n.tie) for z in pre]
         out = n.v[0] * h[0] + n.v[1] * h[1] + n.c
-        lines.append(f"x = {vector(x)}: W·x + b = {vector(pre)}, h = {vector(h)}; v·h + c = {out}, "
+        lines.append(f"x = {vec(x)}: W·x + b = {vec(pre)}, h = {vec(h)}; v·h + c = {out}, "
                      f"y = {step(out, n.tie)}")
     return lines
 
@@ -291,7 +292,7 @@ def _net_statements(rng: random.Random, n: StepNet, key: tuple[int, ...],
     for i in rng.sample(range(4), 4):
         wrong = [(c, why) for c, why in slips if c[i] != key[i]]
         value, why = (wrong[0][0][i], wrong[0][1]) if wrong and rng.random() < 0.5 else (key[i], "")
-        choices.append(fact_choice(f"At x = {vector(INPUTS4[i])}, y = {value}", out_claim("at", index=i + 1, value=value),
+        choices.append(fact_choice(f"At x = {vec(INPUTS4[i])}, y = {value}", out_claim("at", index=i + 1, value=value),
                                    value == key[i], why))
     require(any(not c.correct for c in choices), "every statement true")
     return some_true(choices)
@@ -305,7 +306,7 @@ def _decide(claim: Mapping[str, Any], context: Context) -> Verdict:
         col = _column(e)
         if what == "at":
             got = col[int(claim["index"]) - 1]
-            return Verdict(got == int(claim["value"]), f"at x = {vector(INPUTS4[int(claim['index']) - 1])}, y = {got}")
+            return Verdict(got == int(claim["value"]), f"at x = {vec(INPUTS4[int(claim['index']) - 1])}, y = {got}")
         return Verdict(list(col) == [int(v) for v in claim["values"]], f"the outputs are {column_text(col)}")
     u = Unit(str(e["kind"]), tuple(Fraction(v) for v in e["w"]), tuple(Fraction(v) for v in e["x"]), Fraction(e["b"]))
     wx = dot(u.w, u.x)

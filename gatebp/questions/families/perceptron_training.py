@@ -15,12 +15,13 @@ from gatebp.questions.families._posed import fact_choice, problem, slips_of, vec
 from gatebp.questions.families.base import family
 from gatebp.questions.families.choice import Choice
 from gatebp.questions.families.common import (
+    minus,
     rational,
     require,
     shown,
     some_true,
     tenths,
-    vector,
+    vec,
 )
 from gatebp.questions.families.perceptron import score
 from gatebp.questions.problem import Problem, Statements
@@ -137,7 +138,7 @@ def training_suitable(p: Training, strict: bool) -> bool:
 
 def describe_training(p: Training) -> str:
     bias = p.b0 is not None
-    start = f"w = {vector(p.w0)}" + (f" and bias b = {shown(p.b0)}" if bias else " and no bias")
+    start = f"w = {vec(p.w0)}" + (f" and bias b = {shown(p.b0)}" if bias else " and no bias")
     plus_b = " + b" if bias else ""
     if p.form == "01":
         unit = f"It outputs y = 1 if w·x{plus_b} > 0 and y = 0 if w·x{plus_b} < 0; a score of exactly 0 gives y = {p.tie}."
@@ -146,7 +147,7 @@ def describe_training(p: Training) -> str:
         unit = (f"It outputs y = +1 if w·x{plus_b} > 0 and y = −1 if w·x{plus_b} < 0; a score of exactly 0 "
                 f"gives y = {p.tie:+d}.")
         rule = f"After each sample it applies, only when y ≠ t, w ← w + η·t·x{', b ← b + η·t' if bias else ''}"
-    data = ", ".join(f"x = {vector(x)} with t = {t if p.form == '01' else f'{t:+d}'}" for x, t in p.samples)
+    data = ", ".join(f"x = {vec(x)} with t = {t if p.form == '01' else f'{t:+d}'}" for x, t in p.samples)
     passes = "one pass" if p.epochs == 1 else "two passes (epochs)"
     return (f"A perceptron starts with {start}. {unit} {rule}, with learning rate η = {shown(p.eta)}. "
             f"It is trained on the samples {data}, presented in this order, for {passes}.")
@@ -161,13 +162,13 @@ def training_working(p: Training) -> list[str]:
         w = [wi + f * xi for wi, xi in zip(w, x)]
         b = None if b is None else b + f
         tie = " (exactly 0: the stated tie rule)" if s == 0 else ""
-        what = (f"update by {shown(f)}·x: w = {vector(w)}" + (f", b = {shown(b)}" if b is not None else "")
+        what = (f"update by {shown(f)}·x: w = {vec(w)}" + (f", b = {shown(b)}" if b is not None else "")
                 if updated else "correct, no change")
         label = f"{t:+d}" if p.form == "pm1" else str(t)
         output = f"{y:+d}" if p.form == "pm1" else str(y)
-        lines.append(f"presentation {index + 1}: x = {vector(x)}, t = {label}: score {shown(s)}{tie}, "
+        lines.append(f"presentation {index + 1}: x = {vec(x)}, t = {label}: score {shown(s)}{tie}, "
                      f"y = {output}; {what}")
-    lines.append(f"final w = {vector(run.w)}" + (f", b = {shown(run.b)}" if run.b is not None else ""))
+    lines.append(f"final w = {vec(run.w)}" + (f", b = {shown(run.b)}" if run.b is not None else ""))
     return lines
 
 
@@ -176,7 +177,7 @@ def _params(run: Run) -> list[Fraction]:
 
 
 def _params_text(run: Run) -> str:
-    return "(" + ", ".join(shown(v) for v in _params(run)) + ")"
+    return minus("(" + ", ".join(shown(v) for v in _params(run)) + ")")
 
 
 def train_claim(what: str, **data: object) -> dict[str, object]:
@@ -211,7 +212,7 @@ def decimals(values: list[Fraction]) -> int:
 def _training_vector(p: Training) -> Statements:
     """MCQ: the final (w1, w2) or (w1, w2, b), options from whole wrong training runs."""
     run, slips = train(p), training_slips(p)
-    what = "(w1, w2, b)" if run.b is not None else "(w1, w2)"
+    what = "(w₁, w₂, b)" if run.b is not None else "(w₁, w₂)"
     places = decimals(_params(run) + [v for r, _ in slips for v in _params(r)])
 
     def claim(values: tuple[float, ...]) -> dict[str, object]:
@@ -227,7 +228,7 @@ def _training_statements(rng: random.Random, p: Training) -> Statements:
     tie_run, tie_why = slips[0]
     changes = sum(1 for _, _, updated in run.log if updated)
     tie_changes = sum(1 for _, _, updated in tie_run.log if updated)
-    what = "(w1, w2, b)" if run.b is not None else "(w1, w2)"
+    what = "(w₁, w₂, b)" if run.b is not None else "(w₁, w₂)"
     slip_run, slip_why = rng.choice([(r, why) for r, why in slips if _params(r) != _params(run)])
     count = tie_changes if tie_changes != changes and rng.random() < 0.5 else changes
     final = slip_run if rng.random() < 0.5 else run
@@ -254,7 +255,7 @@ def _all_correct(p: Training, run: Run) -> Choice:
 def _tie_at(rng: random.Random, p: Training, run: Run) -> Choice:
     index = rng.randrange(len(run.log))
     s = run.log[index][0]
-    text = f"When presentation {index + 1} (x = {vector(p.samples[index % len(p.samples)][0])}) is shown, its score is exactly 0"
+    text = f"When presentation {index + 1} (x = {vec(p.samples[index % len(p.samples)][0])}) is shown, its score is exactly 0"
     return fact_choice(text, train_claim("tie-at", index=index + 1), s == 0,
                        f"lost track of the weights (the score there is {shown(s)})")
 

@@ -25,8 +25,9 @@ QUANTITY_PLACES = 3  # an MSQ statement shows a non-terminating value to three d
 
 
 def stated(value: sp.Expr, places: int = QUANTITY_PLACES) -> str:
-    """"= 6", "= -0.75" or "≈ 0.235": a value as a statement writes it."""
-    return equals(sp.S(value), places)
+    """"= 6", "= −0.75" or "≈ 0.235": a value as a statement writes it (the paper's minus, in free
+    text or inside a span)."""
+    return equals(sp.S(value), places).replace("-", "−")
 
 
 def figure(value: sp.Expr, places: int = QUANTITY_PLACES) -> str:
@@ -86,7 +87,7 @@ def rounded_answer(exact: sp.Expr, places: int) -> list[Step]:
         return []
     value = fixed(float(sp.N(exact, 30)), places)
     # free text, not a maths span: a span would print 0.340 as 0.34, and the trailing 0 is the rounding
-    return [Step("note", f"rounded off to {_PLACES_WORD.get(places, places)} decimal places: {value.replace('-', '−')}")]
+    return [Step("note", f"rounded off to {_PLACES_WORD.get(places, places)} decimal places: {value}")]
 
 
 def asked(body: str, qtype: QuestionType, exact: sp.Expr, places: int, slips: Sequence[Slip] = ()) -> str:

@@ -33,6 +33,7 @@ from gatebp.questions.families.common import (
     require,
     rounded_note,
     solved,
+    uni,
     working,
 )
 from gatebp.questions.problem import Problem, Statements
@@ -145,13 +146,13 @@ class Chain:
         slips = [Slip(sp.Integer(up * own), "ignored the closed ReLU gate (its input is not positive)") if self.closed
                  else Slip(sp.S.Zero, "took an open ReLU gate as closed (misread the sign of its input)")]
         if wrt == "b":
-            slips.append(Slip(sp.Integer(up * v["x"]), f"{lead}multiplied by x as if b were w1 (∂z/∂b = 1)"))
+            slips.append(Slip(sp.Integer(up * v["x"]), f"{lead}multiplied by x as if b were w₁ (∂z/∂b = 1)"))
         else:
-            mixed, name = (v["w1"], "x") if wrt == "w1" else (v["x"], "w1")
-            slips += [Slip(sp.Integer(up * mixed), f"{lead}mixed up x and w1 in ∂z/∂{wrt} (it is {name})"),
-                      Slip(sp.Integer(up), f"{lead}left out the factor ∂z/∂{wrt} = {name}")]
+            mixed, name = (v["w1"], "x") if wrt == "w1" else (v["x"], "w₁")
+            slips += [Slip(sp.Integer(up * mixed), f"{lead}mixed up x and w₁ in ∂z/∂{uni(wrt)} (it is {name})"),
+                      Slip(sp.Integer(up), f"{lead}left out the factor ∂z/∂{uni(wrt)} = {name}")]
         if self.marks == 2 and wrt != "b":
-            slips.append(Slip(sp.Integer(up // v["w2"] * own), f"{lead}left out w2, the weight between the two gates"))
+            slips.append(Slip(sp.Integer(up // v["w2"] * own), f"{lead}left out w₂, the weight between the two gates"))
         if self.marks == 1 and wrt == "w1":
             slips.append(Slip(sp.Integer(self.zs[0]), "gave w1·x, which is h with the gate ignored and so "
                                                       "∂y/∂w2, not ∂y/∂w1"))
@@ -161,12 +162,12 @@ class Chain:
         v, z = self.v, self.zs[0]
         if self.marks == 1:
             return [Slip(sp.Integer(z), "took h = w1·x, ignoring the ReLU") if self.closed
-                    else Slip(sp.Integer(v["w2"] * z), "gave y = w2·h (the output, not its derivative h)")]
+                    else Slip(sp.Integer(v["w2"] * z), "gave y = w₂h (the output, not its derivative h)")]
         h1 = max(z, 0)
         if self.gates[1] == 0:
             return [Slip(sp.Integer(v["w3"] * h1), "ignored the closed ReLU gate on h2")]
-        return [Slip(sp.Integer(v["w3"] * v["w2"]), "used w2 for h1 in ∂z2/∂w2 (it is h1)"),
-                Slip(sp.Integer(v["w3"]), "left out the factor ∂z2/∂w2 = h1")]
+        return [Slip(sp.Integer(v["w3"] * v["w2"]), "used w₂ for h₁ in ∂z₂/∂w₂ (it is h₁)"),
+                Slip(sp.Integer(v["w3"]), "left out the factor ∂z₂/∂w₂ = h₁")]
 
 
 def _factor(n: int) -> str:

@@ -21,7 +21,7 @@ from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, ignored_gate
 from gatebp.network.solve import solve
 from gatebp.network.steps import Solution
-from gatebp.questions.families._stems import RELU_DEFINED, equations, eqv, fig, m, marked, spanned, value_of, values
+from gatebp.questions.families._stems import RELU_DEFINED, equations, eqv, fig, m, spanned, value_of, values
 from gatebp.questions.families.base import Resample, family
 from gatebp.questions.families.common import (
     Choice,
@@ -72,7 +72,7 @@ def _slips(solution: Solution, top: str) -> list[Slip]:
              *ignored_gate(solution)]
     if top == "L":
         slips.append(mse_factor_slip(gradient, half=False, out="h"))
-    return marked(slips + [Slip(-gradient, "made a sign slip with a negative weight")])
+    return slips + [Slip(-gradient, "made a sign slip with a negative weight")]
 
 
 def _body(graph: Graph, ask: str) -> str:

@@ -13,6 +13,7 @@ Slips (losses.bce_slips): σ'(z) multiplied in once more, t − p, the squared-e
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from fractions import Fraction
 
 import sympy as sp
@@ -21,7 +22,7 @@ from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
 from gatebp.network.steps import Solution, equals, factor
-from gatebp.questions.families._stems import SIGMOID_DEFINED, equations, m, spanned, value_of, values
+from gatebp.questions.families._stems import SIGMOID_DEFINED, equations, m, spanned, sym, value_of, values
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import (
     Choice,
@@ -37,7 +38,6 @@ from gatebp.questions.families.common import (
     shown,
     solved,
     tenths,
-    working,
 )
 from gatebp.questions.losses import BCE, BCE_SHORTCUT, bce_delta, bce_slips
 from gatebp.questions.problem import Problem, Statements
@@ -95,9 +95,12 @@ def _steps(solution: Solution) -> list:
         used = f"the ReLU gate is open ({gate} > 0), so "
     else:
         rule, used = f"(p - t)*x = {factor(delta)}*{factor(below)}", "so "
-    return working(solution) + [BCE_SHORTCUT,
-                                m(f"∂L/∂z = p - t = {shown(fwd['p'])} - {fwd['t']} {equals(delta, 4)}"),
-                                used + m(f"∂L/∂{wrt} = {rule} {equals(solution.exact, 4)}")]
+    forward = [step for step in solution.steps if step.kind == "forward" and not step.text.startswith("$L =")]
+    chain = "*".join(factor(f) for f in solution.paths[0].factors)
+    check = (f"check by the chain rule along {m(' <- '.join(solution.paths[0].names))}: "
+             f"{m(f'{chain} {equals(solution.exact, 4)}')}")
+    return forward + [BCE_SHORTCUT, m(f"∂L/∂z = p - t = {shown(fwd['p'])} - {fwd['t']} {equals(delta, 4)}"),
+                      used + m(f"∂L/∂{wrt} = {rule} {equals(solution.exact, 4)}"), check]
 
 
 @family(TOPIC, "Sigmoid output with binary cross-entropy", ("NAT", "MCQ", "MSQ"), (1, 2))
@@ -112,27 +115,56 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
                    statements=lambda r: _statements(r, graph, solution))
 
 
-def _sign_choice(rng: random.Random, wrt: str, value: sp.Expr) -> Choice:
-    """"a small increase in wrt lowers (raises) L": the sign of ∂L/∂wrt, worded by a coin."""
-    lowers = rng.random() < 0.5
+def _sign_choice(rng: random.Random, wrt: str, value: sp.Expr, honest: bool = False) -> Choice:
+    """"a small increase in wrt lowers (raises) L": the sign of ∂L/∂wrt, worded by a coin (or, when
+    `honest`, truly)."""
+    lowers = bool(value < 0) if honest else rng.random() < 0.5
     claim = {"kind": "sign", "find": {"of": "L", "wrt": wrt}, "sign": "negative" if lowers else "positive"}
     return claim_choice(f"a small increase in {m(wrt)} {'lowers' if lowers else 'raises'} {m('L')}", claim,
-                        (value < 0) == lowers, f"read the sign of ∂L/∂{wrt} backwards")
+                        (value < 0) == lowers, f"read the sign of ∂L/∂{sym(wrt)} backwards (a sign slip)")
+
+
+def is_sign_slip(choice: Choice) -> bool:
+    """A false statement that only a sign slip makes (t − p for p − t, a sign read backwards)."""
+    return not choice.correct and "sign" in (choice.mistake or "")
+
+
+def _one_sign_slip(builders: list[Callable[[bool], Choice]]) -> list[Choice]:
+    """Each statement drawn by its coin, except that only the first false one a sign slip makes is
+    kept as such: the others are drawn true (or with another slip), so no two distractors are the
+    same mistake (review: sigmoid-bce MSQ2 spent two options on t − p)."""
+    out: list[Choice] = []
+    for build in builders:
+        choice = build(False)
+        if is_sign_slip(choice) and any(is_sign_slip(c) for c in out):
+            choice = build(True)
+        out.append(choice)
+    return out
 
 
 def _statements(rng: random.Random, graph: Graph, solution: Solution) -> Statements:
     assert graph.find is not None and graph.find.wrt is not None
-    wrt, fwd = graph.find.wrt, solution.forward
+    wrt, fwd, find = graph.find.wrt, solution.forward, graph.find.to_dict()
     delta = bce_delta(fwd["p"], fwd["t"])
     slips = _slips(solution)
     distinct([delta, solution.exact] + ([delta * fwd["w"]] if "h" in fwd else []))
-    pool = [spanned(quantity_choice("∂L/∂z = p - t", {"of": "L", "wrt": "z"}, delta,
-                                    Slip(-delta, "used t − p instead of p − t (a sign slip)"), rng)),
-            spanned(quantity_choice(f"∂L/∂{wrt}", graph.find.to_dict(), solution.exact, rng.choice(slips[:4]), rng)),
-            claim_choice(f"{m('∂L/∂z')} is {'negative' if (said := rng.random() < 0.5) else 'positive'}",
-                         {"kind": "sign", "find": {"of": "L", "wrt": "z"}, "sign": "negative" if said else "positive"},
-                         (delta < 0) == said, "took δ = t − p (a sign slip)"),
-            _sign_choice(rng, wrt, solution.exact)]
+
+    def z_value(honest: bool) -> Choice:
+        slip = None if honest else Slip(-delta, "used t − p instead of p − t (a sign slip)")
+        return spanned(quantity_choice("∂L/∂z = p - t", {"of": "L", "wrt": "z"}, delta, slip, rng))
+
+    def wrt_value(honest: bool) -> Choice:
+        slip = rng.choice([s for s in slips[:4] if not honest or "sign" not in s.mistake])
+        return spanned(quantity_choice(f"∂L/∂{wrt}", find, solution.exact, slip, rng))
+
+    def z_sign(honest: bool) -> Choice:
+        said = bool(delta < 0) if honest else rng.random() < 0.5
+        return claim_choice(f"{m('∂L/∂z')} is {'negative' if said else 'positive'}",
+                            {"kind": "sign", "find": {"of": "L", "wrt": "z"}, "sign": "negative" if said else "positive"},
+                            (delta < 0) == said, "took δ = t − p (a sign slip)")
+
+    builders = [z_value, wrt_value, z_sign, lambda honest: _sign_choice(rng, wrt, solution.exact, honest)]
+    pool = _one_sign_slip(builders)
     if "h" in fwd:
         extra = Slip(delta * fwd["w"] * fwd["p"] * (1 - fwd["p"]), slips[0].mistake)  # σ'(z) once more
         pool.append(spanned(quantity_choice("∂L/∂h", {"of": "L", "wrt": "h"}, delta * fwd["w"], extra, rng)))

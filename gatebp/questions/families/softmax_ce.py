@@ -1,7 +1,7 @@
 """Family `softmax-ce`: softmax over three classes with cross-entropy, ∂L/∂z_k = p_k − y_k.
 
 The graph writes softmax out (e_k = exp(z_k), s = e1 + e2 + e3, p = e_c/s, L = −log p), and the
-working states the shortcut p_k − y_k (losses.SOFTMAX_SHORTCUT). 1 mark gives the logits and
+working states the shortcut pₖ − yₖ first (losses.SOFTMAX_SHORTCUT). 1 mark gives the logits and
 asks ∂L/∂z_k. 2 marks compute the logits z_k = w_k·x first and ask ∂L/∂w_k = (p_k − y_k)·x: the
 extra reasoning steps are that forward pass and the factor x. Slips (losses.softmax_slips): the
 missing −y_k, a sign slip, an extra p_k(1 − p_k), exp(z_k) without normalising, −1/p_c.
@@ -36,7 +36,6 @@ from gatebp.questions.families.common import (
     rounded_note,
     solved,
     tenths,
-    working,
 )
 from gatebp.questions.losses import (
     CLASSES,
@@ -87,14 +86,22 @@ def _slips(solution: Solution, c: int, k: int) -> list[Slip]:
 
 
 def _steps(solution: Solution, c: int) -> list:
+    """What a student writes: the forward pass to the probabilities, the shortcut pₖ − yₖ first, the
+    factor x for a weight; the chain through s and p only as a one-line check."""
     p, wrt = probabilities(solution.forward), solution.paths[0].names[-1]
-    lines = [SOFTMAX_SHORTCUT] + [m(f"p{j} = e{j}/s {equals(p[j - 1], 4)}") for j in CLASSES] + [
+    forward = [s for s in solution.steps if s.kind == "forward" and not s.text.startswith(("$p =", "$L ="))]
+    lines = forward + [m(f"p{j} = e{j}/s {equals(p[j - 1], 4)}") for j in CLASSES] + [SOFTMAX_SHORTCUT] + [
         m(f"∂L/∂z{j} = p{j} - y{j} {equals(softmax_delta(p, c, j), 4)}") for j in CLASSES]
     if wrt.startswith("w"):
         k, x = int(wrt[1]), solution.forward["x"]
         product = f"{factor(softmax_delta(p, c, k))}*{factor(x)}"
         lines.append(m(f"∂L/∂{wrt} = (p{k} - y{k})*x = {product} {equals(solution.exact, 4)}"))
-    return working(solution) + lines
+    if len(solution.paths) < 2:
+        return lines
+    products = " + ".join(factor(path.product) for path in solution.paths)
+    check = (f"check by the chain rule over the {len(solution.paths)} paths from {m(wrt)} to {m('L')} "
+             f"(through p and through s): {m(f'{products} {equals(solution.exact, 4)}')}")
+    return lines + [check]
 
 
 @family(TOPIC, "Softmax with cross-entropy (3 classes)", ("NAT", "MCQ", "MSQ"), (1, 2))

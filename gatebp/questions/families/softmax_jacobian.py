@@ -24,12 +24,11 @@ from typing import Any
 import sympy as sp
 
 from gatebp.gate.question import QuestionType
-from gatebp.network.steps import short
-from gatebp.questions.claims import ClaimError, Context, Verdict, decider, rounds_to
+from gatebp.questions.claims import ClaimError, Context, Verdict, decider, number, rounds_to
 from gatebp.questions.families._claims import Named, fixed, named
 from gatebp.questions.families._posed import fact_choice, problem, slips_of, valued_choice
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import Choice, asked, require, rounded_note, some_true, vector
+from gatebp.questions.families.common import Choice, asked, require, rounded_note, some_true, uni, vector
 from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "softmax-jacobian"
@@ -66,8 +65,8 @@ def entry_slips(z: list[int], i: int, j: int) -> list[Named]:
         s = 1 / (1 + math.exp(-z[i]))
         return [named(-p[i] ** 2, "used −pᵢpⱼ with j = i, dropping the δᵢᵢ = 1 term"),
                 named(p[i], "left out the factor (1 − pᵢ)"),
-                named(s * (1 - s), f"treated p{i + 1} as the sigmoid σ(z{i + 1}) of its own logit"),
-                named(p[i] * (1 - p[k]), f"used p{k + 1} in the factor (1 − pⱼ) (the wrong class)")]
+                named(s * (1 - s), f"treated {uni(f'p{i + 1}')} as the sigmoid {uni(f'sigmoid(z{i + 1})')} of its own logit"),
+                named(p[i] * (1 - p[k]), f"used {uni(f'p{k + 1}')} in the factor (1 − pⱼ) (the wrong class)")]
     return [named(p[i] * (1 - p[i]), "used the diagonal form pᵢ(1 − pᵢ) off the diagonal"),
             named(p[i] * p[j], "dropped the minus sign (off the diagonal the entry is −pᵢpⱼ)"),
             named(-p[j] ** 2, "used pⱼ in place of pᵢ (−pⱼ²)"),
@@ -160,12 +159,12 @@ def vjp(p: Sequence[Any], g: list[int], j: int) -> Any:
 def vjp_slips(z: list[int], g: list[int], j: int) -> list[Named]:
     p = floats(tuple(z))
     diagonal_only = g[j] * p[j] * (1 - p[j])
-    return [named(diagonal_only, f"kept only the diagonal term g{j + 1}·∂p{j + 1}/∂z{j + 1}"),
+    return [named(diagonal_only, f"kept only the diagonal term {uni(f'g{j + 1}')}·∂{uni(f'p{j + 1}')}/∂{uni(f'z{j + 1}')}"),
             named(sum(g[i] * p[i] * (1 - p[i]) for i in range(3)), "used pᵢ(1 − pᵢ) for every entry, the "
                                                                     "off-diagonal ones too"),
             named(diagonal_only + sum(g[i] * p[i] * p[j] for i in range(3) if i != j),
                   "dropped the minus sign of the off-diagonal entries (+pᵢpⱼ)"),
-            named(g[j] - sum(g[i] * p[i] for i in range(3)), f"left out the factor p{j + 1} in pⱼ(gⱼ − Σᵢ gᵢpᵢ)")]
+            named(g[j] - sum(g[i] * p[i] for i in range(3)), f"left out the factor {uni(f'p{j + 1}')} in pⱼ(gⱼ − Σᵢ gᵢpᵢ)")]
 
 
 def _product(rng: random.Random, qtype: QuestionType) -> Problem:
@@ -224,21 +223,21 @@ def _decide(claim: Mapping[str, Any], context: Context) -> Verdict:
     back = [sum(g[r] * full[r][c] for r in range(3)) for c in range(3)]
     if what in ("entry", "vjp"):
         value = full[int(claim["i"]) - 1][int(claim["j"]) - 1] if what == "entry" else back[int(claim["j"]) - 1]
-        return Verdict(rounds_to(float(claim["value"]), value, int(claim["places"])), f"the value is {short(value)}")
+        return Verdict(rounds_to(float(claim["value"]), value, int(claim["places"])), f"the value is {number(value)}")
     if what == "symmetric":
         r, c = int(claim["i"]) - 1, int(claim["j"]) - 1
         same = _vanishes(full[r][c] - full[c][r])
-        return Verdict(same == bool(claim["holds"]), f"both are −p{r + 1}p{c + 1} = {short(full[r][c])}")
+        return Verdict(same == bool(claim["holds"]), f"both are −{uni(f'p{r + 1}')}{uni(f'p{c + 1}')} = {number(full[r][c])}")
     if what == "positive":
         value = full[int(claim["i"]) - 1][int(claim["j"]) - 1]
-        return Verdict(bool(value > 0), f"the entry is {short(value)}")
+        return Verdict(bool(value > 0), f"the entry is {number(value)}")
     if what == "largest-diagonal":
         top = max(range(3), key=lambda k: float(sp.N(full[k][k], 30)))
-        return Verdict(top + 1 == int(claim["at"]), f"the largest diagonal entry is ∂p{top + 1}/∂z{top + 1} = "
-                                                    f"{short(full[top][top])}")
+        return Verdict(top + 1 == int(claim["at"]), f"the largest diagonal entry is ∂{uni(f'p{top + 1}')}/∂{uni(f'z{top + 1}')} = "
+                                                    f"{number(full[top][top])}")
     if what == "vjp-sum":
         total = sum(back)
-        return Verdict(_vanishes(total), f"the entries of ∂L/∂z add to {'0' if _vanishes(total) else short(total)}")
+        return Verdict(_vanishes(total), f"the entries of ∂L/∂z add to {'0' if _vanishes(total) else number(total)}")
     if what == "vjp-unchanged":
         moved = [v + 1 for v in g] if claim["change"] == "shift" else [2 * v for v in g]
         other = [sum(moved[r] * full[r][c] for r in range(3)) for c in range(3)]

@@ -20,7 +20,7 @@ from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, backprop_slips, sign_slip
 from gatebp.network.steps import Solution, factor
-from gatebp.questions.families._stems import RELU_DEFINED, equations, eqv, listed, m, marked, spanned, sym, value_of
+from gatebp.questions.families._stems import RELU_DEFINED, equations, eqv, listed, m, spanned, sym, value_of
 from gatebp.questions.families.base import family
 from gatebp.questions.families.common import (
     Choice,
@@ -124,7 +124,7 @@ def mse_slips(graph: Graph, solution: Solution, half: bool) -> list[Slip]:
     if wrt.startswith("v"):
         slips.append(Slip(solution.exact / fwd[f"h{wrt[1]}"],
                           f"stopped at ∂L/∂ŷ (left out the factor {sym('h' + wrt[1])})"))
-    return marked(slips + [mse_sign_slip(solution.exact)])
+    return slips + [mse_sign_slip(solution.exact)]
 
 
 def _describe(graph: Graph, hidden: int) -> str:

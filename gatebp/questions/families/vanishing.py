@@ -30,7 +30,7 @@ from gatebp.questions.families._claimkit import claimed, exact, frac, rounding_n
 from gatebp.questions.families._stems import listed, m, sym, value_of
 from gatebp.questions.families.activation_props import activation_claim, chain_statements, truth
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import Choice, decimal, nonzero, require
+from gatebp.questions.families.common import Choice, decimal, nonzero, require, uni
 from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "vanishing"
@@ -169,8 +169,8 @@ def _weighted(rng: random.Random, qtype: QuestionType) -> Problem:
     w = _product(weights)
     primes = [_prime(a) for a in outputs]
     answer = w * _product(primes)
-    slips = [Slip(_product(primes), "forgot the weights w2 and w3 on the way back"),
-             Slip(w * primes[1] * primes[2], "stopped at z2: left out σ'(z1)"),
+    slips = [Slip(_product(primes), "forgot the weights w₂ and w₃ on the way back"),
+             Slip(w * primes[1] * primes[2], "stopped at z₂: left out σ'(z₁)"),
              *_output_slips(outputs, w)]
     if min(weights) < 0:
         slips.insert(2, Slip(-answer, "dropped the minus sign of a negative weight"))
@@ -232,7 +232,7 @@ def _gradient_statement(rng: random.Random, outputs: list[sp.Expr], weights: lis
     slips = _output_slips(outputs, w)[:3] + ([Slip(truth_value / w, "forgot the weights on the way back")]
                                              if weights else [])
     template = (f"{m(f'∂a{k}/∂z1')} = {{}}" if weights
-                else f"the product {'·'.join(f'σ′(z{i})' for i in range(1, k + 1))} is {{}}").replace("′", "'")
+                else "the product " + "·".join("σ′(" + uni(f"z{i}") + ")" for i in range(1, k + 1)) + " is {}")
     return valued(template, truth_value, rng.choice(slips), rng, fmt=decimal,
                   claim=lambda v: {"kind": "sigmoid-chain", "outputs": [frac(a) for a in outputs],
                                    "weights": [frac(x) for x in weights], "value": frac(v)})

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
@@ -29,7 +29,7 @@ from gatebp.network.graph import Graph
 from gatebp.network.slips import Slip
 from gatebp.network.solve import solve
 from gatebp.network.spec import parse_spec
-from gatebp.questions.claims import ClaimError, Context, Verdict, decider
+from gatebp.questions.claims import ClaimError, Context, Verdict, decider, number, shown_label
 from gatebp.questions.families._claims import Named, named
 from gatebp.questions.families._posed import fact_choice, problem, valued_choice, vector_choices
 from gatebp.questions.families.base import family
@@ -40,8 +40,10 @@ from gatebp.questions.families.common import (
     quantity_choice,
     rational,
     require,
+    row,
     shown,
     some_true,
+    vec,
     vector,
 )
 from gatebp.questions.problem import Problem, Statements
@@ -107,10 +109,10 @@ def entry_slips(layer: Layer, i: int, j: int) -> list[Named]:
 
 def layer_working(layer: Layer) -> list[str]:
     y, d = layer.y(), layer.delta()
-    return [f"$y = W*x + b = {vector(y)}$", f"δ = ∂L/∂y = y − t = {vector(d)}",
-            f"∂L/∂W = δxᵀ: entry (i, j) = δᵢxⱼ; row 1 = {shown(d[0])}·{vector(layer.x)} = "
-            f"{vector([d[0] * v for v in layer.x])}, row 2 = {shown(d[1])}·{vector(layer.x)} = "
-            f"{vector([d[1] * v for v in layer.x])}", f"∂L/∂b = δ = {vector(d)}"]
+    return [f"$y = W*x + b = {vector(y)}$", f"δ = ∂L/∂y = y − t = {vec(d)}",
+            f"∂L/∂W = δxᵀ: entry (i, j) = δᵢxⱼ; row 1 = {shown(d[0])}·{row(layer.x)} = "
+            f"{row([d[0] * v for v in layer.x])}, row 2 = {shown(d[1])}·{row(layer.x)} = "
+            f"{row([d[1] * v for v in layer.x])}", f"∂L/∂b = δ = {vec(d)}"]
 
 
 def _single(rng: random.Random, qtype: QuestionType) -> Problem:
@@ -242,7 +244,7 @@ def batch_working(batch: Batch, i: int, j: int) -> list[str]:
     rows = [vector([batch.entry(r, c) for c in range(2)]) for r in range(2)]
     return ["∂L/∂W = G Xᵀ: entry (i, j) = Σₖ GᵢₖXⱼₖ, one product per example, summed",
             f"(i, j) = ({i + 1}, {j + 1}): {terms} = {shown(batch.entry(i, j))}",
-            f"$∂L/∂W = {'[' + ', '.join(rows) + ']'}$", f"∂L/∂b = row sums of G = {vector([sum(r) for r in G])}"]
+            f"$∂L/∂W = {'[' + ', '.join(rows) + ']'}$", f"∂L/∂b = row sums of G = {vec([sum(r) for r in G])}"]
 
 
 def _batch(rng: random.Random, qtype: QuestionType) -> Problem:
@@ -299,6 +301,10 @@ def _batch_statements(rng: random.Random, batch: Batch, i: int, j: int) -> State
     return Statements(body=body, choices=some_true(choices), steps=batch_working(batch, i, j))
 
 
+def _entry_partial(of: str, at: Sequence[object]) -> str:
+    return f"∂L/∂{of}{''.join(map(str, at))}"
+
+
 @decider("batch-gradient")
 def _decide_batch(claim: Mapping[str, Any], context: Context) -> Verdict:
     """Σ_k G_ik X_jk (or Σ_k G_ik for the bias) from the G and X the stem states."""
@@ -311,7 +317,8 @@ def _decide_batch(claim: Mapping[str, Any], context: Context) -> Verdict:
         i = int(at[0]) - 1
         found.append(sum(G[i]) if claim["of"] == "b" else sum(g * x for g, x in zip(G[i], X[int(at[1]) - 1])))
     holds = all(sp.Rational(str(v)) == f for v, f in zip(claim["values"], found))
-    names = ", ".join(f"∂L/∂{claim['of']}{''.join(map(str, at))} = {f}" for at, f in zip(claim["entries"], found))
+    names = ", ".join(f"{shown_label(_entry_partial(str(claim['of']), at))} = {number(f)}"
+                      for at, f in zip(claim["entries"], found))
     return Verdict(holds, names)
 
 
