@@ -288,12 +288,6 @@ class PathSums:
         return _last_step(gradient, {c.outer for c in edits} - {""}, weight, lr)
 
 
-def changed_value(solution: Solution, edits: Sequence[Change], weight: float = 0.0,
-                  lr: float | None = None) -> float:
-    """The answer with these edits made (PathSums.value on this solution)."""
-    return PathSums.of(solution).value(edits, weight, lr)
-
-
 def _last_step(gradient: float, outer: set[str], weight: float, lr: float | None) -> float:
     if lr is None:
         return -gradient if "sign" in outer else gradient
@@ -373,7 +367,7 @@ def answer_pair(solution: Solution, find: dict[str, object], typed: float, key: 
     if rate is not None and wrt not in solution.forward:
         return None
     weight = float(solution.forward[wrt]) if rate is not None else 0.0
-    if not close(changed_value(solution, (), weight, rate), key):
+    if not close(PathSums.of(solution).value((), weight, rate), key):
         return None
     return diagnose_pair(solution, typed, close, weight, rate)
 
