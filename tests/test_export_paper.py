@@ -34,9 +34,17 @@ def generated() -> tuple[Question, ...]:
 
 
 @cache
-def rendered(answers: str = "end"):  # type: ignore[no-untyped-def]
-    """The 20-question paper compiled once per form (each Typst compile takes a second or two)."""
-    return render_export(list(generated()), "pdf", ExportOptions(answers=answers))
+def paper_pdf() -> bytes:
+    """The 20-question paper without its key, compiled once (a Typst compile takes a second or two)."""
+    return render_export(list(generated()), "pdf", ExportOptions(answers="none")).main
+
+
+@cache
+def key_pdf() -> bytes:
+    """The key as `--answers separate` writes it, compiled once."""
+    from gatebp.ui.export import pdf
+
+    return pdf.render(list(generated()), ExportOptions(answers="separate"), paper=False, key=True)
 
 
 def pages(data: bytes) -> list[str]:
@@ -75,7 +83,7 @@ def test_typst_gives_no_warning_and_embeds_only_its_own_fonts(which: str, part: 
 
 def test_the_header_block_has_time_marks_fields_and_the_marking_scheme() -> None:
     questions = list(generated())
-    first = pages(rendered().main)[0]
+    first = pages(paper_pdf())[0]
     total = sum(q.marks for q in questions)
     assert "GATE DA practice: backpropagation" in first
     assert "Time allowed: 55 minutes" in first  # 180 minutes for 65 questions, scaled to 20
@@ -97,7 +105,7 @@ def test_minutes_option_sets_the_time_allowed() -> None:
 
 def test_one_mark_block_comes_before_the_two_mark_block_numbered_continuously() -> None:
     questions = list(generated())
-    paper, _ = paper_and_sheet(rendered("none").main)
+    paper, _ = paper_and_sheet(paper_pdf())
     tags = [(int(n), int(m)) for n, _, m in TAG.findall(paper)]
     assert [n for n, _ in tags] == list(range(1, 21))
     assert [m for _, m in tags] == sorted(m for _, m in tags) and {m for _, m in tags} == {1, 2}
@@ -117,7 +125,7 @@ def ordered_type(questions: list[Question], number: int) -> str:
 def test_the_answer_sheet_has_bubbles_for_choices_and_boxes_for_nat() -> None:
     questions = list(generated())
     options = ExportOptions(answers="none")
-    _, sheet = paper_and_sheet(rendered("none").main)
+    _, sheet = paper_and_sheet(paper_pdf())
     ordered = sorted(questions, key=lambda q: q.marks)
     for number, q in enumerate(ordered, 1):
         row = re.search(rf"Q\.{number} {q.type}( A B C D)?", sheet)
@@ -130,7 +138,7 @@ def test_the_answer_sheet_has_bubbles_for_choices_and_boxes_for_nat() -> None:
 
 def test_the_key_is_a_table_then_solutions_that_repeat_each_stem() -> None:
     questions = list(generated())
-    key = " ".join(pages(rendered("separate").key or b""))
+    key = " ".join(pages(key_pdf()))
     ordered = sorted(questions, key=lambda q: q.marks)
     rows = re.findall(r"Q\.(\d+) (NAT|MCQ|MSQ) (\d) ", key.split("Worked solutions")[0])
     assert [(int(n), t, int(m)) for n, t, m in rows] == [
@@ -144,7 +152,7 @@ def test_the_key_is_a_table_then_solutions_that_repeat_each_stem() -> None:
 
 
 def test_the_separate_key_has_no_instructions_or_answer_sheet() -> None:
-    key = " ".join(pages(rendered("separate").key or b""))
+    key = " ".join(pages(key_pdf()))
     assert "Instructions" not in key and "Answer sheet" not in key and "Roll number" not in key
     assert "Answer key" in key
 
