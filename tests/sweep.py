@@ -1,9 +1,10 @@
 """How many draws the generation sweeps in the suite take, and one cache of built questions.
 
-`make test` runs every sweep at scale 1, sized to keep the suite inside its time budget on two
-cores. GATEBP_SWEEP multiplies every sample (hypothesis examples and seed ranges alike):
-`make sweep` runs the same tests at GATEBP_SWEEP=10, thousands of draws per family, as a
-release check. Each test still names its own size; the scale only stretches it.
+Each test names the size of its sample; GATEBP_SWEEP multiplies every one of them (hypothesis
+examples and seed ranges alike). `make test` runs them at 0.6, which keeps the whole suite inside
+its two-minute budget on two cores and still reaches every family form; `make sweep` runs the
+same tests at GATEBP_SWEEP=10, thousands of draws per family, as a release check. Per-issue
+minimums (the >= 300 seeds of each issue-15 family) do not go through the scale.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from functools import cache
 from gatebp.gate.question import Question
 from gatebp.questions.generate import build_question
 
-SCALE = float(os.environ.get("GATEBP_SWEEP", "1"))
+SCALE = float(os.environ.get("GATEBP_SWEEP", "0.6"))
 
 
 def scaled(n: int) -> int:

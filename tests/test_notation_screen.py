@@ -21,7 +21,7 @@ from gatebp.ui.terminal.working import question_working
 from tests.sweep import built
 
 FORMS = [(fam.name, qtype, marks) for fam in families_by_name() for qtype in fam.types for marks in fam.marks]
-SEEDS = (3, 29)
+SEEDS = (1, 3)  # draws test_generator and test_claims also read (tests.sweep.built)
 
 # program notation a paper never prints: powers, starred products between names, nested list
 # brackets, spelled-out hats and activations, internal layer names, unrendered markup
