@@ -15,9 +15,9 @@ from gatebp.app.guided import GuidedPlan, check, close, partial_names, plan_for
 from gatebp.app.skills import GUIDED_TOPICS, skills_of
 from gatebp.gate.question import in_key_range
 from gatebp.questions.generate import build_question, families_by_name
-from tests.sweep import built
+from tests.sweep import built, seeds
 
-SEEDS = range(3)
+SEEDS = seeds(3)
 # The key is not where the working ends: the steps give the exact gradient, and the key is a
 # finite-difference estimate of it (or the estimate's error), asked at the answer prompt.
 ESTIMATES = {"finite-difference"}
