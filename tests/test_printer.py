@@ -198,11 +198,14 @@ def test_printed_maths_never_speaks_python(tree):
 
 @pytest.fixture(scope="module")
 def corpus() -> list[str]:
-    """Every text of question_bank/*.yaml and of a generated 300-question set (seed 1)."""
-    from gatebp.questions.generate import generate_set
+    """Every text of question_bank/*.yaml and of every family form (two draws each)."""
+    from gatebp.questions.generate import families_by_name
+    from tests.sweep import built
 
     texts = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "question_bank").glob("*.yaml"))]
-    for q in generate_set(1, 300):
+    drawn = [built(f.name, t, m, seed) for f in families_by_name() for t in f.types for m in f.marks
+             for seed in (1, 2)]
+    for q in drawn:
         texts += [q.text, *(s.text for s in q.solution), *(o.text for o in q.options), *(o.why or "" for o in q.options)]
     return texts
 
