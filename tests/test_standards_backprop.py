@@ -254,10 +254,10 @@ def test_delta_recursion_defines_its_symbols_and_gives_nothing_away() -> None:
         for marks in (1, 2):
             for q in _built("delta-recursion", qtype, marks, range(3)):
                 text = render(parse_markup(q.text), "unicode")
-                for symbol in ("δ_out = (∂L/∂o₁, ∂L/∂o₂)", "δ(zⱼ) = ∂L/∂zⱼ", "φ = ", "with derivative φ′"):
+                for symbol in ("δₒ = (∂L/∂o₁, ∂L/∂o₂)", "δ(zⱼ) = ∂L/∂zⱼ", "φ = ", "with derivative φ′"):
                     assert symbol in text, (q.id, symbol)
                 assert "δ₂" not in text and "δ₁" not in text and "δ2" not in text, q.id
-                if qtype == "MSQ" and marks == 1:  # the stem gives δ_out = (g1, g2): no free option on it
+                if qtype == "MSQ" and marks == 1:  # the stem gives δₒ = (g1, g2): no free option on it
                     assert not any(o.claim.get("find", {}).get("wrt", "").startswith("o") for o in q.options), q.id
 
 

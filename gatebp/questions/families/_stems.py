@@ -23,7 +23,7 @@ from gatebp.network.steps import equals, short
 from gatebp.questions.families.choice import Choice
 
 RELU_DEFINED = "where ReLU(z) = max(0, z) and ReLU′(0) = 0"
-SIGMOID_DEFINED = "σ(z) = 1/(1 + e^(−z))"
+SIGMOID_DEFINED = "$sigmoid(z) = 1/(1 + exp(-z))$"
 
 
 def m(expression: str) -> str:

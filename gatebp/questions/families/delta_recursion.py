@@ -1,10 +1,10 @@
-"""Family `delta-recursion`: the hidden sensitivity δ(z_j) = (W2ᵀ δ_out)_j · φ'(z_j).
+"""Family `delta-recursion`: the hidden sensitivity δ(z_j) = (W2ᵀ δₒ)_j · φ'(z_j).
 
 The network is x → z_j = u_j·x → a_j = φ(z_j) → o = W2·a → L, and every stem defines its
-symbols: δ_out = (∂L/∂o1, ∂L/∂o2), δ(z_j) = ∂L/∂z_j for hidden unit j, φ the hidden activation
-and φ' its derivative. 1 mark: L is linear in the outputs, so δ_out = (g1, g2) is given and the
-work is one column of W2 times δ_out, times φ'(z_j). 2 marks: L is half the squared error, so
-δ_out = o − t must first be computed from a forward pass (the extra reasoning step).
+symbols: δₒ = (∂L/∂o1, ∂L/∂o2), δ(z_j) = ∂L/∂z_j for hidden unit j, φ the hidden activation
+and φ' its derivative. 1 mark: L is linear in the outputs, so δₒ = (g1, g2) is given and the
+work is one column of W2 times δₒ, times φ'(z_j). 2 marks: L is half the squared error, so
+δₒ = o − t must first be computed from a forward pass (the extra reasoning step).
 
 The slips are the classic ones: the row of W2 instead of its column (W2 for W2ᵀ), φ'(a) for
 φ'(z), and stopping at ∂L/∂a (forgetting φ'). The MSQ's recursion statements are claims of kind
@@ -103,7 +103,7 @@ def _weights(graph: Graph) -> dict[str, sp.Rational]:
 
 
 def _products(graph: Graph, solution: Solution, j: int) -> tuple[sp.Expr, sp.Expr]:
-    """(W2ᵀ δ_out)_j (column j of W2) and the transposed slip's (W2 δ_out)_j (row j)."""
+    """(W2ᵀ δₒ)_j (column j of W2) and the transposed slip's (W2 δₒ)_j (row j)."""
     deltas, _ = _parts(solution, j)
     w = _weights(graph)
     return (sum(w[f"w{i}{j}"] * deltas[i - 1] for i in (1, 2)), sum(w[f"w{j}{i}"] * deltas[i - 1] for i in (1, 2)))
@@ -127,18 +127,18 @@ def _places(value: sp.Expr) -> int:
 def _body(graph: Graph, marks: int, ask: str) -> str:
     """The network, its output weights as a matrix, and every symbol the question uses, defined."""
     act = _activation(graph, 1)
-    loss = ("The loss is linear in the outputs, so δ_out = (g₁, g₂). " if marks == 1
+    loss = ("The loss is linear in the outputs, so δₒ = (g₁, g₂). " if marks == 1
             else "The loss is half the squared error of the outputs. ")
     w = graph.values
     numbers = "[" + ", ".join("[" + ", ".join(str(w[f"w{i}{j}"]) for j in (1, 2)) + "]" for i in (1, 2)) + "]"
     scalars = [k for k in graph.values if not (k.startswith("w") and len(k) == 3)]
     return (f"A network computes {definitions(graph)}, with {assignments(graph, scalars)}. The output layer is "
             f"$o = W2*a$ with $W2 = [[w11, w12], [w21, w22]] = {numbers}$ and the hidden activation is "
-            f"φ = {NAMES[act]}, with derivative {PRIME}. Write δ_out = (∂L/∂o₁, ∂L/∂o₂) and, for hidden unit j, "
+            f"φ = {NAMES[act]}, with derivative {PRIME}. Write δₒ = (∂L/∂o₁, ∂L/∂o₂) and, for hidden unit j, "
             f"δ(zⱼ) = ∂L/∂zⱼ. {loss}{ask}")
 
 
-@family(TOPIC, "The delta recursion δ(z) = (W2ᵀ δ_out) ⊙ φ'(z)", ("NAT", "MCQ", "MSQ"), (1, 2))
+@family(TOPIC, "The delta recursion δ(z) = (W2ᵀ δₒ) ⊙ φ'(z)", ("NAT", "MCQ", "MSQ"), (1, 2))
 def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     values, nodes = _network(rng, marks)
     j = rng.choice((1, 2))
@@ -160,7 +160,7 @@ def _steps(graph: Graph, solution: Solution, j: int) -> list:
     w = _weights(graph)
     column = " + ".join(f"{factor(w[f'w{i}{j}'])} × {factor(deltas[i - 1])}" for i in (1, 2))
     upstream = _products(graph, solution, j)[0]
-    entry, z = f"(W₂ᵀδ_out){_sub(str(j))}", _sub(f"z{j}")
+    entry, z = f"(W₂ᵀδₒ){_sub(str(j))}", _sub(f"z{j}")
     return working(solution) + [
         f"the recursion: {entry} = {uni(f'w1{j}')}·δ(o₁) + {uni(f'w2{j}')}·δ(o₂) = "
         f"{minus(column)} {minus(stated(upstream, 4))}",
@@ -176,7 +176,7 @@ def _formula_choice(rng: random.Random, j: int) -> Choice:
     """One statement of the recursion: the right one or a classic slip, decided by evaluating it."""
     matrix, at = rng.choice(list(FORMULAS))
     prime = f" · {PRIME}({_sub(f'{at}{j}')})" if at else ""
-    text = f"δ({_sub(f'z{j}')}) = ({_sub(matrix)}δ_out){_sub(str(j))}{prime}"
+    text = f"δ({_sub(f'z{j}')}) = ({_sub(matrix)}δₒ){_sub(str(j))}{prime}"
     claim = {"kind": "delta-recursion", "unit": j, "matrix": matrix, "at": at}
     mistake = FORMULAS[(matrix, at)]
     return claim_choice(text, claim, mistake is None, (mistake or "").format(j=j))
@@ -191,7 +191,7 @@ def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution
     z, a = _sub(f"z{j}"), _sub(f"a{j}")
     pool = [_minused(quantity_choice(f"δ({z})", {"of": "L", "wrt": f"z{j}"}, solution.exact, rng.choice(slips[:3]),
                                      rng)),
-            _minused(quantity_choice(f"(W₂ᵀδ_out){_sub(str(j))} = ∂L/∂{a}", {"of": "L", "wrt": f"a{j}"}, upstream,
+            _minused(quantity_choice(f"(W₂ᵀδₒ){_sub(str(j))} = ∂L/∂{a}", {"of": "L", "wrt": f"a{j}"}, upstream,
                                      Slip(row, TRANSPOSED.format(j=j)), rng)),
             _minused(quantity_choice(f"{PRIME}({z})", {"of": f"a{j}", "wrt": f"z{j}"}, prime,
                                      Slip(sp.N(at_a, 30), f"evaluated {PRIME} at {a} instead of {z}"), rng)),

@@ -39,7 +39,7 @@ from gatebp.questions.families.common import matrix, require, shown, tenths, vec
 from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "forward-output"
-ACT_TEXT = {"sigmoid": "σ(z) = 1/(1 + e^(−z))", "tanh": "tanh(z) = (e^z − e^(−z))/(e^z + e^(−z))",
+ACT_TEXT = {"sigmoid": "$sigmoid(z) = 1/(1 + exp(-z))$", "tanh": "tanh(z) = (e^z − e^(−z))/(e^z + e^(−z))",
             "relu": "ReLU(z) = max(0, z)"}
 ACT_NAME = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "linear": ""}
 FUNCS: dict[str, Callable[[float], float]] = {

@@ -132,7 +132,7 @@ def draw(rng: random.Random, marks: int) -> tuple[str, Fraction]:
 
 
 def _unit(act: str) -> str:
-    return (f"sigmoid unit {m('f = sigmoid(z)')}, where σ(z) = 1/(1 + e^(−z))," if act == "sigmoid"
+    return (f"sigmoid unit {m('f = sigmoid(z)')}, where $sigmoid(z) = 1/(1 + exp(-z))$," if act == "sigmoid"
             else f"tanh unit {m('f = tanh(z)')}")
 
 

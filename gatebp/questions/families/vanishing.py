@@ -136,7 +136,7 @@ def _bound(rng: random.Random, qtype: QuestionType) -> Problem:
              Slip(sp.Integer(4 * k), "added the layers' factors instead of multiplying them"),
              Slip(sp.Integer(4) ** (k + 1), f"counted {k + 1} σ' factors instead of {k}")]
     grad = f"|∂{sym(f'a{k}')}/∂z₁|"
-    body = (f"A chain of {k} sigmoid layers computes aᵢ = σ(zᵢ), σ(z) = 1/(1 + e^(−z)), with "
+    body = (f"A chain of {k} sigmoid layers computes aᵢ = σ(zᵢ), $sigmoid(z) = 1/(1 + exp(-z))$, with "
             f"zᵢ₊₁ = wᵢ₊₁aᵢ + bᵢ₊₁, and every weight has |w| ≤ 1. The largest N for which "
             f"{grad} ≤ {m('1/N')} holds whatever the inputs and biases is{' ____' if qtype == 'NAT' else ''}")
     steps = [f"σ'(z) = {m('sigmoid(z)*(1 - sigmoid(z))')} is largest at {m('z = 0')}, where it is {m('1/4')}, "
@@ -153,7 +153,7 @@ def _plain_product(rng: random.Random, qtype: QuestionType) -> Problem:
     answer = _product([_prime(a) for a in outputs])
     ending = " is ____" if qtype == "NAT" else " is"
     body = (f"Two sigmoid units in a chain ({m('z2 = w2*a1 + b2')}) gave the outputs {_listing('a', outputs)} "
-            f"(aᵢ = σ(zᵢ), σ(z) = 1/(1 + e^(−z))) in the forward pass. The product σ'(z₁)·σ'(z₂) of their "
+            f"(aᵢ = σ(zᵢ), $sigmoid(z) = 1/(1 + exp(-z))$) in the forward pass. The product σ′(z₁)·σ′(z₂) of their "
             f"local derivatives{ending}")
     steps = _factor_steps(outputs) + [f"σ'(z₁)·σ'(z₂) = {m(f'{_times([_prime(a) for a in outputs])} = {decimal(answer)}')}"]
     slips = spaced(answer, _output_slips(outputs, sp.S.One), 4)
@@ -174,7 +174,7 @@ def _weighted(rng: random.Random, qtype: QuestionType) -> Problem:
              *_output_slips(outputs, w)]
     if min(weights) < 0:
         slips.insert(2, Slip(-answer, "dropped the minus sign of a negative weight"))
-    body = (f"Three sigmoid layers compute aᵢ = σ(zᵢ), σ(z) = 1/(1 + e^(−z)), with {m('z2 = w2*a1 + b2')} and "
+    body = (f"Three sigmoid layers compute aᵢ = σ(zᵢ), $sigmoid(z) = 1/(1 + exp(-z))$, with {m('z2 = w2*a1 + b2')} and "
             f"{m('z3 = w3*a2 + b3')}, where {_listing('w', weights, 2)}. The forward pass gave "
             f"{_listing('a', outputs)}. {value_of('∂a3/∂z1', qtype)}")
     chain = _times([primes[2], weights[1], primes[1], weights[0], primes[0]])
@@ -201,7 +201,7 @@ def _statements(rng: random.Random, marks: int) -> Statements:
     require(any(c.correct for c in choices) and not all(c.correct for c in choices), "all four alike")
     given = f", the weights are {_listing('w', weights, 2)}" if weights else ""
     body = (f"A chain of {k} sigmoid layers computes aᵢ = σ(zᵢ) with zᵢ₊₁ = wᵢ₊₁aᵢ + bᵢ₊₁, where "
-            f"σ(z) = 1/(1 + e^(−z)){given}, and the forward pass gave {_listing('a', outputs)}. "
+            f"$sigmoid(z) = 1/(1 + exp(-z))${given}, and the forward pass gave {_listing('a', outputs)}. "
             f"Which of the following statements is/are correct?")
     return Statements(body=body, choices=choices, steps=_msq_steps(outputs, weights))
 

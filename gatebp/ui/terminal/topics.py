@@ -1,6 +1,6 @@
 """The `gatebp topics` table: each question family, what it drills, its forms and marks.
 
-A family's title is free text with maths in it (δ(z) = (W2ᵀ δ_out) ⊙ φ'(z)); it is drawn in the
+A family's title is free text with maths in it (δ(z) = (W2ᵀ δₒ) ⊙ φ'(z)); it is drawn in the
 console's notation, so a plain console prints it in ASCII."""
 
 from __future__ import annotations
