@@ -302,35 +302,29 @@ def _last_step(gradient: float, outer: set[str], weight: float, lr: float | None
 
 def pair_slips(solution: Solution, weight: float = 0.0, lr: float | None = None) -> list[Slip]:
     """Every pair of edits that can be made together, each with its value and both names."""
-    return [Slip(sp.Float(value, 20), mistake) for value, mistake in _pair_values(solution, weight, lr)]
+    made = _edits(solution, lr)
+    return [] if made is None else [Slip(sp.Float(v, 20), why) for v, why in _pair_values(*made, weight, lr)]
 
 
 def single_slips(solution: Solution, weight: float = 0.0, lr: float | None = None) -> list[Slip]:
     """Each edit alone, valued the same way as the pairs (so a pair never hides a single)."""
-    return [Slip(sp.Float(value, 20), mistake) for value, mistake in _single_values(solution, weight, lr)]
+    made = _edits(solution, lr)
+    return [] if made is None else [Slip(sp.Float(v, 20), why) for v, why in _single_values(*made, weight, lr)]
 
 
 def _edits(solution: Solution, lr: float | None) -> tuple[list[Change], PathSums] | None:
+    """The single-slip edits and the float path sums they are valued on; None when the working
+    lists no paths (or not all of them)."""
     if solution.paths_truncated or not solution.paths:
         return None
     return changes(solution, None if lr is None else sp.nsimplify(lr)), PathSums.of(solution)
 
 
-def _single_values(solution: Solution, weight: float, lr: float | None,
-                   made: tuple[list[Change], PathSums] | None = None) -> list[tuple[float, str]]:
-    made = made or _edits(solution, lr)
-    if made is None:
-        return []
-    edits, sums = made
+def _single_values(edits: list[Change], sums: PathSums, weight: float, lr: float | None) -> list[tuple[float, str]]:
     return [(sums.value((c,), weight, lr), c.mistake) for c in edits]
 
 
-def _pair_values(solution: Solution, weight: float, lr: float | None,
-                 made: tuple[list[Change], PathSums] | None = None) -> list[tuple[float, str]]:
-    made = made or _edits(solution, lr)
-    if made is None:
-        return []
-    edits, sums = made
+def _pair_values(edits: list[Change], sums: PathSums, weight: float, lr: float | None) -> list[tuple[float, str]]:
     return [(sums.value((first, second), weight, lr), f"{first.mistake}, and {second.mistake}")
             for i, first in enumerate(edits) for second in edits[i + 1:] if not first.clashes(second)]
 
@@ -339,12 +333,13 @@ def diagnose_pair(solution: Solution, typed: float, close: Callable[[float, floa
                   weight: float = 0.0, lr: float | None = None) -> str | None:
     """The two slips that give `typed`, when exactly one pair does and no single slip does
     (nor the right answer): `close(value, typed)` is the grader's "same answer"."""
-    made = _edits(solution, lr)
     right = PathSums.of(solution).value((), weight, lr)
-    if close(right, typed) or any(close(value, typed)
-                                  for value, _ in _single_values(solution, weight, lr, made)):
+    made = _edits(solution, lr)
+    if close(right, typed) or made is None:
         return None
-    fits = {mistake for value, mistake in _pair_values(solution, weight, lr, made) if close(value, typed)}
+    if any(close(value, typed) for value, _ in _single_values(*made, weight, lr)):
+        return None
+    fits = {mistake for value, mistake in _pair_values(*made, weight, lr) if close(value, typed)}
     return fits.pop() if len(fits) == 1 else None
 
 

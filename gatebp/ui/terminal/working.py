@@ -168,10 +168,7 @@ def _layer_working(graph: Graph, solution: Solution, target: Target) -> Group:
     parts: list[RenderableType] = [Text("Network", style="bold")]
     figure = build_figure(graph)
     if isinstance(figure, LayeredFigure):
-        drawn = figure_lines(figure, target, 76)
-        if max(map(cell_len, drawn)) > 76:
-            drawn = _matrices_only(figure, drawn, target)
-        parts.append(Text("\n".join(drawn), no_wrap=True, overflow="crop"))
+        parts.append(layered_text(figure, target, 76))
     parts += [maths_text("Vector form", target, "bold"), steps_list(solution.steps, ("vector",), target)]
     for kinds in (("delta",), ("path",), ("update",)):
         lines = steps_list(solution.steps, kinds, target)
@@ -219,15 +216,21 @@ def question_diagram(question: Question, target: Target = "unicode",
         return None
     figure = build_figure(graph)
     if isinstance(figure, LayeredFigure):
-        lines = figure_lines(figure, target, width)
-        if max(map(cell_len, lines)) > width:
-            lines = _matrices_only(figure, lines, target)
-        return Text("\n".join(lines), no_wrap=True, overflow="crop")
+        return layered_text(figure, target, width)
     import sympy as sp
 
     leaves = {k: sp.Rational(v.numerator, v.denominator) for k, v in graph.values.items()}
     root = question.find["of"] if question.find else None
     return network_tree(graph, leaves, root=root, target=target)
+
+
+def layered_text(figure: LayeredFigure, target: Target, width: int) -> Text:
+    """A network of layers as the paper draws it, or, too wide for `width`, its layers in words
+    and its matrices."""
+    lines = figure_lines(figure, target, width)
+    if max(map(cell_len, lines)) > width:
+        lines = _matrices_only(figure, lines, target)
+    return Text("\n".join(lines), no_wrap=True, overflow="crop")
 
 
 def _matrices_only(figure: LayeredFigure, lines: list[str], target: Target) -> list[str]:
