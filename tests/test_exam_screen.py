@@ -90,6 +90,16 @@ class Sitting:
             assert _under(screen, widget), f"{target} cannot be reached"
         await self.pilot.click(widget)
 
+    async def until(self, condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+        """Let the app's real-time timer run until `condition` holds (at most `seconds`): a
+        loaded machine may tick late, and a fixed wait would then fail."""
+        deadline = asyncio.get_running_loop().time() + seconds
+        while not condition():
+            if asyncio.get_running_loop().time() > deadline:
+                return False
+            await self.pilot.pause(0.05)
+        return True
+
     async def key(self, label: str) -> None:
         """Click the calculator key with this label."""
         await self.click(next(k for k in self.app.screen.query(Key) if k.name == label))
@@ -262,13 +272,13 @@ def test_clock_runs_out_and_submits_what_was_saved(paper: list[Question]) -> Non
         await s.step(10, right(paper[0]))
         await s.step(10, "n")
         await s.step(10, right(paper[1]))           # selected, never saved
-        s.clock.now = 59.2
-        await s.pilot.pause(0.3)
-        assert "Time Left: 0:01" in str(s.app.screen.query_one("#clock", Static).render())
+        s.clock.now = 59.2                          # the screen's own timer shows it
+        assert await s.until(lambda: "Time Left: 0:01" in str(
+            s.app.screen.query_one("#clock", Static).render()))
         await s.pilot.press("s")                    # the dialog is open when time runs out
         s.clock.now = 60.5
-        await s.pilot.pause(0.4)
-        assert isinstance(s.app.screen, ScoreScreen) and len(s.submitted) == 1
+        assert await s.until(lambda: isinstance(s.app.screen, ScoreScreen))
+        assert len(s.submitted) == 1
         await s.pilot.press("q")
 
     app = sit(paper, body, seconds=60)

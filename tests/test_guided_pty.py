@@ -10,25 +10,17 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
-import pytest
 
+from tests.terminal import GATEBP, pexpect, spawn_practice
 from gatebp.app.guided import GuidedPlan, plan_for
 from gatebp.app.history import History
 from gatebp.questions.generate import generate_set
 from test_practice_drill import right_text
 
-pexpect = pytest.importorskip("pexpect")
-
-GATEBP = str(Path(sys.executable).with_name("gatebp"))
 
 
-def spawn(home: Path, *args: str):  # type: ignore[no-untyped-def]
-    env = dict(os.environ, GATEBP_HOME=str(home), NO_COLOR="1", COLUMNS="100", LINES="40")
-    return pexpect.spawn(GATEBP, ["practice", *args], env=env, encoding="utf-8", timeout=30,
-                         dimensions=(40, 100))
 
 
 def relu_question() -> tuple[int, GuidedPlan]:
@@ -56,8 +48,8 @@ def test_a_guided_question_step_by_step_then_stats(tmp_path: Path) -> None:
     steps = plan.steps
     relu = next(i for i, s in enumerate(steps) if s.skill == "local:relu")
     slip_value, slip_name = next(sl for sl in steps[relu].slips if sl[1] != "made a sign slip")
-    child = spawn(tmp_path, "--guided", "--topic", "relu-gate", "--seed", str(seed),
-                  "--count", "1")
+    child = spawn_practice(tmp_path, "--guided", "--topic", "relu-gate", "--seed", str(seed),
+                           "--count", "1", columns=100)
     child.expect_exact(f"Work it through: {len(steps)} steps, then the answer.")
     step(child, plan, 1, number(steps[0].value))                  # right at once
     child.expect_exact("Right: ")
@@ -107,8 +99,8 @@ def stats_json(home: Path) -> dict:
 
 def test_ctrl_c_keeps_every_step_answered(tmp_path: Path) -> None:
     seed, plan = relu_question()
-    child = spawn(tmp_path, "--guided", "--topic", "relu-gate", "--seed", str(seed),
-                  "--count", "1")
+    child = spawn_practice(tmp_path, "--guided", "--topic", "relu-gate", "--seed", str(seed),
+                           "--count", "1", columns=100)
     step(child, plan, 1, number(plan.steps[0].value))
     step(child, plan, 2, number(plan.steps[1].value + 5))
     child.expect_exact("Try once more")

@@ -6,12 +6,11 @@ import json
 import os
 import signal
 import subprocess
-import sys
 from fractions import Fraction
 from pathlib import Path
 
-import pytest
 
+from tests.terminal import GATEBP, pexpect, spawn_practice
 from gatebp.questions.generate import generate_set
 from gatebp.gate.grade import grade, parse_answer
 from gatebp.app.history import History, read_attempts
@@ -20,17 +19,10 @@ from gatebp.app.session import LazyQuestions
 from gatebp.ui.terminal.scoresheet import marks_number
 from test_practice_drill import find_seed, has_named_mcq_slip, right_text, wrong_text
 
-pexpect = pytest.importorskip("pexpect")
 
-GATEBP = str(Path(sys.executable).with_name("gatebp"))
 DRILL_PROMPT = "Answer (h hint, s skip, q quit, = calculator): "
 EXAM_PROMPT = r"Q\d+ \[[0-9:]+ left\] > "
 
-
-def spawn(home: Path, *args: str):  # type: ignore[no-untyped-def]
-    env = dict(os.environ, GATEBP_HOME=str(home), NO_COLOR="1", COLUMNS="80", LINES="40")
-    return pexpect.spawn(GATEBP, ["practice", *args], env=env, encoding="utf-8", timeout=30,
-                         dimensions=(40, 80))
 
 
 def stats_json(home: Path) -> dict:
@@ -47,7 +39,7 @@ def answer(child, text: str) -> None:  # type: ignore[no-untyped-def]
 def test_drill_session_in_a_terminal(tmp_path: Path) -> None:
     seed = find_seed(5, lambda qs: has_named_mcq_slip(qs[1]))
     qs = generate_set(seed, 5)
-    child = spawn(tmp_path, "--seed", str(seed), "--count", "5")
+    child = spawn_practice(tmp_path, "--seed", str(seed), "--count", "5")
     answer(child, right_text(qs[0]))
     child.expect_exact("Correct: ")
     answer(child, wrong_text(qs[1]))
@@ -78,7 +70,7 @@ def test_drill_session_in_a_terminal(tmp_path: Path) -> None:
 
 def test_ctrl_c_keeps_the_answers_given(tmp_path: Path) -> None:
     qs = generate_set(6, 4)
-    child = spawn(tmp_path, "--seed", "6", "--count", "4")
+    child = spawn_practice(tmp_path, "--seed", "6", "--count", "4")
     answer(child, right_text(qs[0]))
     answer(child, wrong_text(qs[1]))
     child.expect_exact(DRILL_PROMPT)
@@ -101,7 +93,7 @@ def exam_step(child, text: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_mock_exam_in_a_terminal(tmp_path: Path) -> None:
     qs = generate_set(31, 4)
-    child = spawn(tmp_path, "--exam", "--seed", "31", "--count", "4")
+    child = spawn_practice(tmp_path, "--exam", "--seed", "31", "--count", "4")
     child.expect_exact("Mock exam: 4 questions")
     for line in (right_text(qs[0]), "n",          # Q1 answered
                  wrong_text(qs[1]), "m",          # Q2 answered & marked (wrong)
@@ -138,7 +130,7 @@ def test_mock_exam_in_a_terminal(tmp_path: Path) -> None:
 
 def test_idle_mock_is_submitted_at_zero(tmp_path: Path) -> None:
     qs = generate_set(12, 3)
-    child = spawn(tmp_path, "--exam", "--seed", "12", "--count", "3", "--minutes", "0.08")
+    child = spawn_practice(tmp_path, "--exam", "--seed", "12", "--count", "3", "--minutes", "0.08")
     exam_step(child, right_text(qs[0]))
     exam_step(child, "n")
     exam_step(child, right_text(qs[1]))          # selected, never saved
@@ -153,7 +145,7 @@ def test_idle_mock_is_submitted_at_zero(tmp_path: Path) -> None:
 
 def test_ctrl_c_in_a_mock_submits_what_was_saved(tmp_path: Path) -> None:
     paper = LazyQuestions(plan_paper(13, 3).items)
-    child = spawn(tmp_path, "--paper", "--seed", "13", "--count", "3")
+    child = spawn_practice(tmp_path, "--paper", "--seed", "13", "--count", "3")
     exam_step(child, wrong_text(paper[0]))
     exam_step(child, "n")
     child.expect(EXAM_PROMPT)
@@ -170,7 +162,7 @@ def test_ctrl_c_in_a_mock_submits_what_was_saved(tmp_path: Path) -> None:
 
 def test_closing_the_terminal_during_a_mock_keeps_the_saved_answers(tmp_path: Path) -> None:
     """SIGHUP (a closed terminal window) submits what was saved, as Ctrl-C does."""
-    child = spawn(tmp_path, "--exam", "--seed", "3", "--count", "3", "--minutes", "30")
+    child = spawn_practice(tmp_path, "--exam", "--seed", "3", "--count", "3", "--minutes", "30")
     child.expect(EXAM_PROMPT)
     question = LazyQuestions(__import__("gatebp.questions.generate", fromlist=["plan_set"]).plan_set(3, 3))[0]
     child.sendline(right_text(question))

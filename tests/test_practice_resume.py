@@ -20,15 +20,14 @@ from pathlib import Path
 
 import pytest
 from test_history_errors import fill, tmpfs  # noqa: F401 - the fixture
-from test_practice_pty import GATEBP
 
+from tests.terminal import GATEBP, pexpect, spawn_practice
 from gatebp.app import journal
 from gatebp.app.history import DB_NAME, History, read_attempts
 from gatebp.app.journal import plan_slots
 from gatebp.app.session import LazyQuestions
 from gatebp.questions.generate import plan_set
 
-pexpect = pytest.importorskip("pexpect")
 
 SEED, COUNT = 31, 5
 PROMPT = r"Q(\d+) \[([0-9:]+) left\] > "
@@ -42,11 +41,6 @@ def first_three() -> list[str]:
     here: any valid answer will do, the test is that it is kept)."""
     return ["1" if qtype == "NAT" else "A" for _, qtype, _, _ in plan_set(SEED, COUNT)[:3]]
 
-
-def spawn(home: Path, *args: str):  # type: ignore[no-untyped-def]
-    env = dict(os.environ, GATEBP_HOME=str(home), NO_COLOR="1", COLUMNS="80", LINES="40")
-    return pexpect.spawn(GATEBP, ["practice", *args], env=env, encoding="utf-8", timeout=30,
-                         dimensions=(40, 80))
 
 
 def seconds(clock: str) -> int:
@@ -85,7 +79,7 @@ def recorded_states(home: Path) -> list[str]:
 
 def test_sigkill_then_resume_restores_question_answers_marks_and_time(tmp_path: Path) -> None:
     answers = first_three()
-    child = spawn(tmp_path, *ARGS)
+    child = spawn_practice(tmp_path, *ARGS)
     left = three_saves(child, answers)
     child.kill(signal.SIGKILL)
     child.expect(pexpect.EOF)
@@ -96,7 +90,7 @@ def test_sigkill_then_resume_restores_question_answers_marks_and_time(tmp_path: 
     time.sleep(1)  # the program is dead: this time must not count
 
     spawned = time.monotonic()
-    child = spawn(tmp_path, "--resume", "--plain")
+    child = spawn_practice(tmp_path, "--resume", "--plain")
     child.expect_exact("Resuming the unfinished mock exam of")
     child.expect_exact(f"(Q4 of {COUNT}, 3 saved,")
     child.expect_exact("[ 1:A ] [ 2:AM] [ 3:A ] < 4:N >")
@@ -133,7 +127,7 @@ def journaled(home: Path) -> None:
 
 def test_the_next_practice_offers_the_mock_and_resumes_it(tmp_path: Path) -> None:
     journaled(tmp_path)
-    child = spawn(tmp_path, "--seed", "1", "--count", "1", "--plain")
+    child = spawn_practice(tmp_path, "--seed", "1", "--count", "1", "--plain")
     child.expect_exact("You have the unfinished mock exam of")
     child.expect_exact("(Q4 of 5, 3 saved,")
     child.expect_exact("r resume it, s submit it as it stands, Enter leave it for later: ")
@@ -151,7 +145,7 @@ def test_the_next_practice_offers_the_mock_and_resumes_it(tmp_path: Path) -> Non
 
 def test_the_offer_can_be_declined(tmp_path: Path) -> None:
     journaled(tmp_path)
-    child = spawn(tmp_path, "--seed", "1", "--count", "1", "--plain")
+    child = spawn_practice(tmp_path, "--seed", "1", "--count", "1", "--plain")
     child.expect_exact("Enter leave it for later: ")
     child.sendline("")  # declined: the drill asked for starts, the mock keeps waiting
     child.expect_exact("Answer (h hint, s skip, q quit, = calculator): ")
@@ -162,7 +156,7 @@ def test_the_offer_can_be_declined(tmp_path: Path) -> None:
 
 def test_the_offer_can_submit_it_as_it_stands(tmp_path: Path) -> None:
     journaled(tmp_path)
-    child = spawn(tmp_path, "--seed", "1", "--count", "1", "--plain")
+    child = spawn_practice(tmp_path, "--seed", "1", "--count", "1", "--plain")
     child.expect_exact("Enter leave it for later: ")
     child.sendline("s")
     child.expect_exact("Submitted it: 3 saved,")
@@ -174,7 +168,7 @@ def test_the_offer_can_submit_it_as_it_stands(tmp_path: Path) -> None:
 
 
 def test_a_closed_terminal_keeps_every_saved_answer(tmp_path: Path) -> None:
-    child = spawn(tmp_path, *ARGS)
+    child = spawn_practice(tmp_path, *ARGS)
     three_saves(child, first_three())
     try:
         child.close(force=False)  # the terminal window goes away (master side of the pty)
@@ -189,7 +183,7 @@ def test_a_closed_terminal_keeps_every_saved_answer(tmp_path: Path) -> None:
 
 
 def test_three_quick_ctrl_c_keep_every_saved_answer(tmp_path: Path) -> None:
-    child = spawn(tmp_path, *ARGS)
+    child = spawn_practice(tmp_path, *ARGS)
     three_saves(child, first_three())
     for _ in range(3):
         child.sendintr()
@@ -199,7 +193,7 @@ def test_three_quick_ctrl_c_keep_every_saved_answer(tmp_path: Path) -> None:
 
 
 def test_sigquit_keeps_every_saved_answer(tmp_path: Path) -> None:
-    child = spawn(tmp_path, *ARGS)
+    child = spawn_practice(tmp_path, *ARGS)
     three_saves(child, first_three())
     child.kill(signal.SIGQUIT)
     finish(child, 130)
@@ -208,7 +202,7 @@ def test_sigquit_keeps_every_saved_answer(tmp_path: Path) -> None:
 
 def test_a_full_disk_keeps_the_saved_answers_and_says_disk_full(tmpfs: Path) -> None:  # noqa: F811
     home = tmpfs / "home"
-    child = spawn(home, *ARGS)
+    child = spawn_practice(home, *ARGS)
     three_saves(child, first_three())
     filler = fill(tmpfs)
     child.sendline("submit")
