@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
 
+from tests.sweep import built
 from gatebp.gate.question import Question, in_key_range
 from gatebp.questions.families import load_families
-from gatebp.questions.generate import build_question
 
 FILLER = re.compile(r"doubl|halv|tripl|added 1\b|subtracted 1\b|added 2\b|arithmetic slip", re.I)
 NUMBER = r"-?\d+(?:\.\d+)?"
@@ -37,7 +37,7 @@ def plan(topic: str, total: int = 300, slow: Sequence[tuple[str, int]] = ()) -> 
 def build(topic: str, qtype: str, marks: int, seed: int) -> Question:
     """The question as the checkers read it: the paper's minus (−2.34, which options, reasons and
     statements print) read back as the grammar's "-", so a printed number parses."""
-    return ascii_minus(build_question(topic, qtype, marks, seed))
+    return ascii_minus(built(topic, qtype, marks, seed))
 
 
 def ascii_minus(q: Question, stem: bool = True) -> Question:

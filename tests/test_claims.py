@@ -21,7 +21,7 @@ import mpmath
 import pytest
 
 from gatebp.core.expr import names_in, parse_expr_text
-from gatebp.questions.generate import build_question, families_by_name
+from gatebp.questions.generate import families_by_name
 from tests.reference import FUNCS, STEP, _eval, derivative, evaluate
 from tests.sweep import built, scaled
 
@@ -204,7 +204,7 @@ def test_a_wrong_intended_key_is_refused() -> None:
     from gatebp.questions.families.common import Choice, quantity
     from gatebp.questions.problem import judged
 
-    q = build_question("relu-gate", "MSQ", 1, 3)
+    q = built("relu-gate", "MSQ", 1, 3)
     graph = graph_from_dict(q.graph)
     wrong = Choice("∂y/∂w1 = 1000", True, claim=quantity("y", "w1", 1000))
     with pytest.raises(ClaimError):

@@ -19,7 +19,7 @@ import mpmath
 import pytest
 
 from gatebp.gate.question import Question
-from gatebp.questions.generate import build_question, families_by_name
+from gatebp.questions.generate import families_by_name
 from tests.reference import derivative, evaluate
 from tests.sweep import built, scaled
 
@@ -404,7 +404,7 @@ def test_every_option_is_a_claim_the_checker_agrees_with(topic: str, qtype: str,
 
 def test_the_checker_catches_a_wrong_claim() -> None:
     """The checker is not vacuous: flipping a claim's number or its polarity flips its verdict."""
-    q = build_question("param-count", "MSQ", 1, 7000)
+    q = built("param-count", "MSQ", 1, 7000)
     claim = dict(q.options[0].claim, value=q.options[0].claim["value"] + 1)
     assert truth(q, claim) != truth(q, q.options[0].claim) or truth(q, q.options[0].claim) is False
     relu_dies = {"kind": "activation", "activation": "relu", "property": "dies", "holds": True}

@@ -19,10 +19,10 @@ import mpmath
 import pytest
 
 from gatebp.gate.question import Question
-from gatebp.questions.generate import build_question, families_by_name
+from gatebp.questions.generate import families_by_name
 from tests.standards_new import check_standards
 from tests.test_claims import independent_truth
-from tests.sweep import scaled
+from tests.sweep import scaled, built
 
 TOPICS = ("forward-output", "linear-separability", "weight-gradients", "softmax-jacobian", "optimizer-step",
           "gradient-clipping", "perceptron", "perceptron-output", "perceptron-training", "multipath-relu",
@@ -294,7 +294,7 @@ def truth_of(q: Question, claim: Claim) -> bool:
 
 
 def _draws(topic: str, qtype: str, marks: int) -> list[Question]:
-    return [build_question(topic, qtype, marks, 4000 + seed) for seed in range(SEEDS)]
+    return [built(topic, qtype, marks, 4000 + seed) for seed in range(SEEDS)]
 
 
 @pytest.mark.parametrize(("topic", "qtype", "marks"), FORMS)
@@ -323,7 +323,7 @@ def test_the_checker_catches_a_flipped_claim(kind: str) -> None:
     topic = {"separable": "linear-separability", "clipping": "gradient-clipping",
              "perceptron-training": "perceptron-training"}[kind]
     for seed in range(40):
-        q = build_question(topic, "MSQ", 1, 4000 + seed)
+        q = built(topic, "MSQ", 1, 4000 + seed)
         for option in q.options:
             claim = dict(option.claim or {})
             if not option.true:

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gatebp.questions.generate import build_question
-from tests.sweep import scaled, seeds
+from tests.sweep import scaled, seeds, built
 
 mp.mp.dps = 40
 STEP = mp.mpf("1e-15")
@@ -112,7 +112,7 @@ def _check_msq(q: Any) -> None:
 
 
 def check(topic: str, qtype: str, marks: int, seed: int) -> Any:
-    q = build_question(topic, qtype, marks, seed)
+    q = built(topic, qtype, marks, seed)
     _check_common(q, topic)
     truth = reference(q.graph, q.find)
     if qtype == "NAT":
@@ -209,19 +209,19 @@ def test_merges_seed_examples_by_hand() -> None:
 def test_merges_distractor_drops_a_path() -> None:
     found = False
     for seed in seeds(15):
-        q = build_question("merges", "MCQ", 2, seed)
+        q = built("merges", "MCQ", 2, seed)
         found |= any(o.mistake and "dropped the path" in o.mistake for o in q.options)
     assert found
 
 
 def test_activation_path_distractor_uses_output() -> None:
-    mistakes = [o.mistake or "" for seed in range(20) for o in build_question("activation-path", "MCQ", 1, seed).options]
+    mistakes = [o.mistake or "" for seed in range(20) for o in built("activation-path", "MCQ", 1, seed).options]
     assert any("instead of σ'(z)" in m or "instead of tanh'(z)" in m for m in mistakes)
 
 
 def test_descent_step_distractors_include_wrong_direction() -> None:
     for seed in range(10):
-        q = build_question("descent-step", "MCQ", 1, seed)
+        q = built("descent-step", "MCQ", 1, seed)
         env = forward(q.graph)
         g = derivative(q.graph, "L", q.find["wrt"])
         plus = float(env[q.find["wrt"]] + mp.mpf(str(q.find["lr"])) * g)
@@ -231,7 +231,7 @@ def test_descent_step_distractors_include_wrong_direction() -> None:
 
 def test_two_layer_input_gradient_sums_over_units() -> None:
     for seed in seeds(20):
-        q = build_question("two-layer-mse", "NAT", 2, seed)
+        q = built("two-layer-mse", "NAT", 2, seed)
         if q.find["wrt"] in ("x1", "x2"):
             assert any("paths" in step.text or "merge" in step.text for step in q.solution)
             return
@@ -255,7 +255,7 @@ def test_vanishing_bound_statements_are_keyed_by_the_mathematics() -> None:
     """Regression: weaker-but-true bounds were keyed false in 57% of vanishing MSQs."""
     judged, chosen = 0, seeds(150)
     for seed in chosen:
-        q = build_question("vanishing", "MSQ", 1 + seed % 2, seed)
+        q = built("vanishing", "MSQ", 1 + seed % 2, seed)
         k = int(q.text.split("A chain of ")[1].split()[0])
         for index, option in enumerate(q.options):
             truth = _vanishing_truth(option.text, k)
@@ -267,7 +267,7 @@ def test_vanishing_bound_statements_are_keyed_by_the_mathematics() -> None:
 
 def test_vanishing_bound_question_asks_for_the_largest_n() -> None:
     for seed in seeds(20):
-        q = build_question("vanishing", "NAT", 1, seed)
+        q = built("vanishing", "NAT", 1, seed)
         if "1/N" in q.text:
             assert "largest N" in q.text and "smallest" not in q.text
             k = int(q.text.split("A chain of ")[1].split()[0])

@@ -16,8 +16,8 @@ import pytest
 
 from gatebp.core.maths import parse_markup, render
 from gatebp.gate.question import Question
-from gatebp.questions.generate import build_question, families_by_name
-from tests.sweep import seeds
+from gatebp.questions.generate import families_by_name
+from tests.sweep import seeds, built
 
 TOPICS = ("finite-difference", "merges", "derivative-from-output", "param-count", "relu-gate", "residual",
           "sgd-steps", "sigmoid-bce", "softmax-ce", "two-layer-mse", "vanishing")
@@ -31,7 +31,7 @@ STAR = re.compile(r"\w \* \w")
 @cache
 def _questions(topic: str, qtype: str, marks: int) -> tuple[Question, ...]:
     """The 40 questions of one form, built once for the tests that read them."""
-    return tuple(build_question(topic, qtype, marks, 9100 + seed) for seed in SEEDS)
+    return tuple(built(topic, qtype, marks, 9100 + seed) for seed in SEEDS)
 
 
 def _read(question: Question) -> list[str]:
@@ -94,7 +94,7 @@ def test_bce_and_softmax_working_state_the_shortcut_then_use_it() -> None:
     for topic, shortcut in (("sigmoid-bce", "∂L/∂z = p − t"), ("softmax-ce", "∂L/∂zₖ = pₖ − yₖ")):
         for qtype in ("NAT", "MSQ"):
             for marks in (1, 2):
-                question = build_question(topic, qtype, marks, 9100)
+                question = built(topic, qtype, marks, 9100)
                 lines = [render(parse_markup(s.text), "unicode") for s in question.solution]
                 first = next(i for i, line in enumerate(lines) if shortcut in line)
                 assert any("p" in line and "−" in line for line in lines[first + 1:]), (question.id, lines)
@@ -110,6 +110,6 @@ def test_finite_difference_msq_says_what_is_estimated_and_which_difference() -> 
 
 def test_solver_working_lines_read_like_the_paper() -> None:
     for topic, qtype, marks in FORMS[::5]:
-        question = build_question(topic, qtype, marks, 9100)
+        question = built(topic, qtype, marks, 9100)
         problems = [p for s in question.solution if s.kind in SOLVER_KINDS for p in _problems(s.text)]
         assert not problems, (question.id, problems[:3])

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gatebp.questions.generate import build_question
 from gatebp.questions.families.base import REGISTRY
 from gatebp.gate.question import Question
 from tests.reference import derivative, evaluate
 from tests.standards_new import ascii_minus
+from tests import sweep
 from tests.sweep import scaled, seeds
 
 MODULES = ("batch_bias", "vanishing", "residual", "delta_recursion", "finite_difference", "concepts")
@@ -27,7 +27,7 @@ for _module in MODULES:
 
 
 def make(topic: str, qtype: str, marks: int, seed: int) -> Question:
-    return ascii_minus(build_question(topic, qtype, marks, seed), stem=False)
+    return ascii_minus(sweep.built(topic, qtype, marks, seed), stem=False)
 
 
 def forms(topic: str) -> list[tuple[str, int]]:

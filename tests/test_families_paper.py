@@ -28,9 +28,8 @@ from gatebp.questions.families import (
     sgd_steps,
 )
 from gatebp.questions.families.base import REGISTRY
-from gatebp.questions.generate import build_question
 from tests.standards_new import ascii_minus
-from tests.sweep import scaled
+from tests.sweep import scaled, built
 
 mpmath.mp.dps = 50
 SEEDS = st.integers(0, 10**6)
@@ -39,7 +38,7 @@ FAMILIES = {"param-count": param_count, "perceptron": perceptron, "activation-pr
 
 
 def make(topic: str, qtype: str, marks: int, seed: int) -> Question:
-    return ascii_minus(build_question(topic, qtype, marks, seed))
+    return ascii_minus(built(topic, qtype, marks, seed))
 
 
 def forms(topic: str) -> list[tuple[str, int]]:

@@ -16,7 +16,7 @@ import re
 import pytest
 
 from gatebp.core.maths import parse_markup, render
-from gatebp.questions.generate import build_question, families_by_name
+from gatebp.questions.generate import families_by_name
 from tests.sweep import built, seeds
 
 TOPICS = ("activation-path", "activation-properties", "ad-modes", "backward-cache", "batch-bias",
@@ -59,13 +59,13 @@ def test_every_text_is_markup_that_prints_in_the_papers_notation(topic: str, qty
 @pytest.mark.parametrize("topic,qtype,marks", [f for f in _forms() if f[1] == "NAT"])
 def test_nat_stems_ask_for_the_value_with_the_papers_blank(topic: str, qtype: str, marks: int) -> None:
     for seed in range(5):
-        q = build_question(topic, qtype, marks, seed)
+        q = built(topic, qtype, marks, seed)
         text = render(parse_markup(q.text), "unicode")
         assert re.search(r"is ____ \((rounded off to \w+ decimal places?|answer as an integer)\)\.$", text), q.id
 
 
 def test_a_graph_stem_defines_its_expressions_in_maths() -> None:
-    q = build_question("activation-path", "NAT", 2, 1)
+    q = built("activation-path", "NAT", 2, 1)
     text = render(parse_markup(q.text), "unicode")
     assert "z = w₁x₁ + w₂x₂ + b" in text and "σ(z) = 1/(1 + e^(−z))" in text, text
     assert "The value of ∂L/∂w" in text, text

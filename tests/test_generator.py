@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gatebp.questions.families import load_families
-from gatebp.questions.generate import build_question, generate_set, plan_set, question_from_id
+from gatebp.questions.generate import generate_set, plan_set, question_from_id
 from gatebp.gate.question import Question
 from tests.reference import derivative, evaluate
 from tests.sweep import built, scaled, seeds
@@ -120,7 +120,7 @@ def test_every_family_appears_in_a_set_as_long_as_the_family_count():
 
 
 def test_correct_positions_are_spread_over_all_four_labels():
-    positions = [build_question("relu-gate", "MCQ", 1, s).answer["correct"][0] for s in range(200)]
+    positions = [built("relu-gate", "MCQ", 1, s).answer["correct"][0] for s in range(200)]
     counts = [positions.count(i) for i in range(4)]
     assert min(counts) > 25, counts  # 50 expected each
 

@@ -14,7 +14,7 @@ import pytest
 from gatebp.app.guided import GuidedPlan, check, close, partial_names, plan_for
 from gatebp.app.skills import GUIDED_TOPICS, skills_of
 from gatebp.gate.question import in_key_range
-from gatebp.questions.generate import build_question, families_by_name
+from gatebp.questions.generate import families_by_name
 from tests.sweep import built, seeds
 
 SEEDS = seeds(3)
@@ -93,14 +93,14 @@ def _step(plan: GuidedPlan, skill: str, value: float | None = None):  # type: ig
 
 
 def test_the_named_slips_of_a_step() -> None:
-    bce = plan_for(build_question("sigmoid-bce", "NAT", 1, 3))
+    bce = plan_for(built("sigmoid-bce", "NAT", 1, 3))
     assert bce is not None
     local = _step(bce, "local:sigmoid")
     unit, _ = partial_names(local.quantity) or ("", "")
     sigma = next(s.value for s in bce.steps if s.skill == "forward" and s.quantity == unit)
     verdict = check(local, sigma, 2)  # σ(z) typed for σ'(z)
     assert not verdict.right and verdict.slip and "itself as the derivative" in verdict.slip
-    relu = plan_for(build_question("multipath-relu", "NAT", 1, 1))
+    relu = plan_for(built("multipath-relu", "NAT", 1, 1))
     assert relu is not None
     gate = _step(relu, "local:relu", 1.0)
     assert "wrong sign" in (check(gate, 0.0, 2).slip or "")
@@ -120,7 +120,7 @@ def test_the_step_tolerance_is_one_percent_or_half_the_last_place() -> None:
 def test_a_weight_read_at_the_swapped_index_is_named_w_for_w_transposed() -> None:
     """δ(a₁) needs w₂₁ (row 2, column 1 of W); typing w₁₂ is the W-for-Wᵀ slip."""
     for seed in range(20):
-        q = build_question("delta-recursion", "NAT", 1, seed)
+        q = built("delta-recursion", "NAT", 1, seed)
         plan = plan_for(q)
         assert plan is not None and q.graph is not None
         leaves = {k: float(eval_fraction(v)) for k, v in q.graph["values"].items()}

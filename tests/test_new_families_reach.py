@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from fsrs import Rating
 
+from tests.sweep import built
 from gatebp.app.history import History
 from gatebp.app.scheduler import pick_topics, review
 from gatebp.app.session import adaptive_questions
-from gatebp.questions.generate import build_question, families_by_name
+from gatebp.questions.generate import families_by_name
 from gatebp.questions.paper import plan_paper
 
 NEW = ("forward-output", "linear-separability", "weight-gradients", "softmax-jacobian", "optimizer-step",
@@ -51,5 +52,5 @@ def test_a_paper_mock_of_one_new_topic_builds_every_planned_question(topic: str)
     fam = families_by_name([topic])[0]
     for name, qtype, marks, seed in plan.items:
         assert qtype in fam.types and marks in fam.marks
-        question = build_question(name, qtype, marks, seed)
+        question = built(name, qtype, marks, seed)
         assert question.options or question.type == "NAT"

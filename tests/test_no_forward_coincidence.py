@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from gatebp.questions.generate import build_question
+from tests.sweep import built
 from tests.reference import evaluate
 
 
@@ -13,7 +13,7 @@ from tests.reference import evaluate
                                          ("multipath-relu", 1), ("two-layer-mse", 1)])
 def test_a_nonzero_key_never_equals_the_output(topic: str, marks: int) -> None:
     for seed in range(40):
-        q = build_question(topic, "NAT", marks, 500 + seed)
+        q = built(topic, "NAT", marks, 500 + seed)
         assert q.find is not None and q.graph is not None
         output = evaluate(q.graph)[q.find["of"]]  # the independent mpmath evaluator
         value = q.answer["value"]

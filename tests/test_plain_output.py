@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.sweep import built
 from gatebp.app.guided import GuidedPlan, has_plan, plan_for
 from gatebp.app.skills import GUIDED_TOPICS
 from gatebp.cli.main import cli
@@ -116,7 +117,7 @@ def test_topics_and_explain_print_only_ascii(tmp_path: Path) -> None:
 # -- the stem's names in a guided layer-form question ---------------------------------------------
 def layer_plan(seed: int) -> GuidedPlan:
     for s in range(seed, seed + 50):
-        plan = plan_for(build_question("multipath-relu", "NAT", 2, s))
+        plan = plan_for(built("multipath-relu", "NAT", 2, s))
         if plan is not None:
             return plan
     raise AssertionError("no multipath-relu NAT question with a plan")

@@ -26,7 +26,7 @@ from gatebp.network.solve import solve
 from gatebp.network.spec import graph_from_dict
 from gatebp.network.steps import Solution
 from gatebp.questions.generate import build_question
-from tests.sweep import scaled, seeds
+from tests.sweep import scaled, seeds, built
 
 # Scalar-network NAT families whose answer is the network's own gradient (with paths listed).
 FAMILIES = ("activation-path", "relu-gate", "multipath-relu", "residual", "merges", "sigmoid-bce",
@@ -50,7 +50,7 @@ def close(places: int):  # type: ignore[no-untyped-def]
 @settings(max_examples=scaled(60))
 @given(st.sampled_from(FAMILIES), st.integers(0, 10**6), st.randoms(use_true_random=False))
 def test_a_planted_pair_is_named_or_honestly_ambiguous(topic, seed, rng) -> None:
-    q = build_question(topic, "NAT", 1, seed)
+    q = built(topic, "NAT", 1, seed)
     solution = solve(graph_from_dict(q.graph, q.find))
     pairs = [(a, b) for a, b in itertools.combinations(changes(solution), 2) if not a.clashes(b)]
     if not pairs:
@@ -66,7 +66,7 @@ def test_pairs_are_found_over_many_seeds() -> None:
     """Not vacuous: most planted pairs are named, across families and seeds."""
     named = tried = 0
     for topic, seed in itertools.product(FAMILIES, seeds(6)):
-        q = build_question(topic, "NAT", 1, seed)
+        q = built(topic, "NAT", 1, seed)
         solution = solve(graph_from_dict(q.graph, q.find))
         stated = solution_from_steps(q.solution)  # what the grader reads: the typed working
         edits = changes(solution)
@@ -87,7 +87,7 @@ def test_pairs_are_found_over_many_seeds() -> None:
 def planted_with_sign(topic: str, seeds: range):  # type: ignore[no-untyped-def]
     """(question, typed, edit) for each edit made together with a sign slip."""
     for seed in seeds:
-        q = build_question(topic, "NAT", 1, seed)
+        q = built(topic, "NAT", 1, seed)
         solution = solve(graph_from_dict(q.graph, q.find))
         sign = next(c for c in changes(solution) if c.outer == "sign")
         for edit in (c for c in changes(solution) if c.outer != "sign"):
@@ -120,7 +120,7 @@ def test_the_drill_names_two_slips_from_the_solved_network() -> None:
 
 
 def test_edge_slips_name_sigma_for_sigma_prime() -> None:
-    q = build_question("sigmoid-bce", "NAT", 1, 3)
+    q = built("sigmoid-bce", "NAT", 1, 3)
     solution = solve(graph_from_dict(q.graph, q.find))
     edge = next(e for e in solution.edges if e.activation == "sigmoid")
     slips = dict((why, value) for value, why in edge_slips(solution, edge))

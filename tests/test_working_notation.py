@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.sweep import built
 from gatebp.cli.main import cli
 from gatebp.core.maths import TARGETS, display_width, parse_markup, render, wrap
 from gatebp.network.graph import Find
@@ -130,7 +131,7 @@ def test_every_family_with_a_network_writes_paper_notation():
     checked = 0
     for family in families_by_name():
         for seed in (11, 4242):
-            question = build_question(family.name, family.types[0], family.marks[-1], seed)
+            question = built(family.name, family.types[0], family.marks[-1], seed)
             if question.graph is not None:
                 assert_paper_notation(rendered(question.solution))
                 checked += 1
