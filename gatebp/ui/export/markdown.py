@@ -86,10 +86,16 @@ def question_md(q: Question, number: int) -> list[str]:
 
 
 def graph_md(q: Question) -> list[str]:
-    """The network as a Mermaid flowchart, then a table of its values and nodes."""
+    """The network as a Mermaid flowchart: a layer-form network as the paper draws it, any other
+    graph as its computation, then a table of its values and nodes (the names its stem uses)."""
     from gatebp.ui.export.diagram import layout
+    from gatebp.ui.export.markdown_figure import layered_mermaid
+    from gatebp.ui.figure import LayeredFigure, figure_from_dict
 
     assert q.graph is not None
+    figure = figure_from_dict(q.graph)
+    if isinstance(figure, LayeredFigure) and not figure.named:
+        return layered_mermaid(figure)  # the stem gives x, W₁, b₁, ...: no internal scalars
     values, nodes = graph_parts(q)
     plan = layout(q.graph)
     lines = ["```mermaid", "flowchart LR"]
