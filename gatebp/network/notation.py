@@ -46,10 +46,17 @@ def number(value: sp.Expr) -> str:
     if 0.0001 <= magnitude < 0.001 and not value.is_Rational:  # 4 significant digits, not 0.0001
         text = f"{as_float(value):.{3 - _math.floor(_math.log10(magnitude))}f}".rstrip("0")
     if "e" in text or 0 < magnitude < 0.0001:  # 2.32·10⁻¹⁶, not sixteen zeros
-        mantissa, exponent = f"{as_float(value):.4g}".split("e") if magnitude < 0.0001 else \
-            f"{as_float(value):.4e}".split("e")
-        text = f"{mantissa.rstrip('0').rstrip('.')}*10**{int(exponent)}"
+        text = power_of_ten(as_float(value), 4 if magnitude < 0.0001 else 5)
     return text
+
+
+def power_of_ten(value: float, significant: int) -> str:
+    """`value` as markup a·10ⁿ with that many significant digits (trailing zeros dropped):
+    2.32*10**(-16), never Python's 2.32e-16."""
+    mantissa, exponent = f"{value:.{significant - 1}e}".split("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}*10**{int(exponent)}"
 
 
 def factor(value: sp.Expr) -> str:

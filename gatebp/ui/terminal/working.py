@@ -22,7 +22,7 @@ from rich.tree import Tree
 from gatebp.core.maths import Target
 from gatebp.gate.question import Question
 from gatebp.network.graph import Graph, graph_from_record
-from gatebp.network.notation import display_names, rename
+from gatebp.network.notation import display_names, power_of_ten, rename
 from gatebp.network.steps import RELU_CONVENTION, Solution, Step, factor, show
 from gatebp.ui.figure import LayeredFigure, build_figure
 from gatebp.ui.mathtext import show as show_markup
@@ -146,10 +146,7 @@ def answer_panel(solution: Solution, target: Target = "unicode", names: dict[str
 def _decimal(value: float) -> str:
     """Six significant digits, a power of ten as maths (6.08386·10⁻⁵), never Python's 6.08e-05."""
     text = f"{value:.6g}"
-    if "e" not in text:
-        return text
-    mantissa, power = text.split("e")
-    return f"${mantissa}*10**{int(power)}$"
+    return text if "e" not in text else f"${power_of_ten(value, 6)}$"
 
 
 def working_view(graph: Graph, solution: Solution, scalar: bool = False) -> RenderableType:
