@@ -139,7 +139,7 @@ def _body(graph: Graph, marks: int, ask: str) -> str:
             f"δ(zⱼ) = ∂L/∂zⱼ. {loss}{ask}")
 
 
-@family(TOPIC, "The delta recursion δ(z) = (W2ᵀ δₒ) ⊙ φ'(z)", ("NAT", "MCQ", "MSQ"), (1, 2))
+@family(TOPIC, "The delta recursion δ(z) = (W₂ᵀδₒ) ⊙ φ′(z)", ("NAT", "MCQ", "MSQ"), (1, 2))
 def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     values, nodes = _network(rng, marks)
     j = rng.choice((1, 2))

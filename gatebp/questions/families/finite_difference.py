@@ -341,7 +341,7 @@ def _exactness(rng: random.Random, central_exact: bool) -> Choice:
         return claimed("$C = g$ exactly", {"kind": "fd-exact", "scheme": "central", "eps": frac(EPS)}, central_exact,
                        "assumed the central difference is exact for every loss (only up to a quadratic)")
     return claimed("$F = g$ exactly", {"kind": "fd-exact", "scheme": "forward", "eps": frac(EPS)}, False,
-                   "forgot that the forward difference is off by about ½L''(w)·ε")
+                   "forgot that the forward difference is off by about ½L′′(w)·ε")
 
 
 def _halving(rng: random.Random, scheme: str) -> Choice:
