@@ -17,7 +17,7 @@ def test_file_shows_forward_values_local_derivatives_paths_and_answer(runner, tm
     result = runner.invoke(cli, ["explain", str(path)])
     assert result.exit_code == 0, result.output
     for expected in ("Forward pass", "Local derivatives", "ReLU gate: z = 2 > 0", "y ← h ← z ← w₁",
-                     "3 × 1 × 2", "∂y/∂w₁", "= 6", "relu'(0) = 0", "y = w₂h"):
+                     "3 × 1 × 2", "∂y/∂w₁", "= 6", "ReLU′(0) = 0", "y = w₂h"):
         assert expected in result.output
 
 

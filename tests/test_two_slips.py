@@ -96,13 +96,13 @@ def planted_with_sign(topic: str, seeds: range):  # type: ignore[no-untyped-def]
 
 def test_grading_names_two_slips_in_every_mode() -> None:
     """The grader itself (drill, mock and scoresheet all read it) names the pair, from the
-    question's own working when it lists its scalar paths (delta-recursion does)."""
-    for q, typed, edit in planted_with_sign("delta-recursion", range(40)):
+    question's own working when it lists its scalar paths (merges does)."""
+    for q, typed, edit in planted_with_sign("merges", range(40)):
         verdict = grade(q, Response.nat(round(typed, 4)))
         if not verdict.correct and verdict.mistake and ", and " in verdict.mistake:
             assert edit.mistake in verdict.mistake and "sign slip" in verdict.mistake
             return
-    pytest.fail("no delta-recursion question named a planted pair")
+    pytest.fail("no merges question named a planted pair")
 
 
 def test_the_drill_names_two_slips_from_the_solved_network() -> None:

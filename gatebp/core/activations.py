@@ -236,7 +236,7 @@ def _threshold_slips(head: str, tie: str, other: str) -> tuple[SlipRule, ...]:
 
 
 def _flat_remark(name: str, unit: str) -> str:
-    return (f"{name}'(z) = 0 wherever it is defined (z ≠ 0; undefined at 0): "
+    return (f"{name}′(z) = 0 wherever it is defined (z ≠ 0; undefined at 0): "
             f"no gradient passes a {unit} unit.")
 
 
@@ -272,7 +272,7 @@ def _sign(z: Value, ops: NumberOps) -> Value:
 
 RECORDS: tuple[Activation, ...] = (
     Activation("relu", _relu, "ReLU", "ReLU(z) = max(0, z)", local=_relu_local, gate=_relu_gate,
-               piecewise=True, core=True, layer=True, convention="relu'(0) = 0, as in PyTorch",
+               piecewise=True, core=True, layer=True, convention="ReLU′(0) = 0, as in PyTorch",
                slips=RELU_SLIPS),
     Activation("sigmoid", _sigmoid, "σ", "σ(z) = 1/(1 + e^(−z))", local=_sigmoid_local,
                from_output=lambda a: a * (1 - a), core=True, layer=True, bounded=True,

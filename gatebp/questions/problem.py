@@ -21,6 +21,7 @@ from gatebp.network.slips import Slip
 from gatebp.questions.claims import ClaimError, Context, decide
 from gatebp.questions.families.base import Resample
 from gatebp.questions.families.common import Choice, choice_question, nat_question, numeric_choices, places_for
+from gatebp.questions.reasons import distractor_reason
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def judged(topic: str, choices: Sequence[Choice], context: Context) -> list[Choi
             raise ClaimError(f"{topic}: option {choice.text!r} was meant to be {choice.correct} but "
                              f"{verdict.why}")
         why = verdict.why if choice.correct or not choice.mistake else (
-            f"{verdict.why}; this is what you get if you {choice.mistake}")
+            distractor_reason(choice.text, choice.claim, choice.mistake, verdict.why))
         out.append(replace(choice, why=why))
     return out
 

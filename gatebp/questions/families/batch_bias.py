@@ -24,6 +24,7 @@ from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, backprop_slips
 from gatebp.network.solve import solve
 from gatebp.network.steps import Solution, short
+from gatebp.questions.claims import ClaimError
 from gatebp.questions.families.base import Resample, family
 from gatebp.questions.families.common import (
     Choice,
@@ -46,7 +47,7 @@ from gatebp.questions.families.common import (
     value_asked,
     working,
 )
-from gatebp.questions.losses import mse_factor_slip, squared_error
+from gatebp.questions.losses import is_half, mse_factor_slip, squared_error
 from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "batch-bias"
@@ -133,7 +134,7 @@ def batch_working(solution: Solution, size: int) -> list[Step]:
     (and the step on b when one is asked); the full path-by-path chain is not repeated."""
     steps = [s for s in working(solution) if isinstance(s, Step) and s.kind == "forward" and not s.text.startswith("$L")]
     steps.append(Step("note", f"$b$ is shared by the {size} examples and $L$ adds their losses, so "
-                              f"$∂L/∂b$ is the sum of the per-example gradients: ∂L/∂b = Σₖ ∂Lₖ/∂zₖ · ∂zₖ/∂b, "
+                              f"$∂L/∂b$ is the sum of the per-example gradients: ∂L/∂b = Σₖ ∂Lₖ/∂zₖ·∂zₖ/∂b, "
                               f"with ∂zₖ/∂b = 1"))
     steps += [replace(s, text=s.text.replace("|local", "")) for s in solution.steps if _own_example(s)]
     shares = [path_sum(solution, f"L{k}") for k in range(1, size + 1)]
@@ -228,7 +229,31 @@ def _statements(rng: random.Random, graph: Graph, solution: Solution, size: int)
     require(len(set(shown_values)) == len(shown_values), "two options show the same number")
     share = short(sp.S(path_sum(solution, f"L{k}")))
     steps = batch_working(solution, size) + [Step("note", f"example {k}'s share (the path through $L{k}$): ${share}$")] + \
-        [Step("note", f"for $w$: {s.text}") for s in by_w.steps if s.kind in ("path", "sum", "answer")]
+        [weight_line(graph, size, by_w.exact)]
     ask = value_asked("", "MSQ", gradient, 0)
     return Statements(body=rounded_note(_body(graph, size, ask), choices), choices=choices,
                       steps=steps, graph=graph, find=graph.find)
+
+
+def weight_line(graph: Graph, size: int, gradient: sp.Expr) -> Step:
+    """∂L/∂w as a student writes it for a batch: the sum rule in the family's own form, every
+    example's numbers substituted, in one line (w is shared as b is, and ∂zₖ/∂w = xₖ)."""
+    v = {k: sp.Rational(str(x)) for k, x in graph.values.items()}
+    relu, double = "h1" in graph.names(), not is_half(graph, "L1")
+    terms, total = [], sp.S.Zero
+    for k in range(1, size + 1):
+        x, z = v[f"x{k}"], v["w"] * v[f"x{k}"] + v["b"]
+        gate = 1 if z > 0 else 0
+        residual = (z * gate if relu else z) - v[f"t{k}"]
+        total += (2 if double else 1) * residual * (gate if relu else 1) * x
+        terms.append("*".join([*(["2"] if double else []), _factor(residual), *([str(gate)] if relu else []), _factor(x)]))
+    if total != gradient:
+        raise ClaimError(f"{TOPIC}: the batch sum for ∂L/∂w gives {total}, backprop {gradient}")
+    form = "(hₖ − tₖ)·ReLU′(zₖ)·xₖ" if relu else f"{'2' if double else ''}(zₖ − tₖ)·xₖ"
+    return Step("note", f"for $w$ (shared like $b$, with ∂zₖ/∂w = xₖ): ∂L/∂w = Σₖ {form} = "
+                        f"${' + '.join(terms)} = {short(total)}$")
+
+
+def _factor(value: sp.Expr) -> str:
+    """A factor of a product in a span: 3, or (-3) in parentheses."""
+    return f"({short(value)})" if value < 0 else short(value)

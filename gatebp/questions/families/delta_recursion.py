@@ -21,6 +21,7 @@ from typing import Any
 
 import sympy as sp
 
+from gatebp.core.step import Step
 from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, backprop_slips, evaluated
@@ -138,7 +139,7 @@ def _body(graph: Graph, marks: int, ask: str) -> str:
             f"δ(zⱼ) = ∂L/∂zⱼ. {loss}{ask}")
 
 
-@family(TOPIC, "The delta recursion δ(z) = (W2ᵀ δₒ) ⊙ φ'(z)", ("NAT", "MCQ", "MSQ"), (1, 2))
+@family(TOPIC, "The delta recursion δ(z) = (W₂ᵀδₒ) ⊙ φ′(z)", ("NAT", "MCQ", "MSQ"), (1, 2))
 def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     values, nodes = _network(rng, marks)
     j = rng.choice((1, 2))
@@ -156,16 +157,42 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
 
 
 def _steps(graph: Graph, solution: Solution, j: int) -> list:
+    """The working in the stem's own symbols (δₒ, φ′, W₂, δ(zⱼ)): the forward values the
+    recursion reads, δₒ, φ′(zⱼ), the entry (W₂ᵀδₒ)ⱼ from column j of W₂, then δ(zⱼ)."""
     deltas, prime = _parts(solution, j)
     w = _weights(graph)
-    column = " + ".join(f"{factor(w[f'w{i}{j}'])} × {factor(deltas[i - 1])}" for i in (1, 2))
+    needed = {f"z{j}", f"a{j}"} if "g1" in graph.values else {"z1", "z2", "a1", "a2", "o1", "o2"}
+    forward = [step for step in working(solution) if isinstance(step, Step) and step.kind == "forward"
+               and step.quantity in needed]
     upstream = _products(graph, solution, j)[0]
     entry, z = f"(W₂ᵀδₒ){_sub(str(j))}", _sub(f"z{j}")
-    return working(solution) + [
-        f"the recursion: {entry} = {uni(f'w1{j}')}·δ(o₁) + {uni(f'w2{j}')}·δ(o₂) = "
-        f"{minus(column)} {minus(stated(upstream, 4))}",
-        f"δ({z}) = {entry} · {PRIME}({z}) = {minus(short(upstream))} × {minus(short(prime))} "
-        f"{minus(stated(solution.exact, 4))}"]
+    column = " + ".join(f"{factor(w[f'w{i}{j}'])}·{factor(deltas[i - 1])}" for i in (1, 2))
+    return [*forward, _outputs_line(graph, solution, deltas), _prime_line(graph, solution, j, prime),
+            f"{entry} = {uni(f'w1{j}')}·∂L/∂o₁ + {uni(f'w2{j}')}·∂L/∂o₂ (column {j} of W₂ times δₒ) = "
+            f"{minus(column)} {minus(stated(upstream, 4))}",
+            Step("answer", f"δ({z}) = {entry}·{PRIME}({z}) = {minus(factor(upstream))}·{minus(factor(prime))} "
+                           f"{minus(stated(solution.exact, 4))}")]
+
+
+def _outputs_line(graph: Graph, solution: Solution, deltas: list[sp.Expr]) -> str:
+    """δₒ as the stem defines it: (g₁, g₂) given (1 mark), or (o₁ − t₁, o₂ − t₂) computed (2 marks)."""
+    shown = ", ".join(short(d) for d in deltas)
+    if "g1" in graph.values:
+        return minus(f"δₒ = (∂L/∂o₁, ∂L/∂o₂) = (g₁, g₂) = ({shown})")
+    w = _weights(graph)
+    worked = ", ".join(f"{short(solution.forward[f'o{i}'])} − {factor(w[f't{i}'])}" for i in (1, 2))
+    return minus(f"δₒ = (∂L/∂o₁, ∂L/∂o₂) = (o₁ − t₁, o₂ − t₂) = ({worked}) = ({shown})")
+
+
+def _prime_line(graph: Graph, solution: Solution, j: int, prime: sp.Expr) -> str:
+    """φ′(zⱼ) by the activation's rule, read from aⱼ (σ′ = a(1 − a), tanh′ = 1 − a²)."""
+    z, a = _sub(f"z{j}"), _sub(f"a{j}")
+    value = short(solution.forward[f"a{j}"])
+    if _activation(graph, j) == "sigmoid":
+        rule, worked = f"σ′({z}) = {a}(1 − {a})", f"{value}(1 − {factor(solution.forward[f'a{j}'])})"
+    else:
+        rule, worked = f"tanh′({z}) = 1 − {a}²", f"1 − {factor(solution.forward[f'a{j}'])}²"
+    return minus(f"{PRIME}({z}) = {rule} = {worked} {stated(prime, 4)}")
 
 
 FORMULAS = {("W2ᵀ", "z"): None, ("W2", "z"): TRANSPOSED, ("W2ᵀ", "a"): f"used {PRIME}(a) instead of {PRIME}(z)",
@@ -175,7 +202,7 @@ FORMULAS = {("W2ᵀ", "z"): None, ("W2", "z"): TRANSPOSED, ("W2ᵀ", "a"): f"use
 def _formula_choice(rng: random.Random, j: int) -> Choice:
     """One statement of the recursion: the right one or a classic slip, decided by evaluating it."""
     matrix, at = rng.choice(list(FORMULAS))
-    prime = f" · {PRIME}({_sub(f'{at}{j}')})" if at else ""
+    prime = f"·{PRIME}({_sub(f'{at}{j}')})" if at else ""
     text = f"δ({_sub(f'z{j}')}) = ({_sub(matrix)}δₒ){_sub(str(j))}{prime}"
     claim = {"kind": "delta-recursion", "unit": j, "matrix": matrix, "at": at}
     mistake = FORMULAS[(matrix, at)]
@@ -189,12 +216,13 @@ def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution
     at_a = PRIMES[_activation(graph, j)](solution.forward[f"a{j}"])
     distinct([solution.exact, upstream, prime] + (deltas[:1] if marks == 2 else []))
     z, a = _sub(f"z{j}"), _sub(f"a{j}")
-    pool = [_minused(quantity_choice(f"δ({z})", {"of": "L", "wrt": f"z{j}"}, solution.exact, rng.choice(slips[:3]),
-                                     rng)),
+    pool = [_labelled(_minused(quantity_choice(f"δ({z})", {"of": "L", "wrt": f"z{j}"}, solution.exact,
+                                               rng.choice(slips[:3]), rng)), f"δ({z})"),
             _minused(quantity_choice(f"(W₂ᵀδₒ){_sub(str(j))} = ∂L/∂{a}", {"of": "L", "wrt": f"a{j}"}, upstream,
                                      Slip(row, TRANSPOSED.format(j=j)), rng)),
-            _minused(quantity_choice(f"{PRIME}({z})", {"of": f"a{j}", "wrt": f"z{j}"}, prime,
-                                     Slip(sp.N(at_a, 30), f"evaluated {PRIME} at {a} instead of {z}"), rng)),
+            _labelled(_minused(quantity_choice(f"{PRIME}({z})", {"of": f"a{j}", "wrt": f"z{j}"}, prime,
+                                               Slip(sp.N(at_a, 30), f"evaluated {PRIME} at {a} instead of {z}"),
+                                               rng)), f"{PRIME}({z})"),
             _formula_choice(rng, j)]
     if marks == 2:
         pool.append(quantity_choice("∂L/∂o1 = o1 - t1", {"of": "L", "wrt": "o1"}, deltas[0],
@@ -227,3 +255,8 @@ def _recursion(claim: Mapping[str, Any], context: Context) -> Verdict:
 def _minused(choice: Choice) -> Choice:
     """A free-text statement (δ and φ′ are not maths-span names) with the paper's minus sign."""
     return replace(choice, text=minus(choice.text))
+
+
+def _labelled(choice: Choice, label: str) -> Choice:
+    """The option's reason names the quantity as the stem does (φ′(z₁), not ∂a₁/∂z₁)."""
+    return replace(choice, claim={**(choice.claim or {}), "label": label})

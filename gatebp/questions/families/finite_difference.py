@@ -22,6 +22,7 @@ from typing import Any
 
 import sympy as sp
 
+from gatebp.core.step import Step
 from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
@@ -30,7 +31,7 @@ from gatebp.questions.claims import ClaimError, Context, Verdict, decider
 from gatebp.questions.families._claimkit import claimed, exact, frac, rounding_note, spaced, valued
 from gatebp.questions.families._stems import m
 from gatebp.questions.families.base import Resample, family
-from gatebp.questions.families.common import Choice, decimal, places_for, require, solved, working
+from gatebp.questions.families.common import Choice, decimal, places_for, require, solved
 from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "finite-difference"
@@ -152,6 +153,69 @@ def _lines(graph: Graph) -> list[str]:
             f"central: {FORMULA['central']} = {central}"]
 
 
+def _student_working(graph: Graph, scheme: str, asked: str, g: sp.Expr) -> list[Step | str]:
+    """What a student writes for the asked estimate: the loss at the shifted w's the difference
+    needs, the quotient, then (the stem names ∂L/∂w) the backprop value: one comparison line for
+    an estimate, the value E subtracts for an error."""
+    w = sp.Rational(str(graph.values["w"]))
+    shifts = {"forward": (EPS, sp.S(0)), "central": (EPS, -EPS)}[scheme]
+    at = {shift: loss_at(graph, w + shift) for shift in shifts}
+    value = estimate(graph, scheme, EPS)
+    quotient = f"{decimal(at[shifts[0]])} - {decimal(at[shifts[1]])}"
+    denominator = decimal(EPS if scheme == "forward" else 2 * EPS)
+    lines: list[Step | str] = [_loss_line(graph, shift, at[shift]) for shift in shifts]
+    lines.append(Step("answer" if asked == "estimate" else "note",
+                      f"{NAMES[scheme]} estimate: {FORMULA[scheme]} = {m(f'({quotient})/{denominator} = {decimal(value)}')}"))
+    if asked == "estimate":
+        return [*lines, f"for comparison, backprop gives the exact {_backprop(graph, g)}"]
+    lines.append(f"backprop: {_backprop(graph, g)}")
+    return [*lines, Step("answer", m(f"E = {decimal(value)} - {_paren(g)} = {decimal(value - g)}"))]
+
+
+_SHIFTS = {1: "w + ε", 0: "w", -1: "w − ε"}
+
+
+def _loss_line(graph: Graph, shift: sp.Expr, loss: sp.Expr) -> Step:
+    """"L(w + ε) = L(1.1) = (1.1·(−1) − 2)² = 9.61": the loss at a shifted w, substituted."""
+    values = {k: sp.Rational(str(v)) for k, v in graph.values.items()}
+    at = values["w"] + shift
+    x, t = _factor(values["x"]), _paren(values["t"])
+    if _twice(graph):  # h = w·x, ŷ = w·h: ŷ = w²x
+        body = f"({_factor(at)}**2*{x} - {t})**2/2 = {decimal(loss)}"
+    else:
+        body = f"({_factor(at)}*{x} - {t})**2 = {decimal(loss)}"
+    name = f"L({_SHIFTS[int(sp.sign(shift))]})"
+    return Step("forward", f"{name} = L({m(decimal(at))}) = {m(body)}", quantity=name, value=float(loss),
+                skill="forward")
+
+
+def _backprop(graph: Graph, g: sp.Expr) -> str:
+    """∂L/∂w in closed form at the given w, as one line (the chain rule for this scalar model)."""
+    values = {k: sp.Rational(str(v)) for k, v in graph.values.items()}
+    w, x, t = values["w"], values["x"], values["t"]
+    if _twice(graph):
+        yhat, formula = w * w * x, "(yhat - t)*2*w*x"
+        numbers = f"({decimal(yhat)} - {_paren(t)})*2*{_factor(w)}*{_factor(x)}"
+        closed = (yhat - t) * 2 * w * x
+    else:
+        yhat, formula = w * x, "2*(yhat - t)*x"
+        numbers = f"2*({decimal(yhat)} - {_paren(t)})*{_factor(x)}"
+        closed = 2 * (yhat - t) * x
+    if closed != g:
+        raise ClaimError(f"{TOPIC}: the closed-form ∂L/∂w {closed} disagrees with backprop {g}")
+    return m(f"∂L/∂w = {formula} = {numbers} = {decimal(g)}")
+
+
+def _twice(graph: Graph) -> bool:
+    """The 2-mark model, where w is used twice (h = w·x, ŷ = w·h)."""
+    return any(node.name == "h" for node in graph.nodes)
+
+
+def _factor(value: sp.Expr) -> str:
+    """A factor in a product: 1.1, or (−1.1) in parentheses."""
+    return f"({decimal(value)})" if value < 0 else decimal(value)
+
+
 def _estimate_slips(graph: Graph, scheme: str, g: sp.Expr) -> list[Slip]:
     forward, central = estimate(graph, "forward", EPS), estimate(graph, "central", EPS)
     if scheme == "forward":
@@ -201,8 +265,7 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
         ask = (f"With {m('epsilon = 0.1')}, the value of the {NAMES[scheme]} estimate {FORMULA[scheme]} "
                f"of ∂L/∂w{ending}")
     places = places_for(answer, 3)
-    steps = working(solution) + _lines(graph) + ([m(f"E = {decimal(answer + g)} - {_paren(g)} = {decimal(answer)}")]
-                                                  if asked == "error" else [])
+    steps = _student_working(graph, scheme, asked, g)
     slips = spaced(answer, slips, places)
     return Problem(topic=TOPIC, marks=marks, body=rounding_note(f"{intro} {ask}", answer, slips, places, qtype),
                    exact=answer, steps=steps, slips=slips, graph=graph, places=places,
@@ -278,7 +341,7 @@ def _exactness(rng: random.Random, central_exact: bool) -> Choice:
         return claimed("$C = g$ exactly", {"kind": "fd-exact", "scheme": "central", "eps": frac(EPS)}, central_exact,
                        "assumed the central difference is exact for every loss (only up to a quadratic)")
     return claimed("$F = g$ exactly", {"kind": "fd-exact", "scheme": "forward", "eps": frac(EPS)}, False,
-                   "forgot that the forward difference is off by about ½L''(w)·ε")
+                   "forgot that the forward difference is off by about ½L′′(w)·ε")
 
 
 def _halving(rng: random.Random, scheme: str) -> Choice:
