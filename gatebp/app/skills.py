@@ -16,7 +16,7 @@ FAMILY_SKILLS: dict[str, tuple[str, ...]] = {
                         "sum"),
     "descent-step": ("local:linear", "local:loss", "local:relu", "local:sigmoid", "path",
                      "update"),
-    "finite-difference": ("local:linear", "local:loss", "path", "sum"),
+    "finite-difference": (),  # the two loss values: forward steps only
     "forward-output": (),
     "merges": ("local:expression", "local:linear", "local:loss", "path", "sum"),
     "multipath-relu": ("local:linear", "local:relu", "path", "sum"),

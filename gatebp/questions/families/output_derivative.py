@@ -43,7 +43,7 @@ def true_rule(act: str, f: sp.Expr) -> sp.Expr:
 
 
 def rule_text(act: str) -> str:
-    return f"σ'(z) = {m('f*(1 - f)')}" if act == "sigmoid" else f"tanh'(z) = {m('1 - f**2')}"
+    return f"σ′(z) = {m('f*(1 - f)')}" if act == "sigmoid" else f"tanh′(z) = {m('1 - f**2')}"
 
 
 def local_slips(act: str, f: sp.Expr) -> list[Slip]:
@@ -52,11 +52,11 @@ def local_slips(act: str, f: sp.Expr) -> list[Slip]:
         as_input = sp.exp(-f) / (1 + sp.exp(-f)) ** 2
         return [Slip(f * (1 + f), "used f(1 + f) instead of f(1 − f)"),
                 Slip(1 - f, "used 1 − f (dropped the factor f)"),
-                Slip(as_input, f"treated the output as the input: computed σ'({shown(f)}) "
+                Slip(as_input, f"treated the output as the input: computed σ′({shown(f)}) "
                                f"instead of f(1 − f)"),
                 Slip(1 - f**2, "used tanh's rule 1 − f² for a sigmoid")]
     return [Slip(1 - f, "used 1 − f instead of 1 − f² (forgot to square)"),
-            Slip(1 - sp.tanh(f) ** 2, f"treated the output as the input: computed tanh'({shown(f)}) "
+            Slip(1 - sp.tanh(f) ** 2, f"treated the output as the input: computed tanh′({shown(f)}) "
                                       f"instead of 1 − f²"),
             Slip(f * (1 - f), "used the sigmoid's rule f(1 − f) for tanh"),
             Slip(1 + f**2, "wrote 1 + f² instead of 1 − f²")]
@@ -86,7 +86,7 @@ def _value_holds(claim: Mapping[str, Any], truth: sp.Expr) -> bool:
 def _decide_derivative(claim: Mapping[str, Any], context: Context) -> Verdict:
     truth = derivative_at(str(claim["activation"]), str(claim["output"]))
     output = shown(exact(claim["output"]))
-    return Verdict(_value_holds(claim, truth), f"at the input where {m('f = ' + output)}, f'(z) = {m(shown(truth))}")
+    return Verdict(_value_holds(claim, truth), f"at the input where {m('f = ' + output)}, f′(z) = {m(shown(truth))}")
 
 
 @decider("input-sign")
@@ -114,7 +114,7 @@ def _decide_weight(claim: Mapping[str, Any], context: Context) -> Verdict:
     local = derivative_at(str(claim["activation"]), str(claim["output"]))
     truth = exact(claim["upstream"]) * local * exact(claim["x"])
     product = _product(exact(claim["upstream"]), local, exact(claim["x"]))
-    return Verdict(_value_holds(claim, truth), f"{m('∂L/∂w')} = ∂L/∂f·f'(z)·x = {m(f'{product} = {shown(truth)}')}")
+    return Verdict(_value_holds(claim, truth), f"{m('∂L/∂w')} = ∂L/∂f·f′(z)·x = {m(f'{product} = {shown(truth)}')}")
 
 
 # ---- the family ---------------------------------------------------------------------------------
@@ -177,7 +177,7 @@ def _to_weight(rng: random.Random, act: str, f: sp.Expr, qtype: QuestionType) ->
             f"example the unit outputs {m('f = ' + shown(f))} and the gradient of the loss arriving at f is "
             f"{m('∂L/∂f = ' + shown(upstream))}. {value_of('∂L/∂w', qtype)}")
     steps = [f"{rule_text(act)} = {m(f'{_shown(act, f)} = {shown(local)}')}", m(f"∂z/∂w = x = {shown(x)}"),
-             f"{m('∂L/∂w')} = ∂L/∂f·f'(z)·∂z/∂w = {m(f'{_product(upstream, local, x)} = {shown(answer)}')}"]
+             f"{m('∂L/∂w')} = ∂L/∂f·f′(z)·∂z/∂w = {m(f'{_product(upstream, local, x)} = {shown(answer)}')}"]
     return Problem(topic=TOPIC, marks=2, body=rounding_note(body, answer, slips, places, qtype), exact=answer,
                    steps=steps, slips=slips, places=places, extra={"x": shown(x), "upstream": shown(upstream)})
 
@@ -207,7 +207,7 @@ def _statements(rng: random.Random, act: str, f: sp.Expr, marks: int) -> Stateme
                 f"outputs {m('f = ' + shown(f))} (z is not given) and the gradient of the loss arriving at f is "
                 f"{m('∂L/∂f = ' + shown(upstream))}.")
         product = m(f"{_product(upstream, local, x)} = {shown(upstream * local * x)}")
-        steps.append(f"{m('∂L/∂w')} = ∂L/∂f·f'(z)·x = {product}")
+        steps.append(f"{m('∂L/∂w')} = ∂L/∂f·f′(z)·x = {product}")
     steps += [_compare_line(act, c.claim) for c in pool if c.claim and c.claim["kind"] == "derivative-compare"]
     require(len(pool) == 4 and any(c.correct for c in pool) and not all(c.correct for c in pool), "all four alike")
     return Statements(body=f"{body} Which of the following statements is/are correct?", choices=pool, steps=steps)

@@ -57,7 +57,7 @@ def _listing(name: str, values: list[sp.Expr], start: int = 1) -> str:
 
 
 def _factor_steps(outputs: list[sp.Expr]) -> list[str]:
-    return [f"σ'({sym(f'z{i}')}) = {m(f'a{i}*(1 - a{i}) = {decimal(a)}*{decimal(1 - a)} = {decimal(_prime(a))}')}"
+    return [f"σ′({sym(f'z{i}')}) = {m(f'a{i}*(1 - a{i}) = {decimal(a)}*{decimal(1 - a)} = {decimal(_prime(a))}')}"
             for i, a in enumerate(outputs, 1)]
 
 
@@ -70,7 +70,7 @@ def _output_slips(outputs: list[sp.Expr], weights: sp.Expr) -> list[Slip]:
     """The slips about σ' itself, each scaled by the weights' product (1 when there are none)."""
     k = len(outputs)
     return [
-        Slip(weights * _product(outputs), "used the output a instead of σ'(z) = a(1 − a)"),
+        Slip(weights * _product(outputs), "used the output a instead of σ′(z) = a(1 − a)"),
         Slip(weights * _product([1 - a for a in outputs]), "used 1 − a instead of σ'(z) = a(1 − a)"),
         Slip(weights * QUARTER**k, "used the bound 1/4 for every layer instead of the actual a(1 − a)"),
         Slip(weights * _product([_prime(sigmoid(a)) for a in outputs]),
