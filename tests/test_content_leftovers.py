@@ -22,9 +22,9 @@ from click.testing import CliRunner
 from gatebp.cli.main import cli
 from gatebp.core.maths import parse_markup, render
 from gatebp.gate.question import Option, Question
-from gatebp.questions.generate import build_question, families_by_name
+from gatebp.questions.generate import families_by_name
 from tests.reference import derivative
-from tests.sweep import seeds
+from tests.sweep import seeds, built
 
 REASON = re.compile(r"^(?P<lead>.+?|this) is what you get if you (?P<rest>.*)$")
 
@@ -47,8 +47,8 @@ def choice_questions(count: int):  # type: ignore[no-untyped-def]
             if qtype == "NAT":
                 continue
             for marks in fam.marks:
-                for seed in seeds(count, 300):
-                    yield build_question(fam.name, qtype, marks, seed)
+                for seed in seeds(count):  # the draws test_claims also reads (tests.sweep.built)
+                    yield built(fam.name, qtype, marks, seed)
 
 
 # ---- 1. distractor reasons ------------------------------------------------------------------------
@@ -81,7 +81,7 @@ def test_a_numeric_options_reason_names_its_number_and_the_reference_value(topic
     checked = 0
     for marks in (1, 2):
         for seed in seeds(6, 500):
-            q = build_question(topic, "MCQ", marks, seed)
+            q = built(topic, "MCQ", marks, seed)
             if q.graph is None:
                 continue
             for o in wrong_options(q):
@@ -105,7 +105,7 @@ def test_a_statement_that_states_a_number_names_it_and_other_statements_say_this
     for topic, marks in (("merges", 1), ("merges", 2), ("descent-step", 1), ("param-count", 2),
                          ("activation-properties", 1), ("backward-cache", 1)):
         for seed in seeds(8, 700):
-            q = build_question(topic, "MSQ", marks, seed)
+            q = built(topic, "MSQ", marks, seed)
             for o in wrong_options(q):
                 claim, why = o.claim or {}, str(o.why)
                 value = claim.get("value", claim.get("count"))
@@ -129,7 +129,7 @@ def test_reasons_print_in_ascii_and_latex_without_stray_markup() -> None:
         lines = [line for line in result.output.splitlines() if "what you get" in line]
         assert lines and all("wrong:" in line and "; in fact " in line for line in lines)
         assert not any("∂" in line for line in lines) if fmt == "tex" else True
-    q = build_question("merges", "MCQ", 1, 11)
+    q = built("merges", "MCQ", 1, 11)
     shown = [render(parse_markup(o.verdict_text()), "ascii") for o in wrong_options(q)]
     assert shown and all(s.isascii() and " is what you get if you " in s for s in shown)
 
@@ -149,7 +149,7 @@ def fd_questions():  # type: ignore[no-untyped-def]
     for qtype in ("NAT", "MCQ"):
         for marks in (1, 2):
             for seed in seeds(10, 40):
-                yield build_question("finite-difference", qtype, marks, seed)
+                yield built("finite-difference", qtype, marks, seed)
 
 
 def test_a_finite_difference_working_is_the_loss_values_and_the_quotient() -> None:
@@ -200,7 +200,7 @@ def test_batch_bias_msq_gives_the_weight_gradient_as_one_sum_over_the_examples()
     checked = 0
     for marks in (1, 2):
         for seed in seeds(15, 60):
-            q = build_question("batch-bias", "MSQ", marks, seed)
+            q = built("batch-bias", "MSQ", marks, seed)
             lines = [s.text for s in q.solution if "$w$" in s.text and "∂L/∂w" in s.text]
             assert len(lines) == 1 and "Σₖ" in lines[0] and "path" not in lines[0], q.id
             assert not any(s.text.startswith("for $w$: path") for s in q.solution), q.id
@@ -222,7 +222,7 @@ def test_batch_bias_msq_gives_the_weight_gradient_as_one_sum_over_the_examples()
 # ---- 4. the ReLU convention ----------------------------------------------------------------------
 
 def test_the_relu_convention_prints_a_true_prime_and_no_markup() -> None:
-    q = build_question("relu-gate", "NAT", 1, 0)
+    q = built("relu-gate", "NAT", 1, 0)
     notes = [s.text for s in q.solution if s.text.startswith("Convention:")]
     assert notes == ["Convention: ReLU′(0) = 0, as in PyTorch."]
     runner = CliRunner()
@@ -260,7 +260,7 @@ def test_delta_recursion_working_uses_the_stems_symbols_and_its_numbers_hold() -
     for qtype in ("NAT", "MCQ", "MSQ"):
         for marks in (1, 2):
             for seed in seeds(6, 90):
-                q = build_question("delta-recursion", qtype, marks, seed)
+                q = built("delta-recursion", qtype, marks, seed)
                 assert q.find is not None
                 j = int(q.find["wrt"][1])
                 texts = [s.text for s in q.solution if s.kind not in ("key", "verdict")]
