@@ -7,6 +7,7 @@ HYPOTHESIS_PROFILE picks a profile by name (e.g. "explore" for a long run by han
 
 from __future__ import annotations
 
+import itertools
 import os
 from datetime import timedelta
 
@@ -22,10 +23,19 @@ settings.register_profile("explore", parent=settings.get_profile("dev"), max_exa
 settings.load_profile(os.getenv("HYPOTHESIS_PROFILE") or ("ci" if os.getenv("CI") == "true" else "dev"))
 
 
+@pytest.fixture(scope="session")
+def _homes(tmp_path_factory):
+    return itertools.count(), tmp_path_factory.mktemp("homes")
+
+
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path, monkeypatch):
-    """No test ever touches the real history: GATEBP_HOME points into tmp_path."""
-    home = tmp_path / "gatebp-home"
+def isolated_home(_homes, monkeypatch):
+    """No test ever touches the real history: GATEBP_HOME names a fresh directory of its own.
+
+    The directory is only named, not made (gatebp creates its home on first write), so the
+    2,900 tests that never write history do not each pay for a tmp_path."""
+    counter, root = _homes
+    home = root / f"home-{next(counter)}"
     monkeypatch.setenv("GATEBP_HOME", str(home))
     return home
 
