@@ -77,7 +77,7 @@ def forward_slip(extra: dict, mistake: str) -> list[float]:
     hidden_act = extra["layers"][0]["act"]
     if mistake.startswith("forgot the biases"):
         return forward(extra, bias=False)
-    if mistake.startswith("applied the activation before"):
+    if mistake.startswith("applied") and "before adding the bias" in mistake:
         return forward(extra, early=True)
     if mistake.startswith("skipped the output layer"):
         return forward(extra, last="linear")

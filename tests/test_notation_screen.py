@@ -34,6 +34,8 @@ CODE = {
     "sigmoid(": re.compile(r"\bsigmoid\("),
     "w_h1_x1": re.compile(r"\b[wbz]_[a-z]\d"),
     "$ markup": re.compile(r"\$"),
+    "ASCII prime": re.compile(r"(?:σ|φ|tanh|ReLU|relu|sigmoid|\b[fgL])'(?=[(\s.,;:)]|$)", re.MULTILINE),
+    "_k subscript": re.compile(r"(?<![\w\\])[a-zσ]_[a-z](?![\w])"),
 }
 
 

@@ -212,7 +212,7 @@ def _flat_local(label: str) -> Callable[[At], Local]:
 def _output_slips(name: str, head: str, rule: str,
                   at_input: Callable[[Value], Value]) -> tuple[SlipRule, ...]:
     """The slips of a unit whose derivative is written with its output a (σ: a(1 − a))."""
-    return (SlipRule(PRIME_AT_OUTPUT, f"used {head}'({{a}}) instead of {head}'({{z}}) "
+    return (SlipRule(PRIME_AT_OUTPUT, f"used {head}′({{a}}) instead of {head}′({{z}}) "
                                       "(the derivative at the output, not the input)"),
             SlipRule(INPUT_IN_RULE, f"put {{z}} into the formula: {rule.replace('{a}', '{z}')} "
                                     f"instead of {rule}", lambda z, a, ops: at_input(z)),

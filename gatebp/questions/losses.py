@@ -52,13 +52,21 @@ def mse_line(out: str, value: sp.Expr, *, half: bool) -> str:
 
 def mse_factor_slip(gradient: sp.Expr, *, half: bool, out: str = "ŷ") -> Slip:
     """The 2 of a squared error lost, or a ½ forgotten: the loss's own slip."""
+    t = target_of(out)
     if half:
-        return Slip(gradient * 2, f"forgot the ½ of the loss (used 2({out} − t) for ∂L/∂{out}, not {out} − t)")
-    return Slip(gradient / 2, f"dropped the 2 of the squared error (used {out} − t for ∂L/∂{out}, not 2({out} − t))")
+        return Slip(gradient * 2, f"forgot the ½ of the loss (used 2({out} − {t}) for ∂L/∂{out}, not {out} − {t})")
+    return Slip(gradient / 2, f"dropped the 2 of the squared error (used {out} − {t} for ∂L/∂{out}, "
+                              f"not 2({out} − {t}))")
 
 
 def mse_sign_slip(gradient: sp.Expr, out: str = "ŷ") -> Slip:
-    return Slip(-gradient, f"used t − {out} instead of {out} − t (a sign slip)")
+    t = target_of(out)
+    return Slip(-gradient, f"used {t} − {out} instead of {out} − {t} (a sign slip)")
+
+
+def target_of(out: str) -> str:
+    """The target the stem pairs with an output: t for ŷ or y, t₁ for o₁, tₖ for zₖ."""
+    return "t" + "".join(ch for ch in out if ch in "₀₁₂₃₄₅₆₇₈₉ᵢⱼₖ")
 
 
 def bce_delta(p: sp.Expr, t: sp.Expr) -> sp.Expr:

@@ -16,6 +16,7 @@ from fractions import Fraction
 import sympy as sp
 
 from gatebp.network.slips import Slip
+from gatebp.questions.families._markup import rounded_words
 from gatebp.questions.families.common import Choice, require
 
 RELATIVE_GAP = 0.05
@@ -95,8 +96,7 @@ def rounding_note(body: str, answer: sp.Expr, slips: Sequence[Slip], places: int
     shown = [sp.S(answer)] + [sp.S(s.value) for s in slips[:3]]
     if qtype != "MCQ" or all(v.is_Rational and (v * 10**places).is_Integer for v in shown):
         return body
-    unit = "one decimal place" if places == 1 else f"{places} decimal places"
-    return f"{body} (The options are rounded off to {unit}.)"
+    return f"{body} (The options are rounded off to {rounded_words(places)}.)"
 
 
 def not_a_tie(answer: sp.Expr, places: int) -> bool:

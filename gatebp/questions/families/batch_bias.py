@@ -109,7 +109,7 @@ def _body(graph: Graph, size: int, ask: str) -> str:
     """The batch in the paper's notation: each example's unit and loss, the summed loss, the values."""
     relu = ", where ReLU(z) = max(0, z) and ReLU′(0) = 0" if "h1" in graph.names() else ""
     examples = [n.name for n in graph.nodes if n.name != "L"]
-    return (f"A mini-batch of {size} examples shares one weight $w$ and one bias $b$. For example k (input "
+    return (f"A mini-batch of {size} examples shares one weight $w$ and one bias $b$. For the k-th example (input "
             f"xₖ, target tₖ) the network computes {definitions(graph, examples)}, and the batch loss is {definitions(graph, ['L'])}, "
             f"the sum of the per-example losses Lₖ. The values are {_values(graph, size)}{relu}. {ask}")
 

@@ -249,7 +249,7 @@ def _recursion(claim: Mapping[str, Any], context: Context) -> Verdict:
     truth = context.solve({"of": "L", "wrt": f"z{j}"})
     holds = abs(float(sp.N(value - truth, 30))) < 1e-15
     z = _sub(f"z{j}")
-    return Verdict(holds, minus(f"the formula gives {short(sp.N(value, 30))}; δ({z}) = ∂L/∂{z} = {short(truth)}"))
+    return Verdict(holds, minus(f"δ({z}) = ∂L/∂{z} = {short(truth)}, and this formula gives {short(sp.N(value, 30))}"))
 
 
 def _minused(choice: Choice) -> Choice:

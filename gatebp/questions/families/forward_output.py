@@ -124,8 +124,9 @@ def slips(net: Net) -> list[Named]:
     found = []
     if last.b is not None:
         found.append(named(run(net, bias=False), "forgot the biases"))
-        found.append(named(run(net, act_before_bias=True), "applied the activation before adding the bias "
-                                                           "(act(Wx) + b instead of act(Wx + b))"))
+        act = ACT_NAME[net.hidden_act]
+        found.append(named(run(net, act_before_bias=True), f"applied {act} before adding the bias "
+                                                           f"({act}(W₁x) + b₁ instead of {act}(W₁x + b₁))"))
     if last.act != "linear":
         found.append(named(run(net, last_act="linear"),
                            f"skipped the output layer's {ACT_NAME[last.act]} (reported its pre-activation)"))

@@ -29,7 +29,7 @@ from gatebp.questions.claims import ClaimError, Context, Verdict, decider, round
 from gatebp.questions.families._claims import Named, named
 from gatebp.questions.families._posed import fact_choice, one_sided, problem, slips_of, valued_choice, vector_choices
 from gatebp.questions.families.base import family
-from gatebp.questions.families.common import rational, require, rounded_note, shown, vec, vector
+from gatebp.questions.families.common import rational, require, rounded_note, rounded_words, shown, vec, vector
 from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "gradient-clipping"
@@ -166,7 +166,7 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     name = f"entry {k + 1} of the clipped g" if not clip.split else _entry_name(clip, k)
     one = slips_of([named(s.value[k], s.mistake) for s in slips(clip)])
     what = "the clipped g" if not clip.split else "the clipped (∂L/∂W, ∂L/∂b), all entries in order"
-    mcq_body = f"{describe(clip)} What is {what}?" + ("" if exact else f" (entries rounded off to {places} decimal places)")
+    mcq_body = f"{describe(clip)} What is {what}?" + ("" if exact else f" (entries rounded off to {rounded_words(places)})")
 
     def claim(values: tuple[float, ...]) -> dict[str, object]:
         return clip_claim("vector", values=list(values), places=places)

@@ -105,7 +105,7 @@ def _decide_compare(claim: Mapping[str, Any], context: Context) -> Verdict:
     mine, theirs = derivative_at(act, str(claim["output"])), derivative_at(act, str(claim["other"]))
     relation = "equal" if theirs == mine else "smaller" if theirs < mine else "larger"
     other, output = m(shown(exact(claim["other"]))), m(shown(exact(claim["output"])))
-    return Verdict(relation == claim["relation"], f"the output {other} gives f' = {m(shown(theirs))} against "
+    return Verdict(relation == claim["relation"], f"the output {other} gives f′(z) = {m(shown(theirs))} against "
                    f"{m(shown(mine))} for {output}")
 
 

@@ -12,6 +12,7 @@ from gatebp.core.step import Step
 from gatebp.gate.question import QuestionType
 from gatebp.network.slips import Slip
 from gatebp.network.steps import equals
+from gatebp.questions.families._markup import rounded_words
 from gatebp.questions.families.choice import Choice, apart, fixed, require
 
 
@@ -73,11 +74,10 @@ def distinct(values: Sequence[sp.Expr | float]) -> None:
 def rounded_note(body: str, choices: Sequence[Choice], places: int = QUANTITY_PLACES) -> str:
     """The MSQ stem says how its "≈" values are rounded, as GATE states every rounding."""
     if any("≈" in c.text for c in choices):
-        return f"{body} (values marked ≈ are rounded off to {_PLACES_WORD.get(places, places)} decimal places)"
+        return f"{body} (values marked ≈ are rounded off to {rounded_words(places)})"
     return body
 
 
-_PLACES_WORD = {1: "one", 2: "two", 3: "three", 4: "four"}
 
 
 def rounded_answer(exact: sp.Expr, places: int) -> list[Step]:
@@ -87,7 +87,7 @@ def rounded_answer(exact: sp.Expr, places: int) -> list[Step]:
         return []
     value = fixed(float(sp.N(exact, 30)), places)
     # free text, not a maths span: a span would print 0.340 as 0.34, and the trailing 0 is the rounding
-    return [Step("note", f"rounded off to {_PLACES_WORD.get(places, places)} decimal places: {value}")]
+    return [Step("note", f"rounded off to {rounded_words(places)}: {value}")]
 
 
 def asked(body: str, qtype: QuestionType, exact: sp.Expr, places: int, slips: Sequence[Slip] = ()) -> str:
@@ -96,4 +96,4 @@ def asked(body: str, qtype: QuestionType, exact: sp.Expr, places: int, slips: Se
     values = [sp.S(exact)] + [sp.S(s.value) for s in slips]
     if qtype != "MCQ" or all(v.is_Rational and (v * 10**places).is_Integer for v in values):
         return body
-    return f"{body} (options rounded off to {_PLACES_WORD.get(places, places)} decimal places)"
+    return f"{body} (options rounded off to {rounded_words(places)})"

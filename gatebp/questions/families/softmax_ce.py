@@ -124,7 +124,7 @@ def _sign_choice(rng: random.Random, p: list[sp.Expr], c: int) -> Choice:
     j, said = rng.choice(CLASSES), rng.choice(("negative", "positive"))
     truth = (softmax_delta(p, c, j) < 0) == (said == "negative")
     return claim_choice(f"{m(f'∂L/∂z{j}')} is {said}", {"kind": "sign", "find": {"of": "L", "wrt": f"z{j}"}, "sign": said},
-                        truth, "misjudged the signs of p_k − y_k (only the true class's is negative)")
+                        truth, "misjudged the signs of pₖ − yₖ (only the true class's is negative)")
 
 
 def _largest_choice(rng: random.Random, p: list[sp.Expr], c: int) -> Choice:
@@ -139,7 +139,7 @@ def _sum_choice(rng: random.Random) -> Choice:
     said = rng.choice((0, 1))
     return claim_choice(f"the three components of ∂L/∂z add up to {m(str(said))}",
                         {"kind": "sum", "of": "L", "wrt": _logits(), "value": said, "places": 4}, said == 0,
-                        "added the probabilities (they sum to 1) instead of p_k − y_k (which sum to 0)")
+                        "added the probabilities (they sum to 1) instead of pₖ − yₖ (which sum to 0)")
 
 
 def _statements(rng: random.Random, graph: Graph, solution: Solution, c: int) -> Statements:
