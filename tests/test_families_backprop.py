@@ -216,7 +216,7 @@ def test_merges_distractor_drops_a_path() -> None:
 
 def test_activation_path_distractor_uses_output() -> None:
     mistakes = [o.mistake or "" for seed in range(20) for o in built("activation-path", "MCQ", 1, seed).options]
-    assert any("instead of σ'(z)" in m or "instead of tanh'(z)" in m for m in mistakes)
+    assert any("instead of σ′(z)" in m or "instead of tanh′(z)" in m for m in mistakes)
 
 
 def test_descent_step_distractors_include_wrong_direction() -> None:
@@ -242,7 +242,7 @@ def _vanishing_truth(text: str, k: int) -> bool | None:
     """An independent reading of the vanishing family's two bound statements (None: another kind)."""
     import re
 
-    peak = re.search(r"largest value of σ'\(z\) is (\d+)/(\d+)", text)
+    peak = re.search(r"largest value of σ′\(z\) is (\d+)/(\d+)", text)
     if peak:
         return (int(peak[1]), int(peak[2])) == (1, 4)  # σ'(z) = σ(1 − σ) peaks at σ = 1/2: 1/4
     bound = re.search(r"smallest bound on \|∂a(\d+)/∂z1\| that holds for every input is \(1/4\)\^(\d+)", text)
