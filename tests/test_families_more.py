@@ -251,10 +251,10 @@ def test_finite_difference_estimates(seed):
         reference, _ = derivative(q.graph, "L", "w")
         assert close(float(reference), e["backprop"], 1e-12)
         if q.type == "MSQ":
-            assert "F = (L(w + ε) − L(w))/ε" in q.text and "C = (L(w + ε) − L(w − ε))/(2ε)" in q.text
+            assert "F = (L(w + ε) − L(w))/ε" in q.text and "S = (L(w + ε) − L(w − ε))/(2ε)" in q.text
             for i, o in enumerate(q.options):
                 if o.claim["kind"] == "fd-estimate":
-                    letter, text = "F" if o.claim["scheme"] == "forward" else "C", o.text.replace("$", "")  # markup
+                    letter, text = "F" if o.claim["scheme"] == "forward" else "S", o.text.replace("$", "")  # markup
                     assert text == f"{letter} = {text.split(' = ')[1]}"
                     assert (i in q.answer["correct"]) == (Fraction(text.split(" = ")[1]) == e[o.claim["scheme"]])
             continue

@@ -71,9 +71,12 @@ def gradient_steps(graph: Graph, find: Find, forward: Values, back: Backward, ex
     if fits(graph, find):
         return _vector_steps(graph, find, forward, back, exact, names) + notes(edges)
     steps = forward_steps(graph, find.of, forward)
-    steps.append(Step(kind="note", text=rename(_notation(find, edges[0] if edges else None), names)))
+    deltas = delta_steps(graph, find, edges, back.deltas, back.on_paths, forward)
+    if back.count == 1 and len(back.paths) == 1 and not any(CANCEL in d.text for d in deltas):
+        deltas = []  # one path: its product is the working, and δ lines would only repeat it
+    steps.append(Step(kind="note", text=rename(_notation(find, edges[0] if edges else None, bool(deltas)), names)))
     steps.extend(local_step(graph, find, edge, forward, names) for edge in edges)
-    steps.extend(delta_steps(graph, find, edges, back.deltas, back.on_paths, forward))
+    steps.extend(deltas)
     steps.extend(path_steps(find, back.paths, back.count, names))
     total = f"∂{find.of}/∂{find.wrt}"
     steps.append(Step(kind="answer", text=rename(math(f"{total} {result(back.gradient)}"), names),
@@ -110,14 +113,16 @@ def _vector_steps(graph: Graph, find: Find, forward: Values, back: Backward, exa
     return steps
 
 
-def _notation(find: Find, example: Edge | None) -> str:
-    """What δ(n) and ∂a/∂b|local mean, the local one shown on the working's first edge."""
-    line = (f"Notation: {math('δ(n)')} is the total derivative {math(f'∂{find.of}/∂n')} along every path "
-            f"from {math('n')} to {math(find.of)}, so {math(f'δ({find.of}) = 1')}")
-    if example is None:
-        return line + "."
-    return (line + f"; {math(local_label(example))} is the derivative along the one edge from "
-            f"{math(example.parent)} to {math(example.node)}, the other inputs of {math(example.node)} held fixed.")
+def _notation(find: Find, example: Edge | None, with_delta: bool = True) -> str:
+    """What δ(n) (when the working uses it) and ∂a/∂b|local mean, the local one shown on the
+    working's first edge."""
+    parts = [f"{math('δ(n)')} is the total derivative {math(f'∂{find.of}/∂n')} along every path "
+             f"from {math('n')} to {math(find.of)}, so {math(f'δ({find.of}) = 1')}"] if with_delta else []
+    if example is not None:
+        parts.append(f"{math(local_label(example))} is the derivative along the one edge from "
+                     f"{math(example.parent)} to {math(example.node)}, the other inputs of {math(example.node)} "
+                     "held fixed")
+    return "Notation: " + "; ".join(parts) + "." if parts else ""
 
 
 def _update_step(find: Find, forward: Values, gradient: sp.Expr, exact: sp.Expr, names: dict[str, str]) -> Step:
@@ -163,6 +168,9 @@ def delta_steps(graph: Graph, find: Find, edges: tuple[Edge, ...], deltas: Value
     return steps
 
 
+CANCEL = "the factors cancel"  # the p − t shortcut a δ line may carry
+
+
 def _bce_shortcut(graph: Graph, find: Find, terms: list[Edge], name: str, deltas: Values,
                   forward: Values) -> str:
     """p = σ(z) read only by a loss whose δ(z) is p − t for a target t it reads: say the shortcut."""
@@ -174,7 +182,7 @@ def _bce_shortcut(graph: Graph, find: Find, terms: list[Edge], name: str, deltas
     for t in (n for n in graph.node(find.of).parents if graph.is_leaf(n)):
         if close(as_number(deltas[name]), as_number(forward[p] - rational(graph.values[t]))):
             line = f"δ({name}) = {p} - {t} = {number(forward[p])} - {factor(rational(graph.values[t]))}"
-            return f" (sigmoid with binary cross-entropy: the factors cancel, so {math(line)} directly)"
+            return f" (sigmoid with binary cross-entropy: {CANCEL}, so {math(line)} directly)"
     return ""
 
 

@@ -41,15 +41,6 @@ def mse_delta(out: sp.Expr, target: sp.Expr, *, half: bool) -> sp.Expr:
     return (out - target) * (1 if half else 2)
 
 
-def mse_line(out: str, value: sp.Expr, *, half: bool) -> str:
-    """The working line for the loss's own derivative."""
-    from gatebp.network.steps import equals
-
-    name = "yhat" if out == "ŷ" else out
-    rule = f"{name} - t" if half else f"2*({name} - t)"
-    return f"squared error: ${'∂L/∂' + name} = {rule}$ {equals(value)}"
-
-
 def mse_factor_slip(gradient: sp.Expr, *, half: bool, out: str = "ŷ") -> Slip:
     """The 2 of a squared error lost, or a ½ forgotten: the loss's own slip."""
     t = target_of(out)

@@ -51,7 +51,6 @@ from gatebp.questions.losses import (
     is_half,
     mse_delta,
     mse_factor_slip,
-    mse_line,
     squared_error,
 )
 from gatebp.questions.problem import Problem, Statements
@@ -144,7 +143,7 @@ def _steps(graph: Graph, solution: Solution) -> list:
     _, _, delta, _ = _output_delta(graph, solution)
     if "p" in solution.forward:
         return working(solution) + [BCE_SHORTCUT.replace("'", "′"), minus(f"∂L/∂z = p − t {stated(delta, 4)}")]
-    return working(solution) + [mse_line("ŷ", delta, half=is_half(graph))]
+    return working(solution)  # its local line already gives ∂L/∂ŷ = ŷ − t
 
 
 @family(TOPIC, "One gradient-descent step", ("NAT", "MCQ", "MSQ"), (1, 2))

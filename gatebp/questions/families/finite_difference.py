@@ -273,7 +273,7 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
 
 
 def _statements(rng: random.Random, graph: Graph, g: sp.Expr, intro: str, marks: int) -> Statements:
-    """Four statements about F, C and their errors; 2 marks adds the error value and 'closer'."""
+    """Four statements about F, S and their errors; 2 marks adds the error value and 'closer'."""
     forward, central = estimate(graph, "forward", EPS), estimate(graph, "central", EPS)
     pool = [_value(rng, "forward", forward, Slip(estimate(graph, "backward", EPS),
                                                  "used the backward difference (L(w) − L(w − ε))/ε")),
@@ -283,14 +283,14 @@ def _statements(rng: random.Random, graph: Graph, g: sp.Expr, intro: str, marks:
     if marks == 2:
         typical = abs(forward - g) > abs(central - g)  # rarely the forward error is the smaller: no such claim then
         pool += [_closer(rng)] if typical else []
-        pool += [valued("$C - g = {}$", central - g, Slip(g - central, "subtracted the other way (g − C)"), rng,
+        pool += [valued("$S - g = {}$", central - g, Slip(g - central, "subtracted the other way (g − S)"), rng,
                         fmt=decimal, claim=lambda v: {"kind": "fd-error", "scheme": "central", "eps": frac(EPS),
                                                       "value": frac(v)})]
     choices = rng.sample(pool, 4)
     require(any(c.correct for c in choices) and not all(c.correct for c in choices), "all four alike")
     body = (f"{intro} Let {m('g = ∂L/∂w')} be the exact (backprop) derivative, and with {m('epsilon = 0.1')} let "
-            f"F = (L(w + ε) − L(w))/ε be the forward-difference (one-sided, forward) estimate and "
-            f"C = (L(w + ε) − L(w − ε))/(2ε) the central-difference estimate of g. "
+            f"F = (L(w + ε) − L(w))/ε be the forward-difference estimate and "
+            f"S = (L(w + ε) − L(w − ε))/(2ε) the central (symmetric) difference estimate of g. "
             f"Which of the following statements is/are correct?")
     return Statements(body=body, choices=choices, steps=_msq_steps(graph, g), graph=graph)
 
@@ -300,8 +300,8 @@ def _msq_steps(graph: Graph, g: sp.Expr) -> list[str]:
     errors = {s: (estimate(graph, s, EPS) - g, estimate(graph, s, half) - g) for s in ("forward", "central")}
     forward, central = errors["forward"], errors["central"]
     return [f"backprop: {m(f'g = ∂L/∂w = {decimal(g)}')}", *_lines(graph),
-            f"errors at {m('epsilon = 0.1')}: {m(f'F - g = {decimal(forward[0])}')}, {m(f'C - g = {decimal(central[0])}')}",
-            f"errors at {m('epsilon = 0.05')}: {m(f'F - g = {decimal(forward[1])}')}, {m(f'C - g = {decimal(central[1])}')}",
+            f"errors at {m('epsilon = 0.1')}: {m(f'F - g = {decimal(forward[0])}')}, {m(f'S - g = {decimal(central[0])}')}",
+            f"errors at {m('epsilon = 0.05')}: {m(f'F - g = {decimal(forward[1])}')}, {m(f'S - g = {decimal(central[1])}')}",
             _error_orders(graph, central)]
 
 DEGREE_WORDS = {1: "linear", 2: "quadratic", 3: "cubic", 4: "quartic"}
@@ -330,15 +330,15 @@ def _error_orders(graph: Graph, central: tuple[sp.Expr, sp.Expr]) -> str:
 
 
 def _value(rng: random.Random, scheme: str, truth: sp.Expr, slip: Slip) -> Choice:
-    letter = "F" if scheme == "forward" else "C"
+    letter = "F" if scheme == "forward" else "S"
     return valued(f"${letter} = {{}}$", truth, slip, rng, fmt=decimal,
                   claim=lambda v: {"kind": "fd-estimate", "scheme": scheme, "eps": frac(EPS), "value": frac(v)})
 
 
 def _exactness(rng: random.Random, central_exact: bool) -> Choice:
-    """'C = g exactly' (true for a quadratic loss only), or 'F = g exactly' (never here)."""
+    """'S = g exactly' (true for a quadratic loss only), or 'F = g exactly' (never here)."""
     if rng.random() < 0.5:
-        return claimed("$C = g$ exactly", {"kind": "fd-exact", "scheme": "central", "eps": frac(EPS)}, central_exact,
+        return claimed("$S = g$ exactly", {"kind": "fd-exact", "scheme": "central", "eps": frac(EPS)}, central_exact,
                        "assumed the central difference is exact for every loss (only up to a quadratic)")
     return claimed("$F = g$ exactly", {"kind": "fd-exact", "scheme": "forward", "eps": frac(EPS)}, False,
                    "forgot that the forward difference is off by about ½L′′(w)·ε")
@@ -347,7 +347,7 @@ def _exactness(rng: random.Random, central_exact: bool) -> Choice:
 def _halving(rng: random.Random, scheme: str) -> Choice:
     """What halving ε does to the error: ×1/2 for the forward difference of a quadratic, ×1/4 for the
     central difference of a quartic (both exact here); the other factor is the slip."""
-    letter, right = ("F", sp.Rational(1, 2)) if scheme == "forward" else ("C", sp.Rational(1, 4))
+    letter, right = ("F", sp.Rational(1, 2)) if scheme == "forward" else ("S", sp.Rational(1, 4))
     ratio = right if rng.random() < 0.5 else (sp.Rational(1, 4) if scheme == "forward" else sp.Rational(1, 2))
     word = {sp.Rational(1, 2): "half", sp.Rational(1, 4): "a quarter"}[ratio]
     mistake = ("gave the forward difference the central one's second-order error" if scheme == "forward"
@@ -360,6 +360,6 @@ def _halving(rng: random.Random, scheme: str) -> Choice:
 
 def _closer(rng: random.Random) -> Choice:
     closer = "central" if rng.random() < 0.6 else "forward"
-    text = "C is closer to g than F is" if closer == "central" else "F is closer to g than C is"
+    text = "S is closer to g than F is" if closer == "central" else "F is closer to g than S is"
     return claimed(text, {"kind": "fd-closer", "closer": closer, "eps": frac(EPS)}, closer == "central",
                    "thought the one-sided difference is the more accurate (its error is first order in ε)")

@@ -37,7 +37,7 @@ from gatebp.questions.families.common import (
     solved,
     working,
 )
-from gatebp.questions.losses import mse_delta, mse_factor_slip, mse_line, mse_sign_slip, squared_error
+from gatebp.questions.losses import mse_delta, mse_factor_slip, mse_sign_slip, squared_error
 from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "two-layer-mse"
@@ -149,14 +149,9 @@ def draw(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     slips = mse_slips(graph, solution, half)
     ask = value_of(f"∂L/∂{graph.find.wrt}", qtype)
     body = asked(f"{_describe(graph, hidden)} {ask}", qtype, solution.exact, 0, slips)
-    return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, steps=_steps(solution, half),
+    return Problem(topic=TOPIC, marks=marks, body=body, exact=solution.exact, steps=working(solution),
                    slips=slips, graph=graph, find=graph.find, places=0,
                    statements=lambda r: _statements(r, graph, solution, half, hidden))
-
-
-def _steps(solution: Solution, half: bool) -> list:
-    fwd = solution.forward
-    return working(solution) + [mse_line("ŷ", mse_delta(fwd["yhat"], fwd["t"], half=half), half=half)]
 
 
 def _unit_choice(rng: random.Random, solution: Solution, j: int, d_yhat: sp.Expr) -> Choice:
@@ -189,7 +184,7 @@ def _statements(rng: random.Random, graph: Graph, solution: Solution, half: bool
     choices = pick_statements(rng, pool)
     h = fwd[f"h{j}"]
     product = m(f"{factor(d_yhat)}*{factor(h)}")
-    steps = _steps(solution, half) + [f"{m(f'∂L/∂v{j}')} = ∂L/∂ŷ·{sym(f'h{j}')} = {product} {eqv(d_yhat * h)}"]
+    steps = working(solution) + [f"{m(f'∂L/∂v{j}')} = ∂L/∂ŷ·{sym(f'h{j}')} = {product} {eqv(d_yhat * h)}"]
     ask = "Which of the following statements is/are correct?"
     return Statements(body=rounded_note(f"{_describe(graph, hidden)} {ask}", choices),
                       choices=choices, steps=steps, graph=graph, find=graph.find)

@@ -252,7 +252,7 @@ def question_graph(question: Question) -> Graph | None:
     return graph_from_record(question.graph, source=question.id or "<question>")
 
 
-BACKWARD = "Backward pass (sensitivities $δ(n) = ∂out/∂n$)"
+BACKWARD = "Backward pass (the sensitivities $δ(n)$, from the output back)"
 SECTIONS = {"forward": "Forward pass", "local": "Local derivatives (one per edge)",
             "delta": BACKWARD, "vector": "Vector form",
             "path": "Paths from the output back to the variable", "sum": "Paths from the output back to the variable",
