@@ -83,6 +83,8 @@ def _sigmoid(rng: random.Random) -> tuple[Values, dict[str, str], str]:
 def _draw(rng: random.Random, marks: int) -> tuple[Graph, Solution]:
     maker = _linear if marks == 1 else rng.choice((_relu, _sigmoid))
     values, nodes, wrt = maker(rng)
+    given = [v for name, v in values.items() if name != "t"]  # x = w₁ = w₂ would not punish a mix-up
+    require(len(set(given)) == len(given), "two given numbers alike")
     lr = rng.choice(RATES[:3] if maker is not _linear else RATES)
     graph, solution = solved(values, nodes, Find("L", wrt, lr))
     assert solution.gradient is not None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from fractions import Fraction
+from itertools import pairwise
 
 import sympy as sp
 
@@ -96,9 +97,10 @@ def _steps(solution: Solution) -> list:
     else:
         rule, used = f"(p - t)*x = {factor(delta)}*{factor(below)}", "so "
     forward = [step for step in solution.steps if step.kind == "forward" and not step.text.startswith("$L =")]
+    names = solution.paths[0].names
     chain = "*".join(factor(f) for f in solution.paths[0].factors)
-    check = (f"check by the chain rule along {m(' <- '.join(solution.paths[0].names))}: "
-             f"{m(f'{chain} {equals(solution.exact, 4)}')}")
+    labels = "·".join(f"∂{sym(a)}/∂{sym(b)}" for a, b in pairwise(names))
+    check = f"check by the chain rule: {labels} = {m(f'{chain} {equals(solution.exact, 4)}')}"
     return forward + [BCE_SHORTCUT, m(f"∂L/∂z = p - t = {shown(fwd['p'])} - {fwd['t']} {equals(delta, 4)}"),
                       used + m(f"∂L/∂{wrt} = {rule} {equals(solution.exact, 4)}"), check]
 
