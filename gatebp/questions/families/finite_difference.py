@@ -71,7 +71,8 @@ def _gradient(context: Context) -> sp.Expr:
 @decider("fd-estimate")
 def _decide_estimate(claim: Mapping[str, Any], context: Context) -> Verdict:
     value = estimate(_graph(context), str(claim["scheme"]), exact(claim["eps"]))
-    return Verdict(value == exact(claim["value"]), f"the {claim['scheme']} difference gives {m(decimal(value))}")
+    letter = "F" if claim["scheme"] == "forward" else "S"
+    return Verdict(value == exact(claim["value"]), f"{letter} = {m(decimal(value))}")
 
 
 @decider("fd-error")
@@ -79,7 +80,8 @@ def _decide_error(claim: Mapping[str, Any], context: Context) -> Verdict:
     value = estimate(_graph(context), str(claim["scheme"]), exact(claim["eps"])) - _gradient(context)
     g = _gradient(context)
     worked = m(f"{decimal(value + g)} - {_paren(g)} = {decimal(value)}")
-    return Verdict(value == exact(claim["value"]), f"estimate − ∂L/∂w = {worked}")
+    letter = "F" if claim["scheme"] == "forward" else "S"
+    return Verdict(value == exact(claim["value"]), f"{letter} − g = {worked}")
 
 
 @decider("fd-exact")
@@ -108,8 +110,7 @@ def _decide_closer(claim: Mapping[str, Any], context: Context) -> Verdict:
     errors = {s: abs(estimate(_graph(context), s, eps) - g) for s in ("forward", "central")}
     other = "forward" if claim["closer"] == "central" else "central"
     return Verdict(errors[str(claim["closer"])] < errors[other],
-                   f"|forward − ∂L/∂w| = {m(decimal(errors['forward']))}, "
-                   f"|central − ∂L/∂w| = {m(decimal(errors['central']))}")
+                   f"|F − g| = {m(decimal(errors['forward']))}, |S − g| = {m(decimal(errors['central']))}")
 
 
 def _paren(value: sp.Expr) -> str:
@@ -141,7 +142,7 @@ def _given(values: dict[str, Fraction]) -> str:
 
 
 def _lines(graph: Graph) -> list[str]:
-    """The three loss values and both estimates, as a student computes them."""
+    """The three loss values and both estimates (the MSQ stem's F and S), as a student computes them."""
     w = sp.Rational(str(graph.values["w"]))
     at = {shift: loss_at(graph, w + shift) for shift in (-EPS, 0, EPS)}
     forward = m(f"{decimal(at[EPS] - at[0])}/{decimal(EPS)} = {decimal(estimate(graph, 'forward', EPS))}")
@@ -149,8 +150,8 @@ def _lines(graph: Graph) -> list[str]:
     return [f"L(w − ε) = L({m(decimal(w - EPS))}) = {m(decimal(at[-EPS]))}",
             f"L(w) = L({m(decimal(w))}) = {m(decimal(at[0]))}",
             f"L(w + ε) = L({m(decimal(w + EPS))}) = {m(decimal(at[EPS]))}",
-            f"forward: {FORMULA['forward']} = {forward}",
-            f"central: {FORMULA['central']} = {central}"]
+            f"F = {FORMULA['forward']} = {forward}",
+            f"S = {FORMULA['central']} = {central}"]
 
 
 def _student_working(graph: Graph, scheme: str, asked: str, g: sp.Expr) -> list[Step | str]:
