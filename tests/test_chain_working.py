@@ -1,6 +1,6 @@
-"""A chain with one path is worked as a student writes it: the local derivatives and their product
-(no δ lines repeating that product, no δ notation it does not use); where paths merge, the δ
-recursion and the sum at the merge stay."""
+"""A few paths are worked as a student writes them: the local derivatives, each path's product and
+their sum (no δ lines repeating that sum, no δ notation the working does not use); past a few
+paths the δ recursion adds them node by node."""
 
 from __future__ import annotations
 
@@ -31,12 +31,39 @@ def test_a_one_path_chain_has_no_delta_lines_and_its_path_product_is_the_derivat
     assert checked >= 15
 
 
-def test_merging_paths_keep_the_delta_recursion_and_the_sum() -> None:
+def test_a_few_merging_paths_are_listed_and_added_without_delta_lines() -> None:
     q = next(q for q in (built("merges", "NAT", 2, s) for s in seeds(10)) if "sum" in _kinds(q))
-    assert "delta" in _kinds(q) and any("δ(n)" in s.text for s in q.solution if s.kind == "note")
+    assert "delta" not in _kinds(q), q.id
+    total = next(s for s in q.solution if s.kind == "sum")
+    reference, _ = derivative(q.graph, q.find["of"], q.find["wrt"])
+    assert abs(total.value - float(reference)) < 1e-9
+    assert abs(sum(s.value for s in q.solution if s.kind == "path") - total.value) < 1e-9
 
 
-def test_explain_prints_the_backward_heading_with_no_undefined_name(runner) -> None:  # type: ignore[no-untyped-def]
-    q = next(q for q in (built("merges", "NAT", 2, s) for s in seeds(10)) if "delta" in _kinds(q))
-    out = runner.invoke(cli, ["explain", "--id", q.id]).output
+WIDE = """values: {x: 2}
+nodes:
+  a: 2*x
+  b: 3*x
+  c: x*x
+  d: a + b + c
+  e: a*b - c
+  y: d*e
+find: {of: y, wrt: x}
+"""
+
+
+def test_many_paths_keep_the_delta_recursion() -> None:
+    from gatebp.network.solve import solve
+    from gatebp.network.spec import parse_spec
+
+    solution = solve(parse_spec(WIDE))
+    assert solution.path_count == 6
+    assert [s.kind for s in solution.steps].count("delta") >= 1
+    assert any("δ(n)" in s.text for s in solution.steps if s.kind == "note")
+
+
+def test_explain_prints_the_backward_heading_with_no_undefined_name(runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "wide.yaml"
+    path.write_text(WIDE)
+    out = runner.invoke(cli, ["explain", str(path)]).output
     assert "Backward pass" in out and "∂out" not in out

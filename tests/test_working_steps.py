@@ -88,7 +88,7 @@ def _check_fields(text: str) -> list[Step]:
 def test_every_checkable_step_is_the_solvers_own_number(text):
     checked = _check_fields(text)
     kinds = {s.kind for s in checked}
-    assert {"forward", "local", "delta", "answer"} <= kinds
+    assert {"forward", "local", "path", "answer"} <= kinds  # a few paths: listed, not δ lines
 
 
 def test_a_layer_form_weight_has_its_delta_entry_and_the_answer_checkable():
@@ -96,12 +96,13 @@ def test_a_layer_form_weight_has_its_delta_entry_and_the_answer_checkable():
     assert [(s.kind, s.quantity) for s in checked] == [("delta", "∂y1/∂z_h2"), ("answer", "∂y1/∂w_h2_x1")]
 
 
-def test_the_delta_of_the_asked_leaf_is_the_answer_and_an_independent_derivative():
+def test_the_paths_of_the_asked_leaf_add_to_the_answer_and_an_independent_derivative():
     graph = parse_spec(MSE)
     solution = solve(graph)
-    delta = next(s for s in solution.steps if s.skill == "delta" and s.quantity == "∂L/∂x2")
+    paths = [s.value for s in solution.steps if s.skill == "path"]
+    total = next((s.value for s in solution.steps if s.skill == "sum"), paths[0] if len(paths) == 1 else None)
     reference, _ = derivative(graph.to_dict(), "L", "x2")
-    assert delta.value == solution.value == pytest.approx(float(reference)) == -28.0  # 2(10 − 3) × 1 × (−2)
+    assert total == sum(paths) == solution.value == pytest.approx(float(reference)) == -28.0  # 2(10 − 3) × 1 × (−2)
 
 
 def test_skills_name_the_rule_each_local_line_uses():

@@ -72,8 +72,8 @@ def gradient_steps(graph: Graph, find: Find, forward: Values, back: Backward, ex
         return _vector_steps(graph, find, forward, back, exact, names) + notes(edges)
     steps = forward_steps(graph, find.of, forward)
     deltas = delta_steps(graph, find, edges, back.deltas, back.on_paths, forward)
-    if back.count == 1 and len(back.paths) == 1 and not any(CANCEL in d.text for d in deltas):
-        deltas = []  # one path: its product is the working, and δ lines would only repeat it
+    if back.count <= FEW_PATHS and len(back.paths) == back.count and not any(CANCEL in d.text for d in deltas):
+        deltas = []  # a student lists a few paths and adds them; δ lines would repeat that sum
     steps.append(Step(kind="note", text=rename(_notation(find, edges[0] if edges else None, bool(deltas)), names)))
     steps.extend(local_step(graph, find, edge, forward, names) for edge in edges)
     steps.extend(deltas)
@@ -169,6 +169,7 @@ def delta_steps(graph: Graph, find: Find, edges: tuple[Edge, ...], deltas: Value
 
 
 CANCEL = "the factors cancel"  # the p − t shortcut a δ line may carry
+FEW_PATHS = 4  # up to this many paths the working lists them; past it, the δ recursion adds them
 
 
 def _bce_shortcut(graph: Graph, find: Find, terms: list[Edge], name: str, deltas: Values,
