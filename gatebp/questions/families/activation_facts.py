@@ -344,9 +344,13 @@ def _chain(name: str, claim: dict) -> Fact:
     best = sup**k
     holds = bool(best == bound) if claim.get("tight") else bool(best <= bound)
     power = (_num(sup) if sup.is_Integer else f"({_num(sup)})") + str(k).translate(SUPERSCRIPT)
-    return holds, (f"each {UNIT[name]} layer multiplies the gradient by at most {_num(sup)} and each weight by at most "
-                   f"1, so {k} layers give at most {power} = {_num(best)}, reached when every |w| = 1 and every zᵢ "
-                   f"sits where {PRIME[name]} is largest")
+    why = (f"each {UNIT[name]} layer multiplies the gradient by at most {_num(sup)} and each weight by at most "
+           f"1, so {k} layers give at most {power} = {_num(best)}, reached when every |w| = 1 and every zᵢ "
+           f"sits where {PRIME[name]} is largest")
+    if not claim.get("tight") and best != bound:
+        relation = "≤" if best < bound else ">"
+        why += f"; {_num(best)} {relation} {_num(bound)}, so {_num(bound)} is {'a looser' if holds else 'not a'} bound"
+    return holds, why
 
 
 PROPERTIES: dict[str, Callable[[str, dict], Fact]] = {
