@@ -74,7 +74,8 @@ def gradient_steps(graph: Graph, find: Find, forward: Values, back: Backward, ex
     deltas = delta_steps(graph, find, edges, back.deltas, back.on_paths, forward)
     if back.count <= FEW_PATHS and len(back.paths) == back.count and not any(CANCEL in d.text for d in deltas):
         deltas = []  # a student lists a few paths and adds them; δ lines would repeat that sum
-    steps.append(Step(kind="note", text=rename(_notation(find, edges[0] if edges else None, bool(deltas)), names)))
+    notation = _notation(find, edges[0] if edges else None, bool(deltas))
+    steps += [Step(kind="note", text=rename(notation, names))] if notation else []
     steps.extend(local_step(graph, find, edge, forward, names) for edge in edges)
     steps.extend(deltas)
     steps.extend(path_steps(find, back.paths, back.count, names))
