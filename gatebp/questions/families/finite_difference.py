@@ -130,10 +130,10 @@ def _network(rng: random.Random, marks: int) -> tuple[dict[str, Fraction], dict[
     if marks == 1:
         values = {"x": Fraction(rng.choice((-3, -2, -1, 1, 2, 3))), "t": t,
                   "w": Fraction(rng.choice((-4, -3, -2, -1, 1, 2, 3, 4)), 2)}
-        return values, {"y": "w*x", "L": "(y - t)**2"}, f"{m('yhat = w*x')} and the loss {m('L = (yhat - t)**2')}"
+        return values, {"yhat": "w*x", "L": "(yhat - t)**2"}, f"{m('yhat = w*x')} and the loss {m('L = (yhat - t)**2')}"
     values = {"x": Fraction(rng.choice((-2, -1, 1, 2))), "t": t, "w": Fraction(rng.choice((-2, -1, 1, 2)))}
     model = f"{m('h = w*x')}, {m('yhat = w*h')} and the loss {m('L = (yhat - t)**2/2')}"
-    return values, {"h": "w*x", "y": "w*h", "L": "(y - t)**2/2"}, model
+    return values, {"h": "w*x", "yhat": "w*h", "L": "(yhat - t)**2/2"}, model
 
 
 def _given(values: dict[str, Fraction]) -> str:
