@@ -114,7 +114,8 @@ def _count_choice(rng: random.Random, wrt: str, count: int) -> Choice:
     """"N paths lead from x to L": the true count, or one fewer (a use of x missed)."""
     said = count if rng.random() < 0.5 else count - 1
     noun = "path leads" if said == 1 else "paths lead"
-    return claim_choice(f"{said} {noun} from {m(wrt)} to {m('L')}", {"kind": "paths", "of": "L", "wrt": wrt, "count": said},
+    return claim_choice(f"exactly {said} {noun} from {m(wrt)} to {m('L')}",
+                        {"kind": "paths", "of": "L", "wrt": wrt, "count": said},
                         said == count, f"missed one of the {count} uses of {wrt} on the way to L")
 
 
