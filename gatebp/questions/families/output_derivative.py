@@ -93,10 +93,9 @@ def _decide_derivative(claim: Mapping[str, Any], context: Context) -> Verdict:
 def _decide_sign(claim: Mapping[str, Any], context: Context) -> Verdict:
     z = input_for(str(claim["activation"]), str(claim["output"]))
     sign = "positive" if z > 0 else "negative"
-    centre = CENTRE[str(claim["activation"])]
     output = m("f = " + shown(exact(claim["output"])))
     return Verdict(sign == claim["sign"], f"{output} is {'above' if z > 0 else 'below'} "
-                   f"f(0) = {m(shown(centre))}, so {m('z = ' + shown(z))} is {sign}")
+                   f"{_at_zero(str(claim['activation']), increasing=True)}, so {m('z = ' + shown(z))} is {sign}")
 
 
 @decider("derivative-compare")
@@ -199,7 +198,7 @@ def _statements(rng: random.Random, act: str, f: sp.Expr, marks: int) -> Stateme
     pool = [derivative, _sign(rng, act, f)] + [c for c in (_compare(rng, act, f, k) for k in kinds) if c][:2]
     body = f"A {_unit(act)} outputs {m('f = ' + shown(f))} for some input z (z is not given)."
     steps = [f"{rule_text(act)} = {m(f'{_shown(act, f)} = {shown(local)}')}",
-             f"f(0) = {m(shown(CENTRE[act]))}: {m('f = ' + shown(f))} means z {'>' if f > CENTRE[act] else '<'} 0"]
+             f"{_at_zero(act, increasing=True)}: {m('f = ' + shown(f))} means z {'>' if f > CENTRE[act] else '<'} 0"]
     if marks == 2:
         x, upstream = rational(Fraction(rng.choice((-3, -2, 2, 3)))), rational(rng.choice(UPSTREAM))
         pool = [_weight(rng, act, f, x, upstream)] + rng.sample(pool, 3)
@@ -218,8 +217,14 @@ def _sign(rng: random.Random, act: str, f: sp.Expr) -> Choice:
     positive = f > CENTRE[act]
     return claimed(f"The input z is {claimed_sign}", {"kind": "input-sign", "activation": act, "output": frac(f),
                                                        "sign": claimed_sign}, (claimed_sign == "positive") == positive,
-                   f"compared f with 0 instead of with f(0) = {shown(CENTRE[act])}" if act == "sigmoid"
-                   else "read the sign of z from the wrong side of f(0) = 0")
+                   f"compared f with 0 instead of with {_at_zero(act)}" if act == "sigmoid"
+                   else f"read the sign of z from the wrong side of {_at_zero(act)}")
+
+
+def _at_zero(act: str, increasing: bool = False) -> str:
+    """σ(0) = 1/2 (or tanh(0) = 0), where the sign of z is read (the activation increases)."""
+    name = "σ" if act == "sigmoid" else "tanh"
+    return f"{name}(0) = {m(shown(CENTRE[act]))}" + (f" and {name} is increasing" if increasing else "")
 
 
 def _other_output(act: str, f: sp.Expr, kind: str) -> sp.Expr | None:
