@@ -20,6 +20,9 @@ from gatebp.network.graph import Graph, Layer, Node
 from gatebp.ui.batch_figure import Batch, detect_batch
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "leaky_relu", "softplus")
+# a layer's activation in words, where the text lists layers (Anki's table, Markdown's subgraphs)
+LAYER_WORDS = {"relu": "ReLU", "sigmoid": "sigmoid", "tanh": "tanh", "linear": "linear",
+               "softmax": "softmax", "leaky_relu": "leaky ReLU", "softplus": "softplus"}
 
 
 @dataclass(frozen=True)

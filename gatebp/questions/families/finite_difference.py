@@ -37,6 +37,7 @@ from gatebp.questions.problem import Problem, Statements
 TOPIC = "finite-difference"
 EPS = sp.Rational(1, 10)
 NAMES = {"forward": "forward-difference", "central": "central-difference"}
+LETTER = {"forward": "F", "central": "S"}  # the MSQ stem's names for the two estimates
 FORMULA = {"forward": "(L(w + ε) − L(w))/ε", "central": "(L(w + ε) − L(w − ε))/(2ε)",
            "backward": "(L(w) − L(w − ε))/ε"}
 
@@ -71,8 +72,7 @@ def _gradient(context: Context) -> sp.Expr:
 @decider("fd-estimate")
 def _decide_estimate(claim: Mapping[str, Any], context: Context) -> Verdict:
     value = estimate(_graph(context), str(claim["scheme"]), exact(claim["eps"]))
-    letter = "F" if claim["scheme"] == "forward" else "S"
-    return Verdict(value == exact(claim["value"]), f"{letter} = {m(decimal(value))}")
+    return Verdict(value == exact(claim["value"]), f"{LETTER[str(claim['scheme'])]} = {m(decimal(value))}")
 
 
 @decider("fd-error")
@@ -80,8 +80,7 @@ def _decide_error(claim: Mapping[str, Any], context: Context) -> Verdict:
     value = estimate(_graph(context), str(claim["scheme"]), exact(claim["eps"])) - _gradient(context)
     g = _gradient(context)
     worked = m(f"{decimal(value + g)} - {_paren(g)} = {decimal(value)}")
-    letter = "F" if claim["scheme"] == "forward" else "S"
-    return Verdict(value == exact(claim["value"]), f"{letter} − g = {worked}")
+    return Verdict(value == exact(claim["value"]), f"{LETTER[str(claim['scheme'])]} − g = {worked}")
 
 
 @decider("fd-exact")
@@ -331,8 +330,7 @@ def _error_orders(graph: Graph, central: tuple[sp.Expr, sp.Expr]) -> str:
 
 
 def _value(rng: random.Random, scheme: str, truth: sp.Expr, slip: Slip) -> Choice:
-    letter = "F" if scheme == "forward" else "S"
-    return valued(f"${letter} = {{}}$", truth, slip, rng, fmt=decimal,
+    return valued(f"${LETTER[scheme]} = {{}}$", truth, slip, rng, fmt=decimal,
                   claim=lambda v: {"kind": "fd-estimate", "scheme": scheme, "eps": frac(EPS), "value": frac(v)})
 
 
@@ -348,7 +346,7 @@ def _exactness(rng: random.Random, central_exact: bool) -> Choice:
 def _halving(rng: random.Random, scheme: str) -> Choice:
     """What halving ε does to the error: ×1/2 for the forward difference of a quadratic, ×1/4 for the
     central difference of a quartic (both exact here); the other factor is the slip."""
-    letter, right = ("F", sp.Rational(1, 2)) if scheme == "forward" else ("S", sp.Rational(1, 4))
+    letter, right = LETTER[scheme], sp.Rational(1, 2) if scheme == "forward" else sp.Rational(1, 4)
     ratio = right if rng.random() < 0.5 else (sp.Rational(1, 4) if scheme == "forward" else sp.Rational(1, 2))
     word = {sp.Rational(1, 2): "half", sp.Rational(1, 4): "a quarter"}[ratio]
     mistake = ("gave the forward difference the central one's second-order error" if scheme == "forward"

@@ -17,13 +17,11 @@ from typing import Any
 from gatebp.core.expr import Name
 from gatebp.core.maths import Matrix, Relation, column, matrix, num, printer
 from gatebp.core.maths.nodes import MathExpr
-from gatebp.ui.figure import LayeredFigure, figure_from_dict
+from gatebp.ui.figure import LAYER_WORDS, LayeredFigure, figure_from_dict
 from gatebp.ui.layout import MIN_PT, place
 
 CARD_PX = 380.0  # a 400 px phone card less its padding
 READABLE_WIDTH = CARD_PX * 9.0 / MIN_PT  # 9-unit weights still 8 px when shrunk to the card
-TITLES = {"relu": "ReLU", "sigmoid": "sigmoid", "tanh": "tanh", "linear": "linear",
-          "softmax": "softmax", "leaky_relu": "leaky ReLU", "softplus": "softplus"}
 
 
 def small_on_a_phone(graph: dict[str, Any]) -> bool:
@@ -39,7 +37,7 @@ def network_table(graph: dict[str, Any]) -> str | None:
     lines = [_inputs(figure)]
     for k, layer in enumerate(figure.columns[1:]):
         name = _maths(Name(layer.stem)) if layer.stem else f"Layer {k + 1}"
-        units = f"{len(layer.units)} {TITLES.get(layer.act, layer.act)} unit"
+        units = f"{len(layer.units)} {LAYER_WORDS.get(layer.act, layer.act)} unit"
         lines.append(f"{name}: {escape(units)}{'' if len(layer.units) == 1 else 's'}")
         values = _weights(figure, k, names=False)
         label = _weights(figure, k, names=True) if figure.named else Name(f"W{k + 1}")

@@ -89,7 +89,7 @@ def graph_md(q: Question) -> list[str]:
     """The network as a Mermaid flowchart: a layer-form network as the paper draws it, any other
     graph as its computation, then a table of its values and nodes (the names its stem uses)."""
     from gatebp.ui.export.diagram import layout
-    from gatebp.ui.export.markdown_figure import layered_mermaid
+    from gatebp.ui.export.markdown_figure import layered_mermaid, mermaid_label
     from gatebp.ui.figure import LayeredFigure, figure_from_dict
 
     assert q.graph is not None
@@ -99,8 +99,8 @@ def graph_md(q: Question) -> list[str]:
     values, nodes = graph_parts(q)
     plan = layout(q.graph)
     lines = ["```mermaid", "flowchart LR"]
-    lines += [f'  n_{name}(["{_mermaid(_equation(name, text))}"])' for name, text in values.items()]
-    lines += [f'  n_{name}["{_mermaid(_equation(name, text))}"]' for name, text in nodes.items()]
+    lines += [f'  n_{name}(["{mermaid_label(_equation(name, text))}"])' for name, text in values.items()]
+    lines += [f'  n_{name}["{mermaid_label(_equation(name, text))}"]' for name, text in nodes.items()]
     lines += [f"  n_{src} --> n_{dst}" for src, dst in plan.edges]
     lines += ["```", "", "| name | given value / computed as |", "| --- | --- |"]
     lines += [f"| {escape_md(show_name(k, 'unicode'))} | {escape_md(show_expr(v, 'unicode'))} |"
@@ -111,11 +111,6 @@ def graph_md(q: Question) -> list[str]:
 def _equation(name: str, text: str) -> str:
     """"w₁₁ = 2", "z = w₁₁x₁ + b": a value or a node as the printer writes it."""
     return f"{show_name(name, 'unicode')} = {show_expr(text, 'unicode')}"
-
-
-def _mermaid(text: str) -> str:
-    """Label text for a quoted Mermaid label (ids get an `n_` prefix so `end` is safe)."""
-    return text.replace('"', "#quot;")
 
 
 def key_md(numbered: Numbered) -> list[str]:

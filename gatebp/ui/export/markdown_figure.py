@@ -11,34 +11,30 @@ from __future__ import annotations
 from fractions import Fraction
 
 from gatebp.core.maths import num, render_math
-from gatebp.ui.figure import LayeredFigure, Unit
+from gatebp.ui.figure import LAYER_WORDS, LayeredFigure, Unit
 from gatebp.ui.mathtext import show_expr, show_name
-
-TITLES = {"relu": "ReLU", "sigmoid": "sigmoid", "tanh": "tanh", "linear": "linear",
-          "softmax": "softmax", "leaky_relu": "leaky ReLU", "softplus": "softplus"}
 
 
 def layered_mermaid(figure: LayeredFigure) -> list[str]:
     """The flowchart lines: a subgraph per column, weighted edges, then the nodes after it."""
     lines = ["```mermaid", "flowchart LR"]
     for k, column in enumerate(figure.columns):
-        title = "input" if k == 0 else f"layer {k}: {TITLES.get(column.act, column.act)}"
+        title = "input" if k == 0 else f"layer {k}: {LAYER_WORDS.get(column.act, column.act)}"
         lines.append(f'  subgraph c{k}["{title}"]')
-        lines += [f'    n_{unit.name}(("{_label(_unit(unit, figure.named))}"))' for unit in column.units]
+        lines += [f'    n_{unit.name}(("{mermaid_label(_unit(unit, figure.named))}"))' for unit in column.units]
         lines.append("  end")
     for edges in figure.weights:
         for weight in edges:
             text = _number(weight.value) if weight.value is not None else show_name(weight.name, "unicode")
             if figure.named and weight.value is not None:
                 text = f"{show_name(weight.name, 'unicode')} = {text}"
-            lines.append(f'  n_{weight.src} -->|"{_label(text)}"| n_{weight.dst}')
+            lines.append(f'  n_{weight.src} -->|"{mermaid_label(text)}"| n_{weight.dst}')
     given = [f"{show_name(name, 'unicode')} = {_number(value)}" for name, value in figure.given]
-    units = {unit.name for column in figure.columns for unit in column.units}
+    drawn = {unit.name for column in figure.columns for unit in column.units} | {n.name for n in figure.tail}
     for i, node in enumerate(figure.tail):
         text = f"{show_name(node.name, 'unicode')} = {show_expr(node.text, 'unicode')}"
-        lines.append(f'  n_{node.name}["{_label("<br/>".join([text, *given] if i == 0 else [text]))}"]')
-        lines += [f"  n_{parent} --> n_{node.name}" for parent in node.parents
-                  if parent in units or parent in {n.name for n in figure.tail}]
+        lines.append(f'  n_{node.name}["{mermaid_label("<br/>".join([text, *given] if i == 0 else [text]))}"]')
+        lines += [f"  n_{parent} --> n_{node.name}" for parent in node.parents if parent in drawn]
     return [*lines, "```"]
 
 
@@ -57,6 +53,6 @@ def _number(value: Fraction) -> str:
     return render_math(num(value), "unicode")
 
 
-def _label(text: str) -> str:
+def mermaid_label(text: str) -> str:
     """Text for a quoted Mermaid label (ids carry an `n_` prefix so `end` is safe)."""
     return text.replace('"', "#quot;")
