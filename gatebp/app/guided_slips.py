@@ -13,6 +13,7 @@ import re
 import sympy as sp
 
 from gatebp.core.step import Step
+from gatebp.core.values import as_float
 from gatebp.gate.question import Question
 from gatebp.network.slips import edge_slips
 from gatebp.network.steps import Edge, Solution
@@ -43,7 +44,7 @@ def slips_for(solution: Solution, step: Step, question: Question) -> Slips:
 
 
 def _num(value: sp.Expr) -> float:
-    return float(sp.N(value, 20))
+    return as_float(value)
 
 
 def _edges(solution: Solution) -> dict[tuple[str, str], Edge]:

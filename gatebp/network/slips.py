@@ -18,6 +18,7 @@ from gatebp.core.activations import GATE_FLIPPED, GATE_IGNORED, PRIME_AT_OUTPUT,
 from gatebp.core.functions import SYMPY_OPS, prime_at
 from gatebp.core.maths import render_name
 from gatebp.core.step import Step
+from gatebp.core.values import as_float, numeric
 from gatebp.network.steps import Edge, Path, Solution
 
 
@@ -30,7 +31,7 @@ class Slip:
 
     @cached_property
     def number(self) -> float:
-        return float(sp.N(self.value, 30))
+        return as_float(self.value)
 
 
 def swap_factors(solution: Solution, change: Callable[[Edge], sp.Expr | None]) -> sp.Expr:
@@ -152,7 +153,7 @@ def evaluated(slips: Sequence[Slip]) -> list[Slip]:
 
     Option builders read `Slip.number` many times, and re-evaluating nested exp terms each time is slow.
     """
-    return [s if sp.S(s.value).is_Rational else Slip(sp.N(s.value, 30), s.mistake) for s in slips]
+    return [s if sp.S(s.value).is_Rational else Slip(numeric(s.value), s.mistake) for s in slips]
 
 
 def _route(path: Path) -> str:
@@ -245,7 +246,7 @@ def changes(solution: Solution, lr: sp.Expr | None = None) -> list[Change]:
     inner: list[Change] = []
     for edge in solution.edges:
         for value, why in edge_slips(solution, edge):
-            inner.append(Change(why, factors=(((edge.node, edge.parent), float(sp.N(value, 20))),)))
+            inner.append(Change(why, factors=(((edge.node, edge.parent), as_float(value)),)))
     if len(solution.paths) > 1:
         inner += [Change(f"dropped the path {_route(p)} at the merge", dropped=(i,))
                   for i, p in enumerate(solution.paths)]
@@ -269,7 +270,7 @@ class PathSums:
 
     @classmethod
     def of(cls, solution: Solution) -> PathSums:
-        factors = {(e.node, e.parent): float(sp.N(e.value, 20)) for e in solution.edges}
+        factors = {(e.node, e.parent): as_float(e.value) for e in solution.edges}
         paths = tuple(tuple(zip(p.names, p.names[1:], strict=False)) for p in solution.paths)
         return cls(factors, paths)
 

@@ -14,7 +14,7 @@ import sympy as sp
 
 from gatebp.core.activations import get
 from gatebp.core.step import Step
-from gatebp.core.values import to_mpf
+from gatebp.core.values import as_float
 
 RELU_CONVENTION = get("relu").convention  # said by the working whenever a ReLU gate appears
 
@@ -85,14 +85,6 @@ class Solution:
                 "path_count": self.path_count,
                 "steps": [s.to_dict() for s in self.steps], "checked": self.checked,
                 "convention": RELU_CONVENTION}
-
-
-@lru_cache(maxsize=8192)
-def as_float(value: sp.Expr) -> float:
-    """The float of an exact value; cached, since the working shows each value several times."""
-    if value.is_Rational or value.is_Float:
-        return float(value)
-    return float(to_mpf(value))
 
 
 def exact_text(value: sp.Expr) -> str:

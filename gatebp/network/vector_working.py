@@ -16,7 +16,7 @@ import sympy as sp
 
 from gatebp.core.activations import get
 from gatebp.core.step import Step
-from gatebp.core.values import settle
+from gatebp.core.values import settle, to_mpf
 from gatebp.network.evaluate import Values
 from gatebp.network.graph import Find, Graph
 from gatebp.network.local_lines import local_step
@@ -127,8 +127,8 @@ def _shortcut(act: str, outputs: list[sp.Expr], delta: Vector, out: str, z: str)
     if act not in ("softmax", "sigmoid"):
         return ""
     # exactly output − δ ∈ {0, 1} (to 30 digits: a softmax output of 1 − 10⁻¹⁶ is not a target)
-    targets = [sp.N(a - d, 40) for a, d in zip(outputs, delta)]
-    if not all(abs(t - round(t)) < sp.Float(10) ** -30 and round(t) in (0, 1) for t in targets):
+    targets = [to_mpf(sp.S(a - d)) for a, d in zip(outputs, delta)]
+    if not all(abs(t - round(t)) < 1e-30 and round(t) in (0, 1) for t in targets):
         return ""
     loss = "softmax with cross-entropy" if act == "softmax" else "sigmoid with binary cross-entropy"
     row = "[" + ", ".join(str(round(t)) for t in targets) + "]"

@@ -38,6 +38,7 @@ from typing import Any
 
 import sympy as sp
 
+from gatebp.core.values import as_float
 from gatebp.network.graph import Find, Graph
 from gatebp.network.steps import factor, short
 
@@ -124,7 +125,7 @@ def decide(claim: Mapping[str, Any], context: Context) -> Verdict:
 
 def rounds_to(value: float, exact: sp.Expr, places: int) -> bool:
     """True when `value`, written to `places` decimals, is the exact value rounded (half a unit)."""
-    return abs(value - float(sp.N(exact, 30))) <= 0.5 * 10.0**-places + 1e-12
+    return abs(value - as_float(exact)) <= 0.5 * 10.0**-places + 1e-12
 
 
 def name(node: object) -> str:
@@ -270,12 +271,12 @@ def _sum(claim: Mapping[str, Any], context: Context) -> Verdict:
     total = sp.Add(*gradients.values())
     holds = rounds_to(float(claim["value"]), total, _places(claim))
     terms = " + ".join(factor(g).replace("-", "−") for g in gradients.values())
-    return Verdict(holds, f"{terms} = {number(sp.nsimplify(round(float(sp.N(total, 30)), 10)))}")
+    return Verdict(holds, f"{terms} = {number(sp.nsimplify(round(as_float(total), 10)))}")
 
 
 @decider("largest")
 def _largest(claim: Mapping[str, Any], context: Context) -> Verdict:
-    gradients = {w: float(sp.N(g, 30)) for w, g in _gradients(claim, context).items()}
+    gradients = {w: as_float(g) for w, g in _gradients(claim, context).items()}
     top = max(gradients, key=lambda w: gradients[w])
     unique = sum(1 for g in gradients.values() if g == gradients[top]) == 1
     listed = ", ".join(f"∂{name(claim['of'])}/∂{name(w)} = {number(sp.Float(g, 30))}" for w, g in gradients.items())
@@ -290,7 +291,7 @@ def _combine(claim: Mapping[str, Any], context: Context) -> Verdict:
     if how not in ("sum", "mean"):
         raise ClaimError(f"unknown combination {how!r}")
     combined = sp.Add(*parts) if how == "sum" else sp.Add(*parts) / len(parts)
-    holds = abs(float(sp.N(whole - combined, 30))) < 1e-20
+    holds = abs(as_float(whole - combined)) < 1e-20
     return Verdict(holds, f"{label(claim['find'])} = {number(whole)}; the {how} of the parts is {number(combined)}")
 
 

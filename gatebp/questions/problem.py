@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 import sympy as sp
 
 from gatebp.core.step import Step
+from gatebp.core.values import magnitude
 from gatebp.gate.question import Question, QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
@@ -90,8 +91,7 @@ def _answer_is_the_output(problem: Problem) -> bool:
         return False
     from gatebp.network.evaluate import forward_pass
 
-    difference = sp.N(forward_pass(graph)[find.of] - problem.exact, 30)
-    return bool(abs(difference) < sp.Float("1e-20", 30))
+    return bool(magnitude(forward_pass(graph)[find.of] - problem.exact) < 1e-20)
 
 
 def _numeric_mcq(problem: Problem, rng: random.Random) -> Question:

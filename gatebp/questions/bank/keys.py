@@ -155,12 +155,11 @@ def _check_claimed(item: Item, claim: Claim, correct: list[int], graph: Graph | 
 
 def check_claim(item: Item, claim: Claim, in_key: bool, find: Find, exact: sp.Expr) -> None:
     """A key option must round to the truth; a distractor must be clearly wrong."""
-    import sympy as sp
-
+    from gatebp.core.values import as_float
     from gatebp.network.steps import equals
 
     unit = 10.0 ** -claim.places
-    distance = abs(float(claim.value) - float(sp.N(exact, 30)))
+    distance = abs(float(claim.value) - as_float(exact))
     truth = f"{find.describe()} {equals(exact, claim.places + 2)}"
     if in_key and distance > unit / 2 + 1e-12:
         item.problem(claim.line, f"option {claim.label} is in the key but claims "

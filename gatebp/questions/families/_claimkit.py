@@ -15,6 +15,7 @@ from fractions import Fraction
 
 import sympy as sp
 
+from gatebp.core.values import as_float
 from gatebp.network.slips import Slip
 from gatebp.questions.families._markup import rounded_words
 from gatebp.questions.families.common import Choice, require
@@ -62,7 +63,7 @@ def _distinct(wrong: sp.Expr, truth: sp.Expr, fmt: Callable[[sp.Expr], str]) -> 
         return False
     if not (wrong.is_number and truth.is_number):
         return True
-    return apart(float(sp.N(wrong, 30)), float(sp.N(truth, 30)), 4)
+    return apart(as_float(wrong), as_float(truth), 4)
 
 
 def apart(a: float, b: float, places: int) -> bool:
@@ -75,7 +76,7 @@ def spaced(answer: sp.Expr, slips: Sequence[Slip], places: int, need: int = 3) -
     """The slips, in order, that stay `apart` from the answer and from every slip kept before them
     (values compared as shown, rounded to `places`); fewer than `need` means another draw."""
     kept: list[Slip] = []
-    shown = [round(float(sp.N(answer, 30)), places)]
+    shown = [round(as_float(answer), places)]
     for slip in slips:
         value = round(slip.number, places)
         if all(apart(value, other, places) for other in shown):

@@ -17,6 +17,7 @@ from typing import TypeAlias
 
 import sympy as sp
 
+from gatebp.core.values import as_float
 from gatebp.gate.question import Question, QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
@@ -44,10 +45,6 @@ def vectors_apart(u: Sequence[float], v: Sequence[float], tol: float) -> bool:
     """Vectors differ when some entry differs by 5% of the largest entry (and by `tol`)."""
     big = max(abs(x) for x in [*u, *v])
     return max(abs(a - b) for a, b in zip(u, v)) >= max(RELATIVE_GAP * big, tol)
-
-
-def as_float(value: Number) -> float:
-    return float(sp.N(sp.S(value), 30)) if isinstance(value, sp.Basic) else float(value)
 
 
 @dataclass(frozen=True)

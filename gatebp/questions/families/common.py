@@ -179,7 +179,7 @@ def update_rule_slips(solution: Solution, name: str, start: sp.Expr, lr: sp.Expr
 
 def nat_answer(exact: sp.Expr, places: int) -> dict[str, Any]:
     """The NAT key: an exact range when the value has at most `places` decimals, else a range."""
-    value = float(sp.N(exact, 30))
+    value = as_float(exact)
     if exact.is_Rational and (exact * 10**places).is_Integer:
         lo = hi = round(value, places)
     else:
@@ -201,7 +201,7 @@ def statement(template: str, value: sp.Expr, slip: Slip | None, rng: random.Rand
         wrong = sp.S(slip.value)
         if fmt(wrong) != fmt(value):
             return Choice(template.format(fmt(wrong)), False, slip.number, slip.mistake)
-    return Choice(template.format(fmt(value)), True, float(sp.N(value, 30)))
+    return Choice(template.format(fmt(value)), True, as_float(value))
 
 
 def fact(true_text: str, false_text: str, false_mistake: str, rng: random.Random,
@@ -275,7 +275,7 @@ def numeric_choices(exact: sp.Expr, slips: Sequence[Slip], places: int, rng: ran
     fewer than three such slips is drawn again (a filler "doubled the result" teaches nothing).
     `rng` is kept for callers; the order of `slips` (most telling first) decides.
     """
-    answer = float(sp.N(exact, 30))
+    answer = as_float(exact)
     chosen = [Choice(fixed(answer, places), True, round(answer, places))]
     gap = min_gap(exact, places)
     for slip in slips:
@@ -301,7 +301,7 @@ def min_gap(exact: sp.Expr, places: int) -> float:
 
 
 def _distinct_slips(slips: Sequence[Slip], exact: sp.Expr, places: int) -> list[Slip]:
-    answer, seen, out = float(sp.N(exact, 30)), list[float](), list[Slip]()
+    answer, seen, out = as_float(exact), list[float](), list[Slip]()
     gap = min_gap(exact, places)
     for slip in slips:
         number = slip.number

@@ -22,6 +22,7 @@ from typing import Any
 import sympy as sp
 
 from gatebp.core.step import Step
+from gatebp.core.values import as_float, numeric
 from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip, backprop_slips, evaluated
@@ -122,7 +123,7 @@ def _slips(graph: Graph, solution: Solution, j: int) -> list[Slip]:
 
 
 def _places(value: sp.Expr) -> int:
-    return 2 if abs(float(sp.N(value, 30))) >= 1 else 3
+    return 2 if abs(as_float(value)) >= 1 else 3
 
 
 def _body(graph: Graph, marks: int, ask: str) -> str:
@@ -221,7 +222,7 @@ def _statements(rng: random.Random, marks: int, graph: Graph, solution: Solution
             _minused(quantity_choice(f"(W₂ᵀδₒ){_sub(str(j))} = ∂L/∂{a}", {"of": "L", "wrt": f"a{j}"}, upstream,
                                      Slip(row, TRANSPOSED.format(j=j)), rng)),
             _labelled(_minused(quantity_choice(f"{PRIME}({z})", {"of": f"a{j}", "wrt": f"z{j}"}, prime,
-                                               Slip(sp.N(at_a, 30), f"evaluated {PRIME} at {a} instead of {z}"),
+                                               Slip(numeric(at_a), f"evaluated {PRIME} at {a} instead of {z}"),
                                                rng)), f"{PRIME}({z})"),
             _formula_choice(rng, j)]
     if marks == 2:
@@ -247,9 +248,9 @@ def _recursion(claim: Mapping[str, Any], context: Context) -> Verdict:
     if at:
         value *= PRIMES[_activation(context.graph, j)](forward[f"{at}{j}"])
     truth = context.solve({"of": "L", "wrt": f"z{j}"})
-    holds = abs(float(sp.N(value - truth, 30))) < 1e-15
+    holds = abs(as_float(value - truth)) < 1e-15
     z = _sub(f"z{j}")
-    return Verdict(holds, minus(f"δ({z}) = ∂L/∂{z} = {short(truth)}, and this formula gives {short(sp.N(value, 30))}"))
+    return Verdict(holds, minus(f"δ({z}) = ∂L/∂{z} = {short(truth)}, and this formula gives {short(numeric(value))}"))
 
 
 def _minused(choice: Choice) -> Choice:

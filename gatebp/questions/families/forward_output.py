@@ -26,6 +26,7 @@ from fractions import Fraction
 import sympy as sp
 
 from gatebp.core.step import Step
+from gatebp.core.values import as_float
 from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Graph
 from gatebp.network.notation import result
@@ -186,7 +187,7 @@ def working(net: Net, graph: Graph, forward: dict[str, sp.Expr]) -> list[Step | 
     outputs = graph.layers[-1].units
     if len(outputs) == 1:
         lines.append(Step("answer", f"$y {result(forward[outputs[0]])}$", quantity="y",
-                          value=float(sp.N(forward[outputs[0]], 30)), skill="forward"))
+                          value=as_float(forward[outputs[0]]), skill="forward"))
     else:
         lines.append(Step("answer", "output " + ", ".join(f"${u} {result(forward[u])}$" for u in outputs)))
     return lines

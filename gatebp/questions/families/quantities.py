@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 import sympy as sp
 
 from gatebp.core.step import Step
+from gatebp.core.values import as_float
 from gatebp.gate.question import QuestionType
 from gatebp.network.slips import Slip
 from gatebp.network.steps import equals
@@ -19,7 +20,7 @@ from gatebp.questions.families.choice import Choice, apart, fixed, require
 def quantity(of: str, wrt: str | None, value: sp.Expr, places: int = 4) -> dict[str, object]:
     """The claim "this graph quantity equals value" as an option shows it (`short`: 4 places)."""
     find: dict[str, object] = {"of": of} if wrt is None else {"of": of, "wrt": wrt}
-    return {"kind": "quantity", "find": find, "value": round(float(sp.N(value, 30)), places), "places": places}
+    return {"kind": "quantity", "find": find, "value": round(as_float(value), places), "places": places}
 
 
 QUANTITY_PLACES = 3  # an MSQ statement shows a non-terminating value to three decimal places
@@ -44,10 +45,10 @@ def quantity_choice(label: str, find: dict[str, object], exact: sp.Expr, slip: S
     `math`: the label is an expression (∂y/∂w), so the whole statement is one maths span."""
     exact = sp.S(exact)
     value = exact
-    if slip is not None and rng.random() >= p_true and apart(slip.number, float(sp.N(exact, 30)),
+    if slip is not None and rng.random() >= p_true and apart(slip.number, as_float(exact),
                                                              10.0**-places * 2.001):
         value = sp.S(slip.value)
-    number = round(float(sp.N(value, 30)), places)
+    number = round(as_float(value), places)
     claim = {"kind": "quantity", "find": dict(find), "value": number, "places": places}
     wrong = value is not exact
     text = f"{label} {stated(value, places)}"
@@ -66,7 +67,7 @@ def distinct(values: Sequence[sp.Expr | float]) -> None:
     who mixes up two variables cannot land on a true value by coincidence (x = w1 = w2 = 2), nor
     are two statements mirror images (a factor −1 between them); two exact zeros (the point of a
     closed gate) may agree. Otherwise the draw is made again."""
-    numbers = [abs(float(sp.N(v, 30))) for v in values]
+    numbers = [abs(as_float(v)) for v in values]
     for i, a in enumerate(numbers):
         require(all(apart(a, b) or a == b == 0 for b in numbers[i + 1:]), "two quantities share a value")
 
@@ -85,7 +86,7 @@ def rounded_answer(exact: sp.Expr, places: int) -> list[Step]:
     so the working ends at the value the key asks for, not at ≈ 0.6666."""
     if exact.is_Rational and (exact * 10**places).is_Integer:
         return []
-    value = fixed(float(sp.N(exact, 30)), places)
+    value = fixed(as_float(exact), places)
     # free text, not a maths span: a span would print 0.340 as 0.34, and the trailing 0 is the rounding
     return [Step("note", f"rounded off to {rounded_words(places)}: {value}")]
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import sympy as sp
 
+from gatebp.core.values import as_float, magnitude
 from gatebp.gate.question import QuestionType
 from gatebp.questions.claims import ClaimError, Context, Verdict, decider, number, rounds_to
 from gatebp.questions.families._claims import Named, fixed, named
@@ -50,7 +51,7 @@ def _softmax(z: tuple[int, ...]) -> tuple[sp.Expr, ...]:
 
 @cache
 def floats(z: tuple[int, ...]) -> tuple[float, ...]:
-    return tuple(float(sp.N(v, 30)) for v in _softmax(z))
+    return tuple(as_float(v) for v in _softmax(z))
 
 
 def jac(p: Sequence[Any], i: int, j: int) -> Any:
@@ -79,7 +80,7 @@ def stem(z: list[int]) -> str:
 
 
 def prob_line(p: Probs) -> str:
-    return "p = (" + ", ".join(fixed(float(sp.N(v, 20)), 4) for v in p) + ")"
+    return "p = (" + ", ".join(fixed(as_float(v), 4) for v in p) + ")"
 
 
 def draw(rng: random.Random) -> list[int]:
@@ -108,7 +109,7 @@ def _d(i: int, j: int, of: str = "p") -> str:
 
 
 def _formula(p: Probs, i: int, j: int) -> str:
-    a, b = (fixed(float(sp.N(p[k], 20)), 4) for k in (i, j))
+    a, b = (fixed(as_float(p[k]), 4) for k in (i, j))
     return f"{a} × (1 − {a})" if i == j else f"−{a} × {b}"
 
 
@@ -209,7 +210,7 @@ def _product_statements(rng: random.Random, z: list[int], p: Probs, g: list[int]
 def _vanishes(value: sp.Expr) -> bool:
     """Zero, decided at 60 digits (sums of exponentials of integer logits: simplify is slow and a
     nonzero one is far above 1e-40)."""
-    return bool(abs(sp.N(value, 60)) < sp.Float("1e-40", 60))
+    return bool(magnitude(value) < 1e-40)
 
 
 @decider("softmax")
@@ -232,7 +233,7 @@ def _decide(claim: Mapping[str, Any], context: Context) -> Verdict:
         value = full[int(claim["i"]) - 1][int(claim["j"]) - 1]
         return Verdict(bool(value > 0), f"the entry is {number(value)}")
     if what == "largest-diagonal":
-        top = max(range(3), key=lambda k: float(sp.N(full[k][k], 30)))
+        top = max(range(3), key=lambda k: as_float(full[k][k]))
         return Verdict(top + 1 == int(claim["at"]), f"the largest diagonal entry is ∂{uni(f'p{top + 1}')}/∂{uni(f'z{top + 1}')} = "
                                                     f"{number(full[top][top])}")
     if what == "vjp-sum":
