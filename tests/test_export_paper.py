@@ -47,10 +47,12 @@ def key_pdf() -> bytes:
     return pdf.render(list(generated()), ExportOptions(answers="separate"), paper=False, key=True)
 
 
-def pages(data: bytes) -> list[str]:
+@cache
+def pages(data: bytes) -> tuple[str, ...]:
+    """Each page's text, read once per PDF: pypdf's extraction is slower than Typst's compile."""
     from pypdf import PdfReader
 
-    return [re.sub(r"\s+", " ", page.extract_text()) for page in PdfReader(io.BytesIO(data)).pages]
+    return tuple(re.sub(r"\s+", " ", page.extract_text()) for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def paper_and_sheet(data: bytes) -> tuple[str, str]:

@@ -145,8 +145,13 @@ class ExamScreen(Screen[None]):
         self.focus_answer()
 
     def show_clock(self) -> None:
-        left = countdown(self.exam.time_left(self.clock()))
-        self.query_one("#clock", Static).update(f"Time Left: {left}")
+        """The countdown, redrawn only when its text changes (the timer ticks four times a second)
+        and laid out again only when its width does: a layout pass redoes the whole screen."""
+        text = f"Time Left: {countdown(self.exam.time_left(self.clock()))}"
+        clock = self.query_one("#clock", Static)
+        shown = str(clock.content)
+        if text != shown:
+            clock.update(text, layout=len(text) != len(shown))
 
     def focus_answer(self) -> None:
         if not self.calc_open:
