@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 
 from gatebp.core.activations import RECORDS
 from gatebp.core.expr import Expr, Name
@@ -53,12 +54,13 @@ class Label:
     role: str  # name, bias, value, weight, title, matrix, note, definition
     anchor: str = "middle"  # or "start": left-aligned at x - width / 2 (lists below the drawing)
 
-    @property
+    @cached_property
     def text(self) -> str:
-        """The unicode text, with a mini-batch's example index as a subscript (x_k -> xₖ)."""
+        """The unicode text, with a mini-batch's example index as a subscript (x_k -> xₖ); kept,
+        since placing a drawing measures each label against every edge and label."""
         return _INDEX_SUBSCRIPT.sub("\u2096", render(self.content, "unicode"))
 
-    @property
+    @cached_property
     def box(self) -> Box:
         half_w, half_h = text_width(self.text, self.size) / 2, self.size * 0.62
         return Box(self.x - half_w, self.y - half_h, self.x + half_w, self.y + half_h)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 GREEK = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ", "eta": "η",
@@ -56,8 +57,10 @@ class Symbol:
         return any(not part.isdigit() for part in self.subscripts)
 
 
+@lru_cache(maxsize=4096)
 def parse_name(name: str) -> Symbol:
-    """Take a grammar name apart; names that fit no pattern are kept whole as a word."""
+    """Take a grammar name apart; names that fit no pattern are kept whole as a word (cached: a
+    question prints the same few names hundreds of times)."""
     head, *parts = name.split("_")
     if any(not part for part in parts):
         return Symbol(name, raw=name)
@@ -99,6 +102,7 @@ def _digits_down(part: str) -> str:
     return GREEK.get(letters, letters) + part[len(letters):].translate(SUBSCRIPT_DIGITS)
 
 
+@lru_cache(maxsize=4096)
 def name_unicode(name: str) -> str:
     """w11 -> w₁₁, yhat1 -> ŷ₁, delta_h1 -> δ_h₁, w_h1_x2 -> w_h₁,x₂ (letters cannot go down)."""
     symbol = parse_name(name)
