@@ -16,8 +16,9 @@ from fractions import Fraction
 import sympy as sp
 
 from gatebp.core.values import as_float
+from gatebp.gate.question import QuestionType
 from gatebp.network.slips import Slip
-from gatebp.questions.families._markup import rounded_words
+from gatebp.questions.families._markup import with_rounding
 from gatebp.questions.families.common import Choice, require
 
 RELATIVE_GAP = 0.05
@@ -91,13 +92,10 @@ def plural(count: int, noun: str, many: str | None = None) -> str:
     return f"{count} {noun if count == 1 else many or noun + 's'}"
 
 
-def rounding_note(body: str, answer: sp.Expr, slips: Sequence[Slip], places: int, qtype: str) -> str:
-    """An MCQ whose options are rounded says so (a NAT gets its rounding sentence from pose). The
-    options are the answer and the first three slips (`spaced` keeps only slips pose will use)."""
-    shown = [sp.S(answer)] + [sp.S(s.value) for s in slips[:3]]
-    if qtype != "MCQ" or all(v.is_Rational and (v * 10**places).is_Integer for v in shown):
-        return body
-    return f"{body} (The options are rounded off to {rounded_words(places)}.)"
+def rounding_note(body: str, answer: sp.Expr, slips: Sequence[Slip], places: int, qtype: QuestionType) -> str:
+    """The stem, saying an MCQ's options are rounded: the options are the answer and the first
+    three slips (`spaced` keeps only slips pose will use)."""
+    return with_rounding(body, qtype, [answer, *(s.value for s in slips[:3])], places)
 
 
 def not_a_tie(answer: sp.Expr, places: int) -> bool:

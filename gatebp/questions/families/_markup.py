@@ -116,7 +116,16 @@ def value_asked(quantity: str, qtype: QuestionType, exact: sp.Expr, places: int,
     MCQ whose options are rounded; an MSQ asks which statements are correct."""
     if qtype == "MSQ":
         return "Which of the following statements is/are correct?"
-    values = [sp.S(exact)] + [sp.S(s.value) for s in slips]
-    if qtype == "MCQ" and not all(v.is_Rational and (v * 10**places).is_Integer for v in values):
-        return f"The value of {quantity}, rounded off to {rounded_words(places)}, is"
-    return f"The value of {quantity} is"
+    return with_rounding(f"The value of {quantity} is", qtype, [exact, *(s.value for s in slips)], places)
+
+
+def with_rounding(body: str, qtype: QuestionType, values: Iterable[sp.Expr], places: int) -> str:
+    """The stem of an MCQ whose options are rounded (the key or a would-be option is not exact
+    at `places`) says so where the paper does: "The value of E, rounded off to two decimal
+    places, is" before the options; a stem that asks otherwise gets a closing sentence."""
+    if qtype != "MCQ" or all(sp.S(v).is_Rational and (sp.S(v) * 10**places).is_Integer for v in values):
+        return body
+    words = rounded_words(places)
+    if body.endswith(" is"):
+        return f"{body[:-3]}, rounded off to {words}, is"
+    return f"{body} (The options are rounded off to {words}.)"

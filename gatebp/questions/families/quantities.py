@@ -13,7 +13,7 @@ from gatebp.core.values import as_float
 from gatebp.gate.question import QuestionType
 from gatebp.network.slips import Slip
 from gatebp.network.steps import equals
-from gatebp.questions.families._markup import rounded_words
+from gatebp.questions.families._markup import rounded_words, with_rounding
 from gatebp.questions.families.choice import Choice, apart, fixed, require
 
 
@@ -92,9 +92,6 @@ def rounded_answer(exact: sp.Expr, places: int) -> list[Step]:
 
 
 def asked(body: str, qtype: QuestionType, exact: sp.Expr, places: int, slips: Sequence[Slip] = ()) -> str:
-    """An MCQ whose options are rounded says so (the NAT form adds its own rounding sentence):
-    when the key or any slip that may become an option is not exact at `places`."""
-    values = [sp.S(exact)] + [sp.S(s.value) for s in slips]
-    if qtype != "MCQ" or all(v.is_Rational and (v * 10**places).is_Integer for v in values):
-        return body
-    return f"{body} (options rounded off to {rounded_words(places)})"
+    """The stem, saying an MCQ's options are rounded when the key or a slip that may become an
+    option is not exact at `places` (the NAT form adds its own rounding sentence)."""
+    return with_rounding(body, qtype, [exact, *(s.value for s in slips)], places)
