@@ -33,6 +33,8 @@ def test_softmax_ce_states_the_shortcut_before_any_chain(marks: int) -> None:
         assert all(s.kind not in CHAIN for s in q.solution), q.id  # no 14-line general chain
         assert len(lines) <= 18 and first < len(lines) - 1, (q.id, len(lines))
         wrt = q.find["wrt"]
+        deltas = [line for line in lines if re.match(r"∂L/∂z[₁₂₃] = p", line)]
+        assert [line[5] for line in deltas] == [render(parse_markup(f"$z{wrt[1:]}$"))[1]], (q.id, deltas)  # the asked class only
         asked = next(line for line in lines[first:] if line.startswith(f"∂L/∂{render(parse_markup(f'${wrt}$'))} ="))
         value, _ = derivative(q.graph, "L", wrt)
         assert abs(_last_number(asked) - float(value)) < 1e-3, (q.id, asked, float(value))

@@ -86,14 +86,15 @@ def _slips(solution: Solution, c: int, k: int) -> list[Slip]:
 
 
 def _steps(solution: Solution, c: int) -> list:
-    """What a student writes: the forward pass to the probabilities, the shortcut pₖ − yₖ first, the
-    factor x for a weight; the chain through s and p only as a one-line check."""
+    """What a student writes: the forward pass to the probabilities, the shortcut pₖ − yₖ for the
+    asked class only, the factor x for a weight; the chain through s and p as a one-line check."""
     p, wrt = probabilities(solution.forward), solution.paths[0].names[-1]
+    k = int(wrt[1:])
     forward = [s for s in solution.steps if s.kind == "forward" and not s.text.startswith(("$p =", "$L ="))]
-    lines = forward + [m(f"p{j} = e{j}/s {equals(p[j - 1], 4)}") for j in CLASSES] + [SOFTMAX_SHORTCUT] + [
-        m(f"∂L/∂z{j} = p{j} - y{j} {equals(softmax_delta(p, c, j), 4)}") for j in CLASSES]
+    lines = forward + [m(f"p{j} = e{j}/s {equals(p[j - 1], 4)}") for j in CLASSES] + [
+        SOFTMAX_SHORTCUT, m(f"∂L/∂z{k} = p{k} - y{k} {equals(softmax_delta(p, c, k), 4)}")]
     if wrt.startswith("w"):
-        k, x = int(wrt[1]), solution.forward["x"]
+        x = solution.forward["x"]
         product = f"{factor(softmax_delta(p, c, k))}*{factor(x)}"
         lines.append(m(f"∂L/∂{wrt} = (p{k} - y{k})*x = {product} {equals(solution.exact, 4)}"))
     if len(solution.paths) < 2:
