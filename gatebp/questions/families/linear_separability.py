@@ -216,14 +216,16 @@ def misses(weights: Sequence[Fraction], table: Table) -> list[Point]:
 
 @cache
 def _search(f: Function) -> tuple[tuple[tuple[Fraction, ...], tuple[Point, ...]], ...]:
-    """Every small candidate with the rows it gets wrong (integer arithmetic: 2(w·x) + 2b > 0)."""
+    """The small candidates that miss at most one row, with the rows they miss (integer
+    arithmetic: 2(w·x) + 2b > 0); only those are ever offered, so only they become Fractions."""
     rows = list(f.table.items())
     found = []
     for w in itertools.product(range(-2, 3), repeat=f.n):
-        sums = [2 * sum(a * c for a, c in zip(w, x)) for x, _ in rows]
+        sums = [(2 * sum(a * c for a, c in zip(w, x)), bool(out), x) for x, out in rows]
         for twice_b in range(-9, 10, 2):
-            wrong = tuple(x for (x, out), total in zip(rows, sums) if (total + twice_b > 0) != bool(out))
-            found.append(((*map(Fraction, w), Fraction(twice_b, 2)), wrong))
+            wrong = tuple(x for total, out, x in sums if (total + twice_b > 0) != out)
+            if len(wrong) <= 1:
+                found.append(((*map(Fraction, w), Fraction(twice_b, 2)), wrong))
     return tuple(found)
 
 
