@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from fractions import Fraction
+from itertools import pairwise
 from typing import Any
 
 import sympy as sp
@@ -315,7 +316,7 @@ def loss_degree(graph: Graph) -> int:
     differences = [loss_at(graph, w + sp.Rational(k, 10)) for k in range(-2, 4)]
     degree = 0
     for order in range(1, len(differences)):
-        differences = [b - a for a, b in zip(differences, differences[1:])]
+        differences = [b - a for a, b in pairwise(differences)]
         if any(d != 0 for d in differences):
             degree = order
     return degree
