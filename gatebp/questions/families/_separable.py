@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 Point = tuple[int, ...]
 Table = dict[Point, int]
@@ -76,7 +77,14 @@ def _normalised(row: Row) -> Row:
 
 
 def decide(table: Table) -> Verdict:
-    """Separable (with weights w and bias b) or not (with a convex-hull certificate)."""
+    """Separable (with weights w and bias b) or not (with a convex-hull certificate); kept per
+    table, since a 3-input unit has only 256 of them and every option and claim asks again."""
+    return _decided(tuple(table.items()))
+
+
+@lru_cache(maxsize=1024)
+def _decided(rows: tuple[tuple[Point, int], ...]) -> Verdict:
+    table = dict(rows)
     n = len(next(iter(table)))
     stages = [_rows(table)]
     for k in range(n + 1):
