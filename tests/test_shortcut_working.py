@@ -93,3 +93,24 @@ def test_batch_bias_msq_never_shows_one_number_on_two_options() -> None:
             q = build_question("batch-bias", "MSQ", marks, 7400 + seed)
             values = [o.claim["value"] for o in q.options if o.claim and o.claim["kind"] in ("quantity", "share")]
             assert len(set(values)) == len(values), (q.id, [o.text for o in q.options])
+
+
+@pytest.mark.parametrize(("topic", "marks"), [("finite-difference", 2), ("softmax-ce", 1), ("softmax-ce", 2),
+                                              ("sigmoid-bce", 1), ("relu-gate", 1), ("batch-bias", 1)])
+def test_the_forward_pass_heading_covers_only_forward_values(topic: str, marks: int) -> None:
+    """On screen, what follows the forward pass (an estimate, a shortcut, the notation of the
+    backward pass) is set apart from it, so no derivative reads as part of the forward pass."""
+    from click.testing import CliRunner
+
+    from gatebp.cli.main import cli
+    from gatebp.ui.terminal.working import SECTIONS
+
+    ends = {"", *(render(parse_markup(heading)) for heading in SECTIONS.values())}
+    for seed in range(4):
+        result = CliRunner().invoke(cli, ["explain", "--id", f"{topic}:NAT{marks}:{7300 + seed}"],
+                                    env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        lines = result.output.splitlines()
+        start = lines.index("Forward pass") + 1
+        block = lines[start:next((i for i in range(start, len(lines)) if lines[i] in ends), len(lines))]
+        assert block and not any("∂" in line or "estimate" in line for line in block), (topic, seed, block)

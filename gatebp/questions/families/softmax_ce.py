@@ -17,6 +17,8 @@ from fractions import Fraction
 
 import sympy as sp
 
+from gatebp.core.step import Step
+from gatebp.core.values import as_float
 from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
@@ -91,7 +93,9 @@ def _steps(solution: Solution, c: int) -> list:
     p, wrt = probabilities(solution.forward), solution.paths[0].names[-1]
     k = int(wrt[1:])
     forward = [s for s in solution.steps if s.kind == "forward" and not s.text.startswith(("$p =", "$L ="))]
-    lines = forward + [m(f"p{j} = e{j}/s {equals(p[j - 1], 4)}") for j in CLASSES] + [
+    probability = [Step("forward", m(f"p{j} = e{j}/s {equals(p[j - 1], 4)}"), quantity=f"p{j}",
+                        value=as_float(p[j - 1]), skill="forward") for j in CLASSES]
+    lines = forward + probability + [
         SOFTMAX_SHORTCUT, m(f"∂L/∂z{k} = p{k} - y{k} {equals(softmax_delta(p, c, k), 4)}")]
     if wrt.startswith("w"):
         x = solution.forward["x"]

@@ -272,6 +272,9 @@ def _question_working(question: Question, target: Target) -> Group:
         section = SECTIONS.get(step.kind, "")
         if section and section != heading:
             parts.append(maths_text(section, target, "bold"))
+        elif not section and heading == SECTIONS["forward"]:
+            parts.append(Text(""))  # a note after the forward pass starts what follows it, not more of it
+            heading = None
         heading = section or heading
         parts.append(maths_text(step.text, target, "bold" if step.kind == "key" else ""))
     reasons = option_reasons(question, target)
