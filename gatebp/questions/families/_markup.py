@@ -123,7 +123,8 @@ def with_rounding(body: str, qtype: QuestionType, values: Iterable[sp.Expr], pla
     """The stem of an MCQ whose options are rounded (the key or a would-be option is not exact
     at `places`) says so where the paper does: "The value of E, rounded off to two decimal
     places, is" before the options; a stem that asks otherwise gets a closing sentence."""
-    if qtype != "MCQ" or all(sp.S(v).is_Rational and (sp.S(v) * 10**places).is_Integer for v in values):
+    exact = [sp.S(v) for v in values]
+    if qtype != "MCQ" or all(v.is_Rational and (v * 10**places).is_Integer for v in exact):
         return body
     words = rounded_words(places)
     if body.endswith(" is"):
