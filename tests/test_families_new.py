@@ -235,7 +235,7 @@ def test_perceptron_training(qtype: str, marks: int) -> None:
         assert f"a score of exactly 0 gives y = " in q.text and "η = " in q.text, q.id
         assert len({tuple(x) for x, _ in q.extra["samples"]}) == len(q.extra["samples"]), q.id
         if qtype == "NAT":
-            name = re.search(r"What is \$?(w1|w2|b)\$? after", q.text).group(1)
+            name = re.search(r"The value of \$?(w1|w2|b)\$? after", q.text).group(1)
             assert q.answer["value"] == float(params[["w1", "w2", "b"].index(name)]) != 0, q.id
         elif qtype == "MCQ":
             assert tuple_of(key_options(q)[0]) == tuple(float(v) for v in params), q.id

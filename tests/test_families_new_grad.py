@@ -115,16 +115,16 @@ def test_softmax_jacobian(qtype: str, marks: int) -> None:
         z = grab(q.text, "z")
         assert len(set(z)) == 3, q.id
         J = jacobian(softmax(z))
-        g = grab(q.text, "g") if marks == 2 else None
+        g = grab(q.text, "∂L/∂p") if marks == 2 else None
         vjp = [sum(g[i] * J[i][j] for i in range(3)) for j in range(3)] if g else None
         if qtype == "MSQ":
             _check_jacobian_claims(q, J, vjp)
             continue
         if marks == 1:
-            i, j = map(int, re.search(r"What is \$?∂p(\d)/∂z(\d)\$?\?", q.text).groups())
+            i, j = map(int, re.search(r"The value of \$?∂p(\d)/∂z(\d)\$?", q.text).groups())
             key = J[i - 1][j - 1]
         else:
-            key = vjp[int(re.search(r"What is \$?∂L/∂z(\d)\$?\?", q.text).group(1)) - 1]  # type: ignore[index]
+            key = vjp[int(re.search(r"The value of \$?∂L/∂z(\d)\$?", q.text).group(1)) - 1]  # type: ignore[index]
         if qtype == "NAT":
             assert close(q.answer["value"], key) and "three decimal places" in q.text, q.id
         else:

@@ -161,7 +161,7 @@ def test_perceptron(seed: int) -> None:
         step = Fraction(q.extra["eta"]) if q.extra["form"] == "01" else Fraction(1)
         assert (new - old) / xx in (0, step, -step)  # the score moves by the multiplier times x·x (+ 1)
         if q.type == "NAT":
-            asked = re.search(r"what is \$?(w(\d)|b)\$?\?", q.text)
+            asked = re.search(r"the value of \$?(w(\d)|b)\$? is", q.text)
             assert asked
             expected = new_b if asked[1] == "b" else new_w[int(asked[2]) - 1]
             assert q.answer["value"] == pytest.approx(float(expected), abs=1e-12)

@@ -18,8 +18,8 @@ import unicodedata
 
 from gatebp.core.maths.names import GREEK
 
-SUPER = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀ"
-SUPER_PLAIN = "0123456789+-=()niT"
+SUPER = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵗᵀ"
+SUPER_PLAIN = "0123456789+-=()nitT"
 SUB = "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼ"
 SUB_PLAIN = "0123456789+-=()aeoxhklmnpstij"
 _SCRIPTS = re.compile(f"[{SUPER}]+|[{SUB}]+")

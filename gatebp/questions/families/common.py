@@ -262,7 +262,7 @@ def nat_question(*, topic: str, marks: int, body: str, exact: sp.Expr, steps: Se
     lo, hi = answer["range"]
     mistakes = tuple(NatMistake(round(s.number, 6), paper_minus(s.mistake)) for s in _distinct_slips(slips, exact, places)
                      if not lo - 1e-9 <= s.number <= hi + 1e-9)
-    return Question(id="", topic=topic, type="NAT", marks=marks, text=nat_question_text(body, places),
+    return Question(id="", topic=topic, type="NAT", marks=marks, text=nat_question_text(paper_minus(body), places),
                     answer=answer, solution=_working(steps), graph=_graph_dict(graph), find=_find_dict(find),
                     rounding=places, mistakes=mistakes)
 
@@ -328,7 +328,7 @@ def choice_question(*, topic: str, qtype: QuestionType, marks: int, body: str,
                     for i, c in enumerate(order))
     correct = [i for i, c in enumerate(order) if c.correct]
     key = ";".join(LABELS[i] for i in correct)
-    text = body if qtype == "MCQ" else f"{body} (one or more options may be correct)"
+    text = paper_minus(body) if qtype == "MCQ" else f"{paper_minus(body)} (one or more options may be correct)"
     return Question(id="", topic=topic, type=qtype, marks=marks, text=text, answer={"correct": correct},
                     solution=_working(steps) + (Step("key", f"Key: {key}"),), options=options,
                     graph=_graph_dict(graph), find=_find_dict(find))

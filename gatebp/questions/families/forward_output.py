@@ -207,7 +207,7 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
         exact = solution.exact
         places = 2 if not exact.is_Rational else _places(exact)
         require(exact.is_Rational or abs(float(exact)) >= 0.1, "an output too small to read at two places")
-        return problem(topic=TOPIC, marks=marks, body=f"{describe(net)} What is the output $y$?", exact=exact,
+        return problem(topic=TOPIC, marks=marks, body=f"{describe(net)} The value of the output $y$ is", exact=exact,
                        slips=slips_of([named(s.value[0], s.mistake) for s in slips(net)]), places=places,
                        steps=steps, graph=graph, find=graph.find, extra=extra)
     require(all(abs(float(v)) >= 0.05 for v in exact_outputs), "an output too small to read at two places")

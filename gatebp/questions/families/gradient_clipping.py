@@ -175,7 +175,7 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
         return Statements(body=mcq_body, choices=vector_choices(list(truth), slips(clip), places, claim, exact=exact),
                           steps=working(clip))
 
-    return problem(topic=TOPIC, marks=marks, body=f"{describe(clip)} What is {name}?", exact=rational(truth[k]),
+    return problem(topic=TOPIC, marks=marks, body=f"{describe(clip)} The value of {name} is", exact=rational(truth[k]),
                    slips=one, places=places, steps=working(clip), options=options, extra=extra,
                    statements=lambda r: _statements(r, clip))
 

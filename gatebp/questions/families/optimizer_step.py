@@ -80,7 +80,7 @@ def momentum(rng: random.Random, marks: int) -> Step:
     grads = f"the gradient is $g = {shown(g[0])}$" if marks == 1 else f"the gradients are $g1 = {shown(g[0])}$ and $g2 = {shown(g[1])}$"
     text = (f"A parameter w = {shown(w)} is trained with SGD with momentum: at each step {rule}, then w ← w − ηv, "
             f"with β = {shown(beta)} and η = {shown(eta)}. The velocity starts at {start}, and {grads}. "
-            f"What is w after {'the step' if marks == 1 else 'the two steps'}?")
+            f"The value of w after {'the step' if marks == 1 else 'the two steps'} is")
     data = {"w": w, "v": v0, "g": g, "beta": beta, "eta": eta, "ema": ema}
     return Step(text, run(), slips, _momentum_working(w, v0, g, beta, eta, ema), "momentum", data)
 
@@ -111,14 +111,14 @@ def rmsprop(rng: random.Random) -> Step:
         slips.append(named(w - eta * g / sp.sqrt(wrong_avg), "averaged g instead of g² into s"))
     text = (f"A parameter w = {shown(w)} is trained with RMSprop: s ← ρs + (1 − ρ)g², then w ← w − ηg/√s "
             f"(ε = 0), with ρ = {shown(rho)} and η = {shown(eta)}. The running average is s = {shown(s0)} and the "
-            f"gradient is g = {shown(g)}. What is w after the step?")
+            f"gradient is g = {shown(g)}. The value of w after the step is")
     steps = [f"s = {shown(rho)}·{shown(s0)} + (1 − {shown(rho)})·{_p(g)}² = {_d(s)}",
              f"w = {shown(w)} − {shown(eta)}·{_p(g)}/√{_d(s)} = {_d(exact)}"]
     return Step(text, exact, slips, steps, "rmsprop", {"w": w, "g": g, "s": s0, "rho": rho, "eta": eta})
 
 
-ADAM_TEXT = ("Adam with bias correction (m ← β1m + (1 − β1)g, v ← β2v + (1 − β2)g², m̂ = m/(1 − β1^t), "
-             "v̂ = v/(1 − β2^t), w ← w − η·m̂/(√v̂ + ε))")
+ADAM_TEXT = ("Adam with bias correction (m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², m̂ = m/(1 − β₁ᵗ), "
+             "v̂ = v/(1 − β₂ᵗ), w ← w − η·m̂/(√v̂ + ε))")
 
 
 def adam_first(rng: random.Random) -> Step:
@@ -131,17 +131,17 @@ def adam_first(rng: random.Random) -> Step:
              named(w + eta * sign, "added the step instead of subtracting it"),
              named(w - eta * g, "took a plain gradient step w − ηg"),
              named(w - eta * (1 - b1) * sign, "corrected v but not m")]
-    text = (f"A parameter w = {shown(w)} is trained with {ADAM_TEXT}, β1 = {shown(b1)}, β2 = {shown(b2)}, "
+    text = (f"A parameter w = {shown(w)} is trained with {ADAM_TEXT}, β₁ = {shown(b1)}, β₂ = {shown(b2)}, "
             f"η = {shown(eta)} and ε = 0. The moments start at m = v = 0, and the first gradient is g = {shown(g)}. "
-            f"What is w after the first step (t = 1)?")
+            f"The value of w after the first step (t = 1) is")
     steps = [f"m = (1 − {shown(b1)})·{_p(g)} = {_d((1 - b1) * g)}, v = (1 − {shown(b2)})·{_p(g)}² = {_d((1 - b2) * g**2)}",
-             f"m̂ = m/(1 − β1) = {shown(g)}, v̂ = v/(1 − β2) = {_d(g**2)}: the step is η·m̂/√v̂ = η·sign(g)",
+             f"m̂ = m/(1 − β₁) = {shown(g)}, v̂ = v/(1 − β₂) = {_d(g**2)}: the step is η·m̂/√v̂ = η·sign(g)",
              f"w = {shown(w)} − {shown(eta)}·({sign}) = {_d(exact)}"]
     return Step(text, exact, slips, steps, "adam-1", {"w": w, "g": g, "beta1": b1, "beta2": b2, "eta": eta})
 
 
 def adam_second(rng: random.Random) -> Step:
-    """Step 2: m2 = β1(1 − β1)g1 + (1 − β1)g2, v2 likewise, corrections 1 − β1², 1 − β2²."""
+    """Step 2: m2 = β₁(1 − β₁)g1 + (1 − β₁)g2, v2 likewise, corrections 1 − β₁², 1 − β₂²."""
     b1, b2, eta = R(9, 10), rng.choice((R(999, 1000), R(99, 100))), rng.choice((R(1, 10), R(1, 20)))
     w1, g1, g2 = q(tenths(rng, -1, 1)), q(tenths(rng, -2, 2)), q(tenths(rng, -2, 2))
     require(abs(g1) != abs(g2), "equal gradient sizes make step 2 the same as step 1")
@@ -152,12 +152,12 @@ def adam_second(rng: random.Random) -> Step:
              named(w1 - update(m / (1 - b1), v / (1 - b2)), "used the step-1 corrections 1 − β instead of 1 − β²"),
              named(w1 + update(m / (1 - b1**2), v / (1 - b2**2)), "added the step instead of subtracting it"),
              named(w1 - eta * sgn(g2), "restarted the moments at step 2 (as if it were step 1)")]
-    text = (f"A parameter is trained with {ADAM_TEXT}, β1 = {shown(b1)}, β2 = {shown(b2)}, η = {shown(eta)} and "
+    text = (f"A parameter is trained with {ADAM_TEXT}, β₁ = {shown(b1)}, β₂ = {shown(b2)}, η = {shown(eta)} and "
             f"ε = 0, from m = v = 0. The gradients at steps 1 and 2 are $g1 = {shown(g1)}$ and $g2 = {shown(g2)}$, and "
-            f"after step 1 the parameter is w = {shown(w1)}. What is w after step 2?")
+            f"after step 1 the parameter is w = {shown(w1)}. The value of w after step 2 is")
     steps = [f"m2 = {shown(b1)}·(1 − {shown(b1)})·{_p(g1)} + (1 − {shown(b1)})·{_p(g2)} = {_d(m)}",
              f"v2 = {shown(b2)}·(1 − {shown(b2)})·{_p(g1)}² + (1 − {shown(b2)})·{_p(g2)}² = {_d(v)}",
-             f"m̂ = m2/(1 − β1²) = {_d(m / (1 - b1**2))}, v̂ = v2/(1 − β2²) = {_d(v / (1 - b2**2))}",
+             f"m̂ = m2/(1 − β₁²) = {_d(m / (1 - b1**2))}, v̂ = v2/(1 − β₂²) = {_d(v / (1 - b2**2))}",
              f"w = {shown(w1)} − {shown(eta)}·m̂/√v̂ = {_d(exact)}"]
     return Step(text, exact, slips, steps, "adam-2",
                 {"w1": w1, "g1": g1, "g2": g2, "beta1": b1, "beta2": b2, "eta": eta})
@@ -173,7 +173,7 @@ def decay(rng: random.Random, marks: int) -> Step:
                  named(w - eta * g - lam * w, "applied the decay λw without the learning rate"),
                  named(w + eta * (g + lam * w), "added the step instead of subtracting it")]
         text = (f"A parameter w = {shown(w)} with gradient g = ∂L/∂w = {shown(g)} is updated by SGD with L₂ weight "
-                f"decay: the regularised loss is L + (λ/2)w², with λ = {shown(lam)} and η = {shown(eta)}. What is w after one step?")
+                f"decay: the regularised loss is L + (λ/2)w², with λ = {shown(lam)} and η = {shown(eta)}. The value of w after one step is")
         steps = [f"gradient of the regularised loss: g + λw = {shown(g)} + {shown(lam)}·{_p(w)} = {_d(g + lam * w)}",
                  f"w = {shown(w)} − {shown(eta)}·{_p(g + lam * w)} = {_d(exact)}"]
         return Step(text, exact, slips, steps, "sgd-l2", {"w": w, "g": g, "lam": lam, "eta": eta})
@@ -194,9 +194,9 @@ def _adam_decay(rng: random.Random, w: sp.Expr, g: sp.Expr, lam: sp.Expr, eta: s
                    "added the step instead of subtracting it")]
     how = ("AdamW: Adam with bias correction plus decoupled weight decay, w ← w − η(m̂/(√v̂ + ε) + λw)" if decoupled
            else "Adam with bias correction on the L2-regularised loss L + (λ/2)w², so Adam receives the gradient g + λw")
-    text = (f"A parameter w = {shown(w)} is trained with {how}; β1 = 0.9, β2 = 0.999, ε = 0, λ = {shown(lam)} and "
+    text = (f"A parameter w = {shown(w)} is trained with {how}; β₁ = 0.9, β₂ = 0.999, ε = 0, λ = {shown(lam)} and "
             f"η = {shown(eta)}. The moments start at m = v = 0 and the first gradient of L is g = {shown(g)}. "
-            f"What is w after the first step?")
+            f"The value of w after the first step is")
     steps = ["at step 1 the bias-corrected Adam step is η·sign of the gradient it receives",
              f"AdamW: w − η(sign(g) + λw) = {shown(w)} − {shown(eta)}·({sgn(g)} + {_d(lam * w)}) = {_d(adamw)}"
              if decoupled else

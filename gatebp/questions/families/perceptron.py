@@ -148,7 +148,7 @@ def build(rng: random.Random, qtype: QuestionType, marks: int) -> Problem:
     exact = _pick(p.updated(), index)
     slips = [Slip(rational(_pick(p.updated(f), index) if f is not None else _pick((p.w, p.b), index)), why)
              for f, why in _factor_slips(p)]
-    return problem(topic=TOPIC, marks=marks, body=f"{describe(p)}. After one update, what is ${name}$?",
+    return problem(topic=TOPIC, marks=marks, body=f"{describe(p)}. After one update, the value of ${name}$ is",
                    exact=rational(exact), slips=slips, steps=working(p), extra=_extra(p),
                    options=lambda r: _score_effect(p), statements=lambda r: _statements(r, p))
 

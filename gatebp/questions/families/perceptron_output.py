@@ -147,7 +147,7 @@ def build_output(rng: random.Random, qtype: QuestionType, marks: int) -> Problem
     found = unit_slips(u)
     places = decimals([key] + [v for v, _ in found])
     extra = {"kind": u.kind, "w": [shown(v) for v in u.w], "x": [shown(v) for v in u.x], "b": shown(u.b)}
-    return problem(topic=OUTPUT, marks=1, body=f"{describe_unit(u)} What is the output y?", exact=rational(key),
+    return problem(topic=OUTPUT, marks=1, body=f"{describe_unit(u)} The value of the output y is", exact=rational(key),
                    slips=[Slip(rational(v), why) for v, why in found], places=places, steps=unit_working(u),
                    statements=lambda r: _unit_statements(r, u), extra=extra)
 

@@ -196,7 +196,7 @@ def build_training(rng: random.Random, qtype: QuestionType, marks: int) -> Probl
     exact = _params(run)[index]
     require(qtype != "NAT" or exact != 0, "a zero answer")
     places = min(decimals([exact] + [_params(r)[index] for r, _ in slips]), 3)
-    return problem(topic=TRAINING, marks=marks, body=f"{describe_training(p)} What is ${names[index]}$ after training?",
+    return problem(topic=TRAINING, marks=marks, body=f"{describe_training(p)} The value of ${names[index]}$ after training is",
                    exact=rational(exact), slips=slips_of([named(_params(r)[index], why) for r, why in slips]),
                    places=places, steps=training_working(p), extra=_training_extra(p),
                    options=lambda r: _training_vector(p), statements=lambda r: _training_statements(r, p))

@@ -99,7 +99,7 @@ def _entry(rng: random.Random, qtype: QuestionType) -> Problem:
     steps = [prob_line(p), f"∂pᵢ/∂zⱼ = pᵢ(δᵢⱼ − pⱼ), where δᵢⱼ = 1 if i = j and 0 otherwise: {form}",
              f"${_d(i, j)}$ = {_formula(p, i, j)} = {fixed(jac(floats(tuple(z)), i, j), 4)}"]
     slips = slips_of(entry_slips(z, i, j))
-    body = asked(f"{stem(z)} What is ${_d(i, j)}$?", qtype, exact, PLACES, slips)
+    body = asked(f"{stem(z)} The value of ${_d(i, j)}$ is", qtype, exact, PLACES, slips)
     return problem(topic=TOPIC, marks=1, body=body, exact=exact, slips=slips, places=PLACES, steps=steps,
                    statements=lambda r: _entry_statements(r, z, p), extra={"z": z, "i": i + 1, "j": j + 1})
 
@@ -182,7 +182,7 @@ def _product(rng: random.Random, qtype: QuestionType) -> Problem:
              f"Σᵢ gᵢpᵢ = {fixed(mean, 4)}",
              f"$∂L/∂z{j + 1}$ = {fixed(f[j], 4)} × ({g[j]} − ({fixed(mean, 4)})) = {fixed(vjp(f, g, j), 4)}"]
     slips = slips_of(vjp_slips(z, g, j))
-    body = f"{stem(z)} The backward pass has reached $g = {vector(g)}$, g = ∂L/∂p. What is $∂L/∂z{j + 1}$?"
+    body = f"{stem(z)} The backward pass has reached $g = ∂L/∂p = {vector(g)}$. The value of $∂L/∂z{j + 1}$ is"
     return problem(topic=TOPIC, marks=2, body=asked(body, qtype, exact, PLACES, slips), exact=exact, slips=slips,
                    places=PLACES, steps=steps, extra={"z": z, "g": g, "j": j + 1},
                    statements=lambda r: _product_statements(r, z, p, g, j, steps))
@@ -202,7 +202,7 @@ def _product_statements(rng: random.Random, z: list[int], p: Probs, g: list[int]
         fact_choice("Doubling every entry of g leaves ∂L/∂z unchanged", softmax_claim("vjp-unchanged", change="double"),
                     False, "forgot that ∂L/∂z is linear in g (g → 2g makes ∂L/∂z twice as large)"),
     ]
-    body = (f"{stem(z)} The backward pass has reached $g = {vector(g)}$, g = ∂L/∂p. Which of the following statements is/are correct?")
+    body = (f"{stem(z)} The backward pass has reached $g = ∂L/∂p = {vector(g)}$. Which of the following statements is/are correct?")
     return Statements(body=rounded_note(body, claims), choices=some_true(claims),
                       steps=steps + ["the columns of the Jacobian sum to 0, so the entries of ∂L/∂z do too"])
 
