@@ -114,3 +114,15 @@ def test_the_forward_pass_heading_covers_only_forward_values(topic: str, marks: 
         start = lines.index("Forward pass") + 1
         block = lines[start:next((i for i in range(start, len(lines)) if lines[i] in ends), len(lines))]
         assert block and not any("∂" in line or "estimate" in line for line in block), (topic, seed, block)
+
+
+@pytest.mark.parametrize(("topic", "marks"), [("sigmoid-bce", 1), ("sigmoid-bce", 2), ("softmax-ce", 1), ("softmax-ce", 2)])
+def test_the_line_that_gives_the_key_is_the_answer_so_no_hint_shows_it(topic: str, marks: int) -> None:
+    from gatebp.app.drill import hint_steps
+
+    for seed in range(6):
+        q = build_question(topic, "NAT", marks, 7400 + seed)
+        answers = [render(parse_markup(s.text)) for s in q.solution if s.kind == "answer"]
+        assert len(answers) == 1 and abs(_last_number(answers[0]) - q.answer["value"]) < 1e-2, (q.id, answers)
+        hints = [render(parse_markup(text)) for text in hint_steps(q)]
+        assert not any(h == answers[0] or "check by the chain rule" in h or "rounded off" in h for h in hints), (q.id, hints)

@@ -19,6 +19,8 @@ from itertools import pairwise
 
 import sympy as sp
 
+from gatebp.core.step import Step
+from gatebp.core.values import as_float
 from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
@@ -101,8 +103,10 @@ def _steps(solution: Solution) -> list:
     chain = "*".join(factor(f) for f in solution.paths[0].factors)
     labels = "·".join(f"∂{sym(a)}/∂{sym(b)}" for a, b in pairwise(names))
     check = f"check by the chain rule: {labels} = {m(f'{chain} {equals(solution.exact, 4)}')}"
+    answer = Step("answer", used + m(f"∂L/∂{wrt} = {rule} {equals(solution.exact, 4)}"), quantity=f"∂L/∂{wrt}",
+                  value=as_float(solution.exact), skill="answer")  # the key: never shown as a hint
     return forward + [BCE_SHORTCUT, m(f"∂L/∂z = p - t = {shown(fwd['p'])} - {fwd['t']} {equals(delta, 4)}"),
-                      used + m(f"∂L/∂{wrt} = {rule} {equals(solution.exact, 4)}"), check]
+                      answer, check]
 
 
 @family(TOPIC, "Sigmoid output with binary cross-entropy", ("NAT", "MCQ", "MSQ"), (1, 2))
