@@ -6,6 +6,7 @@ never hard-coded, so the tests hold as families change.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -242,3 +243,28 @@ def test_msq_hints_skip_steps_that_state_an_option() -> None:
     msq = Question(id="m", topic=q.topic, type="MSQ", marks=2, text="Which?",
                    answer={"correct": [0]}, solution=steps, options=options)
     assert hint_steps(msq) == ["y = 8"]
+
+
+def test_nat_hints_never_show_a_line_whose_result_is_the_key() -> None:
+    """`h` walks the working up to the answer: in a family whose working ends without a typed
+    answer step (sgd-steps, perceptron, ad-modes), the line that computes the key is not a hint."""
+    from fractions import Fraction
+
+    from gatebp.core.maths import parse_markup, render
+    from gatebp.questions.generate import build_question, families_by_name
+
+    checked = 0
+    for family in families_by_name():
+        if "NAT" not in family.types:
+            continue
+        for marks in family.marks:
+            for seed in range(3):
+                q = build_question(family.name, "NAT", marks, 600 + seed)
+                key = Fraction(str(q.answer["value"]))
+                for hint in hint_steps(q):
+                    numbers = re.findall(r"-?\d+(?:\.\d+)?", render(parse_markup(hint), "ascii"))
+                    checked += 1
+                    if numbers:
+                        result = round(Fraction(numbers[-1]), q.rounding or 0)
+                        assert result != round(key, q.rounding or 0), (q.id, hint)
+    assert checked > 100

@@ -7,6 +7,7 @@ are shown, and the attempt is recorded at once (so Ctrl-C loses at most the ques
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,9 +44,22 @@ def hint_steps(question: Question) -> list[str]:
     before_answer = itertools.takewhile(lambda s: s.kind != "answer", question.solution)
     steps = [s.text for s in before_answer if s.kind in HINTABLE][:-1]
     if not question.options:
-        return steps
+        return list(itertools.takewhile(lambda text: not _states_key(text, question), steps))
     statements = [_plain(o.text) for o in question.options if len(_plain(o.text)) > 2]
     return [s for s in steps if not any(t in _plain(s) for t in statements)]
+
+
+def _states_key(text: str, question: Question) -> bool:
+    """A NAT line whose result (its last number) lies in the key's range ("w = … = 16.44" in a
+    family whose working has no typed answer step): from there on a hint gives the answer away.
+    The numbers given inside a line do not count: a key of −2 may equal a given weight."""
+    from gatebp.core.maths import parse_markup, render
+
+    if question.type != "NAT" or "range" not in question.answer:
+        return False
+    lo, hi = question.answer["range"]
+    numbers = re.findall(r"-?\d+(?:\.\d+)?", render(parse_markup(text), "ascii"))
+    return bool(numbers) and lo - 1e-9 <= float(numbers[-1]) <= hi + 1e-9
 
 
 def _plain(text: str) -> str:
