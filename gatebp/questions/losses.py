@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 import sympy as sp
 
 from gatebp.core.maths import render_name
+from gatebp.core.step import Step
+from gatebp.core.values import as_float
 from gatebp.network.graph import Graph
 from gatebp.network.slips import Slip, evaluated
 
@@ -119,3 +121,9 @@ def softmax_slips(p: Sequence[sp.Expr], e: Sequence[sp.Expr], c: int, k: int, be
     if below != 1:
         slips.append(Slip(g, "stopped at ∂L/∂zₖ = pₖ − yₖ (left out the factor x)"))
     return evaluated(slips)
+
+
+def key_line(text: str, wrt: str, exact: sp.Expr) -> Step:
+    """The working's line that gives the key ∂L/∂wrt after the shortcut: typed as the answer, so
+    a hint never shows it."""
+    return Step("answer", text, quantity=f"∂L/∂{wrt}", value=as_float(exact), skill="answer")

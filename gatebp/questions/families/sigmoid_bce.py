@@ -19,8 +19,6 @@ from itertools import pairwise
 
 import sympy as sp
 
-from gatebp.core.step import Step
-from gatebp.core.values import as_float
 from gatebp.gate.question import QuestionType
 from gatebp.network.graph import Find, Graph
 from gatebp.network.slips import Slip
@@ -42,7 +40,7 @@ from gatebp.questions.families.common import (
     solved,
     tenths,
 )
-from gatebp.questions.losses import BCE, BCE_SHORTCUT, bce_delta, bce_slips
+from gatebp.questions.losses import BCE, BCE_SHORTCUT, bce_delta, bce_slips, key_line
 from gatebp.questions.problem import Problem, Statements
 
 TOPIC = "sigmoid-bce"
@@ -103,8 +101,7 @@ def _steps(solution: Solution) -> list:
     chain = "*".join(factor(f) for f in solution.paths[0].factors)
     labels = "·".join(f"∂{sym(a)}/∂{sym(b)}" for a, b in pairwise(names))
     check = f"check by the chain rule: {labels} = {m(f'{chain} {equals(solution.exact, 4)}')}"
-    answer = Step("answer", used + m(f"∂L/∂{wrt} = {rule} {equals(solution.exact, 4)}"), quantity=f"∂L/∂{wrt}",
-                  value=as_float(solution.exact), skill="answer")  # the key: never shown as a hint
+    answer = key_line(used + m(f"∂L/∂{wrt} = {rule} {equals(solution.exact, 4)}"), wrt, solution.exact)
     return forward + [BCE_SHORTCUT, m(f"∂L/∂z = p - t = {shown(fwd['p'])} - {fwd['t']} {equals(delta, 4)}"),
                       answer, check]
 

@@ -42,6 +42,7 @@ from gatebp.questions.families.common import (
 from gatebp.questions.losses import (
     CLASSES,
     SOFTMAX_SHORTCUT,
+    key_line,
     probabilities,
     softmax_delta,
     softmax_nodes,
@@ -96,22 +97,17 @@ def _steps(solution: Solution, c: int) -> list:
     probability = [Step("forward", m(f"p{j} = e{j}/s {equals(p[j - 1], 4)}"), quantity=f"p{j}",
                         value=as_float(p[j - 1]), skill="forward") for j in CLASSES]
     shortcut = m(f"∂L/∂z{k} = p{k} - y{k} {equals(softmax_delta(p, c, k), 4)}")
-    lines = forward + probability + [SOFTMAX_SHORTCUT, shortcut if wrt.startswith("w") else _answer(shortcut, wrt, solution)]
+    lines = forward + probability + [SOFTMAX_SHORTCUT, shortcut if wrt.startswith("w") else key_line(shortcut, wrt, solution.exact)]
     if wrt.startswith("w"):
         x = solution.forward["x"]
         product = f"{factor(softmax_delta(p, c, k))}*{factor(x)}"
-        lines.append(_answer(m(f"∂L/∂{wrt} = (p{k} - y{k})*x = {product} {equals(solution.exact, 4)}"), wrt, solution))
+        lines.append(key_line(m(f"∂L/∂{wrt} = (p{k} - y{k})*x = {product} {equals(solution.exact, 4)}"), wrt, solution.exact))
     if len(solution.paths) < 2:
         return lines
     products = " + ".join(factor(path.product) for path in solution.paths)
     check = (f"check by the chain rule over the {len(solution.paths)} paths from {m(wrt)} to {m('L')} "
              f"(through p and through s): {m(f'{products} {equals(solution.exact, 4)}')}")
     return lines + [check]
-
-
-def _answer(text: str, wrt: str, solution: Solution) -> Step:
-    """The line that gives the key: typed as the answer, so a hint never shows it."""
-    return Step("answer", text, quantity=f"∂L/∂{wrt}", value=as_float(solution.exact), skill="answer")
 
 
 @family(TOPIC, "Softmax with cross-entropy (3 classes)", ("NAT", "MCQ", "MSQ"), (1, 2))
