@@ -160,13 +160,20 @@ def tolerance(answer_range: tuple[float, float] | list[float]) -> float:
     return max((hi - lo) / 2, 1e-9)
 
 
+PLACES_WORD = {1: "one decimal place", 2: "two decimal places", 3: "three decimal places",
+               4: "four decimal places"}
+
+
+def rounded_words(places: int) -> str:
+    """"two decimal places", "one decimal place": the paper's rounding words."""
+    return PLACES_WORD.get(places, f"{places} decimal places")
+
+
 def nat_question_text(body: str, places: int) -> str:
     """Append the paper's rounding instruction to a NAT question's text. A body that ends in
     "The value of ∂y/∂w is" gets the paper's blank: "... is ____ (rounded off to two decimal
     places)."; any other body keeps the bracket after it."""
-    word = {0: "an integer", 1: "one decimal place", 2: "two decimal places", 3: "three decimal places"}
-    how = word.get(places, f"{places} decimal places")
-    suffix = "(answer as an integer)" if places == 0 else f"(rounded off to {how})"
+    suffix = "(answer as an integer)" if places == 0 else f"(rounded off to {rounded_words(places)})"
     if body.rstrip().endswith(" is"):
         return f"{body.rstrip()} ____ {suffix}."
     return f"{body} {suffix}"

@@ -24,12 +24,10 @@ import sympy as sp
 
 from gatebp.core.expr import format_number
 from gatebp.core.maths import render_math
-from gatebp.gate.question import QuestionType
+from gatebp.gate.question import QuestionType, rounded_words
 from gatebp.network.graph import Graph
 from gatebp.network.slips import Slip
 
-PLACES_WORD = {1: "one decimal place", 2: "two decimal places", 3: "three decimal places",
-               4: "four decimal places"}
 ACTIVATION_WORDS = {
     "sigmoid": "$sigmoid(z) = 1/(1 + exp(-z))$",
     "tanh": "tanh is the hyperbolic tangent",
@@ -102,11 +100,6 @@ def where_activations(graph: Graph) -> str:
     used = [name for name in ACTIVATION_WORDS
             if any(f"{'leaky' if name == 'leaky_relu' else name}(" in text for text in texts)]
     return f"where {listing(ACTIVATION_WORDS[name] for name in used)}" if used else ""
-
-
-def rounded_words(places: int) -> str:
-    """"two decimal places", "one decimal place": the paper's rounding words."""
-    return PLACES_WORD.get(places, f"{places} decimal places")
 
 
 def value_asked(quantity: str, qtype: QuestionType, exact: sp.Expr, places: int,
